@@ -1,0 +1,82 @@
+"""Wait for AWS IAM Identity Center (SSO Admin) asynchronous requests.
+
+The waiter (``wait_for_*``) imports no Pulumi; the Pulumi resources are imported on first use, so
+scripts and the command line stay light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .clients import sso_admin_client
+from .errors import (
+    AccessDeniedError,
+    InvalidRequestError,
+    RequestFailedError,
+    RequestNotFoundError,
+    WaiterError,
+    WaitTimeoutError,
+)
+from .operations import (
+    ASSIGNMENT_CREATION,
+    ASSIGNMENT_DELETION,
+    PERMISSION_SET_PROVISIONING,
+    StatusOperation,
+)
+from .ratelimit import configure_rate_limit
+from .schedule import Backoff
+from .waiter import (
+    PollEvent,
+    WaitResult,
+    wait_for,
+    wait_for_assignment_creation,
+    wait_for_assignment_deletion,
+    wait_for_permission_set_provisioning,
+)
+
+if TYPE_CHECKING:
+    from .resources import (
+        AssignmentCreationStatus,
+        AssignmentDeletionStatus,
+        PermissionSetProvisioningStatus,
+    )
+
+_PULUMI_RESOURCES = {
+    "AssignmentCreationStatus",
+    "AssignmentDeletionStatus",
+    "PermissionSetProvisioningStatus",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PULUMI_RESOURCES:
+        from . import resources
+
+        return getattr(resources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "ASSIGNMENT_CREATION",
+    "ASSIGNMENT_DELETION",
+    "PERMISSION_SET_PROVISIONING",
+    "AccessDeniedError",
+    "AssignmentCreationStatus",
+    "AssignmentDeletionStatus",
+    "Backoff",
+    "InvalidRequestError",
+    "PermissionSetProvisioningStatus",
+    "PollEvent",
+    "RequestFailedError",
+    "RequestNotFoundError",
+    "StatusOperation",
+    "WaitResult",
+    "WaitTimeoutError",
+    "WaiterError",
+    "configure_rate_limit",
+    "sso_admin_client",
+    "wait_for",
+    "wait_for_assignment_creation",
+    "wait_for_assignment_deletion",
+    "wait_for_permission_set_provisioning",
+]

@@ -1,0 +1,90 @@
+"""boto3 clients for SSO Admin: made lazily, cached per process, rate limited.
+
+A boto3 client cannot be pickled and must never reach Pulumi state, so nothing here is stored on a
+provider object; clients live in this module's cache, keyed by everything that changes which
+endpoint and credentials they use. Region, profile and endpoint follow the standard AWS
+configuration (``AWS_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL``,
+``AWS_ENDPOINT_URL_SSO_ADMIN``, ``AWS_RETRY_MODE``), which botocore itself resolves.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .ratelimit import shared_limiter
+
+if TYPE_CHECKING:
+    from mypy_boto3_sso_admin import SSOAdminClient
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds to open a connection; a dead endpoint costs a poll, not a stuck deployment."""
+READ_TIMEOUT = 10.0
+"""Seconds to wait for an answer: Describe calls answer in well under a second."""
+MAX_ATTEMPTS = 3
+"""botocore attempts per call (standard mode backs off between them); the waiter retries beyond."""
+
+_ENDPOINT_ENV = ("AWS_ENDPOINT_URL_SSO_ADMIN", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+
+_cache: dict[tuple[Any, ...], SSOAdminClient] = {}
+_lock = threading.Lock()
+
+
+class RegionMissingError(ValueError):
+    """No region from the input, the environment, the profile or the stack."""
+
+
+def _throttle_hook(**_: Any) -> None:
+    # ``before-send`` fires once per HTTP attempt, botocore's retries included.
+    shared_limiter().acquire()
+
+
+def _retry_mode() -> str:
+    mode = os.environ.get("AWS_RETRY_MODE", "standard").strip().lower()
+    return mode if mode in ("standard", "adaptive") else "standard"
+
+
+def sso_admin_client(
+    region: str | None = None,
+    *,
+    endpoint_url: str | None = None,
+    fallback_region: str | None = None,
+) -> SSOAdminClient:
+    """The cached SSO Admin client for this region, profile and endpoint (thread-safe)."""
+    import boto3
+    from botocore.config import Config
+
+    profile = os.environ.get("AWS_PROFILE") or None
+    env_endpoints = tuple(os.environ.get(name) for name in _ENDPOINT_ENV)
+    key = (region, fallback_region, profile, endpoint_url, env_endpoints, _retry_mode())
+    client = _cache.get(key)
+    if client is not None:
+        return client
+    with _lock:
+        client = _cache.get(key)
+        if client is not None:
+            return client
+        session = boto3.Session(profile_name=profile)
+        resolved = region or session.region_name or fallback_region
+        if not resolved:
+            raise RegionMissingError(
+                "no AWS region for sso-admin: set the resource's `region` input, AWS_REGION, "
+                "the profile's region or the stack's `aws:region` config"
+            )
+        config = Config(
+            region_name=resolved,
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            retries={"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS},  # type: ignore[typeddict-item]
+        )
+        client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)
+        client.meta.events.register("before-send.sso-admin", _throttle_hook)
+        _cache[key] = client
+        return client
+
+
+def clear_client_cache() -> None:
+    """Forget cached clients (after the environment changed, e.g. in tests)."""
+    with _lock:
+        _cache.clear()

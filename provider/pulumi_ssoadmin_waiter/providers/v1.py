@@ -1,0 +1,27 @@
+"""State format v1: ``pulumi_ssoadmin_waiter.providers.v1.<Class>`` is stored in stack state.
+
+Keep these names and this module path stable; change behaviour in the modules they subclass.
+"""
+
+from __future__ import annotations
+
+from ..operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, PERMISSION_SET_PROVISIONING
+from ..status_provider import StatusProvider
+
+
+class AssignmentCreationStatusProvider(StatusProvider):
+    """Waits on ``DescribeAccountAssignmentCreationStatus``."""
+
+    operation = ASSIGNMENT_CREATION
+
+
+class AssignmentDeletionStatusProvider(StatusProvider):
+    """Waits on ``DescribeAccountAssignmentDeletionStatus``."""
+
+    operation = ASSIGNMENT_DELETION
+
+
+class PermissionSetProvisioningStatusProvider(StatusProvider):
+    """Waits on ``DescribePermissionSetProvisioningStatus``."""
+
+    operation = PERMISSION_SET_PROVISIONING

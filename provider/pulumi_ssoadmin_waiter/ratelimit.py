@@ -1,0 +1,102 @@
+"""One token bucket per process for every SSO Admin HTTP request this library sends.
+
+IAM Identity Center throttles all its APIs together at 20 TPS per account. Many waits in one
+process (the Pulumi dynamic-provider server, a fan-out script) must not spend that budget on
+polling, so every HTTP attempt, botocore's own retries included, takes a token first. Callers
+reserve a slot under the lock and sleep outside it, so waiters are served first come, first served.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+
+DEFAULT_MAX_TPS = 8.0
+"""Well under the 20 TPS shared quota, leaving room for the rest of the account's callers."""
+DEFAULT_BURST = 1.0
+"""With a burst of one, no window of one second holds more than ``rate`` requests."""
+MAX_TPS_ENV = "SSOADMIN_WAITER_MAX_TPS"
+
+
+class TokenBucket:
+    """A thread-safe token bucket (GCRA form: one 'next free time', no background thread)."""
+
+    def __init__(
+        self,
+        rate: float,
+        burst: float = DEFAULT_BURST,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+            raise TypeError(f"rate must be a number of requests per second, got {rate!r}")
+        if not math.isfinite(rate) or rate <= 0:
+            raise ValueError(f"rate must be a finite number > 0 requests per second, got {rate!r}")
+        if not math.isfinite(burst) or burst < 1:
+            raise ValueError(f"burst must be a finite number >= 1, got {burst!r}")
+        self.rate = float(rate)
+        self.burst = float(burst)
+        self._interval = 1.0 / self.rate
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_free = -math.inf  # theoretical arrival time of the next request
+
+    def reserve(self) -> float:
+        """Take the next slot and return how long the caller must wait for it."""
+        with self._lock:
+            now = self._clock()
+            earliest = self._next_free - (self.burst - 1) * self._interval
+            slot = max(now, earliest)
+            self._next_free = max(self._next_free, now) + self._interval
+            return slot - now
+
+    def acquire(self) -> float:
+        """Block until a token is available; return the seconds waited."""
+        wait = self.reserve()
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+
+def _rate_from_env() -> float:
+    raw = os.environ.get(MAX_TPS_ENV)
+    if raw is None or raw.strip() == "":
+        return DEFAULT_MAX_TPS
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"{MAX_TPS_ENV}={raw!r} is not a number: set it to requests per second, e.g. 8"
+        ) from None
+    if not math.isfinite(value) or value <= 0 or value > 20:
+        raise ValueError(
+            f"{MAX_TPS_ENV}={raw!r} must be > 0 and <= 20 (the IAM Identity Center quota)"
+        )
+    return value
+
+
+_shared: TokenBucket | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_limiter() -> TokenBucket:
+    """The process-wide bucket, created on first use from ``SSOADMIN_WAITER_MAX_TPS``."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = TokenBucket(_rate_from_env())
+        return _shared
+
+
+def configure_rate_limit(max_tps: float, burst: float = DEFAULT_BURST) -> TokenBucket:
+    """Replace the process-wide bucket (all clients made by this library use the new one)."""
+    global _shared
+    bucket = TokenBucket(max_tps, burst)
+    with _shared_lock:
+        _shared = bucket
+    return bucket

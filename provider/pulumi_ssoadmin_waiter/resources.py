@@ -1,0 +1,99 @@
+"""The Pulumi resources users declare: typed inputs and outputs over the v1 providers."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import pulumi
+from typing_extensions import NotRequired, Required, Unpack
+from pulumi.dynamic import Resource, ResourceProvider
+
+from .providers.v1 import (
+    AssignmentCreationStatusProvider,
+    AssignmentDeletionStatusProvider,
+    PermissionSetProvisioningStatusProvider,
+)
+from .status_provider import STATUS_OUTPUTS
+
+MODULE = "ssoadmin_waiter"
+
+
+class StatusArgs(TypedDict):
+    """Inputs of every status resource (see the README's table)."""
+
+    instance_arn: Required[pulumi.Input[str]]
+    request_id: Required[pulumi.Input[str]]
+    timeout_seconds: NotRequired[pulumi.Input[float] | None]
+    fail_on_failed: NotRequired[pulumi.Input[bool]]
+    region: NotRequired[pulumi.Input[str] | None]
+    opts: NotRequired[pulumi.ResourceOptions | None]
+
+
+class _StatusResource(Resource):
+    """Shared constructor: the inputs, and every output declared so Pulumi tracks it."""
+
+    instance_arn: pulumi.Output[str]
+    request_id: pulumi.Output[str]
+    timeout_seconds: pulumi.Output[float]
+    fail_on_failed: pulumi.Output[bool]
+    region: pulumi.Output[str | None]
+    status: pulumi.Output[str]
+    """SUCCEEDED or FAILED (IN_PROGRESS only after a refresh of an unfinished request)."""
+    failure_reason: pulumi.Output[str | None]
+    created_date: pulumi.Output[str | None]
+    """ISO 8601 UTC, e.g. 2026-11-25T15:30:44.515348+00:00."""
+    target_id: pulumi.Output[str | None]
+    target_type: pulumi.Output[str | None]
+    permission_set_arn: pulumi.Output[str | None]
+    principal_type: pulumi.Output[str | None]
+    principal_id: pulumi.Output[str | None]
+    account_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        resource_name: str,
+        *,
+        instance_arn: pulumi.Input[str],
+        request_id: pulumi.Input[str],
+        timeout_seconds: pulumi.Input[float] | None = None,
+        fail_on_failed: pulumi.Input[bool] = True,
+        region: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "instance_arn": instance_arn,
+            "request_id": request_id,
+            "timeout_seconds": timeout_seconds,
+            "fail_on_failed": fail_on_failed,
+            "region": region,
+            **dict.fromkeys(STATUS_OUTPUTS),
+        }
+        super().__init__(provider, resource_name, props, opts)
+
+
+class AssignmentCreationStatus(_StatusResource, module=MODULE, name="AssignmentCreationStatus"):
+    """Blocks until a ``CreateAccountAssignment`` request is SUCCEEDED or FAILED.
+
+    Downstream resources that depend on ``status`` (or any output) are created only after the
+    assignment, and the ``AWSReservedSSO_*`` role it provisions, exist.
+    """
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
+        super().__init__(AssignmentCreationStatusProvider(), resource_name, **kwargs)
+
+
+class AssignmentDeletionStatus(_StatusResource, module=MODULE, name="AssignmentDeletionStatus"):
+    """Blocks until a ``DeleteAccountAssignment`` request is SUCCEEDED or FAILED."""
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
+        super().__init__(AssignmentDeletionStatusProvider(), resource_name, **kwargs)
+
+
+class PermissionSetProvisioningStatus(
+    _StatusResource, module=MODULE, name="PermissionSetProvisioningStatus"
+):
+    """Blocks until a ``ProvisionPermissionSet`` request is SUCCEEDED or FAILED."""
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
+        super().__init__(PermissionSetProvisioningStatusProvider(), resource_name, **kwargs)

@@ -1,0 +1,77 @@
+"""Poll schedules: pure functions of the attempt number, printable and testable without I/O.
+
+The default polls once a second at first, when most requests finish, then stretches the gap
+geometrically up to Terraform's 10 s, so a long wait costs about what Terraform's does. A little
+jitter (the gap is shortened by up to ``jitter``) keeps many concurrent waits from polling in step.
+The figures behind the defaults are in ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+DEFAULT_MIN_DELAY = 1.0
+"""Seconds before the second poll (the first is immediate)."""
+DEFAULT_MAX_DELAY = 10.0
+"""The longest gap between polls: Terraform's steady-state interval."""
+DEFAULT_GROWTH = 1.25
+"""Each gap is this many times the one before, until ``max_delay``."""
+DEFAULT_JITTER = 0.1
+"""Each gap is shortened by a random fraction up to this."""
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with jitter between ``min_delay`` and ``max_delay``."""
+
+    min_delay: float = DEFAULT_MIN_DELAY
+    max_delay: float = DEFAULT_MAX_DELAY
+    growth: float = DEFAULT_GROWTH
+    jitter: float = DEFAULT_JITTER
+
+    def __post_init__(self) -> None:
+        for name in ("min_delay", "max_delay", "growth", "jitter"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}")
+        if self.min_delay <= 0:
+            raise ValueError(f"min_delay must be > 0 seconds, got {self.min_delay!r}")
+        if self.max_delay < self.min_delay:
+            raise ValueError(
+                f"max_delay ({self.max_delay!r}) must be >= min_delay ({self.min_delay!r})"
+            )
+        if self.growth < 1:
+            raise ValueError(f"growth must be >= 1, got {self.growth!r}")
+        if not 0 <= self.jitter < 1:
+            raise ValueError(f"jitter must be in [0, 1), got {self.jitter!r}")
+
+    def base_delay(self, attempt: int) -> float:
+        """The gap after poll number ``attempt`` (1-based) before jitter."""
+        if attempt < 1:
+            raise ValueError(f"attempt is 1-based, got {attempt}")
+        # Cap the exponent so a very long wait never overflows a float.
+        exponent = min(attempt - 1, 200)
+        return float(min(self.max_delay, self.min_delay * self.growth**exponent))
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """The gap after poll number ``attempt``, shortened by a random fraction up to ``jitter``."""
+        base = self.base_delay(attempt)
+        return base * (1.0 - self.jitter * rng.random())
+
+    def delays(self, rng: random.Random | None = None) -> Iterator[float]:
+        """The endless sequence of gaps (for printing and simulation)."""
+        rng = rng or random.Random()
+        attempt = 1
+        while True:
+            yield self.delay(attempt, rng)
+            attempt += 1
+
+
+def next_sleep(delay: float, now: float, deadline: float) -> float:
+    """Never sleep past the deadline: the last poll lands exactly on it."""
+    return max(0.0, min(delay, deadline - now))

@@ -1,0 +1,207 @@
+"""The Pulumi dynamic-provider side of a status wait: check, diff, create, read, update, delete.
+
+This adapter turns the pure waiter into Pulumi's contract and nothing more: inputs are checked
+against the service model, create blocks in the waiter, FAILED becomes an error or an output. The
+classes Pulumi serializes into state live in :mod:`pulumi_ssoadmin_waiter.providers.v1` and only
+subclass these, so this module can change without breaking existing stacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
+from . import validation
+from .clients import sso_admin_client
+from .errors import RequestFailedError, RequestNotFoundError
+from .operations import StatusOperation
+from .waiter import PollEvent, WaitResult, describe, result_from, wait_for
+
+REPLACE_ON_CHANGE = ("instance_arn", "request_id")
+INPUTS = ("instance_arn", "request_id", "timeout_seconds", "fail_on_failed", "region")
+STATUS_OUTPUTS = (
+    "status",
+    "failure_reason",
+    "created_date",
+    "target_id",
+    "target_type",
+    "permission_set_arn",
+    "principal_type",
+    "principal_id",
+    "account_id",
+)
+
+
+def is_unknown(value: Any) -> bool:
+    """During preview, inputs computed by other resources arrive as Pulumi's unknown marker."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def describe_failure(result: WaitResult, started_by: str) -> str:
+    """The message for a FAILED request: everything needed to find and fix it."""
+    who = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
+    target = result.target_id or result.account_id or "?"
+    return (
+        f"{started_by} request {result.request_id} FAILED: "
+        f"{result.failure_reason or 'no FailureReason given'} "
+        f"(principal {who}, target {target}, permission set {result.permission_set_arn or '?'}, "
+        f"instance {result.instance_arn}). Set fail_on_failed=False to record the failure instead."
+    )
+
+
+class ProgressLog:
+    """``on_poll`` callback: one line per status change, with the request id and elapsed time."""
+
+    def __init__(self, operation: StatusOperation) -> None:
+        self.operation = operation
+        self.last: str | None = None
+
+    def __call__(self, event: PollEvent) -> None:
+        seen = event.status or f"retrying after {event.error_code}"
+        if seen != self.last:
+            self.last = seen
+            pulumi.log.info(
+                f"{self.operation.started_by} request {event.request_id} "
+                f"{seen} after {event.elapsed:.1f}s"
+            )
+
+
+class StatusProvider(ResourceProvider):
+    """Waits on one asynchronous SSO Admin request; ``operation`` says which kind."""
+
+    operation: ClassVar[StatusOperation]
+    stack_region: str | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pulumi pickles this object into state: nothing set at run time may go with it.
+        return {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        pass
+
+    def configure(self, req: ConfigureRequest) -> None:
+        region = req.config.get("aws:region")
+        self.stack_region = region if isinstance(region, str) and region else None
+
+    # -- check / diff ----------------------------------------------------------------------
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = {k: news.get(k) for k in INPUTS}
+        if inputs["timeout_seconds"] is None:
+            inputs["timeout_seconds"] = self.operation.default_timeout
+        if inputs["fail_on_failed"] is None:
+            inputs["fail_on_failed"] = True
+        problems = {
+            "instance_arn": validation.instance_arn_problem,
+            "request_id": lambda v: validation.request_id_problem(
+                v, self.operation.api_name, self.operation.request_id_param
+            ),
+            "timeout_seconds": validation.timeout_problem,
+            "fail_on_failed": validation.bool_problem,
+            "region": validation.region_problem,
+        }
+        failures = []
+        for prop, problem_of in problems.items():
+            value = inputs[prop]
+            if is_unknown(value):
+                continue
+            reason = problem_of(value)
+            if reason:
+                failures.append(CheckFailure(prop, f"{prop} {reason}"))
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k in INPUTS if olds.get(k) != news.get(k)]
+        replaces = [k for k in REPLACE_ON_CHANGE if k in changed]
+        return DiffResult(
+            changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
+        )
+
+    # -- create / read / update / delete ---------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        result = self._wait(props)
+        return CreateResult(result.request_id, self._outputs(props, result))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        request_id = props.get("request_id") or id_
+        try:
+            body = describe(self.operation, self._client(props), props["instance_arn"], request_id)
+        except Exception as exc:
+            if _error_code(exc) != "ResourceNotFoundException":
+                raise
+            pulumi.log.warn(
+                f"{self.operation.started_by} request {request_id} is no longer known to "
+                f"{props.get('instance_arn')}; keeping the recorded status {props.get('status')}"
+            )
+            return ReadResult(id_ or request_id, props)
+        result = result_from(self.operation, props["instance_arn"], request_id, body)
+        return ReadResult(id_ or request_id, self._outputs(props, result))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        try:
+            result = self._wait(news)
+        except RequestNotFoundError:
+            pulumi.log.warn(
+                f"{self.operation.started_by} request {news.get('request_id')} is no longer "
+                "known; keeping the recorded status"
+            )
+            kept = {k: olds.get(k) for k in STATUS_OUTPUTS}
+            return UpdateResult({**{k: news.get(k) for k in INPUTS}, **kept})
+        return UpdateResult(self._outputs(news, result))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """A status record has nothing to delete in AWS; removing it from state is enough."""
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _client(self, props: Mapping[str, Any]) -> Any:
+        return sso_admin_client(props.get("region"), fallback_region=self.stack_region)
+
+    def _wait(self, props: Mapping[str, Any]) -> WaitResult:
+        result = wait_for(
+            self.operation,
+            self._client(props),
+            props["instance_arn"],
+            props["request_id"],
+            timeout=float(props["timeout_seconds"]),
+            on_poll=ProgressLog(self.operation),
+        )
+        pulumi.log.info(
+            f"{self.operation.started_by} request {result.request_id} {result.status} after "
+            f"{result.elapsed:.1f}s and {result.polls} polls"
+        )
+        if result.status == "FAILED" and props.get("fail_on_failed", True):
+            raise RequestFailedError(
+                describe_failure(result, self.operation.started_by),
+                request_id=result.request_id,
+                instance_arn=result.instance_arn,
+                failure_reason=result.failure_reason,
+            )
+        return result
+
+    @staticmethod
+    def _outputs(props: Mapping[str, Any], result: WaitResult) -> dict[str, Any]:
+        fields = result.to_json()
+        return {
+            **{k: props.get(k) for k in INPUTS},
+            **{k: fields[k] for k in STATUS_OUTPUTS},
+        }
+
+
+def _error_code(exc: BaseException) -> str | None:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code"))
+    return None

@@ -1,0 +1,64 @@
+"""Fixtures: a local SSO Admin endpoint (moto on 127.0.0.1) and a clean AWS environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pulumi_ssoadmin_waiter.clients import clear_client_cache
+from pulumi_ssoadmin_waiter.localaws import LOCAL_REGION, Behaviour, LocalSsoAdmin, Script, Seeded, seed
+
+AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
+
+
+@pytest.fixture(scope="session")
+def local_server() -> Iterator[LocalSsoAdmin]:
+    with LocalSsoAdmin() as server:
+        yield server
+
+
+@pytest.fixture
+def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSsoAdmin]:
+    """The local endpoint with default behaviour, and this process's AWS settings pointing at it."""
+    b: Behaviour = local_server.behaviour
+    b.default, b.fault = Script(), None
+    b.scripts.clear()
+    b.upcoming.clear()
+    b.calls.clear()
+    for name in AWS_ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in local_env(local_server).items():
+        monkeypatch.setenv(name, value)
+    clear_client_cache()
+    yield local_server
+    clear_client_cache()
+
+
+def local_env(server: LocalSsoAdmin) -> dict[str, str]:
+    """The environment a process needs to use the local endpoint with the standard AWS settings."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": LOCAL_REGION,
+        "AWS_ENDPOINT_URL_SSO_ADMIN": server.url,
+    }
+
+
+@pytest.fixture
+def seeded(local: LocalSsoAdmin) -> Seeded:
+    """A permission set and a CreateAccountAssignment request on the local endpoint."""
+    return seed(local.client())
+
+
+def new_request(local: LocalSsoAdmin, script: Script | None = None) -> Seeded:
+    """Start one more assignment request, following ``script``."""
+    if script is not None:
+        local.behaviour.script_next(script)
+    return seed(local.client())
+
+
+def props_for(seeded: Seeded, **extra: Any) -> dict[str, Any]:
+    return {"instance_arn": seeded.instance_arn, "request_id": seeded.request_id, **extra}
