@@ -7,9 +7,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
-from pulumi_ssoadmin_waiter.localaws import LOCAL_REGION, Behaviour, LocalSsoAdmin, Script, Seeded, seed
+from pulumi_ssoadmin_waiter.localaws import (
+    LOCAL_REGION,
+    Behaviour,
+    LocalSsoAdmin,
+    Script,
+    Seeded,
+    seed,
+)
 
 AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
 

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import grpc
 import pytest
 from conftest import local_env, new_request, props_for
-
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script, Seeded
 from pulumi_ssoadmin_waiter.providers.v1 import AssignmentCreationStatusProvider
 from support.provider_server import ProviderServer
@@ -58,7 +57,9 @@ def test_failed_request_fails_create_with_its_reason(
     server: ProviderServer, local: LocalSsoAdmin
 ) -> None:
     reason = "Received a 404 status error: Not supported error code"
-    req = new_request(local, Script(pending_seconds=1, final_status="FAILED", failure_reason=reason))
+    req = new_request(
+        local, Script(pending_seconds=1, final_status="FAILED", failure_reason=reason)
+    )
     inputs, _ = server.check(PROVIDER, props_for(req))
     with pytest.raises(grpc.RpcError) as info:
         server.create(PROVIDER, inputs)
@@ -136,7 +137,9 @@ def test_read_refreshes_and_keeps_state_when_the_request_is_gone(
     assert "no longer known" in server.stderr()
 
 
-def test_delete_makes_no_aws_call(server: ProviderServer, local: LocalSsoAdmin, seeded: Seeded) -> None:
+def test_delete_makes_no_aws_call(
+    server: ProviderServer, local: LocalSsoAdmin, seeded: Seeded
+) -> None:
     inputs, _ = server.check(PROVIDER, props_for(seeded))
     created = server.create(PROVIDER, inputs)
     before = len(local.behaviour.calls)

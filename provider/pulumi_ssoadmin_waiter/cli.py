@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--instance-arn", required=True)
         sub.add_argument("--request-id", required=True)
         sub.add_argument(
-            "--timeout", type=float, default=None,
+            "--timeout",
+            type=float,
+            default=None,
             help=f"seconds (default {operation.default_timeout:g})",
         )
         sub.add_argument("--region", default=None)

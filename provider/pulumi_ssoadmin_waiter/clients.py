@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .ratelimit import shared_limiter
 
@@ -25,7 +25,14 @@ READ_TIMEOUT = 10.0
 MAX_ATTEMPTS = 3
 """botocore attempts per call (standard mode backs off between them); the waiter retries beyond."""
 
-_ENDPOINT_ENV = ("AWS_ENDPOINT_URL_SSO_ADMIN", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+# Environment that changes which endpoint, region or credentials a client uses: part of the key.
+_KEY_ENV = (
+    "AWS_ENDPOINT_URL_SSO_ADMIN",
+    "AWS_ENDPOINT_URL",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+)
 
 _cache: dict[tuple[Any, ...], SSOAdminClient] = {}
 _lock = threading.Lock()
@@ -56,8 +63,8 @@ def sso_admin_client(
     from botocore.config import Config
 
     profile = os.environ.get("AWS_PROFILE") or None
-    env_endpoints = tuple(os.environ.get(name) for name in _ENDPOINT_ENV)
-    key = (region, fallback_region, profile, endpoint_url, env_endpoints, _retry_mode())
+    env = tuple(os.environ.get(name) for name in _KEY_ENV)
+    key = (region, fallback_region, profile, endpoint_url, env, _retry_mode())
     client = _cache.get(key)
     if client is not None:
         return client
@@ -66,7 +73,8 @@ def sso_admin_client(
         if client is not None:
             return client
         session = boto3.Session(profile_name=profile)
-        resolved = region or session.region_name or fallback_region
+        # botocore reads AWS_DEFAULT_REGION and the profile; the SDKs' AWS_REGION comes first.
+        resolved = region or os.environ.get("AWS_REGION") or session.region_name or fallback_region
         if not resolved:
             raise RegionMissingError(
                 "no AWS region for sso-admin: set the resource's `region` input, AWS_REGION, "
@@ -76,7 +84,7 @@ def sso_admin_client(
             region_name=resolved,
             connect_timeout=CONNECT_TIMEOUT,
             read_timeout=READ_TIMEOUT,
-            retries={"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS},  # type: ignore[typeddict-item]
+            retries=cast(Any, {"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS}),
         )
         client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)
         client.meta.events.register("before-send.sso-admin", _throttle_hook)

@@ -70,8 +70,10 @@ def as_utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(
-            timezone.utc
+        return (
+            value.replace(tzinfo=timezone.utc)
+            if value.tzinfo is None
+            else value.astimezone(timezone.utc)
         )
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, tz=timezone.utc)

@@ -138,7 +138,9 @@ class Behaviour:
                 body["FailureReason"] = script.failure_reason
 
     # -- WSGI ------------------------------------------------------------------------------
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(TARGET_PREFIX):
             return self.app(environ, start_response)
@@ -152,10 +154,14 @@ class Behaviour:
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
-            return _json(start_response, fault.http_status, {"__type": fault.code, "message": fault.message})
+            return _json(
+                start_response, fault.http_status, {"__type": fault.code, "message": fault.message}
+            )
         params = json.loads(raw or b"{}")
         if operation == "ProvisionPermissionSet":
-            return _json(start_response, 200, {"PermissionSetProvisioningStatus": self._provision(params)})
+            return _json(
+                start_response, 200, {"PermissionSetProvisioningStatus": self._provision(params)}
+            )
         if operation == "DescribePermissionSetProvisioningStatus":
             return self._describe_provisioning(params, start_response)
         if operation not in STATUS_KEYS:
@@ -208,7 +214,10 @@ class Behaviour:
             return _json(
                 start_response,
                 400,
-                {"__type": "ResourceNotFoundException", "message": f"request {request_id} not found"},
+                {
+                    "__type": "ResourceNotFoundException",
+                    "message": f"request {request_id} not found",
+                },
             )
         body = {k: v for k, v in record.items() if not k.startswith("_")}
         self._shape(request_id, body)
@@ -217,8 +226,13 @@ class Behaviour:
 
 def _json(start_response: Callable[..., Any], status: int, payload: dict[str, Any]) -> list[bytes]:
     data = json.dumps(payload).encode()
-    reason = {200: "OK", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error",
-              503: "Service Unavailable"}.get(status, "Error")
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        429: "Too Many Requests",
+        500: "Internal Server Error",
+        503: "Service Unavailable",
+    }.get(status, "Error")
     start_response(
         f"{status} {reason}",
         [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))],
@@ -311,4 +325,6 @@ def seed(client: Any, *, name: str | None = None) -> Seeded:
         PrincipalType="GROUP",
         PrincipalId=principal_id,
     )["AccountAssignmentCreationStatus"]
-    return Seeded(instance_arn, permission_set_arn, principal_id, LOCAL_ACCOUNT_ID, answer["RequestId"])
+    return Seeded(
+        instance_arn, permission_set_arn, principal_id, LOCAL_ACCOUNT_ID, answer["RequestId"]
+    )

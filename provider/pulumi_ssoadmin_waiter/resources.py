@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 import pulumi
-from typing_extensions import NotRequired, Required, Unpack
 from pulumi.dynamic import Resource, ResourceProvider
+from typing_extensions import NotRequired, Required, Unpack
 
 from .providers.v1 import (
     AssignmentCreationStatusProvider,

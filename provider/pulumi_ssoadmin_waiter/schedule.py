@@ -59,7 +59,7 @@ class Backoff:
         return float(min(self.max_delay, self.min_delay * self.growth**exponent))
 
     def delay(self, attempt: int, rng: random.Random) -> float:
-        """The gap after poll number ``attempt``, shortened by a random fraction up to ``jitter``."""
+        """The gap after poll ``attempt``, shortened by a random fraction up to ``jitter``."""
         base = self.base_delay(attempt)
         return base * (1.0 - self.jitter * rng.random())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 MAX_TIMEOUT_SECONDS = 24 * 3600.0
@@ -48,14 +48,15 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-@lru_cache(maxsize=None)
+@cache
 def model_rule(operation: str, member: str) -> StringRule:
     """The rule botocore's service model gives for ``operation``'s input ``member``."""
     import botocore.session
 
     model = botocore.session.get_session().get_service_model("sso-admin")
-    shape = model.operation_model(operation).input_shape.members[member]
-    meta = shape.metadata
+    input_shape = model.operation_model(operation).input_shape
+    assert input_shape is not None, f"{operation} has no input in the service model"
+    meta = input_shape.members[member].metadata
     return StringRule(
         pattern=str(meta["pattern"]),
         min_length=int(meta.get("min", 0)),
@@ -63,7 +64,9 @@ def model_rule(operation: str, member: str) -> StringRule:
     )
 
 
-INSTANCE_ARN_HINT = "an Identity Center instance ARN like arn:aws:sso:::instance/ssoins-0123456789abcdef"
+INSTANCE_ARN_HINT = (
+    "an Identity Center instance ARN like arn:aws:sso:::instance/ssoins-0123456789abcdef"
+)
 REQUEST_ID_HINT = "a request id: a lower-case UUID of 36 characters"
 
 

@@ -145,7 +145,12 @@ def _poll(
             code=code,
             message=str(error.get("Message", "")),
         )
-    except (EndpointConnectionError, ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError) as exc:
+    except (
+        EndpointConnectionError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        ReadTimeoutError,
+    ) as exc:
         return _Answer(kind=ErrorKind.TRANSIENT, code=type(exc).__name__, message=str(exc))
 
 
@@ -215,14 +220,17 @@ def wait_for(
                 return result_from(operation, instance_arn, request_id, answer.body, polls, elapsed)
         else:
             last_error = f"{answer.code}: {answer.message}".strip(": ")
-            _raise_if_final(operation, answer, where, elapsed, not_found_grace, request_id, instance_arn)
+            _raise_if_final(
+                operation, answer, where, elapsed, not_found_grace, request_id, instance_arn
+            )
             log.debug("%s: poll %d failed (%s), retrying", where, polls, answer.code)
 
         if now >= deadline:
             seen = last_status or "none seen"
             raise WaitTimeoutError(
                 f"timed out after {elapsed:.1f}s and {polls} polls waiting for {where}: "
-                f"last status {seen}" + (f"; last error {last_error}" if last_error else "")
+                f"last status {seen}"
+                + (f"; last error {last_error}" if last_error else "")
                 + ". Raise timeout_seconds if the request is still running.",
                 request_id=request_id,
                 instance_arn=instance_arn,
@@ -279,7 +287,9 @@ def _raise_if_final(
             f"({validation.INSTANCE_ARN_HINT}) and request_id ({validation.REQUEST_ID_HINT}).",
             **ids,
         )
-    raise WaiterError(f"{operation.api_name} failed for {where}: {answer.code}: {answer.message}", **ids)
+    raise WaiterError(
+        f"{operation.api_name} failed for {where}: {answer.code}: {answer.message}", **ids
+    )
 
 
 class WaitOptions(TypedDict, total=False):

@@ -46,7 +46,9 @@ class ProviderServer:
     """One provider process (all dynamic resources of a stack share one, as under the CLI)."""
 
     def __init__(self, env: dict[str, str], cwd: str | None = None) -> None:
-        self.stderr_file = tempfile.NamedTemporaryFile(prefix="provider-", suffix=".log", delete=False)
+        self.stderr_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
+            prefix="provider-", suffix=".log", delete=False
+        )
         full_env = {**os.environ, "PULUMI_PROJECT": "ssoadmin-waiter", **env}
         self.proc = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"],
@@ -88,7 +90,10 @@ class ProviderServer:
         )
 
     def check(
-        self, provider: ResourceProvider, news: dict[str, Any], olds: dict[str, Any] | None = None,
+        self,
+        provider: ResourceProvider,
+        news: dict[str, Any],
+        olds: dict[str, Any] | None = None,
         type_name: str = "AssignmentCreationStatus",
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         resp = self.stub.Check(
@@ -113,7 +118,9 @@ class ProviderServer:
             )
         )
 
-    def create(self, provider: ResourceProvider, props: dict[str, Any], timeout: float = 120) -> Created:
+    def create(
+        self, provider: ResourceProvider, props: dict[str, Any], timeout: float = 120
+    ) -> Created:
         resp = self.stub.Create(
             provider_pb2.CreateRequest(
                 urn=URN_PREFIX + "r::r", properties=to_struct(self._with_provider(provider, props))
@@ -125,7 +132,8 @@ class ProviderServer:
     def read(self, provider: ResourceProvider, id_: str, props: dict[str, Any]) -> Created:
         resp = self.stub.Read(
             provider_pb2.ReadRequest(
-                id=id_, urn=URN_PREFIX + "r::r",
+                id=id_,
+                urn=URN_PREFIX + "r::r",
                 properties=to_struct(self._with_provider(provider, props)),
             )
         )
@@ -136,7 +144,8 @@ class ProviderServer:
     ) -> dict[str, Any]:
         resp = self.stub.Update(
             provider_pb2.UpdateRequest(
-                id=id_, urn=URN_PREFIX + "r::r",
+                id=id_,
+                urn=URN_PREFIX + "r::r",
                 olds=to_struct(self._with_provider(provider, olds)),
                 news=to_struct(self._with_provider(provider, news)),
             ),
@@ -147,7 +156,8 @@ class ProviderServer:
     def delete(self, provider: ResourceProvider, id_: str, props: dict[str, Any]) -> None:
         self.stub.Delete(
             provider_pb2.DeleteRequest(
-                id=id_, urn=URN_PREFIX + "r::r",
+                id=id_,
+                urn=URN_PREFIX + "r::r",
                 properties=to_struct(self._with_provider(provider, props)),
             ),
             timeout=120,

@@ -1,0 +1,57 @@
+"""The shared token bucket: spacing on a fake clock, and a real multi-thread measurement."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, _rate_from_env
+from support.fakes import FakeClock
+
+
+def test_requests_are_spaced_by_one_over_rate() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(4, clock=clock, sleep=clock.sleep)
+    starts = []
+    for _ in range(9):
+        bucket.acquire()
+        starts.append(clock.now)
+    assert starts == pytest.approx([i * 0.25 for i in range(9)])
+
+
+def test_burst_lets_the_first_requests_through_at_once() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(2, burst=3, clock=clock, sleep=clock.sleep)
+    waits = [bucket.reserve() for _ in range(5)]
+    assert waits == pytest.approx([0, 0, 0, 0.5, 1.0])
+
+
+def test_threads_never_exceed_the_rate_in_any_second() -> None:
+    bucket = TokenBucket(20)
+    stamps: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(5):
+            bucket.acquire()
+            with lock:
+                stamps.append(time.monotonic())
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    stamps.sort()
+    assert len(stamps) == 40
+    worst = max(sum(1 for s in stamps if a <= s < a + 1.0) for a in stamps)
+    assert worst <= 21  # 20 per second, +1 for timer slack at the window's edge
+    assert stamps[-1] - stamps[0] >= 39 / 20 * 0.95
+
+
+@pytest.mark.parametrize("raw", ["fast", "0", "-3", "25", "nan"])
+def test_bad_env_rate_names_the_variable(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSOADMIN_WAITER_MAX_TPS", raw)
+    with pytest.raises(ValueError, match="SSOADMIN_WAITER_MAX_TPS"):
+        _rate_from_env()

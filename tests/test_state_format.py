@@ -1,0 +1,49 @@
+"""What Pulumi stores: the serialized provider's import path, and no credentials anywhere."""
+
+from __future__ import annotations
+
+import base64
+import pickletools
+from io import StringIO
+
+import dill
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi_ssoadmin_waiter.providers import v1
+
+# These paths are in every existing stack's state: changing them breaks refresh and destroy.
+PINNED = {
+    "AssignmentCreationStatusProvider": "pulumi_ssoadmin_waiter.providers.v1",
+    "AssignmentDeletionStatusProvider": "pulumi_ssoadmin_waiter.providers.v1",
+    "PermissionSetProvisioningStatusProvider": "pulumi_ssoadmin_waiter.providers.v1",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_provider_is_pickled_by_reference_to_the_pinned_path(name: str) -> None:
+    raw = base64.b64decode(serialize_provider(getattr(v1, name)()))
+    listing = StringIO()
+    pickletools.dis(raw, out=listing)
+    text = listing.getvalue()
+    assert f"'{PINNED[name]}'" in text and f"'{name}'" in text
+    assert len(raw) < 200, "by reference, not by value"
+    assert type(dill.loads(raw)) is getattr(v1, name)
+
+
+def test_configured_provider_carries_nothing_into_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    canaries = {
+        "AWS_ACCESS_KEY_ID": "AKIACANARY0000000001",
+        "AWS_SECRET_ACCESS_KEY": "canary-secret-0000000000000000000000001",
+        "AWS_SESSION_TOKEN": "canary-session-token-000000000000001",
+    }
+    for k, v in canaries.items():
+        monkeypatch.setenv(k, v)
+    provider = v1.AssignmentCreationStatusProvider()
+    provider.configure(ConfigureRequest(Config({"aws:region": "eu-west-1"}, "p")))
+    assert provider.stack_region == "eu-west-1"
+    raw = base64.b64decode(serialize_provider(provider))
+    for value in [*canaries.values(), "eu-west-1"]:
+        assert value.encode() not in raw
