@@ -10,7 +10,6 @@ import pytest
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.localaws import (
     LOCAL_REGION,
-    Behaviour,
     LocalSsoAdmin,
     Script,
     Seeded,
@@ -29,11 +28,7 @@ def local_server() -> Iterator[LocalSsoAdmin]:
 @pytest.fixture
 def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSsoAdmin]:
     """The local endpoint with default behaviour, and this process's AWS settings pointing at it."""
-    b: Behaviour = local_server.behaviour
-    b.default, b.fault = Script(), None
-    b.scripts.clear()
-    b.upcoming.clear()
-    b.calls.clear()
+    local_server.behaviour.reset()
     for name in AWS_ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     for name, value in local_env(local_server).items():

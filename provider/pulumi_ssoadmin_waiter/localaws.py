@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import threading
 import time
 import uuid
@@ -27,10 +28,14 @@ STATUS_KEYS = {
     "DeleteAccountAssignment": "AccountAssignmentDeletionStatus",
     "DescribeAccountAssignmentDeletionStatus": "AccountAssignmentDeletionStatus",
 }
-REQUEST_ID_PARAMS = {
-    "DescribeAccountAssignmentCreationStatus": "AccountAssignmentCreationRequestId",
-    "DescribeAccountAssignmentDeletionStatus": "AccountAssignmentDeletionRequestId",
-    "DescribePermissionSetProvisioningStatus": "ProvisionPermissionSetRequestId",
+STARTS = {"CreateAccountAssignment": "creation", "DeleteAccountAssignment": "deletion"}
+STATUS_KINDS = {
+    "DescribeAccountAssignmentCreationStatus": "creation",
+    "DescribeAccountAssignmentDeletionStatus": "deletion",
+}
+LISTS = {
+    "ListAccountAssignmentCreationStatus": ("creation", "AccountAssignmentsCreationStatus"),
+    "ListAccountAssignmentDeletionStatus": ("deletion", "AccountAssignmentsDeletionStatus"),
 }
 LOCAL_ACCOUNT_ID = "123456789012"
 LOCAL_REGION = "us-east-1"
@@ -95,6 +100,14 @@ def burst_fault(count: int, fault: Fault) -> FaultRule:
 
 
 @dataclass
+class _Request:
+    kind: str  # creation, deletion or provisioning
+    instance_arn: str
+    started: float
+    created_epoch: float
+
+
+@dataclass
 class Behaviour:
     """The WSGI layer in front of moto. Mutable from tests while the server runs."""
 
@@ -102,40 +115,75 @@ class Behaviour:
     default: Script = field(default_factory=Script)
     clock: Callable[[], float] = time.monotonic
     fault: FaultRule | None = None
+    max_outstanding: int | None = None
+    """Refuse (ThrottlingException) an assignment operation beyond this many in progress."""
     scripts: dict[str, Script] = field(default_factory=dict)
     upcoming: list[Script] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
-    _started: dict[str, float] = field(default_factory=dict)
+    peak_outstanding: int = 0
+    refused: int = 0
+    _requests: dict[str, _Request] = field(default_factory=dict)
     _provisioning: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
-    # -- scripting -------------------------------------------------------------------------
+    # -- scripting and measuring ------------------------------------------------------------
     def script_next(self, *scripts: Script) -> None:
         """The next requests started here (in order) follow these scripts."""
         with self._lock:
             self.upcoming.extend(scripts)
 
+    def reset(self) -> None:
+        """Back to moto's plain behaviour, with empty logs (moto's stored data stays)."""
+        with self._lock:
+            self.default, self.fault, self.max_outstanding = Script(), None, None
+            self.scripts.clear()
+            self.upcoming.clear()
+            self.calls.clear()
+            self.peak_outstanding = self.refused = 0
+
     def calls_to(self, operation: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.operation == operation]
 
-    def _start(self, request_id: str) -> None:
+    def status_of(self, request_id: str) -> str:
+        """The scripted status of a request now."""
         with self._lock:
-            self._started.setdefault(request_id, self.clock())
+            request = self._requests[request_id]
+            script = self.scripts.get(request_id, self.default)
+            if self.clock() - request.started < script.pending_seconds:
+                return "IN_PROGRESS"
+            return script.final_status
+
+    def outstanding(self) -> int:
+        """Assignment operations (creation and deletion) in progress now."""
+        with self._lock:
+            return sum(
+                1
+                for rid, r in self._requests.items()
+                if r.kind != "provisioning" and self.status_of(rid) == "IN_PROGRESS"
+            )
+
+    def _start(self, request_id: str, kind: str, instance_arn: str) -> None:
+        with self._lock:
+            if request_id in self._requests:
+                return
+            self._requests[request_id] = _Request(
+                kind, instance_arn, self.clock(), datetime.now(timezone.utc).timestamp()
+            )
             if request_id not in self.scripts and self.upcoming:
                 self.scripts[request_id] = self.upcoming.pop(0)
+            if kind != "provisioning":
+                self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
 
     def _shape(self, request_id: str, body: dict[str, Any]) -> None:
         """Rewrite moto's hard-coded SUCCEEDED by the request's script."""
-        self._start(request_id)
-        script = self.scripts.get(request_id, self.default)
-        if self.clock() - self._started[request_id] < script.pending_seconds:
-            body["Status"] = "IN_PROGRESS"
+        with self._lock:
+            script = self.scripts.get(request_id, self.default)
+            body["Status"] = self.status_of(request_id)
+        if body["Status"] == "IN_PROGRESS":
             body.pop("FailureReason", None)
-        else:
-            body["Status"] = script.final_status
-            if script.failure_reason is not None:
-                body["FailureReason"] = script.failure_reason
+        elif script.failure_reason is not None:
+            body["FailureReason"] = script.failure_reason
 
     # -- WSGI ------------------------------------------------------------------------------
     def __call__(
@@ -146,47 +194,79 @@ class Behaviour:
             return self.app(environ, start_response)
         operation = target[len(TARGET_PREFIX) :]
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        raw = environ["wsgi.input"].read(length) if length else b""
+        raw = _to_moto_arns(environ["wsgi.input"].read(length) if length else b"")
         environ["wsgi.input"] = io.BytesIO(raw)
+        environ["CONTENT_LENGTH"] = str(len(raw))
         fault = self.fault(operation) if self.fault else None
         with self._lock:
+            limit = self.max_outstanding
+            if (
+                fault is None
+                and operation in STARTS
+                and limit is not None
+                and (self.outstanding() >= limit)
+            ):
+                self.refused += 1
+                fault = Fault(400, "ThrottlingException", "Too many outstanding requests")
             self.calls.append(Call(self.clock(), operation, fault is not None))
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
-            return _json(
-                start_response, fault.http_status, {"__type": fault.code, "message": fault.message}
-            )
+            error = {"__type": fault.code, "message": fault.message}
+            return _json(start_response, fault.http_status, error)
         params = json.loads(raw or b"{}")
         if operation == "ProvisionPermissionSet":
-            return _json(
-                start_response, 200, {"PermissionSetProvisioningStatus": self._provision(params)}
-            )
+            body = self._provision(params)
+            return _json(start_response, 200, {"PermissionSetProvisioningStatus": body})
         if operation == "DescribePermissionSetProvisioningStatus":
             return self._describe_provisioning(params, start_response)
-        if operation not in STATUS_KEYS:
-            return self.app(environ, start_response)
-        return self._rewrite(operation, environ, start_response)
+        if operation in LISTS:
+            return self._list_statuses(operation, params, start_response)
+        return self._forward(operation, params, environ, start_response)
 
-    def _rewrite(
-        self, operation: str, environ: dict[str, Any], start_response: Callable[..., Any]
+    def _forward(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
     ) -> Iterable[bytes]:
+        """Let moto answer, then apply the script and the real ARN format to its answer."""
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
             captured["status"], captured["headers"] = status, headers
 
         chunks = b"".join(self.app(environ, capture))
-        if not captured["status"].startswith("200"):
-            start_response(captured["status"], captured["headers"])
-            return [chunks]
-        payload = json.loads(chunks)
-        body = payload[STATUS_KEYS[operation]]
-        self._shape(body["RequestId"], body)
-        out = json.dumps(payload).encode()
+        if captured["status"].startswith("200") and operation in STATUS_KEYS:
+            payload = json.loads(chunks)
+            body = payload[STATUS_KEYS[operation]]
+            if operation in STARTS:
+                self._start(body["RequestId"], STARTS[operation], params["InstanceArn"])
+            elif body["RequestId"] not in self._requests:
+                # moto knows requests made before this layer saw them: start their clock now.
+                self._start(body["RequestId"], STATUS_KINDS[operation], params["InstanceArn"])
+            self._shape(body["RequestId"], body)
+            chunks = json.dumps(payload).encode()
+        out = _to_real_arns(chunks)
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         start_response(captured["status"], [*headers, ("Content-Length", str(len(out)))])
         return [out]
+
+    def _list_statuses(
+        self, operation: str, params: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """moto lacks the List*Status calls: answer them from the requests seen here."""
+        kind, key = LISTS[operation]
+        wanted = (params.get("Filter") or {}).get("Status")
+        with self._lock:
+            found = [
+                {"Status": self.status_of(rid), "RequestId": rid, "CreatedDate": r.created_epoch}
+                for rid, r in self._requests.items()
+                if r.kind == kind and r.instance_arn == params.get("InstanceArn")
+            ]
+        found = [f for f in found if wanted is None or f["Status"] == wanted]
+        return _json(start_response, 200, {key: found})
 
     def _provision(self, params: dict[str, Any]) -> dict[str, Any]:
         """moto stores nothing for ProvisionPermissionSet; keep what Describe needs to answer."""
@@ -194,13 +274,21 @@ class Behaviour:
         record = {
             "RequestId": request_id,
             "AccountId": params.get("TargetId"),
-            "PermissionSetArn": params.get("PermissionSetArn"),
-            "CreatedDate": datetime.now(timezone.utc).timestamp(),
-            "_instance": params.get("InstanceArn"),
+            "PermissionSetArn": _to_real_arns(
+                str(params.get("PermissionSetArn")).encode()
+            ).decode(),
         }
+        self._start(request_id, "provisioning", params["InstanceArn"])
         with self._lock:
             self._provisioning[request_id] = record
-        body = {k: v for k, v in record.items() if not k.startswith("_")}
+        return self._provisioning_body(request_id)
+
+    def _provisioning_body(self, request_id: str) -> dict[str, Any]:
+        with self._lock:
+            body = {
+                **self._provisioning[request_id],
+                "CreatedDate": self._requests[request_id].created_epoch,
+            }
         self._shape(request_id, body)
         return body
 
@@ -209,19 +297,30 @@ class Behaviour:
     ) -> Iterable[bytes]:
         request_id = params.get("ProvisionPermissionSetRequestId", "")
         with self._lock:
-            record = self._provisioning.get(request_id)
-        if record is None or record["_instance"] != params.get("InstanceArn"):
-            return _json(
-                start_response,
-                400,
-                {
-                    "__type": "ResourceNotFoundException",
-                    "message": f"request {request_id} not found",
-                },
-            )
-        body = {k: v for k, v in record.items() if not k.startswith("_")}
-        self._shape(request_id, body)
+            request = self._requests.get(request_id)
+        if (
+            request is None
+            or request.kind != "provisioning"
+            or request.instance_arn != params.get("InstanceArn")
+        ):
+            error = {"__type": "ResourceNotFoundException", "message": f"{request_id} not found"}
+            return _json(start_response, 400, error)
+        body = self._provisioning_body(request_id)
         return _json(start_response, 200, {"PermissionSetProvisioningStatus": body})
+
+
+# moto writes permission-set ARNs as ...:instance/ssoins-X/ps-Y; AWS (and botocore's model) as
+# ...:permissionSet/ssoins-X/ps-Y. Translate both ways so clients see the real format.
+_MOTO_PS = re.compile(rb"(arn:aws[a-z-]*:sso:::)instance/(ssoins-[A-Za-z0-9.-]{16})/(ps-)")
+_REAL_PS = re.compile(rb"(arn:aws[a-z-]*:sso:::)permissionSet/(ssoins-[A-Za-z0-9.-]{16})/(ps-)")
+
+
+def _to_real_arns(data: bytes) -> bytes:
+    return _MOTO_PS.sub(rb"\1permissionSet/\2/\3", data)
+
+
+def _to_moto_arns(data: bytes) -> bytes:
+    return _REAL_PS.sub(rb"\1instance/\2/\3", data)
 
 
 def _json(start_response: Callable[..., Any], status: int, payload: dict[str, Any]) -> list[bytes]:
