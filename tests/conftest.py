@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -63,3 +64,57 @@ def new_request(local: LocalSsoAdmin, script: Script | None = None) -> Seeded:
 
 def props_for(seeded: Seeded, **extra: Any) -> dict[str, Any]:
     return {"instance_arn": seeded.instance_arn, "request_id": seeded.request_id, **extra}
+
+
+@dataclass(frozen=True)
+class Started:
+    """One asynchronous request started on the local endpoint."""
+
+    kind: str
+    instance_arn: str
+    request_id: str
+    permission_set_arn: str
+    target_id: str
+    principal_id: str | None
+
+
+KINDS = ("creation", "deletion", "provisioning")
+
+
+def start_request(local: LocalSsoAdmin, kind: str, script: Script | None = None) -> Started:
+    """Start a request of ``kind`` (creation, deletion or provisioning) following ``script``."""
+    client = local.client()
+    if kind == "creation":
+        s = new_request(local, script)
+        return Started(
+            kind, s.instance_arn, s.request_id, s.permission_set_arn, s.target_id, s.principal_id
+        )
+    s = seed(client)  # an assignment (and its own creation request) to delete or provision
+    if script is not None:
+        local.behaviour.script_next(script)
+    if kind == "deletion":
+        answer = client.delete_account_assignment(
+            InstanceArn=s.instance_arn,
+            TargetId=s.target_id,
+            TargetType="AWS_ACCOUNT",
+            PermissionSetArn=s.permission_set_arn,
+            PrincipalType="GROUP",
+            PrincipalId=s.principal_id,
+        )["AccountAssignmentDeletionStatus"]
+        return Started(
+            kind,
+            s.instance_arn,
+            answer["RequestId"],
+            s.permission_set_arn,
+            s.target_id,
+            s.principal_id,
+        )
+    answer = client.provision_permission_set(
+        InstanceArn=s.instance_arn,
+        PermissionSetArn=s.permission_set_arn,
+        TargetId=s.target_id,
+        TargetType="AWS_ACCOUNT",
+    )["PermissionSetProvisioningStatus"]
+    return Started(
+        kind, s.instance_arn, answer["RequestId"], s.permission_set_arn, s.target_id, None
+    )

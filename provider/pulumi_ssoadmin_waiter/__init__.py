@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .assignments import AssignmentKey, AssignmentOutcome, create_assignment, delete_assignment
 from .clients import sso_admin_client
 from .errors import (
     AccessDeniedError,
@@ -36,12 +37,14 @@ from .waiter import (
 
 if TYPE_CHECKING:
     from .resources import (
+        AccountAssignment,
         AssignmentCreationStatus,
         AssignmentDeletionStatus,
         PermissionSetProvisioningStatus,
     )
 
 _PULUMI_RESOURCES = {
+    "AccountAssignment",
     "AssignmentCreationStatus",
     "AssignmentDeletionStatus",
     "PermissionSetProvisioningStatus",
@@ -61,8 +64,11 @@ __all__ = [
     "ASSIGNMENT_DELETION",
     "PERMISSION_SET_PROVISIONING",
     "AccessDeniedError",
+    "AccountAssignment",
     "AssignmentCreationStatus",
     "AssignmentDeletionStatus",
+    "AssignmentKey",
+    "AssignmentOutcome",
     "Backoff",
     "InvalidRequestError",
     "PermissionSetProvisioningStatus",
@@ -74,6 +80,8 @@ __all__ = [
     "WaitTimeoutError",
     "WaiterError",
     "configure_rate_limit",
+    "create_assignment",
+    "delete_assignment",
     "sso_admin_client",
     "wait_for",
     "wait_for_assignment_creation",

@@ -95,3 +95,12 @@ def status_fields(body: Mapping[str, Any]) -> dict[str, Any]:
         "principal_id": body.get("PrincipalId"),
         "account_id": body.get("AccountId"),
     }
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Network trouble on the way to or from the endpoint: refused, reset, timed out."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import HTTPClientError
+
+    # HTTPClientError covers ReadTimeoutError and ConnectionClosedError (a reset connection).
+    return isinstance(exc, (BotoConnectionError, HTTPClientError))

@@ -26,13 +26,21 @@ STATUS_KEYS = {
     "CreateAccountAssignment": "AccountAssignmentCreationStatus",
     "DescribeAccountAssignmentCreationStatus": "AccountAssignmentCreationStatus",
     "DeleteAccountAssignment": "AccountAssignmentDeletionStatus",
-    "DescribeAccountAssignmentDeletionStatus": "AccountAssignmentDeletionStatus",
+}
+# Requests this layer keeps itself (moto lacks them or reuses ids): kind, id parameter, answer key.
+OWN_DESCRIBES = {
+    "DescribeAccountAssignmentDeletionStatus": (
+        "deletion",
+        "AccountAssignmentDeletionRequestId",
+        "AccountAssignmentDeletionStatus",
+    ),
+    "DescribePermissionSetProvisioningStatus": (
+        "provisioning",
+        "ProvisionPermissionSetRequestId",
+        "PermissionSetProvisioningStatus",
+    ),
 }
 STARTS = {"CreateAccountAssignment": "creation", "DeleteAccountAssignment": "deletion"}
-STATUS_KINDS = {
-    "DescribeAccountAssignmentCreationStatus": "creation",
-    "DescribeAccountAssignmentDeletionStatus": "deletion",
-}
 LISTS = {
     "ListAccountAssignmentCreationStatus": ("creation", "AccountAssignmentsCreationStatus"),
     "ListAccountAssignmentDeletionStatus": ("deletion", "AccountAssignmentsDeletionStatus"),
@@ -123,7 +131,7 @@ class Behaviour:
     peak_outstanding: int = 0
     refused: int = 0
     _requests: dict[str, _Request] = field(default_factory=dict)
-    _provisioning: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _records: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     # -- scripting and measuring ------------------------------------------------------------
@@ -218,8 +226,8 @@ class Behaviour:
         if operation == "ProvisionPermissionSet":
             body = self._provision(params)
             return _json(start_response, 200, {"PermissionSetProvisioningStatus": body})
-        if operation == "DescribePermissionSetProvisioningStatus":
-            return self._describe_provisioning(params, start_response)
+        if operation in OWN_DESCRIBES:
+            return self._describe_own(operation, params, start_response)
         if operation in LISTS:
             return self._list_statuses(operation, params, start_response)
         return self._forward(operation, params, environ, start_response)
@@ -241,12 +249,16 @@ class Behaviour:
         if captured["status"].startswith("200") and operation in STATUS_KEYS:
             payload = json.loads(chunks)
             body = payload[STATUS_KEYS[operation]]
-            if operation in STARTS:
-                self._start(body["RequestId"], STARTS[operation], params["InstanceArn"])
-            elif body["RequestId"] not in self._requests:
-                # moto knows requests made before this layer saw them: start their clock now.
-                self._start(body["RequestId"], STATUS_KINDS[operation], params["InstanceArn"])
-            self._shape(body["RequestId"], body)
+            if operation == "DeleteAccountAssignment":
+                # moto reuses the creation's request id; a real deletion has its own.
+                body.pop("RequestId", None)
+                body.pop("CreatedDate", None)
+                body = self._record("deletion", params["InstanceArn"], body)
+            else:
+                # moto may know requests made before this layer saw them: their clock starts now.
+                self._start(body["RequestId"], "creation", params["InstanceArn"])
+                self._shape(body["RequestId"], body)
+            payload[STATUS_KEYS[operation]] = body
             chunks = json.dumps(payload).encode()
         out = _to_real_arns(chunks)
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
@@ -270,43 +282,47 @@ class Behaviour:
 
     def _provision(self, params: dict[str, Any]) -> dict[str, Any]:
         """moto stores nothing for ProvisionPermissionSet; keep what Describe needs to answer."""
-        request_id = str(uuid.uuid4())
         record = {
-            "RequestId": request_id,
             "AccountId": params.get("TargetId"),
-            "PermissionSetArn": _to_real_arns(
-                str(params.get("PermissionSetArn")).encode()
-            ).decode(),
+            "PermissionSetArn": params.get("PermissionSetArn"),
         }
-        self._start(request_id, "provisioning", params["InstanceArn"])
-        with self._lock:
-            self._provisioning[request_id] = record
-        return self._provisioning_body(request_id)
+        return self._record("provisioning", params["InstanceArn"], record)
 
-    def _provisioning_body(self, request_id: str) -> dict[str, Any]:
+    def _record(self, kind: str, instance_arn: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Start a request this layer answers itself, under a fresh request id."""
+        request_id = str(uuid.uuid4())
+        self._start(request_id, kind, instance_arn)
+        real = json.loads(_to_real_arns(json.dumps(body).encode()))
+        with self._lock:
+            self._records[request_id] = {**real, "RequestId": request_id}
+        return self._record_body(request_id)
+
+    def _record_body(self, request_id: str) -> dict[str, Any]:
         with self._lock:
             body = {
-                **self._provisioning[request_id],
+                **self._records[request_id],
                 "CreatedDate": self._requests[request_id].created_epoch,
             }
         self._shape(request_id, body)
         return body
 
-    def _describe_provisioning(
-        self, params: dict[str, Any], start_response: Callable[..., Any]
+    def _describe_own(
+        self, operation: str, params: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        request_id = params.get("ProvisionPermissionSetRequestId", "")
+        kind, param, key = OWN_DESCRIBES[operation]
+        request_id = params.get(param, "")
         with self._lock:
             request = self._requests.get(request_id)
+            known = request_id in self._records
         if (
             request is None
-            or request.kind != "provisioning"
+            or not known
+            or request.kind != kind
             or request.instance_arn != params.get("InstanceArn")
         ):
             error = {"__type": "ResourceNotFoundException", "message": f"{request_id} not found"}
             return _json(start_response, 400, error)
-        body = self._provisioning_body(request_id)
-        return _json(start_response, 200, {"PermissionSetProvisioningStatus": body})
+        return _json(start_response, 200, {key: self._record_body(request_id)})
 
 
 # moto writes permission-set ARNs as ...:instance/ssoins-X/ps-Y; AWS (and botocore's model) as

@@ -8,7 +8,10 @@ import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 from typing_extensions import NotRequired, Required, Unpack
 
+from .assignment_provider import INPUTS as ASSIGNMENT_INPUTS
+from .assignment_provider import OUTPUTS as ASSIGNMENT_OUTPUTS
 from .providers.v1 import (
+    AccountAssignmentProvider,
     AssignmentCreationStatusProvider,
     AssignmentDeletionStatusProvider,
     PermissionSetProvisioningStatusProvider,
@@ -97,3 +100,51 @@ class PermissionSetProvisioningStatus(
 
     def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
         super().__init__(PermissionSetProvisioningStatusProvider(), resource_name, **kwargs)
+
+
+class AccountAssignmentArgs(TypedDict):
+    """Inputs of :class:`AccountAssignment` (pulumi-aws's, plus the wait's settings)."""
+
+    instance_arn: Required[pulumi.Input[str]]
+    permission_set_arn: Required[pulumi.Input[str]]
+    principal_id: Required[pulumi.Input[str]]
+    principal_type: Required[pulumi.Input[str]]
+    target_id: Required[pulumi.Input[str]]
+    target_type: NotRequired[pulumi.Input[str] | None]
+    timeout_seconds: NotRequired[pulumi.Input[float] | None]
+    fail_on_failed: NotRequired[pulumi.Input[bool]]
+    region: NotRequired[pulumi.Input[str] | None]
+    opts: NotRequired[pulumi.ResourceOptions | None]
+
+
+class AccountAssignment(Resource, module=MODULE, name="AccountAssignment"):
+    """An account assignment whose create and delete block until AWS has finished them.
+
+    A create that finds the same assignment in flight or in place adopts it; a delete of an
+    assignment already gone succeeds. Changing any identity input replaces the assignment.
+    """
+
+    instance_arn: pulumi.Output[str]
+    permission_set_arn: pulumi.Output[str]
+    principal_id: pulumi.Output[str]
+    principal_type: pulumi.Output[str]
+    target_id: pulumi.Output[str]
+    target_type: pulumi.Output[str]
+    timeout_seconds: pulumi.Output[float]
+    fail_on_failed: pulumi.Output[bool]
+    region: pulumi.Output[str | None]
+    creation_request_id: pulumi.Output[str | None]
+    """``None`` when an existing assignment was adopted."""
+    creation_path: pulumi.Output[str]
+    """``created``, ``in-flight`` (an earlier request was waited on) or ``existing``."""
+    status: pulumi.Output[str]
+    failure_reason: pulumi.Output[str | None]
+    created_date: pulumi.Output[str | None]
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentArgs]) -> None:
+        opts = kwargs.pop("opts", None)
+        props: dict[str, Any] = {
+            **{k: kwargs.get(k) for k in ASSIGNMENT_INPUTS},
+            **dict.fromkeys(ASSIGNMENT_OUTPUTS),
+        }
+        super().__init__(AccountAssignmentProvider(), resource_name, props, opts)

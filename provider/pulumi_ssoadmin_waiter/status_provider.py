@@ -12,24 +12,19 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
-from pulumi.output import Unknown
-from pulumi.runtime.rpc import UNKNOWN
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import validation
-from .clients import sso_admin_client
 from .errors import RequestFailedError, RequestNotFoundError
 from .operations import StatusOperation
-from .waiter import PollEvent, WaitResult, describe, result_from, wait_for
+from .provider_base import (
+    Problem,
+    ProgressLog,
+    SsoAdminProvider,
+    changed_inputs,
+    check_failures,
+)
+from .waiter import WaitResult, describe, result_from, wait_for
 
 REPLACE_ON_CHANGE = ("instance_arn", "request_id")
 INPUTS = ("instance_arn", "request_id", "timeout_seconds", "fail_on_failed", "region")
@@ -46,11 +41,6 @@ STATUS_OUTPUTS = (
 )
 
 
-def is_unknown(value: Any) -> bool:
-    """During preview, inputs computed by other resources arrive as Pulumi's unknown marker."""
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
-
-
 def describe_failure(result: WaitResult, started_by: str) -> str:
     """The message for a FAILED request: everything needed to find and fix it."""
     who = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
@@ -63,39 +53,10 @@ def describe_failure(result: WaitResult, started_by: str) -> str:
     )
 
 
-class ProgressLog:
-    """``on_poll`` callback: one line per status change, with the request id and elapsed time."""
-
-    def __init__(self, operation: StatusOperation) -> None:
-        self.operation = operation
-        self.last: str | None = None
-
-    def __call__(self, event: PollEvent) -> None:
-        seen = event.status or f"retrying after {event.error_code}"
-        if seen != self.last:
-            self.last = seen
-            pulumi.log.info(
-                f"{self.operation.started_by} request {event.request_id} "
-                f"{seen} after {event.elapsed:.1f}s"
-            )
-
-
-class StatusProvider(ResourceProvider):
+class StatusProvider(SsoAdminProvider):
     """Waits on one asynchronous SSO Admin request; ``operation`` says which kind."""
 
     operation: ClassVar[StatusOperation]
-    stack_region: str | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Pulumi pickles this object into state: nothing set at run time may go with it.
-        return {}
-
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
-        pass
-
-    def configure(self, req: ConfigureRequest) -> None:
-        region = req.config.get("aws:region")
-        self.stack_region = region if isinstance(region, str) and region else None
 
     # -- check / diff ----------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -104,7 +65,7 @@ class StatusProvider(ResourceProvider):
             inputs["timeout_seconds"] = self.operation.default_timeout
         if inputs["fail_on_failed"] is None:
             inputs["fail_on_failed"] = True
-        problems = {
+        problems: dict[str, Problem] = {
             "instance_arn": validation.instance_arn_problem,
             "request_id": lambda v: validation.request_id_problem(
                 v, self.operation.api_name, self.operation.request_id_param
@@ -113,18 +74,11 @@ class StatusProvider(ResourceProvider):
             "fail_on_failed": validation.bool_problem,
             "region": validation.region_problem,
         }
-        failures = []
-        for prop, problem_of in problems.items():
-            value = inputs[prop]
-            if is_unknown(value):
-                continue
-            reason = problem_of(value)
-            if reason:
-                failures.append(CheckFailure(prop, f"{prop} {reason}"))
+        failures = check_failures(inputs, problems)
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [k for k in INPUTS if olds.get(k) != news.get(k)]
+        changed = changed_inputs(INPUTS, olds, news)
         replaces = [k for k in REPLACE_ON_CHANGE if k in changed]
         return DiffResult(
             changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
@@ -138,7 +92,7 @@ class StatusProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         request_id = props.get("request_id") or id_
         try:
-            body = describe(self.operation, self._client(props), props["instance_arn"], request_id)
+            body = describe(self.operation, self.client(props), props["instance_arn"], request_id)
         except Exception as exc:
             if _error_code(exc) != "ResourceNotFoundException":
                 raise
@@ -166,13 +120,10 @@ class StatusProvider(ResourceProvider):
         """A status record has nothing to delete in AWS; removing it from state is enough."""
 
     # -- helpers ---------------------------------------------------------------------------
-    def _client(self, props: Mapping[str, Any]) -> Any:
-        return sso_admin_client(props.get("region"), fallback_region=self.stack_region)
-
     def _wait(self, props: Mapping[str, Any]) -> WaitResult:
         result = wait_for(
             self.operation,
-            self._client(props),
+            self.client(props),
             props["instance_arn"],
             props["request_id"],
             timeout=float(props["timeout_seconds"]),

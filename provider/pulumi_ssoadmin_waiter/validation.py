@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -102,3 +103,33 @@ def region_problem(value: Any) -> str | None:
     if not isinstance(value, str) or _REGION.fullmatch(value) is None:
         return f"must be an AWS region name like us-east-1, or unset, got {_show(value)}"
     return None
+
+
+@cache
+def model_enum(operation: str, member: str) -> tuple[str, ...]:
+    """The allowed values botocore's service model gives for an enum input."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sso-admin")
+    input_shape = model.operation_model(operation).input_shape
+    assert input_shape is not None, f"{operation} has no input in the service model"
+    return tuple(getattr(input_shape.members[member], "enum", []))
+
+
+def enum_problem(value: Any, operation: str, member: str) -> str | None:
+    allowed = model_enum(operation, member)
+    if value not in allowed:
+        return f"must be one of {', '.join(allowed)}, got {_show(value)}"
+    return None
+
+
+PERMISSION_SET_ARN_HINT = (
+    "a permission set ARN like arn:aws:sso:::permissionSet/ssoins-<16>/ps-<16>"
+)
+PRINCIPAL_ID_HINT = "an Identity Store user or group id"
+ACCOUNT_ID_HINT = "a 12-digit AWS account id"
+
+
+def create_input_problem(member: str, hint: str) -> Callable[[Any], str | None]:
+    """A check for one ``CreateAccountAssignment`` input, by the service model's rule."""
+    return lambda value: model_rule("CreateAccountAssignment", member).problem(value, hint)

@@ -126,13 +126,7 @@ def describe(
 def _poll(
     operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
 ) -> _Answer:
-    from botocore.exceptions import (
-        ClientError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        ReadTimeoutError,
-    )
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         return _Answer(body=describe(operation, client, instance_arn, request_id))
@@ -145,12 +139,9 @@ def _poll(
             code=code,
             message=str(error.get("Message", "")),
         )
-    except (
-        EndpointConnectionError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        ReadTimeoutError,
-    ) as exc:
+    except BotoCoreError as exc:
+        if not decisions.is_connection_error(exc):
+            raise
         return _Answer(kind=ErrorKind.TRANSIENT, code=type(exc).__name__, message=str(exc))
 
 

@@ -5,6 +5,7 @@ Keep these names and this module path stable; change behaviour in the modules th
 
 from __future__ import annotations
 
+from ..assignment_provider import AssignmentProvider
 from ..operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, PERMISSION_SET_PROVISIONING
 from ..status_provider import StatusProvider
 
@@ -25,3 +26,7 @@ class PermissionSetProvisioningStatusProvider(StatusProvider):
     """Waits on ``DescribePermissionSetProvisioningStatus``."""
 
     operation = PERMISSION_SET_PROVISIONING
+
+
+class AccountAssignmentProvider(AssignmentProvider):
+    """Creates (or adopts) and deletes one account assignment, waiting for each."""
