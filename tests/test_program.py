@@ -1,35 +1,54 @@
-"""The top-level stack (``__main__.py``) under Pulumi's mocks, with the real provider on moto."""
+"""Every Pulumi program here under Pulumi's mocks, with the real dynamic providers on moto.
+
+Dynamic resources run their real provider (configure, check, create) against the local endpoint;
+pulumi-aws resources are echoed, except the permission set, which is made in moto so that the
+assignment refers to a real one.
+"""
 
 from __future__ import annotations
 
+import json
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import new_request
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
-from support.mocks import run_program
+from pulumi_ssoadmin_waiter.assignments import assignment_exists
+from pulumi_ssoadmin_waiter.localaws import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
+from support.mocks import Fake, run_program
+from test_assignments import new_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(
-    ("program", "project"),
-    [
-        ("__main__.py", "ssoadmin-waiter"),
-        ("examples/request-id-handoff/__main__.py", "request-id-handoff"),
-    ],
-)
-def test_stack_waits_then_exports_and_feeds_the_downstream_resource(
-    local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch, program: str, project: str
-) -> None:
+def aws_fakes(local: LocalSsoAdmin) -> dict[str, Fake]:
+    def permission_set(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        made = local.client().create_permission_set(
+            InstanceArn=inputs["instanceArn"], Name=f"{inputs['name']}-{uuid.uuid4().hex[:6]}"
+        )["PermissionSet"]
+        return made["PermissionSetArn"], {**inputs, "arn": made["PermissionSetArn"]}
+
+    def bucket(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return name, {**inputs, "arn": f"arn:aws:s3:::{name}", "bucket": name}
+
+    return {
+        "aws:ssoadmin/permissionSet:PermissionSet": permission_set,
+        "aws:s3/bucket:Bucket": bucket,
+    }
+
+
+def test_request_id_handoff_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
     req = new_request(local, Script(pending_seconds=1.5))
     monkeypatch.delenv("AWS_REGION")  # the stack's aws:region must be used
+    project = "request-id-handoff"
     config = {
         "aws:region": "us-east-1",
         f"{project}:instanceArn": req.instance_arn,
         f"{project}:requestId": req.request_id,
     }
-    mocks, exports = run_program(str(ROOT / program), config, project, monkeypatch)
+    program = ROOT / "examples" / project / "__main__.py"
+    mocks, exports = run_program(str(program), config, project, monkeypatch)
 
     assert exports["status"] == "SUCCEEDED"
     assert exports["request_id"] == req.request_id
@@ -42,3 +61,60 @@ def test_stack_waits_then_exports_and_feeds_the_downstream_resource(
     assert handoff["name"] == f"/sso/assignments/{req.request_id}"
     assert [p.stack_region for p in mocks.providers] == ["us-east-1"]
     assert len(local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")) >= 2
+
+
+@pytest.mark.parametrize(
+    ("program", "project"),
+    [("__main__.py", "ssoadmin-waiter"), ("examples/full-lifecycle/__main__.py", "full-lifecycle")],
+)
+def test_full_lifecycle_stack(
+    local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch, program: str, project: str
+) -> None:
+    instance = local.client().list_instances()["Instances"][0]["InstanceArn"]
+    group = f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}"
+    local.behaviour.script_next(Script(pending_seconds=1.5))
+    config = {
+        "aws:region": "us-east-1",
+        f"{project}:instanceArn": instance,
+        f"{project}:groupId": group,
+        f"{project}:accountId": LOCAL_ACCOUNT_ID,
+    }
+    mocks, exports = run_program(
+        str(ROOT / program), config, project, monkeypatch, aws_fakes(local)
+    )
+
+    assert exports["status"] == "SUCCEEDED"
+    assert len(exports["creation_request_id"]) == 36
+    assert exports["created_date"].endswith("+00:00")
+    _, assignment = mocks.resources["reports-readers"]
+    assert assignment["permission_set_arn"] == exports["permission_set_arn"]
+    typ, policy = mocks.resources["reports-sso-readers"]
+    assert typ == "aws:s3/bucketPolicy:BucketPolicy"
+    statement = json.loads(policy["policy"])["Statement"][0]
+    role = statement["Condition"]["ArnLike"]["aws:PrincipalArn"]
+    assert role.endswith("AWSReservedSSO_ReportsReader_*") and LOCAL_ACCOUNT_ID in role
+    assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1
+
+
+def test_fan_out_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = new_key(local)
+    groups = [f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}" for _ in range(3)]
+    accounts = ["111111111111", "222222222222"]
+    project = "fan-out"
+    config = {
+        "aws:region": "us-east-1",
+        f"{project}:instanceArn": key.instance_arn,
+        f"{project}:permissionSetArn": key.permission_set_arn,
+        f"{project}:groupIds": json.dumps(groups),
+        f"{project}:accountIds": json.dumps(accounts),
+    }
+    program = ROOT / "examples" / project / "__main__.py"
+    _, exports = run_program(str(program), config, project, monkeypatch)
+
+    assert len(exports["statuses"]) == 6
+    assert set(exports["statuses"].values()) == {"SUCCEEDED"}
+    assert len(set(exports["request_ids"].values())) == 6
+    for group in groups:
+        for account in accounts:
+            k = type(key)(key.instance_arn, key.permission_set_arn, "GROUP", group, account)
+            assert assignment_exists(local.client(), k)

@@ -21,10 +21,16 @@ from pulumi.runtime import rpc
 PROVIDER_KEY = "__provider"
 
 
+Fake = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
 class RealDynamicMocks(pulumi.runtime.Mocks):
-    def __init__(self, config: dict[str, str], project: str) -> None:
+    def __init__(
+        self, config: dict[str, str], project: str, fakes: dict[str, Fake] | None = None
+    ) -> None:
         self.config = config
         self.project = project
+        self.fakes = fakes or {}
         self.resources: dict[str, tuple[str, dict[str, Any]]] = {}
         self.providers: list[Any] = []
 
@@ -42,6 +48,8 @@ class RealDynamicMocks(pulumi.runtime.Mocks):
                 raise ValueError([(f.property, f.reason) for f in checked.failures])
             created = provider.create(checked.inputs)
             return created.id, dict(created.outs or {})
+        if args.typ in self.fakes:
+            return self.fakes[args.typ](args.name, inputs)
         return f"{args.name}-id", inputs
 
     def call(
@@ -51,10 +59,14 @@ class RealDynamicMocks(pulumi.runtime.Mocks):
 
 
 def run_program(
-    path: str, config: dict[str, str], project: str, monkeypatch: Any
+    path: str,
+    config: dict[str, str],
+    project: str,
+    monkeypatch: Any,
+    fakes: dict[str, Fake] | None = None,
 ) -> tuple[RealDynamicMocks, dict[str, Any]]:
     """Run the program at ``path``; return the mocks and its exports, resolved."""
-    mocks = RealDynamicMocks(config, project)
+    mocks = RealDynamicMocks(config, project, fakes)
     pulumi.runtime.set_mocks(mocks, project=project, stack="test", preview=False)
     for key, value in config.items():
         pulumi.runtime.set_config(key, value)
@@ -73,6 +85,3 @@ def run_program(
 
     run()
     return mocks, resolved
-
-
-Check = Callable[[dict[str, Any]], None]

@@ -1,0 +1,156 @@
+"""AccountAssignment through Pulumi's real dynamic-provider server, over gRPC, against moto."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+import pytest
+from conftest import local_env
+from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.assignments import assignment_exists
+from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentProvider
+from support.provider_server import ProviderServer
+from test_assignments import new_key
+
+PROVIDER = AccountAssignmentProvider()
+TYPE = "AccountAssignment"
+
+
+def start_server(local: LocalSsoAdmin) -> ProviderServer:
+    server = ProviderServer(local_env(local))
+    server.configure({"aws:region": "us-east-1"})
+    return server
+
+
+@pytest.fixture
+def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
+    with start_server(local) as s:
+        yield s
+
+
+def inputs_for(key: AssignmentKey, **extra: Any) -> dict[str, Any]:
+    return {
+        "instance_arn": key.instance_arn,
+        "permission_set_arn": key.permission_set_arn,
+        "principal_type": key.principal_type,
+        "principal_id": key.principal_id,
+        "target_id": key.target_id,
+        **extra,
+    }
+
+
+def test_create_then_delete_wait_for_aws(server: ProviderServer, local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    inputs, failures = server.check(PROVIDER, inputs_for(key), type_name=TYPE)
+    assert failures == [] and inputs["target_type"] == "AWS_ACCOUNT"
+    local.behaviour.script_next(Script(pending_seconds=2))
+    created = server.create(PROVIDER, inputs)
+    out = created.outputs
+    assert created.id == key.id
+    assert out["status"] == "SUCCEEDED" and out["creation_path"] == "created"
+    assert len(out["creation_request_id"]) == 36 and out["created_date"].endswith("+00:00")
+    assert len(local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")) >= 2
+
+    # refresh keeps it; settings update in place; identity changes replace
+    assert server.read(PROVIDER, created.id, out).outputs["status"] == "SUCCEEDED"
+    diff = server.diff(PROVIDER, created.id, out, {**inputs, "timeout_seconds": 60.0})
+    assert diff.changes == diff.DIFF_SOME and list(diff.replaces) == []
+    other = server.diff(PROVIDER, created.id, out, {**inputs, "target_id": "210987654321"})
+    assert list(other.replaces) == ["target_id"]
+
+    local.behaviour.script_next(Script(pending_seconds=1.5))
+    started = time.monotonic()
+    server.delete(PROVIDER, created.id, out)
+    assert time.monotonic() - started >= 1.5, "delete waited for the deletion to finish"
+    assert len(local.behaviour.calls_to("DescribeAccountAssignmentDeletionStatus")) >= 2
+    assert not assignment_exists(local.client(), key)
+    # refresh of a deleted assignment drops it from state (the next up creates it again)
+    assert server.read(PROVIDER, created.id, out).id == ""
+    # and deleting what is already gone succeeds
+    server.delete(PROVIDER, created.id, out)
+
+
+def test_repeated_create_adopts(server: ProviderServer, local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    inputs, _ = server.check(PROVIDER, inputs_for(key), type_name=TYPE)
+    first = server.create(PROVIDER, inputs)
+    second = server.create(PROVIDER, inputs)
+    assert first.id == second.id
+    assert second.outputs["creation_path"] == "existing" and second.outputs["status"] == "SUCCEEDED"
+    assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1
+
+
+def test_provider_killed_mid_wait_then_create_again_adopts_the_request(
+    local: LocalSsoAdmin,
+) -> None:
+    key = new_key(local)
+    local.behaviour.script_next(Script(pending_seconds=4))
+    first = start_server(local)
+    inputs, _ = first.check(PROVIDER, inputs_for(key), type_name=TYPE)
+    failure: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            first.create(PROVIDER, inputs)
+        except grpc.RpcError as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=create)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    first.proc.kill()  # the engine would see the plugin die; nothing is written to state
+    thread.join(timeout=10)
+    first.close()
+    assert failure, "the interrupted create failed"
+
+    with start_server(local) as second:
+        resumed = second.create(PROVIDER, inputs)
+    assert resumed.outputs["creation_path"] == "in-flight"
+    assert resumed.outputs["status"] == "SUCCEEDED"
+    assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1, "no duplicate request"
+    listed = local.client().list_account_assignments(
+        InstanceArn=key.instance_arn,
+        AccountId=key.target_id,
+        PermissionSetArn=key.permission_set_arn,
+    )["AccountAssignments"]
+    assert len(listed) == 1, "no duplicate assignment"
+
+
+def test_thirty_concurrent_creates_through_the_server(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    keys = [new_key(local) for _ in range(30)]
+    local.behaviour.default = Script(pending_seconds=1.0)
+    local.behaviour.max_outstanding = 10
+    checked = [server.check(PROVIDER, inputs_for(k), type_name=TYPE)[0] for k in keys]
+    statuses: list[str] = []
+    lock = threading.Lock()
+
+    def create(inputs: dict[str, Any]) -> None:
+        out = server.create(PROVIDER, inputs, timeout=300).outputs
+        with lock:
+            statuses.append(out["status"])
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=create, args=(c,)) for c in checked]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    took = time.monotonic() - started
+    assert statuses == ["SUCCEEDED"] * 30
+    assert local.behaviour.refused == 0
+    # The server runs 4 calls at once, so 4 are outstanding at most (the quota would allow 10).
+    assert local.behaviour.peak_outstanding <= 4
+    print(
+        f"\n30 AccountAssignment creates via the provider server: {took:.1f}s, "
+        f"peak outstanding {local.behaviour.peak_outstanding}"
+    )

@@ -1,0 +1,133 @@
+"""AccountAssignment's core over real HTTP against moto: adopt, create, delete, conflicts, quota."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from pulumi_ssoadmin_waiter import (
+    AssignmentKey,
+    WaitTimeoutError,
+    create_assignment,
+    delete_assignment,
+    sso_admin_client,
+)
+from pulumi_ssoadmin_waiter.assignments import assignment_exists
+from pulumi_ssoadmin_waiter.localaws import (
+    LOCAL_ACCOUNT_ID,
+    Fault,
+    LocalSsoAdmin,
+    Script,
+    burst_fault,
+)
+from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+
+CREATE, DELETE = "CreateAccountAssignment", "DeleteAccountAssignment"
+
+
+def new_key(local: LocalSsoAdmin, account: str = LOCAL_ACCOUNT_ID) -> AssignmentKey:
+    client = local.client()
+    instance = client.list_instances()["Instances"][0]["InstanceArn"]
+    ps = client.create_permission_set(InstanceArn=instance, Name=f"Ops-{uuid.uuid4().hex[:8]}")
+    return AssignmentKey(
+        instance_arn=instance,
+        permission_set_arn=ps["PermissionSet"]["PermissionSetArn"],
+        principal_type="GROUP",
+        principal_id=f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}",
+        target_id=account,
+    )
+
+
+def test_create_waits_then_a_second_create_adopts(local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    local.behaviour.script_next(Script(pending_seconds=1.5))
+    first = create_assignment(sso_admin_client(), key)
+    assert first.path == "created" and first.status == "SUCCEEDED"
+    assert first.result is not None and first.result.polls >= 2
+    assert assignment_exists(local.client(), key)
+
+    again = create_assignment(sso_admin_client(), key)
+    assert again.path == "existing" and again.status == "SUCCEEDED"
+    assert len(local.behaviour.calls_to(CREATE)) == 1, "no second CreateAccountAssignment"
+
+
+def test_create_interrupted_after_the_call_adopts_the_request_in_flight(
+    local: LocalSsoAdmin,
+) -> None:
+    key = new_key(local)
+    local.behaviour.script_next(Script(pending_seconds=2))
+    # A provider process died right after CreateAccountAssignment returned:
+    crashed = local.client().create_account_assignment(**key.api_params())
+    request_id = crashed["AccountAssignmentCreationStatus"]["RequestId"]
+
+    resumed = create_assignment(sso_admin_client(), key)
+    assert resumed.path == "in-flight" and resumed.status == "SUCCEEDED"
+    assert resumed.result is not None and resumed.result.request_id == request_id
+    assert len(local.behaviour.calls_to(CREATE)) == 1, "the crashed call only"
+    listed = local.client().list_account_assignments(
+        InstanceArn=key.instance_arn,
+        AccountId=key.target_id,
+        PermissionSetArn=key.permission_set_arn,
+    )["AccountAssignments"]
+    assert len(listed) == 1, "no duplicate assignment"
+
+
+def test_conflicts_and_throttling_are_retried_within_the_deadline(local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    local.behaviour.fault = burst_fault(3, Fault(409, "ConflictException", "operation in progress"))
+    outcome = create_assignment(sso_admin_client(), key, timeout=60)
+    assert outcome.path == "created" and outcome.status == "SUCCEEDED"
+
+
+def test_endless_conflicts_end_at_the_deadline(local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+
+    def conflict_on_create(operation: str) -> Fault | None:
+        return Fault(409, "ConflictException", "busy") if operation == CREATE else None
+
+    local.behaviour.fault = conflict_on_create
+    started = time.monotonic()
+    with pytest.raises(WaitTimeoutError, match="ConflictException"):
+        create_assignment(sso_admin_client(), key, timeout=4)
+    assert time.monotonic() - started < 4 + 10, "deadline + one request's retries at most"
+
+
+def test_delete_waits_on_the_deletion_and_a_second_delete_is_a_no_op(local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    create_assignment(sso_admin_client(), key)
+    local.behaviour.script_next(Script(pending_seconds=1.5))
+    gone = delete_assignment(sso_admin_client(), key)
+    assert gone.path == "deleted" and gone.status == "SUCCEEDED"
+    assert gone.result is not None and gone.result.polls >= 2
+    assert len(local.behaviour.calls_to("DescribeAccountAssignmentDeletionStatus")) >= 2
+    assert not assignment_exists(local.client(), key)
+
+    again = delete_assignment(sso_admin_client(), key)
+    assert again.path == "absent"
+    assert len(local.behaviour.calls_to(DELETE)) == 1
+
+
+def test_thirty_concurrent_creates_never_pass_ten_outstanding(local: LocalSsoAdmin) -> None:
+    keys = [new_key(local) for _ in range(30)]
+    local.behaviour.default = Script(pending_seconds=1.0)
+    local.behaviour.max_outstanding = 10  # the API's quota, enforced by the endpoint
+    limiter = OutstandingLimiter(10)
+    outcomes = []
+    lock = threading.Lock()
+
+    def run(key: AssignmentKey) -> None:
+        outcome = create_assignment(sso_admin_client(), key, limiter=limiter, timeout=120)
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in keys]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=150)
+    assert len(outcomes) == 30 and all(o.status == "SUCCEEDED" for o in outcomes)
+    assert local.behaviour.refused == 0, "never refused for too many outstanding"
+    assert local.behaviour.peak_outstanding <= 10
+    assert limiter.peak == 10, "and the quota was used in full"
