@@ -22,6 +22,10 @@ CONNECT_TIMEOUT = 5.0
 """Seconds to open a connection; a dead endpoint costs a poll, not a stuck deployment."""
 READ_TIMEOUT = 10.0
 """Seconds to wait for an answer: Describe calls answer in well under a second."""
+TIMEOUT_ENV = {
+    "connect": "SSOADMIN_WAITER_CONNECT_TIMEOUT",
+    "read": "SSOADMIN_WAITER_READ_TIMEOUT",
+}
 MAX_ATTEMPTS = 3
 """botocore attempts per call (standard mode backs off between them); the waiter retries beyond."""
 
@@ -47,6 +51,28 @@ def _throttle_hook(**_: Any) -> None:
     shared_limiter().acquire()
 
 
+def _timeout(kind: str, default: float) -> float:
+    name = TIMEOUT_ENV[kind]
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 300:
+        raise ValueError(f"{name}={raw!r} must be a number of seconds > 0 and <= 300")
+    return value
+
+
+def call_worst_case() -> float:
+    """The longest one API call can take: every attempt timing out, plus botocore's backoff
+    between attempts (standard mode: at most 2**attempt seconds)."""
+    per_attempt = _timeout("connect", CONNECT_TIMEOUT) + _timeout("read", READ_TIMEOUT)
+    backoff = sum(2.0**n for n in range(1, MAX_ATTEMPTS))
+    return MAX_ATTEMPTS * per_attempt + backoff
+
+
 def _retry_mode() -> str:
     mode = os.environ.get("AWS_RETRY_MODE", "standard").strip().lower()
     return mode if mode in ("standard", "adaptive") else "standard"
@@ -63,7 +89,7 @@ def sso_admin_client(
     from botocore.config import Config
 
     profile = os.environ.get("AWS_PROFILE") or None
-    env = tuple(os.environ.get(name) for name in _KEY_ENV)
+    env = tuple(os.environ.get(name) for name in (*_KEY_ENV, *TIMEOUT_ENV.values()))
     key = (region, fallback_region, profile, endpoint_url, env, _retry_mode())
     client = _cache.get(key)
     if client is not None:
@@ -82,8 +108,8 @@ def sso_admin_client(
             )
         config = Config(
             region_name=resolved,
-            connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
+            connect_timeout=_timeout("connect", CONNECT_TIMEOUT),
+            read_timeout=_timeout("read", READ_TIMEOUT),
             retries=cast(Any, {"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS}),
         )
         client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)

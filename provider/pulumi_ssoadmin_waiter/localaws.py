@@ -92,6 +92,18 @@ def rate_fault(rate: float, fault: Fault, *, seed: int = 0) -> FaultRule:
     return rule
 
 
+def window_fault(
+    start: float, end: float, rule: FaultRule, *, t0: float | None = None
+) -> FaultRule:
+    """Apply ``rule`` only between ``start`` and ``end`` seconds after ``t0`` (default: now)."""
+    origin = time.monotonic() if t0 is None else t0
+
+    def windowed(operation: str) -> Fault | None:
+        return rule(operation) if start <= time.monotonic() - origin < end else None
+
+    return windowed
+
+
 def burst_fault(count: int, fault: Fault) -> FaultRule:
     """Answer ``fault`` to the next ``count`` calls, then let calls through."""
     left = [count]
@@ -123,6 +135,8 @@ class Behaviour:
     default: Script = field(default_factory=Script)
     clock: Callable[[], float] = time.monotonic
     fault: FaultRule | None = None
+    latency: Callable[[str], float] | None = None
+    """Seconds to hold each answer before it is sent (slow endpoint), by operation."""
     max_outstanding: int | None = None
     """Refuse (ThrottlingException) an assignment operation beyond this many in progress."""
     scripts: dict[str, Script] = field(default_factory=dict)
@@ -144,6 +158,7 @@ class Behaviour:
         """Back to moto's plain behaviour, with empty logs (moto's stored data stays)."""
         with self._lock:
             self.default, self.fault, self.max_outstanding = Script(), None, None
+            self.latency = None
             self.scripts.clear()
             self.upcoming.clear()
             self.calls.clear()
@@ -205,6 +220,8 @@ class Behaviour:
         raw = _to_moto_arns(environ["wsgi.input"].read(length) if length else b"")
         environ["wsgi.input"] = io.BytesIO(raw)
         environ["CONTENT_LENGTH"] = str(len(raw))
+        if self.latency is not None:
+            time.sleep(self.latency(operation))
         fault = self.fault(operation) if self.fault else None
         with self._lock:
             limit = self.max_outstanding
@@ -230,6 +247,12 @@ class Behaviour:
             return self._describe_own(operation, params, start_response)
         if operation in LISTS:
             return self._list_statuses(operation, params, start_response)
+        asked = params.get("AccountAssignmentCreationRequestId")
+        with self._lock:
+            known = self._requests.get(asked) if asked else None
+        if known is not None and known.instance_arn != params.get("InstanceArn"):
+            error = {"__type": "ResourceNotFoundException", "message": f"{asked} not found"}
+            return _json(start_response, 400, error)  # a request id of another instance
         return self._forward(operation, params, environ, start_response)
 
     def _forward(

@@ -217,6 +217,13 @@ def wait_for(
             log.debug("%s: poll %d failed (%s), retrying", where, polls, answer.code)
 
         if now >= deadline:
+            if last_status is None and answer.kind is ErrorKind.NOT_FOUND:
+                raise RequestNotFoundError(
+                    f"request_id {request_id} was not found on {instance_arn} in {elapsed:.1f}s: "
+                    f"check that it comes from {operation.started_by} on this instance and region",
+                    request_id=request_id,
+                    instance_arn=instance_arn,
+                )
             seen = last_status or "none seen"
             raise WaitTimeoutError(
                 f"timed out after {elapsed:.1f}s and {polls} polls waiting for {where}: "
@@ -262,8 +269,9 @@ def _raise_if_final(
         if elapsed < not_found_grace:
             return
         raise RequestNotFoundError(
-            f"{where} was not found after {elapsed:.1f}s: check that the request id comes from "
-            f"{operation.started_by} on this instance and region ({answer.message})",
+            f"request_id {request_id} was not found on {instance_arn} after {elapsed:.1f}s: "
+            f"check that it comes from {operation.started_by} on this instance and region "
+            f"({answer.message})",
             **ids,
         )
     if answer.kind is ErrorKind.ACCESS_DENIED:
