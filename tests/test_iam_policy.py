@@ -1,0 +1,84 @@
+"""The shipped least-privilege policy names exactly the actions each resource calls.
+
+Each resource runs through every path of its lifecycle in the real provider server; the calls
+that reach the endpoint are the actions it needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from importlib import resources
+
+import pytest
+from conftest import local_env, start_request
+from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.providers import v1
+from support.provider_server import ProviderServer
+from test_account_assignment_protocol import inputs_for
+from test_assignments import new_key
+
+
+def policy_actions(resource: str) -> set[str]:
+    text = resources.files("pulumi_ssoadmin_waiter").joinpath("iam-policy.json").read_text()
+    statements = json.loads(text)[resource]["Statement"]
+    return {action for s in statements for action in s["Action"]}
+
+
+@pytest.fixture
+def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
+    with ProviderServer(local_env(local)) as s:
+        s.configure({"aws:region": "us-east-1"})
+        yield s
+
+
+def actions_called(local: LocalSsoAdmin, run: Callable[[], None]) -> set[str]:
+    local.behaviour.calls.clear()
+    run()
+    return {f"sso:{c.operation}" for c in local.behaviour.calls}
+
+
+STATUS_RESOURCES = {
+    "creation": ("AssignmentCreationStatus", v1.AssignmentCreationStatusProvider()),
+    "deletion": ("AssignmentDeletionStatus", v1.AssignmentDeletionStatusProvider()),
+    "provisioning": (
+        "PermissionSetProvisioningStatus",
+        v1.PermissionSetProvisioningStatusProvider(),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STATUS_RESOURCES))
+def test_status_resource_policy_is_exact(
+    server: ProviderServer, local: LocalSsoAdmin, kind: str
+) -> None:
+    name, provider = STATUS_RESOURCES[kind]
+    req = start_request(local, kind, Script(pending_seconds=1))
+    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+
+    def lifecycle() -> None:
+        inputs, _ = server.check(provider, props)
+        created = server.create(provider, inputs)
+        server.read(provider, created.id, created.outputs)
+        server.update(provider, created.id, created.outputs, {**inputs, "timeout_seconds": 60.0})
+        server.delete(provider, created.id, created.outputs)
+
+    assert actions_called(local, lifecycle) == policy_actions(name)
+
+
+def test_account_assignment_policy_is_exact(server: ProviderServer, local: LocalSsoAdmin) -> None:
+    provider = v1.AccountAssignmentProvider()
+    fresh, interrupted = new_key(local), new_key(local)
+    local.behaviour.script_next(Script(pending_seconds=2))
+    local.client().create_account_assignment(**interrupted.api_params())  # started, then "crashed"
+
+    def lifecycle() -> None:
+        for key in (fresh, interrupted):
+            inputs, _ = server.check(provider, inputs_for(key), type_name="AccountAssignment")
+            created = server.create(provider, inputs)  # created / in-flight
+            server.create(provider, inputs)  # existing: adopted
+            server.read(provider, created.id, created.outputs)
+            server.delete(provider, created.id, created.outputs)  # deleted
+            server.delete(provider, created.id, created.outputs)  # absent
+
+    assert actions_called(local, lifecycle) == policy_actions("AccountAssignment")
