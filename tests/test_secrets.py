@@ -111,23 +111,23 @@ def lifecycle(server: ProviderServer, local: LocalSsoAdmin, seen: Seen) -> None:
         local.behaviour.fault = None
         seen.add(server.check(provider, {**inputs, "instance_arn": "bad"}))
 
-    provider = v1.AccountAssignmentProvider()
+    assignments = v1.AccountAssignmentProvider()
     key = new_key(local)
-    inputs, _ = server.check(provider, inputs_for(key), type_name="AccountAssignment")
-    created = server.create(provider, inputs)
+    inputs, _ = server.check(assignments, inputs_for(key), type_name="AccountAssignment")
+    created = server.create(assignments, inputs)
     seen.add(created.outputs)
-    seen.add(server.read(provider, created.id, created.outputs).outputs)
+    seen.add(server.read(assignments, created.id, created.outputs).outputs)
     seen.add(
-        server.update(provider, created.id, created.outputs, {**inputs, "timeout_seconds": 30.0})
+        server.update(assignments, created.id, created.outputs, {**inputs, "timeout_seconds": 30.0})
     )
-    server.delete(provider, created.id, created.outputs)
+    server.delete(assignments, created.id, created.outputs)
     local.behaviour.script_next(Script(final_status="FAILED", failure_reason="r"))
-    seen.expect_error(server.create, provider, inputs_for(new_key(local)))
+    seen.expect_error(server.create, assignments, inputs_for(new_key(local)))
     busy = inputs_for(new_key(local), timeout_seconds=1.5)
     local.behaviour.fault = lambda op: (
         Fault(409, "ConflictException", "busy") if op == "CreateAccountAssignment" else None
     )
-    seen.expect_error(server.create, provider, busy)
+    seen.expect_error(server.create, assignments, busy)
     local.behaviour.fault = None
 
 
