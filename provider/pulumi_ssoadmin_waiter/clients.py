@@ -110,6 +110,7 @@ def sso_admin_client(
             region_name=resolved,
             connect_timeout=_timeout("connect", CONNECT_TIMEOUT),
             read_timeout=_timeout("read", READ_TIMEOUT),
+            max_pool_connections=20,  # the rate limit keeps concurrency low; room for bursts
             retries=cast(Any, {"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS}),
         )
         client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)

@@ -12,6 +12,7 @@ import math
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 DEFAULT_MAX_TPS = 8.0
@@ -45,6 +46,9 @@ class TokenBucket:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next_free = -math.inf  # theoretical arrival time of the next request
+        # Release times of the last ``rate`` requests: a thread woken late by the scheduler must
+        # not squeeze one request too many into a second after the one before it.
+        self._recent: deque[float] = deque(maxlen=max(1, math.floor(self.rate)))
 
     def reserve(self) -> float:
         """Take the next slot and return how long the caller must wait for it."""
@@ -57,10 +61,19 @@ class TokenBucket:
 
     def acquire(self) -> float:
         """Block until a token is available; return the seconds waited."""
-        wait = self.reserve()
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+        waited = self.reserve()
+        if waited > 0:
+            self._sleep(waited)
+        while True:
+            with self._lock:
+                now = self._clock()
+                recent = self._recent
+                if len(recent) < (recent.maxlen or 1) or now - recent[0] >= 1.0:
+                    recent.append(now)
+                    return waited
+                extra = 1.0 - (now - recent[0])
+            self._sleep(extra)
+            waited += extra
 
 
 def _rate_from_env() -> float:

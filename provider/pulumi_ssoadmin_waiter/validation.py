@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -49,15 +50,30 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+_model_lock = threading.Lock()
+
+
+@cache
+def _service_model() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("sso-admin")
+
+
+def _input_member(operation: str, member: str) -> Any:
+    # Loading the model costs ~100 ms of CPU: under a lock, so many threads starting their
+    # first wait at once load it once, not once each.
+    with _model_lock:
+        model = _service_model()
+    input_shape = model.operation_model(operation).input_shape
+    assert input_shape is not None, f"{operation} has no input in the service model"
+    return input_shape.members[member]
+
+
 @cache
 def model_rule(operation: str, member: str) -> StringRule:
     """The rule botocore's service model gives for ``operation``'s input ``member``."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("sso-admin")
-    input_shape = model.operation_model(operation).input_shape
-    assert input_shape is not None, f"{operation} has no input in the service model"
-    meta = input_shape.members[member].metadata
+    meta = _input_member(operation, member).metadata
     return StringRule(
         pattern=str(meta["pattern"]),
         min_length=int(meta.get("min", 0)),
@@ -108,12 +124,7 @@ def region_problem(value: Any) -> str | None:
 @cache
 def model_enum(operation: str, member: str) -> tuple[str, ...]:
     """The allowed values botocore's service model gives for an enum input."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("sso-admin")
-    input_shape = model.operation_model(operation).input_shape
-    assert input_shape is not None, f"{operation} has no input in the service model"
-    return tuple(getattr(input_shape.members[member], "enum", []))
+    return tuple(getattr(_input_member(operation, member), "enum", []))
 
 
 def enum_problem(value: Any, operation: str, member: str) -> str | None:
