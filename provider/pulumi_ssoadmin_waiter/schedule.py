@@ -1,9 +1,10 @@
 """Poll schedules: pure functions of the attempt number, printable and testable without I/O.
 
-The default polls once a second at first, when most requests finish, then stretches the gap
-geometrically up to Terraform's 10 s, so a long wait costs about what Terraform's does. A little
-jitter (the gap is shortened by up to ``jitter``) keeps many concurrent waits from polling in step.
-The figures behind the defaults are in ``bench/README.md``.
+The default polls at once, then every second or so while most requests finish, then stretches
+the gap geometrically up to Terraform's 10 s, so a long wait costs about what Terraform's does. A
+little jitter (each gap is shortened by up to ``jitter``) keeps concurrent waits from polling in
+step. The defaults were tuned with ``bench/schedule.py`` against the anchors' schedules; the
+figures are in ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-DEFAULT_MIN_DELAY = 1.0
+DEFAULT_MIN_DELAY = 1.3
 """Seconds before the second poll (the first is immediate)."""
 DEFAULT_MAX_DELAY = 10.0
 """The longest gap between polls: Terraform's steady-state interval."""
 DEFAULT_GROWTH = 1.25
 """Each gap is this many times the one before, until ``max_delay``."""
-DEFAULT_JITTER = 0.1
+DEFAULT_JITTER = 0.07
 """Each gap is shortened by a random fraction up to this."""
 
 
