@@ -106,7 +106,7 @@ class AssignmentOutcome:
 
 
 @dataclass
-class _Deadline:
+class Deadline:
     """One deadline shared by every step of an operation, with its retry schedule."""
 
     timeout: float
@@ -172,6 +172,20 @@ def assignment_exists(client: SSOAdminClient, key: AssignmentKey) -> bool:
     )
 
 
+def describe_if_known(
+    operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
+) -> Mapping[str, Any] | None:
+    """Describe a request found in a listing; ``None`` if it vanished meanwhile."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return describe(operation, client, instance_arn, request_id)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return None
+        raise
+
+
 def find_in_flight(
     client: SSOAdminClient, key: AssignmentKey, operation: StatusOperation
 ) -> str | None:
@@ -180,7 +194,8 @@ def find_in_flight(
     listed = getattr(client, method)(InstanceArn=key.instance_arn, Filter={"Status": "IN_PROGRESS"})
     for item in listed.get(member, []):
         request_id = item["RequestId"]
-        if key.matches(describe(operation, client, key.instance_arn, request_id)):
+        body = describe_if_known(operation, client, key.instance_arn, request_id)
+        if body is not None and key.matches(body):
             return str(request_id)
     return None
 
@@ -200,7 +215,7 @@ def _run(
     """The shared shape of create and delete: adopt, or start; then wait, holding a slot."""
     creating = operation is ASSIGNMENT_CREATION
     limiter = limiter or shared_outstanding()
-    deadline = _Deadline(timeout, clock, sleep, Backoff(), rng or random.Random())
+    deadline = Deadline(timeout, clock, sleep, Backoff(), rng or random.Random())
 
     def wait(request_id: str, path: str) -> AssignmentOutcome:
         left = deadline.left()

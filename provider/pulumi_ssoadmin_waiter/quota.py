@@ -60,6 +60,15 @@ class OutstandingLimiter:
             self.active += 1
             self.peak = max(self.peak, self.active)
 
+    def try_acquire(self) -> bool:
+        """Take a slot now if one is free and nobody is queued before us; never blocks."""
+        with self._cond:
+            if self._queue or self.active >= self.limit:
+                return False
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+            return True
+
     def release(self) -> None:
         with self._cond:
             if self.active <= 0:

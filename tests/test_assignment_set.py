@@ -1,0 +1,63 @@
+"""Many assignments as one set: quota kept, polled by list calls, partial failure, adoption."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi_ssoadmin_waiter import sso_admin_client
+from pulumi_ssoadmin_waiter.assignment_set import create_assignments, delete_assignments
+from pulumi_ssoadmin_waiter.assignments import assignment_exists
+from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+from test_assignments import new_key
+
+
+def test_thirty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmin) -> None:
+    keys = [new_key(local) for _ in range(30)]
+    local.behaviour.calls.clear()
+    local.behaviour.default = Script(pending_seconds=2)
+    local.behaviour.max_outstanding = 10
+    limiter = OutstandingLimiter(10)
+    outcome = create_assignments(sso_admin_client(), keys, timeout=120, limiter=limiter)
+    assert outcome.errors == {}
+    assert {o.status for o in outcome.outcomes.values()} == {"SUCCEEDED"}
+    assert {o.path for o in outcome.outcomes.values()} == {"created"}
+    assert local.behaviour.refused == 0 and local.behaviour.peak_outstanding == 10
+    assert limiter.active == 0, "every slot given back"
+    describes = local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")
+    assert len(describes) <= 30 + 10, "about one describe per request, not one per poll"
+
+    again = create_assignments(sso_admin_client(), keys, timeout=60)
+    assert {o.path for o in again.outcomes.values()} == {"existing"}
+
+    local.behaviour.default = Script(pending_seconds=1)
+    gone = delete_assignments(sso_admin_client(), keys, timeout=120, limiter=limiter)
+    assert gone.errors == {} and {o.path for o in gone.outcomes.values()} == {"deleted"}
+    assert not any(assignment_exists(local.client(), k) for k in keys)
+
+
+def test_partial_failure_reports_each_and_a_rerun_keeps_the_successes(local: LocalSsoAdmin) -> None:
+    keys = [new_key(local) for _ in range(4)]
+    local.behaviour.script_next(
+        Script(pending_seconds=1),
+        Script(pending_seconds=1, final_status="FAILED", failure_reason="no such group"),
+        Script(pending_seconds=1),
+        Script(pending_seconds=1),
+    )
+    first = create_assignments(sso_admin_client(), keys, timeout=60)
+    failures = first.failures()
+    assert list(failures) == [keys[1].id] and "no such group" in failures[keys[1].id]
+
+    rerun = create_assignments(sso_admin_client(), keys, timeout=60)
+    paths = {k: rerun.outcomes[k.id].path for k in keys}
+    assert [paths[k] for k in (keys[0], keys[2], keys[3])] == ["existing"] * 3
+
+
+@pytest.mark.parametrize("timeout", [1.5])
+def test_a_set_that_cannot_finish_reports_every_unfinished_assignment(
+    local: LocalSsoAdmin, timeout: float
+) -> None:
+    keys = [new_key(local) for _ in range(3)]
+    local.behaviour.default = Script(pending_seconds=60)
+    outcome = create_assignments(sso_admin_client(), keys, timeout=timeout)
+    assert set(outcome.errors) == {k.id for k in keys}
+    assert all("IN_PROGRESS" in e for e in outcome.errors.values())
