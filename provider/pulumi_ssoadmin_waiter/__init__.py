@@ -38,6 +38,7 @@ from .waiter import (
 if TYPE_CHECKING:
     from .resources import (
         AccountAssignment,
+        AccountAssignmentSet,
         AssignmentCreationStatus,
         AssignmentDeletionStatus,
         PermissionSetProvisioningStatus,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 _PULUMI_RESOURCES = {
     "AccountAssignment",
+    "AccountAssignmentSet",
     "AssignmentCreationStatus",
     "AssignmentDeletionStatus",
     "PermissionSetProvisioningStatus",
@@ -65,6 +67,7 @@ __all__ = [
     "PERMISSION_SET_PROVISIONING",
     "AccessDeniedError",
     "AccountAssignment",
+    "AccountAssignmentSet",
     "AssignmentCreationStatus",
     "AssignmentDeletionStatus",
     "AssignmentKey",

@@ -250,6 +250,10 @@ class Behaviour:
         asked = params.get("AccountAssignmentCreationRequestId")
         with self._lock:
             known = self._requests.get(asked) if asked else None
+            dropped = asked in self._records
+        if dropped and known is not None and known.instance_arn == params.get("InstanceArn"):
+            body = self._record_body(str(asked))
+            return _json(start_response, 200, {"AccountAssignmentCreationStatus": body})
         if known is not None and known.instance_arn != params.get("InstanceArn"):
             error = {"__type": "ResourceNotFoundException", "message": f"{asked} not found"}
             return _json(start_response, 400, error)  # a request id of another instance
@@ -281,12 +285,36 @@ class Behaviour:
                 # moto may know requests made before this layer saw them: their clock starts now.
                 self._start(body["RequestId"], "creation", params["InstanceArn"])
                 self._shape(body["RequestId"], body)
+                if operation == "CreateAccountAssignment":
+                    self._drop_if_failing(body["RequestId"], environ)
             payload[STATUS_KEYS[operation]] = body
             chunks = json.dumps(payload).encode()
         out = _to_real_arns(chunks)
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         start_response(captured["status"], [*headers, ("Content-Length", str(len(out)))])
         return [out]
+
+    def _drop_if_failing(self, request_id: str, environ: dict[str, Any]) -> None:
+        """A creation that ends FAILED leaves no assignment in AWS; moto stores one at once.
+        Take it out of moto's list and answer its status from here."""
+        with self._lock:
+            script = self.scripts.get(request_id, self.default)
+        if script.final_status != "FAILED":
+            return
+        from moto.ssoadmin.models import ssoadmin_backends
+
+        scope = re.search(
+            r"Credential=[^/]+/\d+/([a-z0-9-]+)/", environ.get("HTTP_AUTHORIZATION", "")
+        )
+        backend = ssoadmin_backends[LOCAL_ACCOUNT_ID][scope.group(1) if scope else LOCAL_REGION]
+        for stored in list(backend.account_assignments):
+            if stored.request_id == request_id:
+                backend.account_assignments.remove(stored)
+                record = stored.to_json(include_creation_date=True, include_request_id=True)
+                with self._lock:
+                    self._records[request_id] = json.loads(
+                        _to_real_arns(json.dumps(record).encode())
+                    )
 
     def _list_statuses(
         self, operation: str, params: dict[str, Any], start_response: Callable[..., Any]

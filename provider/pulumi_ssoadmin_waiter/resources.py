@@ -12,6 +12,7 @@ from .assignment_provider import INPUTS as ASSIGNMENT_INPUTS
 from .assignment_provider import OUTPUTS as ASSIGNMENT_OUTPUTS
 from .providers.v1 import (
     AccountAssignmentProvider,
+    AccountAssignmentSetProvider,
     AssignmentCreationStatusProvider,
     AssignmentDeletionStatusProvider,
     PermissionSetProvisioningStatusProvider,
@@ -148,3 +149,47 @@ class AccountAssignment(Resource, module=MODULE, name="AccountAssignment"):
             **dict.fromkeys(ASSIGNMENT_OUTPUTS),
         }
         super().__init__(AccountAssignmentProvider(), resource_name, props, opts)
+
+
+class AssignmentSpec(TypedDict):
+    """One assignment of an :class:`AccountAssignmentSet` (the fields of AccountAssignment)."""
+
+    instance_arn: Required[pulumi.Input[str]]
+    permission_set_arn: Required[pulumi.Input[str]]
+    principal_id: Required[pulumi.Input[str]]
+    principal_type: Required[pulumi.Input[str]]
+    target_id: Required[pulumi.Input[str]]
+    target_type: NotRequired[pulumi.Input[str] | None]
+
+
+class AccountAssignmentSet(Resource, module=MODULE, name="AccountAssignmentSet"):
+    """Many account assignments as one resource, created and deleted within the API's quotas.
+
+    ``results`` maps each assignment's id (Terraform's format) to its ``request_id``,
+    ``status``, ``failure_reason``, ``created_date`` and ``path``.
+    """
+
+    assignments: pulumi.Output[list[dict[str, str]]]
+    results: pulumi.Output[dict[str, dict[str, Any]]]
+    timeout_seconds: pulumi.Output[float]
+    fail_on_failed: pulumi.Output[bool]
+    region: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        assignments: pulumi.Input[list[pulumi.Input[AssignmentSpec]]],
+        timeout_seconds: pulumi.Input[float] | None = None,
+        fail_on_failed: pulumi.Input[bool] = True,
+        region: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "assignments": assignments,
+            "timeout_seconds": timeout_seconds,
+            "fail_on_failed": fail_on_failed,
+            "region": region,
+            "results": None,
+        }
+        super().__init__(AccountAssignmentSetProvider(), resource_name, props, opts)

@@ -6,6 +6,7 @@ Keep these names and this module path stable; change behaviour in the modules th
 from __future__ import annotations
 
 from ..assignment_provider import AssignmentProvider
+from ..assignment_set_provider import AssignmentSetProvider
 from ..operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, PERMISSION_SET_PROVISIONING
 from ..status_provider import StatusProvider
 
@@ -30,3 +31,7 @@ class PermissionSetProvisioningStatusProvider(StatusProvider):
 
 class AccountAssignmentProvider(AssignmentProvider):
     """Creates (or adopts) and deletes one account assignment, waiting for each."""
+
+
+class AccountAssignmentSetProvider(AssignmentSetProvider):
+    """Creates, updates and deletes a set of account assignments within the API's quotas."""
