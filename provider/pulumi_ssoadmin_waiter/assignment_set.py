@@ -36,8 +36,9 @@ from .waiter import describe, result_from
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
-DEFAULT_POLL_INTERVAL = 1.0
-"""Seconds between list calls; one call a second polls the whole set."""
+DEFAULT_POLL_INTERVAL = 0.5
+"""Seconds between list calls: two calls a second poll the whole set, a quarter of the default
+rate limit, and a finished request frees its slot within half a second."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def run_set(
     by_id = {k.id: k for k in keys}
     instances = sorted({k.instance_arn for k in keys})
     outstanding: dict[str, tuple[AssignmentKey, str]] = {}  # request id -> (key, instance)
+    ended: dict[str, tuple[AssignmentKey, str]] = {}
     held = 0
 
     # Adopt: requests in flight for these assignments, then assignments already in place.
@@ -151,8 +153,16 @@ def run_set(
     start = client.create_account_assignment if creating else client.delete_account_assignment
     paths = ("created", "in-flight") if creating else ("deleted", "in-flight")
 
+    finished: list[str] = []  # gone from the IN_PROGRESS list; their slots are free again
+
+    def release_one() -> None:
+        nonlocal held
+        if held > 0:
+            limiter.release()
+            held -= 1
+
     try:
-        while todo or outstanding:
+        while todo or outstanding or finished:
             # Start as many as the quota allows; adopted requests count against it too.
             while held < len(outstanding) and limiter.try_acquire():
                 held += 1
@@ -167,44 +177,46 @@ def run_set(
                     )
                 except Exception as exc:
                     errors[key.id] = f"{type(exc).__name__}: {exc}"
-                    limiter.release()
-                    held -= 1
+                    release_one()
                     continue
                 request_id = answer[operation.response_key]["RequestId"]  # type: ignore[literal-required]
                 outstanding[request_id] = (key, key.instance_arn)
-            if deadline.left() <= 0:
+            # Read the final status of those that ended, while the new ones run.
+            for request_id in finished:
+                key, instance = ended[request_id]
+                body = deadline.call(
+                    operation.api_name,
+                    key,
+                    partial(describe, operation, client, instance, request_id),
+                )
+                if body.get("Status") not in ("SUCCEEDED", "FAILED"):
+                    outstanding[request_id] = (key, instance)  # not listed yet: poll it again
+                    continue
+                result = result_from(operation, instance, request_id, body)
+                outcomes[key.id] = AssignmentOutcome(key, paths[key.id in waiting], result)
+                say(f"{key}: {result.status}")
+            finished.clear()
+            if deadline.left() <= 0 or not (todo or outstanding):
                 break
-            if not outstanding:
-                # Every slot is held elsewhere in this process: wait for one to come free.
-                sleep(next_sleep(poll_interval, clock(), deadline.at))
-                continue
             sleep(next_sleep(poll_interval, clock(), deadline.at))
+            if not outstanding:
+                continue  # every slot is held elsewhere in this process: wait for one
             still: set[str] = set()
             for instance in {i for _, i in outstanding.values()}:
                 still |= set(
                     deadline.call(
-                        "listing requests in flight", keys[0],
+                        "listing requests in flight",
+                        keys[0],
                         partial(_in_flight, client, operation, instance),
                     )
-                )  # fmt: skip
+                )
             for request_id in [r for r in outstanding if r not in still]:
-                key, instance = outstanding[request_id]
-                body = deadline.call(
-                    operation.api_name, key,
-                    partial(describe, operation, client, instance, request_id),
-                )  # fmt: skip
-                if body.get("Status") not in ("SUCCEEDED", "FAILED"):
-                    continue  # not listed yet (eventual consistency): poll it again
-                result = result_from(operation, instance, request_id, body)
-                was_adopted = key.id in waiting
-                outcomes[key.id] = AssignmentOutcome(key, paths[was_adopted], result)
-                del outstanding[request_id]
-                if held > 0:
-                    limiter.release()
-                    held -= 1
-                say(f"{key}: {result.status}")
+                ended[request_id] = outstanding.pop(request_id)
+                finished.append(request_id)
+                release_one()
     except WaiterError as exc:
-        for key in [k for k, _ in outstanding.values()] + list(todo):
+        unfinished = [*outstanding.values(), *(ended[r] for r in finished)]
+        for key in [k for k, _ in unfinished] + list(todo):
             errors.setdefault(key.id, str(exc))
         outstanding.clear()
         todo.clear()

@@ -1,0 +1,191 @@
+"""Fan-out through Pulumi's provider server: N AccountAssignments vs one AccountAssignmentSet.
+
+The local endpoint keeps each request IN_PROGRESS for T seconds and refuses (ThrottlingException)
+a new assignment operation while 10 are in progress, as the API's quota does. Calls are sent to
+the provider server concurrently, as the engine sends them.
+
+    python bench/fanout.py [--n 100] [--t 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.localaws import LOCAL_REGION, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.providers.v1 import (
+    AccountAssignmentProvider,
+    AccountAssignmentSetProvider,
+)
+from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS
+from support.provider_server import ProviderServer
+
+QUOTA = 10
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    seconds: float
+    succeeded: int
+    errors: int
+    peak_outstanding: int
+    peak_rate: int
+    refused: int
+    calls: int
+    shortest_span: float
+    """Shortest time in which rate + 1 calls arrived (>= 1 s: the rate held, but for jitter)."""
+
+
+def keys(local: LocalSsoAdmin, n: int) -> list[AssignmentKey]:
+    client = local.client()
+    instance = client.list_instances()["Instances"][0]["InstanceArn"]
+    ps = client.create_permission_set(InstanceArn=instance, Name=f"Fan-{uuid.uuid4().hex[:8]}")
+    arn = ps["PermissionSet"]["PermissionSetArn"]
+    accounts = [f"{100000000000 + i:012d}" for i in range(math.ceil(n / 10))]
+    return [
+        AssignmentKey(instance, arn, "GROUP", f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}", account)
+        for account in accounts
+        for _ in range(10)
+    ][:n]
+
+
+def item(key: AssignmentKey) -> dict[str, Any]:
+    return {
+        "instance_arn": key.instance_arn,
+        "permission_set_arn": key.permission_set_arn,
+        "principal_type": key.principal_type,
+        "principal_id": key.principal_id,
+        "target_id": key.target_id,
+        "target_type": key.target_type,
+    }
+
+
+def peak_rate(stamps: list[float]) -> int:
+    stamps = sorted(stamps)
+    best = j = 0
+    for i, t in enumerate(stamps):
+        while stamps[j] <= t - 1.0:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+def measure(local: LocalSsoAdmin, label: str, work: Any) -> Run:
+    b = local.behaviour
+    b.calls.clear()
+    b.peak_outstanding = b.refused = 0
+    started = time.monotonic()
+    succeeded, errors = work()
+    seconds = time.monotonic() - started
+    stamps = sorted(c.at for c in b.calls)
+    n = int(DEFAULT_MAX_TPS)
+    span = min((y - x for x, y in zip(stamps, stamps[n:], strict=False)), default=float("inf"))
+    return Run(
+        label, seconds, succeeded, errors, b.peak_outstanding, peak_rate(stamps),
+        b.refused, len(b.calls), span,
+    )  # fmt: skip
+
+
+def many_resources(server: ProviderServer, batch: list[AssignmentKey]) -> tuple[int, int]:
+    provider = AccountAssignmentProvider()
+    checked = [server.check(provider, item(k), type_name="AccountAssignment")[0] for k in batch]
+    done: list[str] = []
+    lock = threading.Lock()
+
+    def create(inputs: dict[str, Any]) -> None:
+        try:
+            status = server.create(provider, inputs, timeout=1800).outputs["status"]
+        except Exception as exc:
+            status = f"error: {exc}"
+        with lock:
+            done.append(status)
+
+    threads = [threading.Thread(target=create, args=(c,)) for c in checked]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done.count("SUCCEEDED"), len(done) - done.count("SUCCEEDED")
+
+
+def one_set(server: ProviderServer, batch: list[AssignmentKey]) -> tuple[int, int]:
+    provider = AccountAssignmentSetProvider()
+    inputs, failures = server.check(provider, {"assignments": [item(k) for k in batch]})
+    assert failures == [], failures
+    try:
+        results = server.create(provider, inputs, timeout=1800).outputs["results"]
+    except Exception:
+        return 0, len(batch)
+    ok = sum(r["status"] == "SUCCEEDED" for r in results.values())
+    return ok, len(batch) - ok
+
+
+def run(n: int, t: float, which: tuple[str, ...] = ("resources", "set")) -> list[Run]:
+    for name in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[name]
+    runs = []
+    with LocalSsoAdmin(default=Script(pending_seconds=t)) as local:
+        local.behaviour.max_outstanding = QUOTA
+        env = {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_REGION": LOCAL_REGION,
+            "AWS_ENDPOINT_URL_SSO_ADMIN": local.url,
+        }
+        with ProviderServer(env) as server:
+            server.configure({"aws:region": LOCAL_REGION})
+            if "set" in which:
+                batch = keys(local, n)
+                runs.append(
+                    measure(
+                        local,
+                        f"(b) one AccountAssignmentSet of {n}",
+                        lambda: one_set(server, batch),
+                    )
+                )
+            if "resources" in which:
+                batch = keys(local, n)
+                label = f"(a) {n} AccountAssignment resources"
+                runs.append(measure(local, label, lambda: many_resources(server, batch)))
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--t", type=float, default=5.0)
+    args = parser.parse_args()
+    bound = math.ceil(args.n / QUOTA) * args.t
+    runs = run(args.n, args.t)
+    print(
+        f"N={args.n}, T={args.t:g} s, quota bound ceil(N/10) x T = {bound:g} s, "
+        f"goal for (b) <= {1.25 * bound:g} s; rate limit {DEFAULT_MAX_TPS:g} requests/s"
+    )
+    print(
+        "| run | seconds | x quota bound | succeeded | errors | peak outstanding "
+        f"| most calls in 1 s | shortest span of {int(DEFAULT_MAX_TPS) + 1} calls s "
+        "| refused by quota | calls |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        print(
+            f"| {r.label} | {r.seconds:.1f} | {r.seconds / bound:.2f} | {r.succeeded} | {r.errors} "
+            f"| {r.peak_outstanding} | {r.peak_rate} | {r.shortest_span:.3f} | {r.refused} "
+            f"| {r.calls} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
