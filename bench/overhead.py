@@ -83,7 +83,8 @@ def main() -> None:
     d, p = statistics.median(direct), statistics.median(via_provider)
     rows = [
         (f"direct boto3 describe ({args.repeat})", f"{d * 1000:.1f} ms"),
-        (f"create through the provider server, already SUCCEEDED ({args.repeat})", f"{p * 1000:.1f} ms"),
+        (f"provider-server create, request already SUCCEEDED ({args.repeat})",
+         f"{p * 1000:.1f} ms"),
         ("ratio provider create / direct describe", f"{p / d:.1f} x"),
         (f"new provider process: spawn to listening ({args.cold})",
          f"{statistics.median(cold_listen) * 1000:.0f} ms"),
