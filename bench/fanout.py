@@ -10,6 +10,7 @@ the provider server concurrently, as the engine sends them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import sys
@@ -62,14 +63,8 @@ def keys(local: LocalSsoAdmin, n: int) -> list[AssignmentKey]:
 
 
 def item(key: AssignmentKey) -> dict[str, Any]:
-    return {
-        "instance_arn": key.instance_arn,
-        "permission_set_arn": key.permission_set_arn,
-        "principal_type": key.principal_type,
-        "principal_id": key.principal_id,
-        "target_id": key.target_id,
-        "target_type": key.target_type,
-    }
+    """The resource inputs for ``key``: its dataclass fields are the input names."""
+    return dataclasses.asdict(key)
 
 
 def peak_rate(stamps: list[float]) -> int:

@@ -7,15 +7,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import grpc
 import pytest
 from conftest import local_env
-from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentProvider
 from support.provider_server import ProviderServer
-from test_assignments import new_key
+from test_assignments import inputs_for, new_key
 
 PROVIDER = AccountAssignmentProvider()
 TYPE = "AccountAssignment"
@@ -31,17 +29,6 @@ def start_server(local: LocalSsoAdmin) -> ProviderServer:
 def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
     with start_server(local) as s:
         yield s
-
-
-def inputs_for(key: AssignmentKey, **extra: Any) -> dict[str, Any]:
-    return {
-        "instance_arn": key.instance_arn,
-        "permission_set_arn": key.permission_set_arn,
-        "principal_type": key.principal_type,
-        "principal_id": key.principal_id,
-        "target_id": key.target_id,
-        **extra,
-    }
 
 
 def test_create_then_delete_wait_for_aws(server: ProviderServer, local: LocalSsoAdmin) -> None:
@@ -83,45 +70,6 @@ def test_repeated_create_adopts(server: ProviderServer, local: LocalSsoAdmin) ->
     assert first.id == second.id
     assert second.outputs["creation_path"] == "existing" and second.outputs["status"] == "SUCCEEDED"
     assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1
-
-
-def test_provider_killed_mid_wait_then_create_again_adopts_the_request(
-    local: LocalSsoAdmin,
-) -> None:
-    key = new_key(local)
-    local.behaviour.script_next(Script(pending_seconds=4))
-    first = start_server(local)
-    inputs, _ = first.check(PROVIDER, inputs_for(key), type_name=TYPE)
-    failure: list[BaseException] = []
-
-    def create() -> None:
-        try:
-            first.create(PROVIDER, inputs)
-        except grpc.RpcError as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=create)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus"):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    first.proc.kill()  # the engine would see the plugin die; nothing is written to state
-    thread.join(timeout=10)
-    first.close()
-    assert failure, "the interrupted create failed"
-
-    with start_server(local) as second:
-        resumed = second.create(PROVIDER, inputs)
-    assert resumed.outputs["creation_path"] == "in-flight"
-    assert resumed.outputs["status"] == "SUCCEEDED"
-    assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1, "no duplicate request"
-    listed = local.client().list_account_assignments(
-        InstanceArn=key.instance_arn,
-        AccountId=key.target_id,
-        PermissionSetArn=key.permission_set_arn,
-    )["AccountAssignments"]
-    assert len(listed) == 1, "no duplicate assignment"
 
 
 def test_thirty_concurrent_creates_through_the_server(

@@ -13,8 +13,7 @@ from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
 from support.provider_server import ProviderServer
-from test_account_assignment_protocol import inputs_for
-from test_assignments import new_key
+from test_assignments import inputs_for, new_key
 
 PROVIDER = AccountAssignmentSetProvider()
 TYPE = "AccountAssignmentSet"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
+from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import (
@@ -40,6 +42,21 @@ def new_key(local: LocalSsoAdmin, account: str = LOCAL_ACCOUNT_ID) -> Assignment
     )
 
 
+def inputs_for(key: AssignmentKey, **extra: Any) -> dict[str, Any]:
+    """A resource's identity inputs for ``key`` (the dataclass fields are the input names)."""
+    return {**dataclasses.asdict(key), **extra}
+
+
+def stored(local: LocalSsoAdmin, key: AssignmentKey) -> list[dict[str, Any]]:
+    """The assignments the endpoint holds for ``key``'s account and permission set."""
+    answer = local.client().list_account_assignments(
+        InstanceArn=key.instance_arn,
+        AccountId=key.target_id,
+        PermissionSetArn=key.permission_set_arn,
+    )
+    return list(answer["AccountAssignments"])
+
+
 def test_create_waits_then_a_second_create_adopts(local: LocalSsoAdmin) -> None:
     key = new_key(local)
     local.behaviour.script_next(Script(pending_seconds=1.5))
@@ -66,12 +83,7 @@ def test_create_interrupted_after_the_call_adopts_the_request_in_flight(
     assert resumed.path == "in-flight" and resumed.status == "SUCCEEDED"
     assert resumed.result is not None and resumed.result.request_id == request_id
     assert len(local.behaviour.calls_to(CREATE)) == 1, "the crashed call only"
-    listed = local.client().list_account_assignments(
-        InstanceArn=key.instance_arn,
-        AccountId=key.target_id,
-        PermissionSetArn=key.permission_set_arn,
-    )["AccountAssignments"]
-    assert len(listed) == 1, "no duplicate assignment"
+    assert len(stored(local, key)) == 1, "no duplicate assignment"
 
 
 def test_conflicts_and_throttling_are_retried_within_the_deadline(local: LocalSsoAdmin) -> None:

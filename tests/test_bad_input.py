@@ -16,7 +16,7 @@ from pulumi_ssoadmin_waiter.providers.v1 import (
     AssignmentCreationStatusProvider,
 )
 from support.provider_server import ProviderServer
-from test_assignments import new_key
+from test_assignments import inputs_for, new_key
 
 RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
 INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
@@ -88,14 +88,7 @@ def good_inputs(local: LocalSsoAdmin, resource: str) -> dict[str, Any]:
     if resource == "status":
         s: Seeded = seed(local.client())
         return {"instance_arn": s.instance_arn, "request_id": s.request_id}
-    key = new_key(local)
-    return {
-        "instance_arn": key.instance_arn,
-        "permission_set_arn": key.permission_set_arn,
-        "principal_type": key.principal_type,
-        "principal_id": key.principal_id,
-        "target_id": key.target_id,
-    }
+    return inputs_for(new_key(local))
 
 
 def test_the_table_is_large_enough() -> None:

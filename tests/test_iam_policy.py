@@ -15,8 +15,7 @@ from conftest import local_env, start_request
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
 from support.provider_server import ProviderServer
-from test_account_assignment_protocol import inputs_for
-from test_assignments import new_key
+from test_assignments import inputs_for, new_key
 
 
 def policy_actions(resource: str) -> set[str]:

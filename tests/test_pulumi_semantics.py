@@ -21,8 +21,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
 from support.provider_server import ProviderServer
-from test_account_assignment_protocol import inputs_for
-from test_assignments import new_key
+from test_assignments import inputs_for, new_key, stored
 
 STATUS = {
     "creation": v1.AssignmentCreationStatusProvider(),
@@ -133,9 +132,4 @@ def test_assignment_killed_right_after_create_returned(local: LocalSsoAdmin) -> 
     assert created.outputs["status"] == "SUCCEEDED"
     assert created.outputs["creation_path"] == "in-flight"
     assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1, "no duplicate request"
-    listed = local.client().list_account_assignments(
-        InstanceArn=key.instance_arn,
-        AccountId=key.target_id,
-        PermissionSetArn=key.permission_set_arn,
-    )["AccountAssignments"]
-    assert len(listed) == 1, "no duplicate or orphaned assignment"
+    assert len(stored(local, key)) == 1, "no duplicate or orphaned assignment"

@@ -23,8 +23,7 @@ from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
 from support.provider_server import ProviderServer
-from test_account_assignment_protocol import inputs_for
-from test_assignments import new_key
+from test_assignments import inputs_for, new_key
 
 CANARY = uuid.uuid4().hex[:12].upper()
 KEYS = {
