@@ -11,10 +11,10 @@ from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
 from test_assignments import new_key
 
 
-def test_thirty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmin) -> None:
-    keys = [new_key(local) for _ in range(30)]
+def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmin) -> None:
+    keys = [new_key(local) for _ in range(20)]
     local.behaviour.calls.clear()
-    local.behaviour.default = Script(pending_seconds=2)
+    local.behaviour.default = Script(pending_seconds=1.5)
     local.behaviour.max_outstanding = 10
     limiter = OutstandingLimiter(10)
     outcome = create_assignments(sso_admin_client(), keys, timeout=120, limiter=limiter)
@@ -24,7 +24,7 @@ def test_thirty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmi
     assert local.behaviour.refused == 0 and local.behaviour.peak_outstanding == 10
     assert limiter.active == 0, "every slot given back"
     describes = local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")
-    assert len(describes) <= 30 + 10, "about one describe per request, not one per poll"
+    assert len(describes) <= 20 + 10, "about one describe per request, not one per poll"
 
     again = create_assignments(sso_admin_client(), keys, timeout=60)
     assert {o.path for o in again.outcomes.values()} == {"existing"}

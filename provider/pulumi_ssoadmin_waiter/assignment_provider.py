@@ -20,11 +20,16 @@ from .assignments import (
     create_assignment,
     delete_assignment,
 )
-from .errors import RequestFailedError
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION
-from .provider_base import Problem, ProgressLog, SsoAdminProvider, changed_inputs, check_failures
-from .status_provider import describe_failure
-from .waiter import describe, result_from
+from .provider_base import (
+    Problem,
+    ProgressLog,
+    SsoAdminProvider,
+    changed_inputs,
+    check_failures,
+    failure_error,
+)
+from .waiter import describe_if_known, result_from
 
 IDENTITY = (
     "instance_arn",
@@ -103,12 +108,7 @@ class AssignmentProvider(SsoAdminProvider):
         pulumi.log.info(f"assignment {key}: {outcome.status} ({outcome.path})")
         result = outcome.result
         if result is not None and result.status == "FAILED" and props.get("fail_on_failed", True):
-            raise RequestFailedError(
-                describe_failure(result, ASSIGNMENT_CREATION.started_by),
-                request_id=result.request_id,
-                instance_arn=key.instance_arn,
-                failure_reason=result.failure_reason,
-            )
+            raise failure_error(result, ASSIGNMENT_CREATION.started_by)
         return CreateResult(key.id, outcome_outputs(props, outcome))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -120,14 +120,8 @@ class AssignmentProvider(SsoAdminProvider):
         outs = dict(props)
         request_id = props.get("creation_request_id")
         if request_id:
-            try:
-                body = describe(ASSIGNMENT_CREATION, client, key.instance_arn, request_id)
-            except Exception as exc:  # an old request record may have expired: keep ours
-                if getattr(exc, "response", {}).get("Error", {}).get("Code") != (
-                    "ResourceNotFoundException"
-                ):
-                    raise
-            else:
+            body = describe_if_known(ASSIGNMENT_CREATION, client, key.instance_arn, request_id)
+            if body is not None:  # an old request record may have expired: keep ours
                 result = result_from(ASSIGNMENT_CREATION, key.instance_arn, request_id, body)
                 outs["status"] = result.status
                 outs["failure_reason"] = result.failure_reason
@@ -149,9 +143,4 @@ class AssignmentProvider(SsoAdminProvider):
         )
         pulumi.log.info(f"assignment {key}: deletion {outcome.status} ({outcome.path})")
         if outcome.result is not None and outcome.result.status == "FAILED":
-            raise RequestFailedError(
-                describe_failure(outcome.result, ASSIGNMENT_DELETION.started_by),
-                request_id=outcome.result.request_id,
-                instance_arn=key.instance_arn,
-                failure_reason=outcome.result.failure_reason,
-            )
+            raise failure_error(outcome.result, ASSIGNMENT_DELETION.started_by)

@@ -20,18 +20,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .assignments import (
-    LIST_CALLS,
-    AssignmentKey,
-    AssignmentOutcome,
-    Deadline,
-    describe_if_known,
-)
+from .assignments import LIST_CALLS, AssignmentKey, AssignmentOutcome, Deadline
 from .errors import WaiterError
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, StatusOperation
 from .quota import OutstandingLimiter, shared_outstanding
 from .schedule import Backoff, next_sleep
-from .waiter import describe, result_from
+from .waiter import describe, describe_if_known, result_from
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient

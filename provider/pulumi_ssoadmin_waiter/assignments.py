@@ -19,7 +19,7 @@ from .errors import WaiterError, WaitTimeoutError
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, StatusOperation
 from .quota import OutstandingLimiter, SlotTimeoutError, shared_outstanding
 from .schedule import Backoff, next_sleep
-from .waiter import PollEvent, WaitResult, describe, wait_for
+from .waiter import PollEvent, WaitResult, describe_if_known, wait_for
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
@@ -170,20 +170,6 @@ def assignment_exists(client: SSOAdminClient, key: AssignmentKey) -> bool:
         for page in pages
         for a in page.get("AccountAssignments", [])
     )
-
-
-def describe_if_known(
-    operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
-) -> Mapping[str, Any] | None:
-    """Describe a request found in a listing; ``None`` if it vanished meanwhile."""
-    from botocore.exceptions import ClientError
-
-    try:
-        return describe(operation, client, instance_arn, request_id)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
-            return None
-        raise
 
 
 def find_in_flight(

@@ -12,8 +12,9 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .clients import sso_admin_client
+from .errors import RequestFailedError
 from .operations import StatusOperation
-from .waiter import PollEvent
+from .waiter import PollEvent, WaitResult
 
 Problem = Callable[[Any], "str | None"]
 
@@ -42,6 +43,21 @@ def changed_inputs(
     names: tuple[str, ...], olds: Mapping[str, Any], news: Mapping[str, Any]
 ) -> list[str]:
     return [k for k in names if olds.get(k) != news.get(k)]
+
+
+def failure_error(result: WaitResult, started_by: str) -> RequestFailedError:
+    """The error for a FAILED request: everything needed to find and fix it."""
+    who = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
+    target = result.target_id or result.account_id or "?"
+    return RequestFailedError(
+        f"{started_by} request {result.request_id} FAILED: "
+        f"{result.failure_reason or 'no FailureReason given'} "
+        f"(principal {who}, target {target}, permission set {result.permission_set_arn or '?'}, "
+        f"instance {result.instance_arn}). Set fail_on_failed=False to record the failure instead.",
+        request_id=result.request_id,
+        instance_arn=result.instance_arn,
+        failure_reason=result.failure_reason,
+    )
 
 
 class ProgressLog:

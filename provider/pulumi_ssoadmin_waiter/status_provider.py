@@ -15,7 +15,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import validation
-from .errors import RequestFailedError, RequestNotFoundError
+from .errors import RequestNotFoundError
 from .operations import StatusOperation
 from .provider_base import (
     Problem,
@@ -23,8 +23,9 @@ from .provider_base import (
     SsoAdminProvider,
     changed_inputs,
     check_failures,
+    failure_error,
 )
-from .waiter import WaitResult, describe, result_from, wait_for
+from .waiter import WaitResult, describe_if_known, result_from, wait_for
 
 REPLACE_ON_CHANGE = ("instance_arn", "request_id")
 INPUTS = ("instance_arn", "request_id", "timeout_seconds", "fail_on_failed", "region")
@@ -39,18 +40,6 @@ STATUS_OUTPUTS = (
     "principal_id",
     "account_id",
 )
-
-
-def describe_failure(result: WaitResult, started_by: str) -> str:
-    """The message for a FAILED request: everything needed to find and fix it."""
-    who = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
-    target = result.target_id or result.account_id or "?"
-    return (
-        f"{started_by} request {result.request_id} FAILED: "
-        f"{result.failure_reason or 'no FailureReason given'} "
-        f"(principal {who}, target {target}, permission set {result.permission_set_arn or '?'}, "
-        f"instance {result.instance_arn}). Set fail_on_failed=False to record the failure instead."
-    )
 
 
 class StatusProvider(SsoAdminProvider):
@@ -91,11 +80,10 @@ class StatusProvider(SsoAdminProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         request_id = props.get("request_id") or id_
-        try:
-            body = describe(self.operation, self.client(props), props["instance_arn"], request_id)
-        except Exception as exc:
-            if _error_code(exc) != "ResourceNotFoundException":
-                raise
+        body = describe_if_known(
+            self.operation, self.client(props), props["instance_arn"], request_id
+        )
+        if body is None:
             pulumi.log.warn(
                 f"{self.operation.started_by} request {request_id} is no longer known to "
                 f"{props.get('instance_arn')}; keeping the recorded status {props.get('status')}"
@@ -134,12 +122,7 @@ class StatusProvider(SsoAdminProvider):
             f"{result.elapsed:.1f}s and {result.polls} polls"
         )
         if result.status == "FAILED" and props.get("fail_on_failed", True):
-            raise RequestFailedError(
-                describe_failure(result, self.operation.started_by),
-                request_id=result.request_id,
-                instance_arn=result.instance_arn,
-                failure_reason=result.failure_reason,
-            )
+            raise failure_error(result, self.operation.started_by)
         return result
 
     @staticmethod
@@ -149,10 +132,3 @@ class StatusProvider(SsoAdminProvider):
             **{k: props.get(k) for k in INPUTS},
             **{k: fields[k] for k in STATUS_OUTPUTS},
         }
-
-
-def _error_code(exc: BaseException) -> str | None:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code"))
-    return None

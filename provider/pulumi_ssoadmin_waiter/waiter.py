@@ -123,6 +123,20 @@ def describe(
     return response[operation.response_key]  # type: ignore[no-any-return]
 
 
+def describe_if_known(
+    operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
+) -> Mapping[str, Any] | None:
+    """One describe; ``None`` if AWS does not (or no longer) know the request."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return describe(operation, client, instance_arn, request_id)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return None
+        raise
+
+
 def _poll(
     operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
 ) -> _Answer:
