@@ -16,6 +16,7 @@ from pulumi_ssoadmin_waiter.localaws import (
     Seeded,
     seed,
 )
+from support.provider_server import ProviderServer
 
 AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
 
@@ -47,6 +48,20 @@ def local_env(server: LocalSsoAdmin) -> dict[str, str]:
         "AWS_REGION": LOCAL_REGION,
         "AWS_ENDPOINT_URL_SSO_ADMIN": server.url,
     }
+
+
+def start_server(server: LocalSsoAdmin) -> ProviderServer:
+    """A provider process (``python -m pulumi.dynamic``) configured as the engine would."""
+    provider_server = ProviderServer(local_env(server))
+    provider_server.configure({"aws:region": LOCAL_REGION})
+    return provider_server
+
+
+@pytest.fixture
+def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
+    """A provider process for one test, using the local endpoint."""
+    with start_server(local) as provider_server:
+        yield provider_server
 
 
 @pytest.fixture

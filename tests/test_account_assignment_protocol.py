@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from conftest import local_env
 from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentProvider
@@ -17,18 +14,6 @@ from test_assignments import inputs_for, new_key
 
 PROVIDER = AccountAssignmentProvider()
 TYPE = "AccountAssignment"
-
-
-def start_server(local: LocalSsoAdmin) -> ProviderServer:
-    server = ProviderServer(local_env(local))
-    server.configure({"aws:region": "us-east-1"})
-    return server
-
-
-@pytest.fixture
-def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
-    with start_server(local) as s:
-        yield s
 
 
 def test_create_then_delete_wait_for_aws(server: ProviderServer, local: LocalSsoAdmin) -> None:

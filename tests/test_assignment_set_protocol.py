@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
 import pytest
-from conftest import local_env
 from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
@@ -17,13 +15,6 @@ from test_assignments import inputs_for, new_key
 
 PROVIDER = AccountAssignmentSetProvider()
 TYPE = "AccountAssignmentSet"
-
-
-@pytest.fixture
-def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
-    with ProviderServer(local_env(local)) as s:
-        s.configure({"aws:region": "us-east-1"})
-        yield s
 
 
 def set_inputs(keys: list[AssignmentKey], **extra: Any) -> dict[str, Any]:

@@ -7,11 +7,11 @@ that reach the endpoint are the actions it needs.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 
 import pytest
-from conftest import local_env, start_request
+from conftest import start_request
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
 from support.provider_server import ProviderServer
@@ -22,13 +22,6 @@ def policy_actions(resource: str) -> set[str]:
     text = resources.files("pulumi_ssoadmin_waiter").joinpath("iam-policy.json").read_text()
     statements = json.loads(text)[resource]["Statement"]
     return {action for s in statements for action in s["Action"]}
-
-
-@pytest.fixture
-def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
-    with ProviderServer(local_env(local)) as s:
-        s.configure({"aws:region": "us-east-1"})
-        yield s
 
 
 def actions_called(local: LocalSsoAdmin, run: Callable[[], None]) -> set[str]:

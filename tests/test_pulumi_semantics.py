@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
 import pytest
-from conftest import KINDS, local_env, start_request
+from conftest import KINDS, start_request, start_server
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
@@ -28,18 +27,6 @@ STATUS = {
     "deletion": v1.AssignmentDeletionStatusProvider(),
     "provisioning": v1.PermissionSetProvisioningStatusProvider(),
 }
-
-
-def start_server(local: LocalSsoAdmin) -> ProviderServer:
-    server = ProviderServer(local_env(local))
-    server.configure({"aws:region": "us-east-1"})
-    return server
-
-
-@pytest.fixture
-def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
-    with start_server(local) as s:
-        yield s
 
 
 @pytest.mark.parametrize("kind", KINDS)
