@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 TARGET_PREFIX = "SWBExternalService."
@@ -191,7 +191,7 @@ class Behaviour:
             if request_id in self._requests:
                 return
             self._requests[request_id] = _Request(
-                kind, instance_arn, self.clock(), datetime.now(timezone.utc).timestamp()
+                kind, instance_arn, self.clock(), datetime.now(UTC).timestamp()
             )
             if request_id not in self.scripts and self.upcoming:
                 self.scripts[request_id] = self.upcoming.pop(0)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, Required, TypedDict, Unpack
 
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
-from typing_extensions import NotRequired, Required, Unpack
 
 from .assignment_provider import INPUTS as ASSIGNMENT_INPUTS
 from .assignment_provider import OUTPUTS as ASSIGNMENT_OUTPUTS
