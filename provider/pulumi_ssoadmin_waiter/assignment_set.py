@@ -60,7 +60,7 @@ def _in_flight(client: SSOAdminClient, operation: StatusOperation, instance_arn:
     return [item["RequestId"] for page in pages for item in page.get(member, [])]
 
 
-def _existing(client: SSOAdminClient, keys: Iterable[AssignmentKey]) -> set[str]:
+def existing_assignments(client: SSOAdminClient, keys: Iterable[AssignmentKey]) -> set[str]:
     """Ids of the keys whose assignment exists: one listing per (instance, account, set)."""
     groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
     for key in keys:
@@ -78,11 +78,6 @@ def _existing(client: SSOAdminClient, keys: Iterable[AssignmentKey]) -> set[str]
         }
         found |= {k.id for k in members if (k.principal_type, k.principal_id) in present}
     return found
-
-
-def existing_assignments(client: SSOAdminClient, keys: Iterable[AssignmentKey]) -> set[str]:
-    """Public form of the grouped existence check (used by refresh)."""
-    return _existing(client, keys)
 
 
 def run_set(
@@ -130,7 +125,9 @@ def run_set(
             match = next((k for k in keys if k.instance_arn == instance and k.matches(body)), None)
             if match is not None and match.id not in {k.id for k, _ in outstanding.values()}:
                 outstanding[request_id] = (match, instance)
-    exists = deadline.call("listing assignments", keys[0], lambda: _existing(client, keys))
+    exists = deadline.call(
+        "listing assignments", keys[0], lambda: existing_assignments(client, keys)
+    )
     waiting = {k.id for k, _ in outstanding.values()}
     todo: deque[AssignmentKey] = deque()
     for key in keys:
