@@ -1,4 +1,4 @@
-"""Every benchmark of bench/README.md in one go (about 6 minutes on 2 cores).
+"""Every benchmark of bench/README.md in one go (under 5 minutes on 2 cores).
 
 python bench/all.py
 """
