@@ -23,11 +23,11 @@ from .assignments import (
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION
 from .provider_base import (
     Problem,
-    ProgressLog,
     SsoAdminProvider,
     changed_inputs,
     check_failures,
     failure_error,
+    progress_log,
 )
 from .waiter import describe_if_known, result_from
 
@@ -103,7 +103,7 @@ class AssignmentProvider(SsoAdminProvider):
             self.client(props),
             key,
             timeout=float(props["timeout_seconds"]),
-            on_poll=ProgressLog(ASSIGNMENT_CREATION),
+            on_poll=progress_log(ASSIGNMENT_CREATION),
         )
         pulumi.log.info(f"assignment {key}: {outcome.status} ({outcome.path})")
         result = outcome.result
@@ -139,7 +139,7 @@ class AssignmentProvider(SsoAdminProvider):
             self.client(props),
             key,
             timeout=float(props.get("timeout_seconds") or ASSIGNMENT_DELETION.default_timeout),
-            on_poll=ProgressLog(ASSIGNMENT_DELETION),
+            on_poll=progress_log(ASSIGNMENT_DELETION),
         )
         pulumi.log.info(f"assignment {key}: deletion {outcome.status} ({outcome.path})")
         if outcome.result is not None and outcome.result.status == "FAILED":

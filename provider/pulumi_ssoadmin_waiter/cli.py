@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from .errors import WaiterError, WaitTimeoutError
 from .operations import OPERATIONS, StatusOperation
-from .waiter import PollEvent, WaitResult, check_arguments, wait_for
+from .waiter import StatusChanges, WaitResult, check_arguments, wait_for
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3
 
@@ -24,13 +24,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
-
-
-def _progress(event: PollEvent, _last: list[str | None] = [None]) -> None:  # noqa: B006
-    seen = event.status or f"retrying after {event.error_code}"
-    if seen != _last[0]:
-        _last[0] = seen
-        print(f"{event.request_id}: {seen} after {event.elapsed:.1f}s", file=sys.stderr)
 
 
 def _print_result(result: WaitResult, as_json: bool) -> int:
@@ -62,7 +55,12 @@ def run_wait(
         check_arguments(operation, instance_arn, request_id, timeout or operation.default_timeout)
         client = sso_admin_client(region, endpoint_url=endpoint_url)
         result = wait_for(
-            operation, client, instance_arn, request_id, timeout=timeout, on_poll=_progress
+            operation,
+            client,
+            instance_arn,
+            request_id,
+            timeout=timeout,
+            on_poll=StatusChanges(lambda line: print(line, file=sys.stderr)),
         )
     except WaitTimeoutError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from .clients import sso_admin_client
 from .errors import RequestFailedError
 from .operations import StatusOperation
-from .waiter import PollEvent, WaitResult
+from .waiter import StatusChanges, WaitResult
 
 Problem = Callable[[Any], "str | None"]
 
@@ -60,21 +60,9 @@ def failure_error(result: WaitResult, started_by: str) -> RequestFailedError:
     )
 
 
-class ProgressLog:
-    """``on_poll`` callback: one line per status change, with the request id and elapsed time."""
-
-    def __init__(self, operation: StatusOperation) -> None:
-        self.operation = operation
-        self.last: str | None = None
-
-    def __call__(self, event: PollEvent) -> None:
-        seen = event.status or f"retrying after {event.error_code}"
-        if seen != self.last:
-            self.last = seen
-            pulumi.log.info(
-                f"{self.operation.started_by} request {event.request_id} "
-                f"{seen} after {event.elapsed:.1f}s"
-            )
+def progress_log(operation: StatusOperation) -> StatusChanges:
+    """Status changes of ``operation``'s request, as info lines in the engine's log."""
+    return StatusChanges(pulumi.log.info, prefix=f"{operation.started_by} request ")
 
 
 class SsoAdminProvider(ResourceProvider):

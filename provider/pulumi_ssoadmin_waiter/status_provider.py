@@ -19,11 +19,11 @@ from .errors import RequestNotFoundError
 from .operations import StatusOperation
 from .provider_base import (
     Problem,
-    ProgressLog,
     SsoAdminProvider,
     changed_inputs,
     check_failures,
     failure_error,
+    progress_log,
 )
 from .waiter import WaitResult, describe_if_known, result_from, wait_for
 
@@ -115,7 +115,7 @@ class StatusProvider(SsoAdminProvider):
             props["instance_arn"],
             props["request_id"],
             timeout=float(props["timeout_seconds"]),
-            on_poll=ProgressLog(self.operation),
+            on_poll=progress_log(self.operation),
         )
         pulumi.log.info(
             f"{self.operation.started_by} request {result.request_id} {result.status} after "

@@ -85,6 +85,22 @@ class PollEvent:
     next_delay: float | None
 
 
+class StatusChanges:
+    """An ``on_poll`` callback that reports each change of status once, with the request id
+    and the time waited: the CLI writes to stderr, the Pulumi providers to the engine's log."""
+
+    def __init__(self, write: Callable[[str], None], prefix: str = "") -> None:
+        self.write = write
+        self.prefix = prefix
+        self.last: str | None = None
+
+    def __call__(self, event: PollEvent) -> None:
+        seen = event.status or f"retrying after {event.error_code}"
+        if seen != self.last:
+            self.last = seen
+            self.write(f"{self.prefix}{event.request_id}: {seen} after {event.elapsed:.1f}s")
+
+
 @dataclass(frozen=True)
 class _Answer:
     body: Mapping[str, Any] | None = None
