@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 from . import decisions
 from .decisions import ErrorKind
@@ -191,14 +191,15 @@ def _run(
     client: SSOAdminClient,
     key: AssignmentKey,
     *,
-    timeout: float,
-    limiter: OutstandingLimiter | None,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-    on_poll: Callable[[PollEvent], None] | None,
-    rng: random.Random | None,
+    timeout: float | None = None,
+    limiter: OutstandingLimiter | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    on_poll: Callable[[PollEvent], None] | None = None,
+    rng: random.Random | None = None,
 ) -> AssignmentOutcome:
     """The shared shape of create and delete: adopt, or start; then wait, holding a slot."""
+    timeout = operation.default_timeout if timeout is None else timeout
     creating = operation is ASSIGNMENT_CREATION
     limiter = limiter or shared_outstanding()
     deadline = Deadline(timeout, clock, sleep, Backoff(), rng or random.Random())
@@ -236,39 +237,29 @@ def _run(
         limiter.release()
 
 
+class AssignmentOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`create_assignment` and :func:`delete_assignment`."""
+
+    timeout: float
+    """Seconds for the whole operation (default: the operation's, Terraform's 5 min)."""
+    limiter: OutstandingLimiter | None
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    on_poll: Callable[[PollEvent], None] | None
+    rng: random.Random | None
+
+
 def create_assignment(
-    client: SSOAdminClient,
-    key: AssignmentKey,
-    *,
-    timeout: float = ASSIGNMENT_CREATION.default_timeout,
-    limiter: OutstandingLimiter | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    on_poll: Callable[[PollEvent], None] | None = None,
-    rng: random.Random | None = None,
+    client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
 ) -> AssignmentOutcome:
     """Make sure the assignment exists: wait on a request in flight, adopt an existing
     assignment, or call ``CreateAccountAssignment`` and wait. FAILED is returned, not raised."""
-    return _run(
-        ASSIGNMENT_CREATION, client, key, timeout=timeout, limiter=limiter, sleep=sleep,
-        clock=clock, on_poll=on_poll, rng=rng,
-    )  # fmt: skip
+    return _run(ASSIGNMENT_CREATION, client, key, **options)
 
 
 def delete_assignment(
-    client: SSOAdminClient,
-    key: AssignmentKey,
-    *,
-    timeout: float = ASSIGNMENT_DELETION.default_timeout,
-    limiter: OutstandingLimiter | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    on_poll: Callable[[PollEvent], None] | None = None,
-    rng: random.Random | None = None,
+    client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
 ) -> AssignmentOutcome:
     """Make sure the assignment is gone: wait on a deletion in flight, accept one already gone,
     or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
-    return _run(
-        ASSIGNMENT_DELETION, client, key, timeout=timeout, limiter=limiter, sleep=sleep,
-        clock=clock, on_poll=on_poll, rng=rng,
-    )  # fmt: skip
+    return _run(ASSIGNMENT_DELETION, client, key, **options)

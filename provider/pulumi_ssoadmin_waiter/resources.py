@@ -102,8 +102,8 @@ class PermissionSetProvisioningStatus(
         super().__init__(PermissionSetProvisioningStatusProvider(), resource_name, **kwargs)
 
 
-class AccountAssignmentArgs(TypedDict):
-    """Inputs of :class:`AccountAssignment` (pulumi-aws's, plus the wait's settings)."""
+class AssignmentSpec(TypedDict):
+    """One assignment of an :class:`AccountAssignmentSet` (the fields of AccountAssignment)."""
 
     instance_arn: Required[pulumi.Input[str]]
     permission_set_arn: Required[pulumi.Input[str]]
@@ -111,6 +111,11 @@ class AccountAssignmentArgs(TypedDict):
     principal_type: Required[pulumi.Input[str]]
     target_id: Required[pulumi.Input[str]]
     target_type: NotRequired[pulumi.Input[str] | None]
+
+
+class AccountAssignmentArgs(AssignmentSpec):
+    """Inputs of :class:`AccountAssignment`: pulumi-aws's, plus the wait's settings."""
+
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
     fail_on_failed: NotRequired[pulumi.Input[bool]]
     region: NotRequired[pulumi.Input[str] | None]
@@ -148,17 +153,6 @@ class AccountAssignment(Resource, module=MODULE, name="AccountAssignment"):
             **dict.fromkeys(ASSIGNMENT_OUTPUTS),
         }
         super().__init__(AccountAssignmentProvider(), resource_name, props, opts)
-
-
-class AssignmentSpec(TypedDict):
-    """One assignment of an :class:`AccountAssignmentSet` (the fields of AccountAssignment)."""
-
-    instance_arn: Required[pulumi.Input[str]]
-    permission_set_arn: Required[pulumi.Input[str]]
-    principal_id: Required[pulumi.Input[str]]
-    principal_type: Required[pulumi.Input[str]]
-    target_id: Required[pulumi.Input[str]]
-    target_type: NotRequired[pulumi.Input[str] | None]
 
 
 class AccountAssignmentSet(Resource, module=MODULE, name="AccountAssignmentSet"):
