@@ -52,7 +52,8 @@ def run_wait(
     from .clients import RegionMissingError, sso_admin_client
 
     try:
-        check_arguments(operation, instance_arn, request_id, timeout or operation.default_timeout)
+        wait_timeout = operation.default_timeout if timeout is None else timeout
+        check_arguments(operation, instance_arn, request_id, wait_timeout)
         client = sso_admin_client(region, endpoint_url=endpoint_url)
         result = wait_for(
             operation,
