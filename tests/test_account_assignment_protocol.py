@@ -6,11 +6,13 @@ import threading
 import time
 from typing import Any
 
-from pulumi_ssoadmin_waiter.assignments import assignment_exists
+import grpc
+import pytest
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentProvider
+from support.local import inputs_for, new_key
 from support.provider_server import ProviderServer
-from test_assignments import inputs_for, new_key
 
 PROVIDER = AccountAssignmentProvider()
 TYPE = "AccountAssignment"
@@ -47,13 +49,22 @@ def test_create_then_delete_wait_for_aws(server: ProviderServer, local: LocalSso
     server.delete(PROVIDER, created.id, out)
 
 
-def test_repeated_create_adopts(server: ProviderServer, local: LocalSsoAdmin) -> None:
+def test_a_second_resource_for_the_same_assignment_is_refused_unless_it_adopts(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
     key = new_key(local)
     inputs, _ = server.check(PROVIDER, inputs_for(key), type_name=TYPE)
+    assert inputs["adopt_existing"] is False
     first = server.create(PROVIDER, inputs)
-    second = server.create(PROVIDER, inputs)
+    with pytest.raises(grpc.RpcError) as info:
+        server.create(PROVIDER, inputs)  # a copy, a rename without alias, another stack
+    last = (info.value.details() or "").strip().splitlines()[-1]
+    assert "AssignmentExistsError" in last and "adopt_existing=True" in last and "aliases" in last
+    adopted, _ = server.check(PROVIDER, inputs_for(key, adopt_existing=True), type_name=TYPE)
+    second = server.create(PROVIDER, adopted)
     assert first.id == second.id
     assert second.outputs["creation_path"] == "existing" and second.outputs["status"] == "SUCCEEDED"
+    assert "adopted the existing assignment" in server.stderr()
     assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1
 
 

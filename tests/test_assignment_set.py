@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from pulumi_ssoadmin_waiter import sso_admin_client
+from pulumi_ssoadmin_waiter import AssignmentExistsError, sso_admin_client
 from pulumi_ssoadmin_waiter.assignment_set import create_assignments, delete_assignments
-from pulumi_ssoadmin_waiter.assignments import assignment_exists
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
-from test_assignments import new_key
+from support.local import new_key
 
 
 def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmin) -> None:
@@ -26,7 +26,9 @@ def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmi
     describes = local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")
     assert len(describes) <= 20 + 10, "about one describe per request, not one per poll"
 
-    again = create_assignments(sso_admin_client(), keys, timeout=60)
+    with pytest.raises(AssignmentExistsError, match="20 of the set's assignments already exist"):
+        create_assignments(sso_admin_client(), keys, timeout=60)
+    again = create_assignments(sso_admin_client(), keys, timeout=60, adopt_existing=True)
     assert {o.path for o in again.outcomes.values()} == {"existing"}
 
     local.behaviour.default = Script(pending_seconds=1)
@@ -47,7 +49,7 @@ def test_partial_failure_reports_each_and_a_rerun_keeps_the_successes(local: Loc
     failures = first.failures()
     assert list(failures) == [keys[1].id] and "no such group" in failures[keys[1].id]
 
-    rerun = create_assignments(sso_admin_client(), keys, timeout=60)
+    rerun = create_assignments(sso_admin_client(), keys, timeout=60, adopt_existing=True)
     paths = {k: rerun.outcomes[k.id].path for k in keys}
     assert [paths[k] for k in (keys[0], keys[2], keys[3])] == ["existing"] * 3
 
@@ -61,3 +63,26 @@ def test_a_set_that_cannot_finish_reports_every_unfinished_assignment(
     outcome = create_assignments(sso_admin_client(), keys, timeout=timeout)
     assert set(outcome.errors) == {k.id for k in keys}
     assert all("IN_PROGRESS" in e for e in outcome.errors.values())
+
+
+def test_requests_briefly_invisible_after_they_start_are_waited_for(local: LocalSsoAdmin) -> None:
+    """A just-started request can be missing from lists and unknown to describes for a moment:
+    the set gives it the same grace as a single wait, instead of failing on the first miss."""
+    keys = [new_key(local) for _ in range(3)]
+    local.behaviour.default = Script(pending_seconds=0.5)
+    local.behaviour.invisible_seconds = 2.0
+    outcome = create_assignments(sso_admin_client(), keys, timeout=60)
+    assert outcome.errors == {}
+    assert {o.status for o in outcome.outcomes.values()} == {"SUCCEEDED"}
+
+
+def test_one_call_failing_for_every_item_never_raises_out_of_the_set(local: LocalSsoAdmin) -> None:
+    keys = [new_key(local) for _ in range(3)]
+    local.behaviour.default = Script(pending_seconds=0.5)
+    denied = Fault(400, "AccessDeniedException", "not authorized to describe")
+    local.behaviour.fault = lambda op: denied if op.startswith("Describe") else None
+    outcome = create_assignments(sso_admin_client(), keys, timeout=60)
+    assert set(outcome.errors) == {k.id for k in keys}
+    for reason in outcome.errors.values():
+        assert "sso:DescribeAccountAssignmentCreationStatus" in reason
+        assert "ClientError" not in reason and "botocore" not in reason

@@ -7,11 +7,11 @@ from typing import Any
 import grpc
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
+from support.local import inputs_for, new_key
 from support.provider_server import ProviderServer
-from test_assignments import inputs_for, new_key
 
 PROVIDER = AccountAssignmentSetProvider()
 TYPE = "AccountAssignmentSet"
@@ -67,11 +67,14 @@ def test_partial_failure_names_each_failure_and_a_rerun_completes(
     assert "2 of 5 assignments did not succeed" in details
     assert "group deleted" in details and "account suspended" in details
     assert keys[1].id in details and keys[3].id in details
+    # A failed create writes nothing to state, so it leaves nothing in AWS either.
+    assert "The 3 assignments this step created were deleted again" in details
+    assert not any(assignment_exists(local.client(), k) for k in keys)
 
-    # The cause is fixed (the next requests succeed); re-running keeps the three that succeeded.
+    # The cause is fixed (the next requests succeed); the re-run creates all five, adopting none.
     rerun = server.create(PROVIDER, inputs).outputs["results"]
-    paths = {kid: r["path"] for kid, r in rerun.items()}
-    assert [paths[k.id] for k in keys] == ["existing", "created", "existing", "created", "existing"]
+    assert {r["path"] for r in rerun.values()} == {"created"}
+    assert all(assignment_exists(local.client(), k) for k in keys)
 
 
 def test_check_names_bad_items(server: ProviderServer, local: LocalSsoAdmin) -> None:

@@ -2,62 +2,34 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
-import uuid
-from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import (
+    AssignmentExistsError,
     AssignmentKey,
     WaitTimeoutError,
     create_assignment,
     delete_assignment,
     sso_admin_client,
 )
-from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import (
-    LOCAL_ACCOUNT_ID,
     Fault,
     LocalSsoAdmin,
     Script,
     burst_fault,
 )
+from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+from support.local import new_key, stored
 
 CREATE, DELETE = "CreateAccountAssignment", "DeleteAccountAssignment"
 
 
-def new_key(local: LocalSsoAdmin, account: str = LOCAL_ACCOUNT_ID) -> AssignmentKey:
-    client = local.client()
-    instance = client.list_instances()["Instances"][0]["InstanceArn"]
-    ps = client.create_permission_set(InstanceArn=instance, Name=f"Ops-{uuid.uuid4().hex[:8]}")
-    return AssignmentKey(
-        instance_arn=instance,
-        permission_set_arn=ps["PermissionSet"]["PermissionSetArn"],
-        principal_type="GROUP",
-        principal_id=f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}",
-        target_id=account,
-    )
-
-
-def inputs_for(key: AssignmentKey, **extra: Any) -> dict[str, Any]:
-    """A resource's identity inputs for ``key`` (the dataclass fields are the input names)."""
-    return {**dataclasses.asdict(key), **extra}
-
-
-def stored(local: LocalSsoAdmin, key: AssignmentKey) -> list[dict[str, Any]]:
-    """The assignments the endpoint holds for ``key``'s account and permission set."""
-    answer = local.client().list_account_assignments(
-        InstanceArn=key.instance_arn,
-        AccountId=key.target_id,
-        PermissionSetArn=key.permission_set_arn,
-    )
-    return list(answer["AccountAssignments"])
-
-
-def test_create_waits_then_a_second_create_adopts(local: LocalSsoAdmin) -> None:
+def test_create_waits_then_a_second_create_refuses_unless_asked_to_adopt(
+    local: LocalSsoAdmin,
+) -> None:
     key = new_key(local)
     local.behaviour.script_next(Script(pending_seconds=1.5))
     first = create_assignment(sso_admin_client(), key)
@@ -65,8 +37,14 @@ def test_create_waits_then_a_second_create_adopts(local: LocalSsoAdmin) -> None:
     assert first.result is not None and first.result.polls >= 2
     assert assignment_exists(local.client(), key)
 
-    again = create_assignment(sso_admin_client(), key)
+    with pytest.raises(AssignmentExistsError) as info:
+        create_assignment(sso_admin_client(), key)
+    for remedy in ("aliases", "adopt_existing=True", "migration"):
+        assert remedy in str(info.value)
+
+    again = create_assignment(sso_admin_client(), key, adopt_existing=True)
     assert again.path == "existing" and again.status == "SUCCEEDED"
+    assert again.notes and "owns it" in again.notes[0]
     assert len(local.behaviour.calls_to(CREATE)) == 1, "no second CreateAccountAssignment"
 
 

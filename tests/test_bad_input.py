@@ -9,14 +9,13 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import local_env
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Seeded, seed
 from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentProvider,
     AssignmentCreationStatusProvider,
 )
+from support.local import inputs_for, local_env, new_key
 from support.provider_server import ProviderServer
-from test_assignments import inputs_for, new_key
 
 RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
 INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
@@ -61,7 +60,9 @@ CASES = [
     Case("timeout a string", "status", {"timeout_seconds": "300"}, "timeout_seconds", "number of seconds"),
     Case("timeout a bool", "status", {"timeout_seconds": True}, "timeout_seconds", "number of seconds"),
     Case("fail_on_failed a string", "status", {"fail_on_failed": "yes"}, "fail_on_failed", "true or false"),
-    Case("unknown region", "status", {"region": "Mars"}, "region", "region name"),
+    Case("unknown region", "status", {"region": "Mars"}, "region", "region where IAM Identity Center is available"),
+    Case("misspelt region", "assignment", {"region": "us-est-1"}, "region", "did you mean"),
+    Case("region of another partition", "status", {"region": "cn-north-1"}, "region", "partition"),
     Case("unknown request id", "status", {"request_id": "00000000-0000-4000-8000-00000000dead", "timeout_seconds": 3}, "request_id", "was not found", "create"),
     Case("request id of another instance", "status", {"instance_arn": "arn:aws:sso:::instance/ssoins-aaaaaaaaaaaaaaaa", "timeout_seconds": 3}, "request_id", "was not found", "create"),
     Case("malformed permission set ARN", "assignment", {"permission_set_arn": INSTANCE}, "permission_set_arn", "permission set ARN"),

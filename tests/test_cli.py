@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
-from conftest import new_request
 from pulumi_ssoadmin_waiter.cli import main
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from support.local import new_request
 
 
 def run(local: LocalSsoAdmin, *args: str) -> int:
@@ -116,3 +119,167 @@ def test_demo_prints_succeeded_and_a_created_date() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("SUCCEEDED ") and "created_date=20" in done.stdout
     assert "IN_PROGRESS" in done.stderr
+
+
+# -- setup errors, JSON on every exit, Ctrl-C, help -----------------------------------------
+
+INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
+
+
+def cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """The command as a pipeline runs it: a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "pulumi_ssoadmin_waiter.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env if env is not None else dict(os.environ),
+        check=False,
+    )
+
+
+def bare_env(local: LocalSsoAdmin, **extra: str) -> dict[str, str]:
+    """No AWS settings but the local endpoint and what ``extra`` adds; no credentials anywhere."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SSOADMIN_"))}
+    return {
+        **env,
+        "AWS_CONFIG_FILE": "/nonexistent/config",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL_SSO_ADMIN": local.url,
+        "AWS_REGION": "us-east-1",
+        **extra,
+    }
+
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+SETUP_ERRORS = {
+    "no credentials": ({}, [], "credentials"),
+    "unknown profile": ({"AWS_PROFILE": "nope"}, [], "AWS_PROFILE='nope'"),
+    "malformed endpoint": (CREDENTIALS, ["--endpoint-url", "not a url"], "is not a URL"),
+    "bad rate setting": ({**CREDENTIALS, "SSOADMIN_WAITER_MAX_TPS": "fast"}, [], "MAX_TPS"),
+    "bad timeout setting": ({**CREDENTIALS, "SSOADMIN_WAITER_READ_TIMEOUT": "-1"}, [], "READ"),
+    "misspelt region": (CREDENTIALS, ["--region", "us-est-1"], "--region"),
+    "region variable": ({**CREDENTIALS, "AWS_REGION": "Mars"}, [], "AWS_REGION"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SETUP_ERRORS))
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_setup_errors_are_one_line_and_exit_3(
+    local: LocalSsoAdmin, case: str, as_json: bool
+) -> None:
+    extra_env, extra_args, phrase = SETUP_ERRORS[case]
+    req = new_request(local)
+    args = ["creation", "--instance-arn", req.instance_arn, "--request-id", req.request_id]
+    done = cli(
+        *args, *extra_args, *(["--json"] if as_json else []), env=bare_env(local, **extra_env)
+    )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert phrase in lines[0]
+    if as_json:
+        out = json.loads(done.stdout)
+        assert out["exit_code"] == 3 and phrase in out["error"]["message"]
+    else:
+        assert done.stdout == ""
+
+
+def test_json_on_stdout_for_every_exit_code(local: LocalSsoAdmin) -> None:
+    env = bare_env(local, **CREDENTIALS)
+    ok = new_request(local)
+    failed = new_request(local, Script(final_status="FAILED", failure_reason="bad group"))
+    slow = new_request(local, Script(pending_seconds=60))
+    runs = {
+        0: ["--request-id", ok.request_id],
+        1: ["--request-id", failed.request_id],
+        2: ["--request-id", slow.request_id, "--timeout", "1"],
+        3: ["--request-id", "not-a-uuid"],
+    }
+    for code, args in runs.items():
+        done = cli("creation", "--instance-arn", ok.instance_arn, *args, "--json", env=env)
+        assert done.returncode == code, done.stderr
+        out = json.loads(done.stdout)
+        assert out["exit_code"] == code
+        if code in (2, 3):
+            assert out["error"]["message"]
+    usage = cli("creation", "--json", env=env)
+    assert usage.returncode == 3 and json.loads(usage.stdout)["error"]["type"] == "UsageError"
+
+
+def test_messages_name_the_commands_flags(local: LocalSsoAdmin) -> None:
+    env = bare_env(local, **CREDENTIALS)
+    slow = new_request(local, Script(pending_seconds=60))
+    timed_out = cli(
+        "creation", "--instance-arn", slow.instance_arn, "--request-id", slow.request_id,
+        "--timeout", "1", env=env,
+    )  # fmt: skip
+    assert timed_out.returncode == 2 and "Raise --timeout" in timed_out.stderr
+    assert "timeout_seconds" not in timed_out.stderr
+    unknown = cli(
+        "creation", "--instance-arn", slow.instance_arn, "--request-id", RID, "--timeout", "2",
+        env=env,
+    )  # fmt: skip
+    assert unknown.returncode == 3 and "--request-id" in unknown.stderr
+    bad = cli("creation", "--instance-arn", INSTANCE, "--request-id", "x", env=env)
+    assert bad.returncode == 3 and bad.stderr.strip().startswith(
+        "ssoadmin-waiter: error: --request-id"
+    )
+
+
+def test_ctrl_c_prints_one_line_and_exits_130(local: LocalSsoAdmin) -> None:
+    slow = new_request(local, Script(pending_seconds=60))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pulumi_ssoadmin_waiter.cli", "creation", "--instance-arn",
+         slow.instance_arn, "--request-id", slow.request_id],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=bare_env(local, **CREDENTIALS),
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while not local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus"):
+        assert time.monotonic() < deadline, "the wait never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    last = err.strip().splitlines()[-1]
+    assert "interrupted" in last and slow.request_id in last and "Traceback" not in err
+
+
+@pytest.mark.parametrize("pending", ["-1", "nan", "inf", "soon"])
+def test_demo_rejects_a_bad_pending_before_starting_anything(pending: str) -> None:
+    done = cli("demo", "--pending", pending, timeout=30)
+    assert done.returncode == 3
+    assert "--pending" in done.stderr and "local SSO Admin endpoint" not in done.stderr
+
+
+def test_demo_without_the_local_extra_names_it() -> None:
+    code = (
+        "import sys; sys.modules['moto'] = None\n"
+        "from pulumi_ssoadmin_waiter.cli import main\n"
+        "sys.exit(main(['demo']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 3
+    assert "pulumi-ssoadmin-waiter[local]" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_help_lists_exit_codes_and_every_option_is_explained() -> None:
+    from pulumi_ssoadmin_waiter import __version__
+    from pulumi_ssoadmin_waiter.cli import build_parser
+
+    parser = build_parser()
+    assert "130" in parser.format_help() and "exit codes" in parser.format_help()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        assert "exit codes" in sub.format_help(), name
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings} has no help text"
+    version = cli("--version")
+    assert version.returncode == 0 and version.stdout.strip().endswith(__version__)

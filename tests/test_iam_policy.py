@@ -11,11 +11,10 @@ from collections.abc import Callable
 from importlib import resources
 
 import pytest
-from conftest import start_request
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
+from support.local import inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
-from test_assignments import inputs_for, new_key
 
 
 def policy_actions(resource: str) -> set[str]:
@@ -65,12 +64,37 @@ def test_account_assignment_policy_is_exact(server: ProviderServer, local: Local
     local.client().create_account_assignment(**interrupted.api_params())  # started, then "crashed"
 
     def lifecycle() -> None:
-        for key in (fresh, interrupted):
+        for key in (interrupted, fresh):  # the interrupted one while it is still in flight
             inputs, _ = server.check(provider, inputs_for(key), type_name="AccountAssignment")
             created = server.create(provider, inputs)  # created / in-flight
-            server.create(provider, inputs)  # existing: adopted
+            adopting, _ = server.check(
+                provider, inputs_for(key, adopt_existing=True), type_name="AccountAssignment"
+            )
+            server.create(provider, adopting)  # existing: adopted
             server.read(provider, created.id, created.outputs)
             server.delete(provider, created.id, created.outputs)  # deleted
             server.delete(provider, created.id, created.outputs)  # absent
 
     assert actions_called(local, lifecycle) == policy_actions("AccountAssignment")
+
+
+def test_account_assignment_set_policy_is_exact(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    provider = v1.AccountAssignmentSetProvider()
+    keys = [new_key(local) for _ in range(3)]
+    local.behaviour.script_next(Script(pending_seconds=2))
+    local.client().create_account_assignment(**keys[0].api_params())  # started, then "crashed"
+
+    def lifecycle() -> None:
+        items = {"assignments": [inputs_for(k) for k in keys[:2]]}
+        inputs, _ = server.check(provider, items, type_name="AccountAssignmentSet")
+        created = server.create(provider, inputs)  # one in flight, one created
+        news, _ = server.check(
+            provider, {"assignments": [inputs_for(k) for k in keys[1:]]}, type_name="x"
+        )
+        updated = server.update(provider, created.id, created.outputs, news)  # add and remove
+        server.read(provider, created.id, updated)
+        server.delete(provider, created.id, updated)
+
+    assert actions_called(local, lifecycle) == policy_actions("AccountAssignmentSet")

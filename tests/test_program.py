@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import new_request
-from pulumi_ssoadmin_waiter.assignments import assignment_exists
 from pulumi_ssoadmin_waiter.localaws import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.lookups import assignment_exists
+from support.local import new_key, new_request
 from support.mocks import Fake, run_program
-from test_assignments import new_key
 
 ROOT = Path(__file__).resolve().parent.parent
 

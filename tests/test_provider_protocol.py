@@ -13,10 +13,10 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import KINDS, Started, local_env, start_request
 from pulumi.dynamic import ResourceProvider
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
+from support.local import KINDS, Started, local_env, start_request
 from support.provider_server import ProviderServer
 
 PROVIDERS: dict[str, ResourceProvider] = {
@@ -180,4 +180,37 @@ def test_delete_makes_no_aws_call(server: ProviderServer, local: LocalSsoAdmin, 
     created = server.create(provider, inputs)
     before = len(local.behaviour.calls)
     server.delete(provider, created.id, created.outputs)
+    assert len(local.behaviour.calls) == before
+
+
+def test_an_update_of_settings_alone_makes_no_aws_call(
+    server: ProviderServer, local: LocalSsoAdmin, kind: str
+) -> None:
+    provider = PROVIDERS[kind]
+    req = start_request(local, kind)
+    inputs, _ = server.check(provider, props(req))
+    created = server.create(provider, inputs)
+    local.behaviour.forget(req.request_id)  # AWS keeps request records for a while only
+    before = len(local.behaviour.calls)
+    started = time.monotonic()
+    news, _ = server.check(provider, props(req, timeout_seconds=900))
+    updated = server.update(provider, created.id, created.outputs, news)
+    assert time.monotonic() - started < 2, "no wait (the not-found grace is 30 s)"
+    assert len(local.behaviour.calls) == before
+    assert updated["timeout_seconds"] == 900
+    for name in ("status", "created_date", "permission_set_arn"):
+        assert updated[name] == created.outputs[name]
+
+
+def test_turning_fail_on_failed_on_for_a_recorded_failure_fails_the_update(
+    server: ProviderServer, local: LocalSsoAdmin, kind: str
+) -> None:
+    provider = PROVIDERS[kind]
+    req = start_request(local, kind, Script(final_status="FAILED", failure_reason="quota"))
+    inputs, _ = server.check(provider, props(req, fail_on_failed=False))
+    created = server.create(provider, inputs)
+    before = len(local.behaviour.calls)
+    with pytest.raises(grpc.RpcError) as info:
+        server.update(provider, created.id, created.outputs, {**inputs, "fail_on_failed": True})
+    assert "FAILED: quota" in (info.value.details() or "")
     assert len(local.behaviour.calls) == before

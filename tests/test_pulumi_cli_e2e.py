@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import local_env, new_request
 from pulumi_ssoadmin_waiter.localaws import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
+from support.local import local_env, new_request
 
 ROOT = Path(__file__).resolve().parent.parent
 PULUMI = shutil.which("pulumi")

@@ -15,12 +15,11 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import KINDS, start_request, start_server
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
+from support.local import KINDS, inputs_for, new_key, start_request, start_server, stored
 from support.provider_server import ProviderServer
-from test_assignments import inputs_for, new_key, stored
 
 STATUS = {
     "creation": v1.AssignmentCreationStatusProvider(),

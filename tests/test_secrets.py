@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import pulumi
 import pytest
-from conftest import local_env, start_request
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 from pulumi_ssoadmin_waiter import WaiterError, sso_admin_client, wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.providers import v1
+from support.local import inputs_for, local_env, new_key, start_request
 from support.provider_server import ProviderServer
-from test_assignments import inputs_for, new_key
 
 CANARY = uuid.uuid4().hex[:12].upper()
 KEYS = {
@@ -177,3 +179,114 @@ def test_no_canary_in_waiter_errors_or_logs(
     texts += [str(info.value), caplog.text]
     assert "IN_PROGRESS" in caplog.text
     assert [c for c in canaries() for t in texts if c in t] == []
+
+
+# -- secret inputs: never echoed, never in an id, outputs kept secret -------------------------
+
+
+def secret_props(props: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Inputs as the resource classes send them when the program made ``names`` secret."""
+    return {**props, SECRET_INPUTS: sorted(names)}
+
+
+def test_a_secret_identity_input_stays_out_of_ids_messages_and_logs(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    provider = v1.AccountAssignmentProvider()
+    key = new_key(local)
+    secret = key.principal_id
+    bad = secret_props(inputs_for(key, principal_id="canary-not-an-id"), "principal_id")
+    _, failures = server.check(provider, bad, type_name="AccountAssignment")
+    assert [p for p, _ in failures] == ["principal_id"]
+    assert "canary-not-an-id" not in failures[0][1] and "[secret]" in failures[0][1]
+
+    inputs, _ = server.check(provider, secret_props(inputs_for(key), "principal_id"))
+    created = server.create(provider, inputs)
+    assert secret not in created.id
+    assert is_rpc_secret(created.outputs["principal_id"]), "the output of a secret input"
+    assert not is_rpc_secret(created.outputs["target_id"])
+    assert server.read(provider, created.id, unwrap(created.outputs)).id == created.id
+    server.delete(provider, created.id, unwrap(created.outputs))
+
+    other = new_key(local)
+    local.behaviour.script_next(Script(final_status="FAILED", failure_reason="no such group"))
+    failing, _ = server.check(provider, secret_props(inputs_for(other), "principal_id"))
+    with pytest.raises(grpc.RpcError) as info:
+        server.create(provider, failing)
+    details = info.value.details() or ""
+    assert "no such group" in details and other.principal_id not in details
+    assert secret not in server.stderr() and other.principal_id not in server.stderr()
+
+
+def test_a_secret_request_id_is_not_the_resource_id(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    provider = v1.AssignmentCreationStatusProvider()
+    req = start_request(local, "creation")
+    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+    inputs, _ = server.check(provider, secret_props(props, "request_id"))
+    created = server.create(provider, inputs)
+    assert created.id != req.request_id and req.request_id not in created.id
+    assert is_rpc_secret(created.outputs["request_id"])
+    assert req.request_id not in server.stderr()
+
+
+def test_a_set_of_secret_assignments_keeps_its_results_secret(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    provider = v1.AccountAssignmentSetProvider()
+    keys = [new_key(local) for _ in range(2)]
+    props = secret_props({"assignments": [inputs_for(k) for k in keys]}, "assignments")
+    inputs, _ = server.check(provider, props, type_name="AccountAssignmentSet")
+    created = server.create(provider, inputs)
+    assert is_rpc_secret(created.outputs["results"]), "keyed by the assignments' ids"
+    assert is_rpc_secret(created.outputs["assignments"])
+    for key in keys:
+        assert key.principal_id not in server.stderr()
+
+
+def test_the_resource_classes_tell_the_provider_which_inputs_are_secret() -> None:
+    """Under Pulumi's mocks: the program's secret Outputs become the ``secret_inputs`` marker."""
+    seen: dict[str, dict[str, Any]] = {}
+
+    class Mocks(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            seen[args.name] = dict(args.inputs)
+            return f"{args.name}-id", {}
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+            return {}, None
+
+    pulumi.runtime.set_mocks(Mocks(), preview=False)
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def program() -> pulumi.Output[Any]:
+        from pulumi_ssoadmin_waiter import AccountAssignment, AccountAssignmentSet
+
+        spec = {
+            "instance_arn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+            "permission_set_arn": (
+                "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef"
+            ),
+            "principal_type": "GROUP",
+            "target_id": "123456789012",
+        }
+        plain = AccountAssignment("plain", principal_id="g-1", **spec)  # type: ignore[arg-type]
+        hidden = AccountAssignment(
+            "hidden",
+            principal_id=pulumi.Output.secret("g-2"),
+            **spec,  # type: ignore[arg-type]
+        )
+        item = {**spec, "principal_id": pulumi.Output.secret("g-3")}
+        group = AccountAssignmentSet("set", assignments=[item])  # type: ignore[list-item]
+        return pulumi.Output.all(plain.urn, hidden.urn, group.urn)
+
+    program()
+    assert seen["plain"][SECRET_INPUTS] == []
+    assert seen["hidden"][SECRET_INPUTS] == ["principal_id"]
+    assert seen["set"][SECRET_INPUTS] == ["assignments"]
+
+
+def unwrap(outputs: dict[str, Any]) -> dict[str, Any]:
+    """What the engine sends back to a provider that does not accept secrets: plain values."""
+    return {k: unwrap_rpc_secret(v) for k, v in outputs.items()}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import new_request
 from pulumi_ssoadmin_waiter import sso_admin_client, wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script, burst_fault, rate_fault
+from support.local import new_request
 
 DESCRIBE = "DescribeAccountAssignmentCreationStatus"
 

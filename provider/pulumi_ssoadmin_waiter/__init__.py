@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .assignments import AssignmentKey, AssignmentOutcome, create_assignment, delete_assignment
+from ._version import __version__
+from .assignments import AssignmentOutcome, create_assignment, delete_assignment
 from .clients import sso_admin_client
 from .errors import (
     AccessDeniedError,
+    AssignmentExistsError,
+    CredentialsError,
+    EndpointError,
     InvalidRequestError,
     RequestFailedError,
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
 )
+from .identity import AssignmentKey
 from .operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
@@ -70,9 +75,12 @@ __all__ = [
     "AccountAssignmentSet",
     "AssignmentCreationStatus",
     "AssignmentDeletionStatus",
+    "AssignmentExistsError",
     "AssignmentKey",
     "AssignmentOutcome",
     "Backoff",
+    "CredentialsError",
+    "EndpointError",
     "InvalidRequestError",
     "PermissionSetProvisioningStatus",
     "PollEvent",
@@ -82,6 +90,7 @@ __all__ = [
     "WaitResult",
     "WaitTimeoutError",
     "WaiterError",
+    "__version__",
     "configure_rate_limit",
     "create_assignment",
     "delete_assignment",

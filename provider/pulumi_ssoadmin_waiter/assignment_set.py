@@ -4,28 +4,30 @@ One loop per operation (creation or deletion) keeps up to the outstanding-operat
 requests in flight, starts the next as soon as one ends, and polls them all with one
 ``List...Status(IN_PROGRESS)`` call per round: a request missing from that list has ended and is
 described once for its final status. So 100 assignments cost about 100 start calls, 100
-describes and one list call per second, instead of a describe per request per poll.
-Before starting anything it adopts what exists: requests already in flight for the same
-assignments, and assignments already in place, so a re-run after a partial failure keeps every
-assignment that succeeded.
+describes and one list call per round, instead of a describe per request per poll.
+
+Before starting anything it looks at what exists: requests already in flight for the same
+assignments are waited on (crash recovery); assignments already in place are adopted only when
+asked (``adopt_existing``), else the whole set stops before it starts anything. One assignment's
+failure never stops the others: each ends in ``outcomes`` or, with its reason, in ``errors``.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from .assignments import LIST_CALLS, AssignmentKey, AssignmentOutcome, Deadline
-from .errors import WaiterError
+from . import lookups
+from .assignments import AssignmentOutcome, Deadline
+from .errors import AssignmentExistsError, WaiterError
+from .errors import field as field_name
+from .identity import IDENTITY_FIELDS, AssignmentKey
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, StatusOperation
 from .quota import OutstandingLimiter, shared_outstanding
-from .schedule import Backoff, next_sleep
-from .waiter import describe, describe_if_known, result_from
+from .waiter import DEFAULT_NOT_FOUND_GRACE, describe_if_known, result_from
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
@@ -52,181 +54,257 @@ class SetOutcome:
         }
         return {**failed, **self.errors}
 
+    def done_by_this_run(self) -> list[AssignmentKey]:
+        """The assignments whose request this run started or waited on and that SUCCEEDED."""
+        return [
+            o.key
+            for o in self.outcomes.values()
+            if o.status == "SUCCEEDED" and o.path in ("created", "deleted", "in-flight")
+        ]
 
-def _in_flight(client: SSOAdminClient, operation: StatusOperation, instance_arn: str) -> list[str]:
-    method, member = LIST_CALLS[operation.name]
-    paginator = client.get_paginator(method)  # type: ignore[call-overload]
-    pages = paginator.paginate(InstanceArn=instance_arn, Filter={"Status": "IN_PROGRESS"})
-    return [item["RequestId"] for page in pages for item in page.get(member, [])]
+
+class SetOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`."""
+
+    timeout: float
+    adopt_existing: bool
+    limiter: OutstandingLimiter | None
+    poll_interval: float
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    on_event: Callable[[str], None] | None
 
 
-def existing_assignments(client: SSOAdminClient, keys: Iterable[AssignmentKey]) -> set[str]:
-    """Ids of the keys whose assignment exists: one listing per (instance, account, set)."""
-    groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
-    for key in keys:
-        groups.setdefault((key.instance_arn, key.target_id, key.permission_set_arn), []).append(key)
-    found = set()
-    paginator = client.get_paginator("list_account_assignments")
-    for (instance, account, permission_set), members in groups.items():
-        pages = paginator.paginate(
-            InstanceArn=instance, AccountId=account, PermissionSetArn=permission_set
+@dataclass
+class _Pending:
+    """A request this run waits on."""
+
+    key: AssignmentKey
+    started: float
+    path: str
+
+
+def _identity(status: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(status.get(k) for k in IDENTITY_FIELDS)
+
+
+@dataclass
+class _SetRun:
+    """The state of one run over a set: what is to start, in flight, and done."""
+
+    operation: StatusOperation
+    client: SSOAdminClient
+    keys: list[AssignmentKey]
+    options: SetOptions
+    outcomes: dict[str, AssignmentOutcome] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    outstanding: dict[str, _Pending] = field(default_factory=dict)
+    todo: deque[AssignmentKey] = field(default_factory=deque)
+    held: int = 0
+
+    def __post_init__(self) -> None:
+        o = self.options
+        self.clock = o.get("clock", time.monotonic)
+        self.sleep = o.get("sleep", time.sleep)
+        self.limiter = o.get("limiter") or shared_outstanding()
+        self.say = o.get("on_event") or (lambda _msg: None)
+        self.deadline = Deadline(o.get("timeout", 900.0), clock=self.clock, sleep=self.sleep)
+        self.creating = self.operation is ASSIGNMENT_CREATION
+
+    # -- the four steps ----------------------------------------------------------------------
+    def adopt(self) -> None:
+        """Wait on requests already in flight for these assignments; sort the rest into
+        already done and to do. Adopting finished assignments needs ``adopt_existing``."""
+        by_identity = {_identity(k.api_params()): k for k in self.keys}
+        for instance in sorted({k.instance_arn for k in self.keys}):
+            for request_id in self._in_flight(instance):
+                identity = self.deadline.call(
+                    f"describing request {request_id}",
+                    self.operation.api_name,
+                    lambda r=request_id, i=instance: lookups.identity_of(  # type: ignore[misc]
+                        self.client, self.operation, i, r
+                    ),
+                )
+                key = by_identity.get(_identity(identity)) if identity else None
+                if key is not None and key.instance_arn == instance:
+                    taken = {p.key.id for p in self.outstanding.values()}
+                    if key.id not in taken:
+                        self.outstanding[request_id] = _Pending(key, self.clock(), "in-flight")
+        waiting = {p.key.id for p in self.outstanding.values()}
+        rest = [k for k in self.keys if k.id not in waiting]
+        present = self.deadline.call(
+            "listing assignments",
+            "ListAccountAssignments",
+            lambda: lookups.existing_assignments(self.client, rest),
         )
-        present = {
-            (a.get("PrincipalType"), a.get("PrincipalId"))
-            for page in pages
-            for a in page.get("AccountAssignments", [])
-        }
-        found |= {k.id for k in members if (k.principal_type, k.principal_id) in present}
-    return found
+        done = [k for k in rest if (k.id in present) == self.creating]
+        if done and self.creating and not self.options.get("adopt_existing", False):
+            raise _exist_error(done)
+        for key in done:
+            path = "existing" if self.creating else "absent"
+            self.outcomes[key.id] = AssignmentOutcome(key, path, None)
+        self.todo.extend(k for k in rest if k.id not in self.outcomes)
+        verb = "create" if self.creating else "delete"
+        self.say(
+            f"{len(done)} already {'in place' if self.creating else 'gone'}, "
+            f"{len(self.outstanding)} in flight, {len(self.todo)} to {verb}"
+        )
+
+    def start_more(self) -> None:
+        """Start as many as the quota allows; adopted requests count against it too."""
+        while self.held < len(self.outstanding) and self.limiter.try_acquire():
+            self.held += 1
+        start = getattr(self.client, self.operation.start_method_name)
+        while self.todo and self.limiter.try_acquire():
+            self.held += 1
+            key = self.todo.popleft()
+            try:
+                answer = self.deadline.call(
+                    f"starting {self.operation.started_by} for {key}",
+                    self.operation.started_by,
+                    lambda k=key: start(**k.api_params()),  # type: ignore[misc]
+                )
+            except WaiterError as exc:
+                self.errors[key.id] = str(exc)
+                self._release()
+                continue
+            request_id = str(answer[self.operation.response_key]["RequestId"])
+            lookups.remember(key.instance_arn, request_id, key.api_params())
+            path = "created" if self.creating else "deleted"
+            self.outstanding[request_id] = _Pending(key, self.clock(), path)
+
+    def poll_round(self) -> None:
+        """One list call per instance; each request gone from it is described once."""
+        still: set[str] = set()
+        for instance in {p.key.instance_arn for p in self.outstanding.values()}:
+            still |= set(self._in_flight(instance))
+        for request_id in [r for r in self.outstanding if r not in still]:
+            pending = self.outstanding[request_id]
+            try:
+                body = self.deadline.call(
+                    f"describing request {request_id} for {pending.key}",
+                    self.operation.api_name,
+                    lambda r=request_id, k=pending.key: describe_if_known(  # type: ignore[misc]
+                        self.operation, self.client, k.instance_arn, r
+                    ),
+                )
+            except WaiterError as exc:
+                self._end(request_id, error=str(exc))
+                continue
+            if body is None:  # not visible yet, as a just-started request can be
+                if self.clock() - pending.started >= DEFAULT_NOT_FOUND_GRACE:
+                    self._end(request_id, error=f"request {request_id} was not found")
+                continue
+            if body.get("Status") in ("SUCCEEDED", "FAILED"):
+                result = result_from(self.operation, pending.key.instance_arn, request_id, body)
+                self._end(request_id, outcome=AssignmentOutcome(pending.key, pending.path, result))
+
+    def finish(self, why: str | None = None) -> SetOutcome:
+        """Every assignment not done by now gets an error saying where it stood."""
+        seconds = self.deadline.timeout
+        running = {p.key.id for p in self.outstanding.values()}
+        for key in self.keys:
+            if key.id in self.outcomes or key.id in self.errors:
+                continue
+            if why:
+                self.errors[key.id] = why
+            elif key.id in running:
+                self.errors[key.id] = (
+                    f"timed out after {seconds:.0f}s: {self.operation.started_by} still "
+                    f"IN_PROGRESS; the next run waits on it while it runs (raise "
+                    f"{field_name('timeout')})"
+                )
+            else:
+                self.errors[key.id] = (
+                    f"timed out after {seconds:.0f}s before {self.operation.started_by} could "
+                    f"start (raise {field_name('timeout')})"
+                )
+        self.outstanding.clear()
+        self.todo.clear()
+        return SetOutcome(self.outcomes, self.errors)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def run(self) -> SetOutcome:
+        interval = self.options.get("poll_interval", DEFAULT_POLL_INTERVAL)
+        try:
+            self.adopt()
+            while True:
+                self.start_more()
+                if self.deadline.left() <= 0 or not (self.todo or self.outstanding):
+                    break
+                self.sleep(min(interval, max(0.0, self.deadline.left())))
+                if self.outstanding:
+                    self.poll_round()
+        except AssignmentExistsError:
+            raise
+        except WaiterError as exc:  # a list call failed: no assignment can be judged
+            return self.finish(str(exc))
+        finally:
+            for _ in range(self.held):
+                self.limiter.release()
+            self.held = 0
+        return self.finish()
+
+    def _in_flight(self, instance: str) -> list[str]:
+        listed = self.deadline.call(
+            "listing requests in flight",
+            self.operation.list_api_name,
+            lambda: lookups.requests(self.client, self.operation, instance, "IN_PROGRESS"),
+        )
+        return [r.request_id for r in listed]
+
+    def _end(
+        self, request_id: str, *, outcome: AssignmentOutcome | None = None, error: str = ""
+    ) -> None:
+        pending = self.outstanding.pop(request_id)
+        if outcome is not None:
+            self.outcomes[pending.key.id] = outcome
+            self.say(f"{pending.key}: {outcome.status}")
+        else:
+            self.errors[pending.key.id] = error
+        self._release()
+
+    def _release(self) -> None:
+        if self.held > 0:
+            self.limiter.release()
+            self.held -= 1
+
+
+def _exist_error(keys: list[AssignmentKey]) -> AssignmentExistsError:
+    lines = "\n".join(f"  {k.id}" for k in keys)
+    return AssignmentExistsError(
+        f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
+        f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so the "
+        "set does not take them over silently: if another resource or stack manages them, "
+        "remove them from this set; if this set was renamed, give it `aliases`; to take them "
+        f"over on purpose, set {field_name('adopt_existing')}=True.",
+        instance_arn=keys[0].instance_arn,
+    )
 
 
 def run_set(
     operation: StatusOperation,
     client: SSOAdminClient,
     keys: list[AssignmentKey],
-    *,
-    timeout: float,
-    limiter: OutstandingLimiter | None = None,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    on_event: Callable[[str], None] | None = None,
+    **options: Unpack[SetOptions],
 ) -> SetOutcome:
     """Create (or delete) every assignment in ``keys``; never raises for one assignment's
-    failure: each ends in ``outcomes`` or ``errors``."""
-    creating = operation is ASSIGNMENT_CREATION
-    limiter = limiter or shared_outstanding()
-    deadline = Deadline(timeout, clock, sleep, Backoff(), random.Random())
-    say = on_event or (lambda _msg: None)
-    outcomes: dict[str, AssignmentOutcome] = {}
-    errors: dict[str, str] = {}
+    failure: each ends in ``outcomes`` or ``errors``. Raises :class:`AssignmentExistsError`,
+    before starting anything, for assignments in place that it was not asked to adopt."""
     if not keys:
-        return SetOutcome(outcomes, errors)
-    by_id = {k.id: k for k in keys}
-    instances = sorted({k.instance_arn for k in keys})
-    outstanding: dict[str, tuple[AssignmentKey, str]] = {}  # request id -> (key, instance)
-    ended: dict[str, tuple[AssignmentKey, str]] = {}
-    held = 0
-
-    # Adopt: requests in flight for these assignments, then assignments already in place.
-    for instance in instances:
-        for request_id in deadline.call(
-            "listing requests in flight",
-            keys[0],
-            partial(_in_flight, client, operation, instance),
-        ):
-            body = deadline.call(
-                operation.api_name,
-                keys[0],
-                partial(describe_if_known, operation, client, instance, request_id),
-            )
-            if body is None:
-                continue
-            match = next((k for k in keys if k.instance_arn == instance and k.matches(body)), None)
-            if match is not None and match.id not in {k.id for k, _ in outstanding.values()}:
-                outstanding[request_id] = (match, instance)
-    exists = deadline.call(
-        "listing assignments", keys[0], lambda: existing_assignments(client, keys)
-    )
-    waiting = {k.id for k, _ in outstanding.values()}
-    todo: deque[AssignmentKey] = deque()
-    for key in keys:
-        if key.id in waiting:
-            continue
-        if (key.id in exists) == creating:
-            outcomes[key.id] = AssignmentOutcome(key, "existing" if creating else "absent", None)
-        else:
-            todo.append(key)
-    say(
-        f"{len(outcomes)} already {'in place' if creating else 'gone'}, {len(waiting)} in flight, "
-        f"{len(todo)} to {'create' if creating else 'delete'}"
-    )
-    start = client.create_account_assignment if creating else client.delete_account_assignment
-    paths = ("created", "in-flight") if creating else ("deleted", "in-flight")
-
-    finished: list[str] = []  # gone from the IN_PROGRESS list; their slots are free again
-
-    def release_one() -> None:
-        nonlocal held
-        if held > 0:
-            limiter.release()
-            held -= 1
-
-    try:
-        while todo or outstanding or finished:
-            # Start as many as the quota allows; adopted requests count against it too.
-            while held < len(outstanding) and limiter.try_acquire():
-                held += 1
-            while todo and limiter.try_acquire():
-                held += 1
-                key = todo.popleft()
-                try:
-                    answer = deadline.call(
-                        operation.started_by,
-                        key,
-                        partial(start, **key.api_params()),  # type: ignore[arg-type]
-                    )
-                except Exception as exc:
-                    errors[key.id] = f"{type(exc).__name__}: {exc}"
-                    release_one()
-                    continue
-                request_id = answer[operation.response_key]["RequestId"]  # type: ignore[literal-required]
-                outstanding[request_id] = (key, key.instance_arn)
-            # Read the final status of those that ended, while the new ones run.
-            for request_id in finished:
-                key, instance = ended[request_id]
-                body = deadline.call(
-                    operation.api_name,
-                    key,
-                    partial(describe, operation, client, instance, request_id),
-                )
-                if body.get("Status") not in ("SUCCEEDED", "FAILED"):
-                    outstanding[request_id] = (key, instance)  # not listed yet: poll it again
-                    continue
-                result = result_from(operation, instance, request_id, body)
-                outcomes[key.id] = AssignmentOutcome(key, paths[key.id in waiting], result)
-                say(f"{key}: {result.status}")
-            finished.clear()
-            if deadline.left() <= 0 or not (todo or outstanding):
-                break
-            sleep(next_sleep(poll_interval, clock(), deadline.at))
-            if not outstanding:
-                continue  # every slot is held elsewhere in this process: wait for one
-            still: set[str] = set()
-            for instance in {i for _, i in outstanding.values()}:
-                still |= set(
-                    deadline.call(
-                        "listing requests in flight",
-                        keys[0],
-                        partial(_in_flight, client, operation, instance),
-                    )
-                )
-            for request_id in [r for r in outstanding if r not in still]:
-                ended[request_id] = outstanding.pop(request_id)
-                finished.append(request_id)
-                release_one()
-    except WaiterError as exc:
-        unfinished = [*outstanding.values(), *(ended[r] for r in finished)]
-        for key in [k for k, _ in unfinished] + list(todo):
-            errors.setdefault(key.id, str(exc))
-        outstanding.clear()
-        todo.clear()
-    finally:
-        for _ in range(held):
-            limiter.release()
-    for key, _ in outstanding.values():
-        errors[key.id] = f"timed out after {timeout:.0f}s: {operation.started_by} still IN_PROGRESS"
-    for key in todo:
-        errors[key.id] = f"timed out after {timeout:.0f}s before {operation.started_by} could start"
-    assert set(outcomes) | set(errors) == set(by_id)
-    return SetOutcome(outcomes, errors)
+        return SetOutcome({}, {})
+    return _SetRun(operation, client, keys, options).run()
 
 
-def create_assignments(client: SSOAdminClient, keys: list[AssignmentKey], **kw: Any) -> SetOutcome:
+def create_assignments(
+    client: SSOAdminClient, keys: list[AssignmentKey], **options: Unpack[SetOptions]
+) -> SetOutcome:
     """Make sure every assignment exists (see :func:`run_set`)."""
-    return run_set(ASSIGNMENT_CREATION, client, keys, **kw)
+    return run_set(ASSIGNMENT_CREATION, client, keys, **options)
 
 
-def delete_assignments(client: SSOAdminClient, keys: list[AssignmentKey], **kw: Any) -> SetOutcome:
+def delete_assignments(
+    client: SSOAdminClient, keys: list[AssignmentKey], **options: Unpack[SetOptions]
+) -> SetOutcome:
     """Make sure no assignment in ``keys`` exists (see :func:`run_set`)."""
-    return run_set(ASSIGNMENT_DELETION, client, keys, **kw)
+    return run_set(ASSIGNMENT_DELETION, client, keys, **options)

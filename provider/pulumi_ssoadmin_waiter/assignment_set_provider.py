@@ -1,17 +1,18 @@
 """``AccountAssignmentSet``'s provider: one resource that owns a list of assignments.
 
 Create runs them all within the quotas; update creates the added and deletes the removed; delete
-removes all. A partial failure fails the step and names every failed assignment with its reason;
-nothing is lost, because the next run adopts every assignment that did succeed.
+removes all. Pulumi's contract for a dynamic create is "transactional": a failed step writes
+nothing to state, so a create or update that fails deletes again the assignments it created
+itself before it raises (a re-run would otherwise find them in place and refuse to take them
+over); deletions that already happened are named in the error.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -22,18 +23,42 @@ from pulumi.dynamic import (
 )
 
 from .assignment_provider import IDENTITY, PROBLEMS
-from .assignment_set import SetOutcome, create_assignments, delete_assignments, existing_assignments
-from .assignments import AssignmentKey, AssignmentOutcome
+from .assignment_set import SetOutcome, create_assignments, delete_assignments
+from .assignments import AssignmentOutcome, Deadline
 from .errors import WaiterError
-from .provider_base import SsoAdminProvider, changed_inputs, check_failures, is_unknown
+from .identity import AssignmentKey
+from .lookups import existing_assignments
+from .provider_base import (
+    SECRET_INPUTS,
+    Redactor,
+    SsoAdminProvider,
+    changed_inputs,
+    check_failures,
+    contains_unknown,
+    keep_secret,
+    log_info,
+    log_warn,
+    speaking_pulumi,
+)
+from .status_provider import READ_TIMEOUT
 
-SETTINGS = ("timeout_seconds", "fail_on_failed", "region")
+SETTINGS = ("timeout_seconds", "fail_on_failed", "adopt_existing", "region", SECRET_INPUTS)
 DEFAULT_TIMEOUT = 900.0
 """Fifteen minutes: a set of 100 at the quota of 10 outstanding takes ten rounds."""
+DERIVED = {"results": "assignments"}
+"""``results`` is keyed by the assignments' ids: secret when the assignments are."""
 
 
 def item_key(item: Mapping[str, Any]) -> AssignmentKey:
     return AssignmentKey(**{k: item[k] for k in IDENTITY})
+
+
+def known_keys(items: Any) -> dict[str, AssignmentKey]:
+    """The keys of the items whose every field is known (all of them outside preview)."""
+    if not isinstance(items, list):
+        return {}
+    keys = [item_key(i) for i in items if isinstance(i, dict) and not contains_unknown(i)]
+    return {k.id: k for k in keys}
 
 
 def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
@@ -47,138 +72,193 @@ def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
     }
 
 
+class StepFailed(WaiterError):
+    """A create, update or delete step of the set did not complete; nothing it created is left."""
+
+
 class AssignmentSetProvider(SsoAdminProvider):
     """Creates, updates and deletes a set of account assignments, waiting for each."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs: dict[str, Any] = {k: news.get(k) for k in ("assignments", *SETTINGS)}
-        if inputs["timeout_seconds"] is None:
-            inputs["timeout_seconds"] = DEFAULT_TIMEOUT
-        if inputs["fail_on_failed"] is None:
-            inputs["fail_on_failed"] = True
-        settings = {k: PROBLEMS[k] for k in SETTINGS}
-        failures = check_failures(inputs, settings)
+        defaults = {"timeout_seconds": DEFAULT_TIMEOUT, "fail_on_failed": True}
+        for name, value in {**defaults, "adopt_existing": False}.items():
+            if inputs[name] is None:
+                inputs[name] = value
+        redact = Redactor(inputs)
+        failures = check_failures(inputs, {k: PROBLEMS[k] for k in SETTINGS}, redact)
         items = inputs["assignments"]
-        if is_unknown(items):
+        if contains_unknown(items) and not isinstance(items, list):
             return CheckResult(inputs, failures)
         if not isinstance(items, list):
             failures.append(
                 CheckFailure("assignments", "assignments must be a list of assignments")
             )
             return CheckResult(inputs, failures)
+        inputs["assignments"] = self._check_items(items, failures, redact)
+        return CheckResult(inputs, failures)
+
+    @staticmethod
+    def _check_items(items: list[Any], failures: list[CheckFailure], redact: Redactor) -> list[Any]:
         normalized: list[Any] = []
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             where = f"assignments[{i}]"
-            if is_unknown(item):
+            if not isinstance(item, dict):
+                if not contains_unknown(item):
+                    failures.append(
+                        CheckFailure(where, f"{where} must be an object with {', '.join(IDENTITY)}")
+                    )
                 normalized.append(item)
                 continue
-            if not isinstance(item, dict):
-                failures.append(CheckFailure(where, f"{where} must be an object with {IDENTITY}"))
-                continue
-            item = {**{k: item.get(k) for k in IDENTITY}}
+            item = {k: item.get(k) for k in IDENTITY}
             item["target_type"] = item["target_type"] or "AWS_ACCOUNT"
-            for failure in check_failures(item, {k: PROBLEMS[k] for k in IDENTITY}):
+            for failure in check_failures(item, {k: PROBLEMS[k] for k in IDENTITY}, redact):
                 failures.append(
                     CheckFailure(f"{where}.{failure.property}", f"{where}.{failure.reason}")
                 )
             normalized.append(item)
-            if not any(is_unknown(v) for v in item.values()):
+            if not contains_unknown(item):
                 key_id = item_key(item).id
                 if key_id in seen:
                     failures.append(
                         CheckFailure(where, f"{where} repeats assignments[{seen[key_id]}]")
                     )
                 seen.setdefault(key_id, i)
-        inputs["assignments"] = normalized
-        return CheckResult(inputs, failures)
+        return normalized
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if is_unknown(news.get("assignments")) or any(is_unknown(i) for i in news["assignments"]):
-            return DiffResult(changes=True, replaces=[], delete_before_replace=False)
-        old = {item_key(i).id for i in olds.get("assignments") or []}
-        new = {item_key(i).id for i in news.get("assignments") or []}
-        added, removed = sorted(new - old), sorted(old - new)
-        if added or removed:
-            pulumi.log.info(
+        """Never a replacement: assignments added or removed are created or deleted one by one.
+        Items not known yet (preview) count as changes."""
+        items = news.get("assignments")
+        unknown = contains_unknown(items)
+        old = known_keys(olds.get("assignments"))
+        new = known_keys(items)
+        added = sorted(set(new) - set(old))
+        removed = [] if unknown else sorted(set(old) - set(new))
+        if added or removed or unknown:
+            pending = sum(contains_unknown(i) for i in items) if isinstance(items, list) else 0
+            later = f"; {pending} not known until apply" if unknown else ""
+            log_info(Redactor(news))(
                 f"AccountAssignmentSet: {len(added)} to create {added}, {len(removed)} to delete "
-                f"{removed}"
+                f"{removed}{later}"
             )
-        changed = bool(added or removed or changed_inputs(SETTINGS, olds, news))
+        changed = bool(added or removed or unknown or changed_inputs(SETTINGS, olds, news))
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        keys = [item_key(i) for i in props["assignments"]]
-        outcome = self._run(create_assignments, props, keys)
-        self._raise_on_failures(outcome, props, "create")
-        return CreateResult(
-            f"assignment-set-{uuid.uuid4()}", self._outputs(props, outcome.outcomes)
-        )
+        with speaking_pulumi(props) as redact:
+            keys = [item_key(i) for i in props["assignments"]]
+            created = self._step(props, redact, "create", create_assignments, keys)
+            outputs = {
+                **{k: props.get(k) for k in ("assignments", *SETTINGS)},
+                "results": {kid: result_entry(o) for kid, o in created.outcomes.items()},
+            }
+            keep_secret(outputs, redact, DERIVED)
+            return CreateResult(f"assignment-set-{uuid.uuid4()}", outputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        old = {item_key(i).id: item_key(i) for i in olds.get("assignments") or []}
-        new = {item_key(i).id: item_key(i) for i in news["assignments"]}
-        added = [k for kid, k in new.items() if kid not in old]
-        removed = [k for kid, k in old.items() if kid not in new]
-        created = self._run(create_assignments, news, added)
-        self._raise_on_failures(created, news, "update (create)")
-        deleted = self._run(delete_assignments, news, removed)
-        self._raise_on_failures(deleted, news, "update (delete)", deleting=True)
-        kept = {k: v for k, v in (olds.get("results") or {}).items() if k in new}
-        fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
-        outs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
-        return UpdateResult({**outs, "results": {**kept, **fresh}})
+        with speaking_pulumi(news) as redact:
+            old = known_keys(olds.get("assignments"))
+            new = known_keys(news["assignments"])
+            added = [k for kid, k in new.items() if kid not in old]
+            removed = [k for kid, k in old.items() if kid not in new]
+            created = self._step(news, redact, "update (create)", create_assignments, added)
+            try:
+                self._step(news, redact, "update (delete)", delete_assignments, removed)
+            except StepFailed as exc:
+                undone = self._roll_back(news, created.done_by_this_run(), redact)
+                raise StepFailed(f"{exc}\n{undone}") from None
+            kept = {k: v for k, v in (olds.get("results") or {}).items() if k in new}
+            fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
+            outputs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
+            outputs["results"] = {**kept, **fresh}
+            keep_secret(outputs, redact, DERIVED)
+            return UpdateResult(outputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        keys = [item_key(i) for i in props.get("assignments") or []]
-        outcome = self._run(delete_assignments, props, keys)
-        self._raise_on_failures(outcome, props, "delete", deleting=True)
+        with speaking_pulumi(props) as redact:
+            keys = [item_key(i) for i in props.get("assignments") or []]
+            self._step(props, redact, "delete", delete_assignments, keys)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        items = props.get("assignments") or []
-        present = existing_assignments(self.client(props), [item_key(i) for i in items])
-        kept = [i for i in items if item_key(i).id in present]
-        if len(kept) < len(items):
-            pulumi.log.warn(
-                f"AccountAssignmentSet: {len(items) - len(kept)} assignments no longer exist; "
-                "the next update creates them again"
+        with speaking_pulumi(props) as redact:
+            items = props.get("assignments") or []
+            keys = [item_key(i) for i in items]
+            present = Deadline(READ_TIMEOUT).call(
+                "listing the set's assignments",
+                "ListAccountAssignments",
+                lambda: existing_assignments(self.client(props), keys),
             )
-        results = {k: v for k, v in (props.get("results") or {}).items() if k in present}
-        return ReadResult(id_, {**props, "assignments": kept, "results": results})
+            kept = [i for i in items if item_key(i).id in present]
+            gone = sorted(k.id for k in keys if k.id not in present)
+            if gone:
+                log_warn(redact)(
+                    f"AccountAssignmentSet: {len(gone)} assignments no longer exist and are "
+                    f"removed from the state ({gone}); the next update creates them again"
+                )
+            results = {k: v for k, v in (props.get("results") or {}).items() if k in present}
+            outputs = {**props, "assignments": kept, "results": results}
+            keep_secret(outputs, redact, DERIVED)
+            return ReadResult(id_, outputs)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _run(self, action: Any, props: Mapping[str, Any], keys: list[AssignmentKey]) -> SetOutcome:
-        return action(  # type: ignore[no-any-return]
+    def _step(
+        self,
+        props: Mapping[str, Any],
+        redact: Redactor,
+        step: str,
+        action: Callable[..., SetOutcome],
+        keys: list[AssignmentKey],
+    ) -> SetOutcome:
+        """Run ``action`` over ``keys``; on any failure, undo what a create step made, then
+        raise :class:`StepFailed` naming every assignment that did not succeed."""
+        outcome = action(
             self.client(props),
             keys,
             timeout=float(props.get("timeout_seconds") or DEFAULT_TIMEOUT),
-            on_event=lambda msg: pulumi.log.info(f"AccountAssignmentSet: {msg}"),
+            adopt_existing=bool(props.get("adopt_existing")),
+            on_event=lambda msg: log_info(redact)(f"AccountAssignmentSet: {msg}"),
         )
-
-    @staticmethod
-    def _raise_on_failures(
-        outcome: SetOutcome, props: Mapping[str, Any], step: str, *, deleting: bool = False
-    ) -> None:
+        deleting = action is delete_assignments
         failures = outcome.failures() if (deleting or props.get("fail_on_failed", True)) else {}
         failures = {**failures, **outcome.errors}
-        if failures:
-            done = len(outcome.outcomes) - sum(
-                o.status == "FAILED" for o in outcome.outcomes.values()
+        if not failures:
+            return outcome
+        done = outcome.done_by_this_run()
+        lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(failures.items()))
+        text = f"AccountAssignmentSet {step}: {len(failures)} of {len(keys)} assignments did not "
+        text += f"succeed:\n{lines}\n"
+        if deleting:
+            text += (
+                f"{len(done)} were deleted; the state lists them until the step succeeds (run it "
+                "again) or a refresh finds them gone."
             )
-            lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(failures.items()))
-            raise WaiterError(
-                f"AccountAssignmentSet {step}: {len(failures)} of {len(failures) + done} "
-                f"assignments did not succeed:\n{lines}\nThe {done} that succeeded are kept and "
-                "adopted by the next run.",
-                request_id="",
-                instance_arn="",
-            )
+        else:
+            text += self._roll_back(props, done, redact)
+        raise StepFailed(text)
 
-    @staticmethod
-    def _outputs(
-        props: Mapping[str, Any], outcomes: Mapping[str, AssignmentOutcome]
-    ) -> dict[str, Any]:
-        return {
-            **{k: props.get(k) for k in ("assignments", *SETTINGS)},
-            "results": {kid: result_entry(o) for kid, o in outcomes.items()},
-        }
+    def _roll_back(
+        self, props: Mapping[str, Any], keys: list[AssignmentKey], redact: Redactor
+    ) -> str:
+        """Delete again what a failed step created; say what that left behind."""
+        if not keys:
+            return "Nothing was created."
+        undo = delete_assignments(
+            self.client(props),
+            keys,
+            timeout=float(props.get("timeout_seconds") or DEFAULT_TIMEOUT),
+            on_event=lambda msg: log_info(redact)(f"AccountAssignmentSet (roll back): {msg}"),
+        )
+        left = undo.failures()
+        if not left:
+            return (
+                f"The {len(keys)} assignments this step created were deleted again, so the "
+                "state and AWS agree; fix the failures and run it again."
+            )
+        lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(left.items()))
+        return (
+            f"Rolling back the {len(keys)} assignments this step created left {len(left)} in "
+            f"place:\n{lines}\nDelete them, or run again with adopt_existing=True to take them "
+            "over."
+        )

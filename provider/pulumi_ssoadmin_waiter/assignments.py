@@ -1,92 +1,39 @@
-"""Account assignments end to end: adopt or create, then wait; delete, then wait.
+"""Account assignments end to end: create, then wait; delete, then wait.
 
 Built on the waiter core. Safe to run again after a crash or timeout: before starting a request it
-looks for one already in flight for the same assignment (and waits on that), then for the
-assignment itself (and adopts it), so a retried create neither duplicates nor orphans anything.
+looks for one already in flight for the same assignment and waits on that. An assignment that is
+already in place is not taken over unless the caller asks (``adopt_existing``): whoever owns an
+assignment deletes it on destroy, so two owners would leave one of them recording access that
+the other removed. Two processes that create the same assignment at once converge on the earliest
+request, and only its creator owns the result.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
-from . import decisions
-from .decisions import ErrorKind
-from .errors import WaiterError, WaitTimeoutError
+from . import decisions, lookups
+from .api_errors import attempt, final_error, persistent_error
+from .decisions import ErrorKind, ErrorStreak, as_utc
+from .errors import AssignmentExistsError, RequestNotFoundError, WaitTimeoutError
+from .errors import field as field_name
+from .identity import AssignmentKey
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, StatusOperation
 from .quota import OutstandingLimiter, SlotTimeoutError, shared_outstanding
+from .ratelimit import NoTokenInTime
 from .schedule import Backoff, next_sleep
-from .waiter import PollEvent, WaitResult, describe_if_known, wait_for
+from .waiter import PollEvent, WaitResult, wait_for
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
 T = TypeVar("T")
-
-LIST_CALLS = {
-    ASSIGNMENT_CREATION.name: (
-        "list_account_assignment_creation_status",
-        "AccountAssignmentsCreationStatus",
-    ),
-    ASSIGNMENT_DELETION.name: (
-        "list_account_assignment_deletion_status",
-        "AccountAssignmentsDeletionStatus",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class AssignmentKey:
-    """What identifies one account assignment (every field is part of its identity)."""
-
-    instance_arn: str
-    permission_set_arn: str
-    principal_type: str
-    principal_id: str
-    target_id: str
-    target_type: str = "AWS_ACCOUNT"
-
-    @property
-    def id(self) -> str:
-        """Terraform's and pulumi-aws's id format for the same assignment."""
-        return ",".join(
-            (
-                self.principal_id,
-                self.principal_type,
-                self.target_id,
-                self.target_type,
-                self.permission_set_arn,
-                self.instance_arn,
-            )
-        )
-
-    def api_params(self) -> dict[str, str]:
-        return {
-            "InstanceArn": self.instance_arn,
-            "PermissionSetArn": self.permission_set_arn,
-            "PrincipalType": self.principal_type,
-            "PrincipalId": self.principal_id,
-            "TargetId": self.target_id,
-            "TargetType": self.target_type,
-        }
-
-    def matches(self, status: Mapping[str, Any]) -> bool:
-        """Whether a request's status structure is about this assignment."""
-        return (
-            status.get("PermissionSetArn") == self.permission_set_arn
-            and status.get("PrincipalType") == self.principal_type
-            and status.get("PrincipalId") == self.principal_id
-            and status.get("TargetId") == self.target_id
-        )
-
-    def __str__(self) -> str:
-        return (
-            f"{self.principal_type} {self.principal_id} -> {self.target_type} {self.target_id} "
-            f"with {self.permission_set_arn}"
-        )
 
 
 @dataclass(frozen=True)
@@ -96,9 +43,11 @@ class AssignmentOutcome:
     key: AssignmentKey
     path: str
     """``created``/``deleted``: a new request; ``in-flight``: waited on an earlier one;
-    ``existing``: the assignment was already there; ``absent``: it was already gone."""
+    ``existing``: an assignment in place was adopted; ``absent``: it was already gone."""
     result: WaitResult | None
     """The request's terminal status (``None`` for ``existing`` and ``absent``)."""
+    notes: tuple[str, ...] = ()
+    """Things the caller should tell the user (an adoption, a concurrent request)."""
 
     @property
     def status(self) -> str:
@@ -110,10 +59,11 @@ class Deadline:
     """One deadline shared by every step of an operation, with its retry schedule."""
 
     timeout: float
-    clock: Callable[[], float]
-    sleep: Callable[[float], None]
-    backoff: Backoff
-    rng: random.Random
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    backoff: Backoff = field(default_factory=Backoff)
+    rng: random.Random = field(default_factory=random.Random)
+    instance_arn: str = ""
 
     def __post_init__(self) -> None:
         self.at = self.clock() + self.timeout
@@ -121,120 +71,42 @@ class Deadline:
     def left(self) -> float:
         return self.at - self.clock()
 
-    def call(self, what: str, key: AssignmentKey, fn: Callable[[], T]) -> T:
+    def call(self, what: str, api_name: str, fn: Callable[[], T]) -> T:
         """Run ``fn``; retry throttling, 5xx, connection errors and ConflictException with
-        backoff until the deadline, never endlessly. Other errors end at once."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        attempt = 0
+        backoff until the deadline, never endlessly: a 5xx repeated unchanged for
+        :data:`decisions.PERSISTENT_ERROR_BUDGET` ends it too. Other errors end at once, typed."""
+        streak = ErrorStreak()
+        tries = 0
         while True:
-            attempt += 1
+            tries += 1
             try:
-                return fn()
-            except ClientError as exc:
-                code = str(exc.response.get("Error", {}).get("Code", ""))
-                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-                kind = decisions.classify_error(code, status)
-                if kind is not ErrorKind.TRANSIENT and code != "ConflictException":
-                    raise
-                error = f"{code}: {exc.response.get('Error', {}).get('Message', '')}"
-            except BotoCoreError as exc:
-                if not decisions.is_connection_error(exc):
-                    raise
-                error = f"{type(exc).__name__}: {exc}"
-            left = self.left()
-            if left <= 0:
-                raise WaitTimeoutError(
-                    f"timed out after {self.timeout:.1f}s and {attempt} attempts at {what} for "
-                    f"{key}: last error {error}. Raise timeout_seconds, or look for a conflicting "
-                    "operation on the same assignment.",
-                    request_id="",
-                    instance_arn=key.instance_arn,
-                    last_status=None,
-                    waited=self.timeout - left,
-                    polls=attempt,
+                answer = attempt(fn, self.left())
+            except NoTokenInTime as exc:
+                raise self._timeout(what, tries, str(exc)) from None
+            error = answer.error
+            if error is None:
+                return answer.value  # type: ignore[return-value]
+            api = error.operation or api_name
+            if error.kind not in (ErrorKind.TRANSIENT, ErrorKind.CONFLICT):
+                raise final_error(error, api_name=api, what=what, instance_arn=self.instance_arn)
+            repeated = streak.record(error.signature, self.clock()) if error.is_server_error else 0
+            if repeated >= decisions.PERSISTENT_ERROR_BUDGET:
+                raise persistent_error(
+                    error, repeated, api_name=api, what=what, instance_arn=self.instance_arn
                 )
-            self.sleep(next_sleep(self.backoff.delay(attempt, self.rng), self.clock(), self.at))
+            if self.left() <= 0:
+                raise self._timeout(what, tries, f"last error {error}")
+            self.sleep(next_sleep(self.backoff.delay(tries, self.rng), self.clock(), self.at))
 
-
-def assignment_exists(client: SSOAdminClient, key: AssignmentKey) -> bool:
-    """Whether the assignment is in place (``ListAccountAssignments``, all pages)."""
-    paginator = client.get_paginator("list_account_assignments")
-    pages = paginator.paginate(
-        InstanceArn=key.instance_arn,
-        AccountId=key.target_id,
-        PermissionSetArn=key.permission_set_arn,
-    )
-    return any(
-        a.get("PrincipalType") == key.principal_type and a.get("PrincipalId") == key.principal_id
-        for page in pages
-        for a in page.get("AccountAssignments", [])
-    )
-
-
-def find_in_flight(
-    client: SSOAdminClient, key: AssignmentKey, operation: StatusOperation
-) -> str | None:
-    """The id of an IN_PROGRESS request of ``operation`` for this assignment, if any."""
-    method, member = LIST_CALLS[operation.name]
-    listed = getattr(client, method)(InstanceArn=key.instance_arn, Filter={"Status": "IN_PROGRESS"})
-    for item in listed.get(member, []):
-        request_id = item["RequestId"]
-        body = describe_if_known(operation, client, key.instance_arn, request_id)
-        if body is not None and key.matches(body):
-            return str(request_id)
-    return None
-
-
-def _run(
-    operation: StatusOperation,
-    client: SSOAdminClient,
-    key: AssignmentKey,
-    *,
-    timeout: float | None = None,
-    limiter: OutstandingLimiter | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    on_poll: Callable[[PollEvent], None] | None = None,
-    rng: random.Random | None = None,
-) -> AssignmentOutcome:
-    """The shared shape of create and delete: adopt, or start; then wait, holding a slot."""
-    timeout = operation.default_timeout if timeout is None else timeout
-    creating = operation is ASSIGNMENT_CREATION
-    limiter = limiter or shared_outstanding()
-    deadline = Deadline(timeout, clock, sleep, Backoff(), rng or random.Random())
-
-    def wait(request_id: str, path: str) -> AssignmentOutcome:
-        left = deadline.left()
-        result = wait_for(
-            operation, client, key.instance_arn, request_id,
-            timeout=max(left, 0.001), sleep=sleep, clock=clock, on_poll=on_poll, rng=rng,
-        )  # fmt: skip
-        return AssignmentOutcome(key, path, result)
-
-    try:
-        limiter.acquire(deadline.left())
-    except SlotTimeoutError as exc:
-        raise WaiterError(str(exc), request_id="", instance_arn=key.instance_arn) from None
-    try:
-        in_flight = deadline.call(
-            "looking for a request in flight", key, lambda: find_in_flight(client, key, operation)
+    def _timeout(self, what: str, tries: int, why: str) -> WaitTimeoutError:
+        waited = self.timeout - self.left()
+        return WaitTimeoutError(
+            f"timed out after {waited:.1f}s and {tries} attempts {what}: {why}. Raise "
+            f"{field_name('timeout')}, or look for a conflicting operation on the same assignment.",
+            instance_arn=self.instance_arn,
+            waited=waited,
+            polls=tries,
         )
-        if in_flight is not None:
-            return wait(in_flight, "in-flight")
-        exists = deadline.call("listing assignments", key, lambda: assignment_exists(client, key))
-        if exists == creating:
-            return AssignmentOutcome(key, "existing" if creating else "absent", None)
-        start = client.create_account_assignment if creating else client.delete_account_assignment
-        answer = deadline.call(
-            operation.started_by,
-            key,
-            lambda: start(**key.api_params()),  # type: ignore[arg-type]
-        )
-        request_id = answer[operation.response_key]["RequestId"]  # type: ignore[literal-required]
-        return wait(request_id, "created" if creating else "deleted")
-    finally:
-        limiter.release()
 
 
 class AssignmentOptions(TypedDict, total=False):
@@ -242,6 +114,8 @@ class AssignmentOptions(TypedDict, total=False):
 
     timeout: float
     """Seconds for the whole operation (default: the operation's, Terraform's 5 min)."""
+    adopt_existing: bool
+    """Create only: take over an assignment already in place instead of failing."""
     limiter: OutstandingLimiter | None
     sleep: Callable[[float], None]
     clock: Callable[[], float]
@@ -249,12 +123,159 @@ class AssignmentOptions(TypedDict, total=False):
     rng: random.Random | None
 
 
+@dataclass
+class _Operation:
+    """One create or delete of one assignment: the client, the key and the shared deadline."""
+
+    operation: StatusOperation
+    client: SSOAdminClient
+    key: AssignmentKey
+    options: AssignmentOptions
+    deadline: Deadline = field(init=False)
+
+    def __post_init__(self) -> None:
+        o = self.options
+        self.deadline = Deadline(
+            self.options.get("timeout", self.operation.default_timeout),
+            clock=o.get("clock", time.monotonic),
+            sleep=o.get("sleep", time.sleep),
+            rng=o.get("rng") or random.Random(),
+            instance_arn=self.key.instance_arn,
+        )
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the outstanding-operation slots, for the whole operation."""
+        limiter = self.options.get("limiter") or shared_outstanding()
+        try:
+            limiter.acquire(self.deadline.left())
+        except SlotTimeoutError as exc:
+            raise WaitTimeoutError(
+                f"{exc} for {self.key}. Raise {field_name('timeout')}.",
+                instance_arn=self.key.instance_arn,
+            ) from None
+        try:
+            yield
+        finally:
+            limiter.release()
+
+    def wait(self, request_id: str) -> WaitResult:
+        o = self.options
+        return wait_for(
+            self.operation, self.client, self.key.instance_arn, request_id,
+            timeout=max(self.deadline.left(), 0.001), sleep=o.get("sleep", time.sleep),
+            clock=o.get("clock", time.monotonic), on_poll=o.get("on_poll"), rng=o.get("rng"),
+        )  # fmt: skip
+
+    def in_flight(self) -> str | None:
+        return self.deadline.call(
+            f"looking for a {self.operation.started_by} request in flight for {self.key}",
+            self.operation.list_api_name,
+            lambda: lookups.find_in_flight(self.client, self.key, self.operation),
+        )
+
+    def exists(self) -> bool:
+        return self.deadline.call(
+            f"listing the assignments of {self.key}",
+            "ListAccountAssignments",
+            lambda: lookups.assignment_exists(self.client, self.key),
+        )
+
+    def start(self) -> tuple[str, datetime | None]:
+        """Start the request; its id and creation time. Its identity is remembered."""
+        method = getattr(self.client, self.operation.start_method_name)
+        answer = self.deadline.call(
+            f"starting {self.operation.started_by} for {self.key}",
+            self.operation.started_by,
+            lambda: method(**self.key.api_params()),
+        )
+        status = answer[self.operation.response_key]
+        lookups.remember(self.key.instance_arn, status["RequestId"], self.key.api_params())
+        return str(status["RequestId"]), as_utc(status.get("CreatedDate"))
+
+
 def create_assignment(
     client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
 ) -> AssignmentOutcome:
-    """Make sure the assignment exists: wait on a request in flight, adopt an existing
-    assignment, or call ``CreateAccountAssignment`` and wait. FAILED is returned, not raised."""
-    return _run(ASSIGNMENT_CREATION, client, key, **options)
+    """Make sure the assignment exists: wait on a request in flight, or call
+    ``CreateAccountAssignment`` and wait. An assignment already in place is adopted only with
+    ``adopt_existing=True`` (:class:`AssignmentExistsError` otherwise). FAILED is returned, not
+    raised."""
+    run = _Operation(ASSIGNMENT_CREATION, client, key, options)
+    adopt = options.get("adopt_existing", False)
+    with run.slot():
+        in_flight = run.in_flight()
+        if in_flight is not None:
+            return AssignmentOutcome(key, "in-flight", run.wait(in_flight))
+        if run.exists():
+            if not adopt:
+                raise _exists_error(key)
+            note = (
+                f"adopted the existing assignment {key}: this resource now owns it and deletes "
+                "it on destroy"
+            )
+            return AssignmentOutcome(key, "existing", None, (note,))
+        looked = run.deadline.clock()
+        request_id, created = run.start()
+        return _converge(run, request_id, created, run.deadline.clock() - looked, adopt)
+
+
+def _converge(
+    run: _Operation, ours: str, created: datetime | None, since_check: float, adopt: bool
+) -> AssignmentOutcome:
+    """After starting ``ours``: if another process started a request for the same assignment
+    earlier (the list-then-create window), wait on that one, and own the result only when
+    adopting; the earliest request's creator is the owner."""
+    racing = (
+        run.deadline.call(
+            f"looking for concurrent requests for {run.key}",
+            ASSIGNMENT_CREATION.list_api_name,
+            lambda: lookups.started_near(
+                run.client, ASSIGNMENT_CREATION, run.key, created, since_check
+            ),
+        )
+        if created is not None
+        else []
+    )
+    earliest = racing[0].request_id if racing else ours
+    if earliest == ours:
+        others = [r.request_id for r in racing if r.request_id != ours]
+        notes = tuple(
+            f"request {o} for the same assignment started just after this one's {ours} "
+            "(another process or resource); this resource owns the assignment"
+            for o in others
+        )
+        return AssignmentOutcome(run.key, "created", run.wait(ours), notes)
+    theirs = run.wait(earliest)
+    if theirs.status == "FAILED":  # theirs created nothing: ours decides, and we own it
+        return AssignmentOutcome(run.key, "created", run.wait(ours))
+    if not adopt:
+        raise _exists_error(run.key, earliest, ours)
+    note = (
+        f"request {earliest} (another process or resource) created {run.key} just before this "
+        f"one's {ours}; adopted it: this resource now owns it and deletes it on destroy"
+    )
+    return AssignmentOutcome(run.key, "in-flight", theirs, (note,))
+
+
+def _exists_error(
+    key: AssignmentKey, other: str | None = None, ours: str | None = None
+) -> AssignmentExistsError:
+    how = (
+        f"was created at the same time by request {other} (another process or resource; this "
+        f"resource's own request {ours} added nothing)"
+        if other
+        else "already exists"
+    )
+    return AssignmentExistsError(
+        f"assignment {key} {how}. This resource will not take it over silently: whoever owns "
+        "it deletes it on destroy, and the other owner would keep recording access that no "
+        "longer exists. If this resource was renamed or moved, give it `aliases` so Pulumi keeps "
+        "its state; if pulumi-aws's ssoadmin.AccountAssignment manages it, follow the README's "
+        f"migration steps; to take it over on purpose, set {field_name('adopt_existing')}=True.",
+        instance_arn=key.instance_arn,
+        other_request_id=other,
+    )
 
 
 def delete_assignment(
@@ -262,4 +283,15 @@ def delete_assignment(
 ) -> AssignmentOutcome:
     """Make sure the assignment is gone: wait on a deletion in flight, accept one already gone,
     or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
-    return _run(ASSIGNMENT_DELETION, client, key, **options)
+    run = _Operation(ASSIGNMENT_DELETION, client, key, options)
+    with run.slot():
+        in_flight = run.in_flight()
+        if in_flight is not None:
+            return AssignmentOutcome(key, "in-flight", run.wait(in_flight))
+        if not run.exists():
+            return AssignmentOutcome(key, "absent", None)
+        try:
+            request_id, _ = run.start()
+        except RequestNotFoundError:  # deleted by someone else since it was listed
+            return AssignmentOutcome(key, "absent", None)
+        return AssignmentOutcome(key, "deleted", run.wait(request_id))

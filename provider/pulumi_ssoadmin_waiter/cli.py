@@ -1,41 +1,94 @@
 """``ssoadmin-waiter``: wait on an SSO Admin request from a shell or CI step.
 
-Exit codes: 0 SUCCEEDED, 1 FAILED, 2 timed out, 3 usage, permission or validation error.
-Progress goes to stderr, the result to stdout (``--json`` for machines).
+Exit codes: 0 SUCCEEDED, 1 FAILED, 2 timed out, 3 usage, setup, credentials, permission or
+validation error, 130 interrupted. Progress goes to stderr, the result to stdout (``--json`` for
+machines: one JSON object for every exit code).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import time
 from collections.abc import Sequence
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
-from .errors import WaiterError, WaitTimeoutError
+from ._version import __version__
+from .errors import WaiterError, WaitTimeoutError, field_names
 from .operations import OPERATIONS, StatusOperation
 from .waiter import StatusChanges, WaitResult, check_arguments, wait_for
 
-EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+CLI_FIELDS = {
+    "timeout": "--timeout",
+    "request_id": "--request-id",
+    "instance_arn": "--instance-arn",
+    "region": "--region",
+}
+"""How messages name the inputs: the command's flags."""
+
+EXIT_CODES = """exit codes:
+  0    the request SUCCEEDED
+  1    the request FAILED (its FailureReason is printed)
+  2    timed out (--timeout) before SUCCEEDED or FAILED
+  3    usage, setup, credentials, permission or validation error (one line says what to fix)
+  130  interrupted (Ctrl-C): the wait stopped; the request itself keeps running at AWS
+
+With --json, stdout carries one JSON object for every exit code: the result, or
+{"exit_code": N, "error": {"type": ..., "message": ...}}."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+@dataclass
+class Report:
+    """Where results and errors go: a line (stdout/stderr), or JSON on stdout."""
 
+    as_json: bool
 
-def _print_result(result: WaitResult, as_json: bool) -> int:
-    if as_json:
-        print(json.dumps(result.to_json(), sort_keys=True))
-    else:
+    def result(self, result: WaitResult) -> int:
+        code = EXIT_SUCCEEDED if result.succeeded else EXIT_FAILED
+        if self.as_json:
+            print(json.dumps({**result.to_json(), "exit_code": code}, sort_keys=True))
+            return code
         created = result.created_date.isoformat() if result.created_date else "-"
         line = f"{result.status} request={result.request_id} created_date={created}"
         if result.failure_reason:
             line += f" failure_reason={result.failure_reason!r}"
         print(f"{line} polls={result.polls} waited={result.elapsed:.1f}s")
-    return EXIT_SUCCEEDED if result.succeeded else EXIT_FAILED
+        return code
+
+    def error(self, code: int, kind: str, message: str, **extra: Any) -> int:
+        line = " ".join(message.split())  # one line, whatever the message held
+        print(f"ssoadmin-waiter: error: {line}", file=sys.stderr)
+        if self.as_json:
+            error = {"type": kind, "message": line, **extra}
+            print(json.dumps({"exit_code": code, "error": error}, sort_keys=True))
+        return code
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(self.report.error(EXIT_ERROR, "UsageError", message))
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
+    return value
 
 
 def run_wait(
@@ -46,33 +99,47 @@ def run_wait(
     timeout: float | None,
     region: str | None,
     endpoint_url: str | None,
-    as_json: bool,
+    report: Report,
 ) -> int:
     """Wait and map the outcome to an exit code (also used by ``demo``)."""
-    from .clients import RegionMissingError, sso_admin_client
+    from .clients import call_worst_case, sso_admin_client
+    from .ratelimit import shared_limiter
 
+    wait_timeout = operation.default_timeout if timeout is None else timeout
+    check_arguments(operation, instance_arn, request_id, wait_timeout)
+    shared_limiter(), call_worst_case()  # bad SSOADMIN_WAITER_* settings fail here, not mid-wait
+    client = sso_admin_client(region, endpoint_url=endpoint_url)
+    started = time.monotonic()
     try:
-        wait_timeout = operation.default_timeout if timeout is None else timeout
-        check_arguments(operation, instance_arn, request_id, wait_timeout)
-        client = sso_admin_client(region, endpoint_url=endpoint_url)
         result = wait_for(
             operation,
             client,
             instance_arn,
             request_id,
-            timeout=timeout,
+            timeout=wait_timeout,
             on_poll=StatusChanges(lambda line: print(line, file=sys.stderr)),
         )
-    except WaitTimeoutError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_TIMEOUT
-    except (WaiterError, RegionMissingError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    return _print_result(result, as_json)
+    except KeyboardInterrupt:
+        return report.error(
+            EXIT_INTERRUPTED,
+            "Interrupted",
+            f"interrupted after {time.monotonic() - started:.1f}s: the wait stopped; request "
+            f"{request_id} ({operation.started_by}) keeps running at AWS",
+            request_id=request_id,
+        )
+    return report.result(result)
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace, report: Report) -> int:
+    try:
+        import moto  # noqa: F401 (the local endpoint's dependency, an optional extra)
+    except ImportError:
+        return report.error(
+            EXIT_ERROR,
+            "MissingExtra",
+            "demo needs the local endpoint, which is the 'local' extra (moto): "
+            "pip install 'pulumi-ssoadmin-waiter[local]'",
+        )
     from .localaws import LocalSsoAdmin, Script, seed
 
     # The demo talks only to its own local endpoint: no AWS account or profile is used.
@@ -100,50 +167,90 @@ def _demo(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             region="us-east-1",
             endpoint_url=local.url,
-            as_json=args.json,
+            report=report,
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ssoadmin-waiter", description=__doc__.split("\n")[0] if __doc__ else "")
+def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
+    report = report or Report(as_json=False)
+    parser = _Parser(
+        report=report,
+        prog="ssoadmin-waiter",
+        description=__doc__.split("\n")[0] if __doc__ else "",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for operation in OPERATIONS.values():
         sub = commands.add_parser(
-            operation.name, help=f"wait on a {operation.started_by} request ({operation.api_name})"
+            operation.name,
+            help=f"wait on a {operation.started_by} request ({operation.api_name})",
+            report=report,
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        sub.add_argument("--instance-arn", required=True)
-        sub.add_argument("--request-id", required=True)
+        sub.add_argument(
+            "--instance-arn", required=True, help="the Identity Center instance ARN (ssoins-...)"
+        )
+        sub.add_argument(
+            "--request-id", required=True, help=f"the RequestId that {operation.started_by} gave"
+        )
         sub.add_argument(
             "--timeout",
             type=float,
             default=None,
-            help=f"seconds (default {operation.default_timeout:g})",
+            help=f"seconds to wait (default {operation.default_timeout:g})",
         )
-        sub.add_argument("--region", default=None)
-        sub.add_argument("--endpoint-url", default=None)
-        sub.add_argument("--json", action="store_true", help="print the result as JSON")
+        sub.add_argument(
+            "--region", default=None, help="AWS region (default: AWS_REGION, then the profile)"
+        )
+        sub.add_argument(
+            "--endpoint-url",
+            default=None,
+            help="SSO Admin endpoint (default: AWS_ENDPOINT_URL_SSO_ADMIN, then AWS's)",
+        )
+        sub.add_argument("--json", action="store_true", help="print the outcome as JSON")
         sub.set_defaults(operation=operation)
-    demo = commands.add_parser("demo", help="run a wait against a local moto endpoint")
-    demo.add_argument("--pending", type=float, default=3.0, help="seconds IN_PROGRESS (default 3)")
+    demo = commands.add_parser(
+        "demo",
+        help="wait on a request of a local moto endpoint (needs the 'local' extra)",
+        report=report,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "--pending", type=_seconds, default=3.0, help="seconds IN_PROGRESS (default 3)"
+    )
     demo.add_argument("--fail-with", default=None, metavar="REASON", help="end FAILED with REASON")
-    demo.add_argument("--timeout", type=float, default=None)
-    demo.add_argument("--json", action="store_true")
+    demo.add_argument("--timeout", type=float, default=None, help="seconds to wait (default 300)")
+    demo.add_argument("--json", action="store_true", help="print the outcome as JSON")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        return _demo(args)
-    return run_wait(
-        args.operation,
-        args.instance_arn,
-        args.request_id,
-        timeout=args.timeout,
-        region=args.region,
-        endpoint_url=args.endpoint_url,
-        as_json=args.json,
-    )
+    argv = list(sys.argv[1:] if argv is None else argv)
+    report = Report(as_json="--json" in argv)
+    args = build_parser(report).parse_args(argv)
+    with field_names(CLI_FIELDS):
+        try:
+            if args.command == "demo":
+                return _demo(args, report)
+            return run_wait(
+                args.operation,
+                args.instance_arn,
+                args.request_id,
+                timeout=args.timeout,
+                region=args.region,
+                endpoint_url=args.endpoint_url,
+                report=report,
+            )
+        except KeyboardInterrupt:
+            return report.error(EXIT_INTERRUPTED, "Interrupted", "interrupted")
+        except WaitTimeoutError as exc:
+            return report.error(EXIT_TIMEOUT, type(exc).__name__, str(exc))
+        except (WaiterError, ValueError) as exc:  # setup: settings, region, endpoint, profile
+            return report.error(EXIT_ERROR, type(exc).__name__, str(exc))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, cast
 
-from .ratelimit import shared_limiter
+from .errors import field
+from .ratelimit import acquire_for_request
+from .validation import region_problem
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
@@ -43,12 +45,17 @@ _lock = threading.Lock()
 
 
 class RegionMissingError(ValueError):
-    """No region from the input, the environment, the profile or the stack."""
+    """No region from the input, the environment, the profile or the stack, or one that
+    IAM Identity Center does not have."""
+
+
+class ClientSetupError(ValueError):
+    """The client cannot be made: an unknown profile, a malformed endpoint URL."""
 
 
 def _throttle_hook(**_: Any) -> None:
     # ``before-send`` fires once per HTTP attempt, botocore's retries included.
-    shared_limiter().acquire()
+    acquire_for_request()
 
 
 def _timeout(kind: str, default: float) -> float:
@@ -87,6 +94,7 @@ def sso_admin_client(
     """The cached SSO Admin client for this region, profile and endpoint (thread-safe)."""
     import boto3
     from botocore.config import Config
+    from botocore.exceptions import ProfileNotFound
 
     profile = os.environ.get("AWS_PROFILE") or None
     env = tuple(os.environ.get(name) for name in (*_KEY_ENV, *TIMEOUT_ENV.values()))
@@ -98,14 +106,14 @@ def sso_admin_client(
         client = _cache.get(key)
         if client is not None:
             return client
-        session = boto3.Session(profile_name=profile)
-        # botocore reads AWS_DEFAULT_REGION and the profile; the SDKs' AWS_REGION comes first.
-        resolved = region or os.environ.get("AWS_REGION") or session.region_name or fallback_region
-        if not resolved:
-            raise RegionMissingError(
-                "no AWS region for sso-admin: set the resource's `region` input, AWS_REGION, "
-                "the profile's region or the stack's `aws:region` config"
-            )
+        try:
+            session = boto3.Session(profile_name=profile)
+        except ProfileNotFound:
+            raise ClientSetupError(
+                f"AWS_PROFILE={profile!r} names no profile in the AWS config and credentials "
+                "files: fix AWS_PROFILE, or unset it to use the default credentials"
+            ) from None
+        resolved = _region(region, session.region_name, fallback_region)
         config = Config(
             region_name=resolved,
             connect_timeout=_timeout("connect", CONNECT_TIMEOUT),
@@ -113,10 +121,40 @@ def sso_admin_client(
             max_pool_connections=20,  # the rate limit keeps concurrency low; room for bursts
             retries=cast(Any, {"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS}),
         )
-        client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)
+        try:
+            client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)
+        except ValueError as exc:
+            given = endpoint_url or " or ".join(
+                f"{n}={os.environ[n]!r}" for n in _KEY_ENV[:2] if os.environ.get(n)
+            )
+            raise ClientSetupError(
+                f"the endpoint URL {given} is not a URL ({exc}): give one like "
+                "https://sso.us-east-1.amazonaws.com or http://127.0.0.1:5000"
+            ) from None
         client.meta.events.register("before-send.sso-admin", _throttle_hook)
         _cache[key] = client
         return client
+
+
+def _region(given: str | None, from_profile: str | None, fallback: str | None) -> str:
+    """The region to use, checked against botocore's list (a typo would otherwise fail only
+    after the whole timeout, as connection errors to a host that does not exist)."""
+    sources = [
+        (field("region"), given),
+        ("AWS_REGION", os.environ.get("AWS_REGION")),
+        ("AWS_DEFAULT_REGION or the profile", from_profile),  # botocore reads both
+        ("the stack's aws:region", fallback),
+    ]
+    for source, value in sources:
+        if value:
+            problem = region_problem(value)
+            if problem:
+                raise RegionMissingError(f"the region from {source} {problem}")
+            return value
+    raise RegionMissingError(
+        "no AWS region for sso-admin: set the region (the resource's `region` input or the "
+        "command's --region), AWS_REGION, the profile's region or the stack's `aws:region`"
+    )
 
 
 def clear_client_cache() -> None:

@@ -1,13 +1,14 @@
-"""What the waiter does with each answer: pure decisions, no I/O.
+"""What the waiter does with each answer: pure decisions, no I/O and no AWS library.
 
-An API error is reduced to its code and HTTP status by the I/O layer; these functions say whether
-the wait goes on, and how an answer becomes a typed result.
+The AWS edge (:mod:`api_errors`) reduces an error to its code, HTTP status and reason; these
+functions say what that means for a wait, and how an answer becomes a typed result.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,12 +20,20 @@ class ErrorKind(enum.Enum):
 
     TRANSIENT = "transient"
     """Throttling, 5xx, connection trouble: count as a pending poll and back off."""
+    CONFLICT = "conflict"
+    """Another operation on the same resource is running: worth retrying a start call."""
     NOT_FOUND = "not_found"
     """The request id is unknown (yet): tolerated for a grace period."""
     ACCESS_DENIED = "access_denied"
-    """Ends the wait at once: retrying cannot grant a permission."""
+    """The caller lacks an IAM permission: retrying cannot grant it."""
+    CREDENTIALS = "credentials"
+    """No credentials, or AWS does not accept them (unknown key, bad signature, expired)."""
+    KMS = "kms"
+    """The instance's customer managed KMS key refused or is missing: the key must be fixed."""
     INVALID = "invalid"
-    """Ends the wait at once: retrying cannot fix an input."""
+    """The API rejected an input: retrying cannot fix it."""
+    UNSUPPORTED = "unsupported"
+    """The endpoint does not implement the call (501, UnknownOperationException)."""
     OTHER = "other"
     """Anything else ends the wait at once, with the API's own message."""
 
@@ -43,21 +52,73 @@ TRANSIENT_CODES = frozenset(
         "RequestTimeoutException",
     }
 )
+CREDENTIAL_CODES = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+    }
+)
+UNSUPPORTED_CODES = frozenset(
+    {"UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException"}
+)
 
 
-def classify_error(code: str, http_status: int | None) -> ErrorKind:
-    """Sort an API error into what it means for the wait."""
-    if code in TRANSIENT_CODES or (http_status is not None and http_status >= 500):
+def classify_error(code: str, http_status: int | None, reason: str | None = None) -> ErrorKind:
+    """Sort an API error into what it means for the wait.
+
+    The SSO Admin model gives ``ResourceNotFoundException``, ``AccessDeniedException``,
+    ``ValidationException`` and ``ThrottlingException`` a ``Reason`` member; a ``KMS_*`` reason
+    means the instance's KMS key is at fault, not the request or the caller's IAM policy.
+    """
+    if reason and reason.startswith("KMS_"):
+        return ErrorKind.TRANSIENT if reason == "KMS_ThrottlingException" else ErrorKind.KMS
+    if code in UNSUPPORTED_CODES or http_status == 501:
+        return ErrorKind.UNSUPPORTED
+    if code in TRANSIENT_CODES or http_status == 429:
         return ErrorKind.TRANSIENT
-    if http_status == 429:
+    if http_status is not None and http_status >= 500:
         return ErrorKind.TRANSIENT
+    if code in CREDENTIAL_CODES:
+        return ErrorKind.CREDENTIALS
+    if code == "ConflictException":
+        return ErrorKind.CONFLICT
     if code == "ResourceNotFoundException":
         return ErrorKind.NOT_FOUND
-    if code in ("AccessDeniedException", "AccessDenied", "UnrecognizedClientException"):
+    if code in ("AccessDeniedException", "AccessDenied"):
         return ErrorKind.ACCESS_DENIED
     if code in ("ValidationException", "ValidationError"):
         return ErrorKind.INVALID
     return ErrorKind.OTHER
+
+
+PERSISTENT_ERROR_BUDGET = 60.0
+"""Seconds the same 5xx answer may repeat, with nothing else in between, before a wait gives up
+on it: an endpoint that lacks an operation (plain moto answers 500 to what it does not implement)
+or a broken one is reported instead of retried to the deadline."""
+
+
+@dataclass
+class ErrorStreak:
+    """How long one error has repeated unchanged, with no other answer in between."""
+
+    signature: Hashable | None = None
+    since: float = 0.0
+
+    def record(self, signature: Hashable, now: float) -> float:
+        """Note one more occurrence; return for how long it has repeated."""
+        if signature != self.signature:
+            self.signature, self.since = signature, now
+        return now - self.since
+
+    def clear(self) -> None:
+        self.signature = None
 
 
 def is_terminal(status: str | None) -> bool:
@@ -91,12 +152,3 @@ def status_fields(body: Mapping[str, Any]) -> dict[str, Any]:
         "principal_id": body.get("PrincipalId"),
         "account_id": body.get("AccountId"),
     }
-
-
-def is_connection_error(exc: BaseException) -> bool:
-    """Network trouble on the way to or from the endpoint: refused, reset, timed out."""
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-    from botocore.exceptions import HTTPClientError
-
-    # HTTPClientError covers ReadTimeoutError and ConnectionClosedError (a reset connection).
-    return isinstance(exc, (BotoConnectionError, HTTPClientError))

@@ -1,12 +1,38 @@
-"""Errors that end a wait, each carrying the evidence a user needs to act on it."""
+"""Errors that end a wait, each carrying the evidence a user needs to act on it.
+
+Messages name the input to fix in the words of whoever called: ``timeout`` for the Python API,
+``timeout_seconds`` for a Pulumi resource, ``--timeout`` for the command line. The caller sets its
+words with :func:`field_names`; the code that raises asks :func:`field`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_names: ContextVar[Mapping[str, str] | None] = ContextVar("field_names", default=None)
+
+
+@contextmanager
+def field_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Within this block, messages call the inputs by ``names`` (logical name -> shown name)."""
+    token = _names.set(names)
+    try:
+        yield
+    finally:
+        _names.reset(token)
+
+
+def field(name: str) -> str:
+    """How the current caller calls the input ``name`` (its Python API name by default)."""
+    return (_names.get() or {}).get(name, name)
+
 
 class WaiterError(Exception):
-    """Base class: a wait that ended without a terminal status."""
+    """Base class: a wait or an assignment operation that ended without a terminal status."""
 
-    def __init__(self, message: str, *, request_id: str, instance_arn: str) -> None:
+    def __init__(self, message: str, *, request_id: str = "", instance_arn: str = "") -> None:
         super().__init__(message)
         self.request_id = request_id
         self.instance_arn = instance_arn
@@ -19,11 +45,11 @@ class WaitTimeoutError(WaiterError):
         self,
         message: str,
         *,
-        request_id: str,
-        instance_arn: str,
-        last_status: str | None,
-        waited: float,
-        polls: int,
+        request_id: str = "",
+        instance_arn: str = "",
+        last_status: str | None = None,
+        waited: float = 0.0,
+        polls: int = 0,
     ) -> None:
         super().__init__(message, request_id=request_id, instance_arn=instance_arn)
         self.last_status = last_status
@@ -36,11 +62,30 @@ class RequestNotFoundError(WaiterError):
 
 
 class AccessDeniedError(WaiterError):
-    """The caller may not describe the request: the IAM action is named in the message."""
+    """The caller may not make a call: the IAM action is named in the message."""
+
+
+class CredentialsError(WaiterError):
+    """AWS did not accept the caller's credentials, or there are none: no retry can help."""
 
 
 class InvalidRequestError(WaiterError):
-    """The API rejected an input (ValidationException); the message names the field."""
+    """An input is malformed, or the API rejected it (ValidationException); the message names it."""
+
+
+class EndpointError(WaiterError):
+    """The endpoint does not implement a call, or failed it the same way for too long."""
+
+
+class AssignmentExistsError(WaiterError):
+    """The assignment is already in place and this resource was not asked to adopt it."""
+
+    def __init__(
+        self, message: str, *, instance_arn: str = "", other_request_id: str | None = None
+    ) -> None:
+        super().__init__(message, instance_arn=instance_arn)
+        self.other_request_id = other_request_id
+        """The request that created it, when it was seen (a concurrent create)."""
 
 
 class RequestFailedError(WaiterError):

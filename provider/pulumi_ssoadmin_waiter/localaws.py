@@ -1,14 +1,31 @@
 """A local SSO Admin endpoint: moto's server on 127.0.0.1, with the behaviour moto lacks.
 
-Moto answers every request with ``SUCCEEDED`` at once. Real requests take seconds to minutes and
-can fail, and the API throttles. ``Behaviour`` is a WSGI layer in front of moto that keeps a request
-``IN_PROGRESS`` for a scripted time, ends it ``FAILED`` with a reason, answers throttling or 5xx
-errors on demand and logs every call, so the demo, the tests and the benchmarks exercise the real
-client, retry and waiter code over real HTTP. Needs the ``local`` extra (``moto[server]``).
+Moto answers every assignment request with ``SUCCEEDED`` at once, stores an assignment twice when
+it is created twice, lacks the ``List...Status`` calls and
+``DescribePermissionSetProvisioningStatus``, and ignores paging. Real requests take seconds to
+minutes and can fail, and the API throttles.
+:class:`Behaviour` is a WSGI layer in front of moto that answers the asynchronous calls itself,
+as the API documents them (botocore's service model), and passes the rest (instances, permission
+sets) to moto:
+
+- ``CreateAccountAssignment``, ``DeleteAccountAssignment`` and ``ProvisionPermissionSet`` start
+  requests that stay ``IN_PROGRESS`` for a scripted time, then end ``SUCCEEDED`` or ``FAILED``;
+  each ``Describe...Status`` call answers only request ids of its own kind, instance and region;
+- ``ListAccountAssignments`` shows an assignment once its creation has SUCCEEDED and until its
+  deletion has (in between, the describe calls and the list agree); creating an assignment that
+  exists adds nothing, so one delete removes it;
+- every list call honours ``MaxResults`` and ``NextToken``, and pages may hold fewer items than
+  asked (the API allows it; ``page_size`` sets how many);
+- throttling or 5xx answers on demand, slow answers, the 10-outstanding quota, and a log of calls.
+
+So the demo, the tests and the benchmarks exercise the real client, retry and waiter code over
+real HTTP. Needs the ``local`` extra (``moto[server]``). What stays unknown about the real API is
+listed in the project's reference notes on moto.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import random
@@ -22,31 +39,43 @@ from datetime import UTC, datetime
 from typing import Any
 
 TARGET_PREFIX = "SWBExternalService."
-STATUS_KEYS = {
-    "CreateAccountAssignment": "AccountAssignmentCreationStatus",
-    "DescribeAccountAssignmentCreationStatus": "AccountAssignmentCreationStatus",
-    "DeleteAccountAssignment": "AccountAssignmentDeletionStatus",
-}
-# Requests this layer keeps itself (moto lacks them or reuses ids): kind, id parameter, answer key.
-OWN_DESCRIBES = {
-    "DescribeAccountAssignmentDeletionStatus": (
-        "deletion",
-        "AccountAssignmentDeletionRequestId",
-        "AccountAssignmentDeletionStatus",
-    ),
-    "DescribePermissionSetProvisioningStatus": (
-        "provisioning",
-        "ProvisionPermissionSetRequestId",
-        "PermissionSetProvisioningStatus",
-    ),
-}
-STARTS = {"CreateAccountAssignment": "creation", "DeleteAccountAssignment": "deletion"}
-LISTS = {
-    "ListAccountAssignmentCreationStatus": ("creation", "AccountAssignmentsCreationStatus"),
-    "ListAccountAssignmentDeletionStatus": ("deletion", "AccountAssignmentsDeletionStatus"),
-}
 LOCAL_ACCOUNT_ID = "123456789012"
 LOCAL_REGION = "us-east-1"
+DEFAULT_PAGE_SIZE = 25
+"""Most items per page, below the API's MaxResults of 100, so that lists of more come in pages
+shorter than asked, as the API may return them."""
+
+# kind -> (start call, describe call, id parameter, status key, list call, list key)
+KINDS = {
+    "creation": (
+        "CreateAccountAssignment",
+        "DescribeAccountAssignmentCreationStatus",
+        "AccountAssignmentCreationRequestId",
+        "AccountAssignmentCreationStatus",
+        "ListAccountAssignmentCreationStatus",
+        "AccountAssignmentsCreationStatus",
+    ),
+    "deletion": (
+        "DeleteAccountAssignment",
+        "DescribeAccountAssignmentDeletionStatus",
+        "AccountAssignmentDeletionRequestId",
+        "AccountAssignmentDeletionStatus",
+        "ListAccountAssignmentDeletionStatus",
+        "AccountAssignmentsDeletionStatus",
+    ),
+    "provisioning": (
+        "ProvisionPermissionSet",
+        "DescribePermissionSetProvisioningStatus",
+        "ProvisionPermissionSetRequestId",
+        "PermissionSetProvisioningStatus",
+        "ListPermissionSetProvisioningStatus",
+        "PermissionSetsProvisioningStatus",
+    ),
+}
+STARTS = {spec[0]: kind for kind, spec in KINDS.items()}
+DESCRIBES = {spec[1]: kind for kind, spec in KINDS.items()}
+LISTS = {spec[4]: kind for kind, spec in KINDS.items()}
+ASSIGNMENT_FIELDS = ("TargetId", "TargetType", "PermissionSetArn", "PrincipalType", "PrincipalId")
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,8 @@ class Fault:
     code: str = "ThrottlingException"
     message: str = "Rate exceeded"
     delay: float = 0.0
+    reason: str | None = None
+    """The error's ``Reason`` member (``KMS_NotFoundException``...), where the model has one."""
 
 
 FaultRule = Callable[[str], "Fault | None"]
@@ -119,12 +150,29 @@ def burst_fault(count: int, fault: Fault) -> FaultRule:
     return rule
 
 
+class ApiFailure(Exception):
+    """An error answer of the API (a 4xx with its ``__type``)."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
 @dataclass
 class _Request:
+    """One asynchronous request this layer answers."""
+
+    request_id: str
     kind: str  # creation, deletion or provisioning
+    region: str
     instance_arn: str
+    fields: dict[str, Any]  # the assignment (or AccountId and PermissionSetArn)
     started: float
     created_epoch: float
+
+    def identity(self) -> tuple[Any, ...]:
+        return (self.region, self.instance_arn, *(self.fields.get(f) for f in ASSIGNMENT_FIELDS))
 
 
 @dataclass
@@ -139,13 +187,20 @@ class Behaviour:
     """Seconds to hold each answer before it is sent (slow endpoint), by operation."""
     max_outstanding: int | None = None
     """Refuse (ThrottlingException) an assignment operation beyond this many in progress."""
+    page_size: int = DEFAULT_PAGE_SIZE
+    filter_before_paging: bool = True
+    """How a ``List...Status`` call with a status filter pages: filter first (pages are full),
+    or page over all requests and filter each page (pages may be short, even empty)."""
+    invisible_seconds: float = 0.0
+    """For this long after it starts, a request is missing from lists and unknown to describes,
+    as a just-started request can briefly be."""
     scripts: dict[str, Script] = field(default_factory=dict)
     upcoming: list[Script] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     peak_outstanding: int = 0
     refused: int = 0
     _requests: dict[str, _Request] = field(default_factory=dict)
-    _records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _by_identity: dict[tuple[Any, ...], list[_Request]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     # -- scripting and measuring ------------------------------------------------------------
@@ -155,11 +210,21 @@ class Behaviour:
             self.upcoming.extend(scripts)
 
     def reset(self) -> None:
-        """Back to moto's plain behaviour, with empty logs (moto's stored data stays)."""
+        """Back to the plain behaviour, with empty logs. Requests and assignments stay, but
+        requests still in progress end now, as scripted, so that nothing carries over."""
         with self._lock:
+            now = self.clock()
+            for request in self._requests.values():
+                script = self._script(request)
+                if self._status(request, now) == "IN_PROGRESS":
+                    ended = now - request.started
+                    self.scripts[request.request_id] = Script(
+                        ended, script.final_status, script.failure_reason
+                    )
             self.default, self.fault, self.max_outstanding = Script(), None, None
             self.latency = None
-            self.scripts.clear()
+            self.page_size, self.filter_before_paging = DEFAULT_PAGE_SIZE, True
+            self.invisible_seconds = 0.0
             self.upcoming.clear()
             self.calls.clear()
             self.peak_outstanding = self.refused = 0
@@ -171,42 +236,182 @@ class Behaviour:
     def status_of(self, request_id: str) -> str:
         """The scripted status of a request now."""
         with self._lock:
-            request = self._requests[request_id]
-            script = self.scripts.get(request_id, self.default)
-            if self.clock() - request.started < script.pending_seconds:
-                return "IN_PROGRESS"
-            return script.final_status
+            return self._status(self._requests[request_id], self.clock())
 
     def outstanding(self) -> int:
         """Assignment operations (creation and deletion) in progress now."""
         with self._lock:
+            now = self.clock()
             return sum(
                 1
-                for rid, r in self._requests.items()
-                if r.kind != "provisioning" and self.status_of(rid) == "IN_PROGRESS"
+                for r in self._requests.values()
+                if r.kind != "provisioning" and self._status(r, now) == "IN_PROGRESS"
             )
 
-    def _start(self, request_id: str, kind: str, instance_arn: str) -> None:
+    def forget(self, request_id: str) -> None:
+        """AWS keeps request records for a while only: this one is no longer known (what it
+        did to its assignment stands)."""
         with self._lock:
-            if request_id in self._requests:
-                return
-            self._requests[request_id] = _Request(
-                kind, instance_arn, self.clock(), datetime.now(UTC).timestamp()
+            del self._requests[request_id]
+
+    # -- the request model ------------------------------------------------------------------
+    def _visible(self, request: _Request, now: float) -> bool:
+        return now - request.started >= self.invisible_seconds
+
+    def _script(self, request: _Request) -> Script:
+        return self.scripts.get(request.request_id, self.default)
+
+    def _status(self, request: _Request, now: float) -> str:
+        script = self._script(request)
+        if now - request.started < script.pending_seconds:
+            return "IN_PROGRESS"
+        return script.final_status
+
+    def _present(self, identity: tuple[Any, ...], now: float) -> bool:
+        """Whether the assignment exists now: the last request on it that has SUCCEEDED."""
+        done = [
+            (r.started + self._script(r).pending_seconds, r.created_epoch, r)
+            for r in self._by_identity.get(identity, [])
+        ]
+        present = False
+        for ended, _, request in sorted(done, key=lambda d: (d[0], d[1])):
+            if ended <= now and self._status(request, now) == "SUCCEEDED":
+                present = request.kind == "creation"
+        return present
+
+    def _busy(self, identity: tuple[Any, ...], now: float, kind: str) -> bool:
+        return any(
+            r.kind == kind and self._status(r, now) == "IN_PROGRESS"
+            for r in self._by_identity.get(identity, [])
+        )
+
+    def _start(self, kind: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Start a request of ``kind``; the status structure its start call answers."""
+        with self._lock:
+            now = self.clock()
+            fields = (
+                {f: params.get(f) for f in ASSIGNMENT_FIELDS}
+                if kind != "provisioning"
+                else {
+                    "AccountId": params.get("TargetId"),
+                    "PermissionSetArn": params.get("PermissionSetArn"),
+                }
             )
-            if request_id not in self.scripts and self.upcoming:
-                self.scripts[request_id] = self.upcoming.pop(0)
+            request = _Request(
+                str(uuid.uuid4()), kind, region, params["InstanceArn"], fields, now,
+                datetime.now(UTC).timestamp(),
+            )  # fmt: skip
+            if kind == "deletion":
+                identity = request.identity()
+                if self._busy(identity, now, "creation"):
+                    raise ApiFailure("ConflictException", "An operation is in progress")
+                if not self._present(identity, now):
+                    raise ApiFailure("ResourceNotFoundException", "the assignment does not exist")
+            elif kind == "creation" and self._busy(request.identity(), now, "deletion"):
+                raise ApiFailure("ConflictException", "An operation is in progress")
+            self._requests[request.request_id] = request
+            if kind != "provisioning":
+                self._by_identity.setdefault(request.identity(), []).append(request)
+            # Each request keeps the script it started with: a later change of the default
+            # does not rewrite its history.
+            script = self.upcoming.pop(0) if self.upcoming else self.default
+            self.scripts[request.request_id] = script
             if kind != "provisioning":
                 self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
+            return self._body(request, now)
 
-    def _shape(self, request_id: str, body: dict[str, Any]) -> None:
-        """Rewrite moto's hard-coded SUCCEEDED by the request's script."""
-        with self._lock:
-            script = self.scripts.get(request_id, self.default)
-            body["Status"] = self.status_of(request_id)
-        if body["Status"] == "IN_PROGRESS":
-            body.pop("FailureReason", None)
-        elif script.failure_reason is not None:
+    def _body(self, request: _Request, now: float) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            **request.fields,
+            "RequestId": request.request_id,
+            "Status": self._status(request, now),
+            "CreatedDate": request.created_epoch,
+        }
+        script = self._script(request)
+        if body["Status"] == "FAILED" and script.failure_reason is not None:
             body["FailureReason"] = script.failure_reason
+        return body
+
+    def _describe(self, kind: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        request_id = params.get(KINDS[kind][2], "")
+        with self._lock:
+            request = self._requests.get(request_id)
+            if (
+                request is None
+                or not self._visible(request, self.clock())
+                or request.kind != kind
+                or request.region != region
+                or request.instance_arn != params.get("InstanceArn")
+            ):
+                raise ApiFailure(
+                    "ResourceNotFoundException", f"Request {request_id} does not exist"
+                )
+            return self._body(request, self.clock())
+
+    def _list_requests(self, kind: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        wanted = (params.get("Filter") or {}).get("Status")
+        with self._lock:
+            now = self.clock()
+            listed = sorted(
+                (
+                    {"Status": self._status(r, now), "RequestId": r.request_id,
+                     "CreatedDate": r.created_epoch}
+                    for r in self._requests.values()
+                    if r.kind == kind and r.region == region
+                    and r.instance_arn == params.get("InstanceArn") and self._visible(r, now)
+                ),
+                key=lambda item: (item["CreatedDate"], item["RequestId"]),
+            )  # fmt: skip
+
+        def keep(item: dict[str, Any]) -> bool:
+            return wanted is None or item["Status"] == wanted
+
+        if self.filter_before_paging:
+            page, token = self._page([i for i in listed if keep(i)], params)
+        else:
+            page, token = self._page(listed, params)
+            page = [i for i in page if keep(i)]
+        return {KINDS[kind][5]: page, **({"NextToken": token} if token else {})}
+
+    def _list_assignments(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            now = self.clock()
+            found = sorted(
+                {
+                    identity
+                    for identity in self._by_identity
+                    if identity[:2] == (region, params.get("InstanceArn"))
+                    and identity[2] == params.get("AccountId")
+                    and identity[4] == params.get("PermissionSetArn")
+                    and self._present(identity, now)
+                }
+            )
+        items = [
+            {
+                "AccountId": i[2],
+                "PermissionSetArn": i[4],
+                "PrincipalType": i[5],
+                "PrincipalId": i[6],
+            }
+            for i in found
+        ]
+        page, token = self._page(items, params)
+        return {"AccountAssignments": page, **({"NextToken": token} if token else {})}
+
+    def _page(
+        self, items: list[dict[str, Any]], params: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page: at most ``MaxResults`` (and ``page_size``) items after ``NextToken``."""
+        start = 0
+        if params.get("NextToken"):
+            try:
+                start = int(base64.urlsafe_b64decode(params["NextToken"]).decode())
+            except (ValueError, UnicodeDecodeError):
+                raise ApiFailure("ValidationException", "NextToken is not valid") from None
+        size = min(int(params.get("MaxResults") or 100), self.page_size)
+        end = start + size
+        token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+        return items[start:end], token
 
     # -- WSGI ------------------------------------------------------------------------------
     def __call__(
@@ -217,163 +422,81 @@ class Behaviour:
             return self.app(environ, start_response)
         operation = target[len(TARGET_PREFIX) :]
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        raw = _to_moto_arns(environ["wsgi.input"].read(length) if length else b"")
-        environ["wsgi.input"] = io.BytesIO(raw)
-        environ["CONTENT_LENGTH"] = str(len(raw))
+        raw = environ["wsgi.input"].read(length) if length else b""
         if self.latency is not None:
             time.sleep(self.latency(operation))
+        fault = self._fault_for(operation)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            error = {"__type": fault.code, "message": fault.message}
+            if fault.reason:
+                error["Reason"] = fault.reason
+            return _json(start_response, fault.http_status, error)
+        params = json.loads(raw or b"{}")
+        region = _region_of(environ)
+        try:
+            answer = self._answer(operation, region, params)
+        except ApiFailure as exc:
+            return _json(start_response, exc.status, {"__type": exc.code, "message": str(exc)})
+        if answer is not None:
+            return _json(start_response, 200, answer)
+        moto_raw = _to_moto_arns(raw)
+        environ["wsgi.input"] = io.BytesIO(moto_raw)
+        environ["CONTENT_LENGTH"] = str(len(moto_raw))
+        return self._forward(environ, start_response)
+
+    def _fault_for(self, operation: str) -> Fault | None:
         fault = self.fault(operation) if self.fault else None
         with self._lock:
             limit = self.max_outstanding
             if (
                 fault is None
-                and operation in STARTS
+                and operation in ("CreateAccountAssignment", "DeleteAccountAssignment")
                 and limit is not None
-                and (self.outstanding() >= limit)
+                and self.outstanding() >= limit
             ):
                 self.refused += 1
                 fault = Fault(400, "ThrottlingException", "Too many outstanding requests")
             self.calls.append(Call(self.clock(), operation, fault is not None))
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            error = {"__type": fault.code, "message": fault.message}
-            return _json(start_response, fault.http_status, error)
-        params = json.loads(raw or b"{}")
-        if operation == "ProvisionPermissionSet":
-            body = self._provision(params)
-            return _json(start_response, 200, {"PermissionSetProvisioningStatus": body})
-        if operation in OWN_DESCRIBES:
-            return self._describe_own(operation, params, start_response)
+        return fault
+
+    def _answer(self, operation: str, region: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """The answer of a call this layer serves itself, or ``None`` to let moto answer."""
+        if operation in STARTS:
+            kind = STARTS[operation]
+            return {KINDS[kind][3]: self._start(kind, region, params)}
+        if operation in DESCRIBES:
+            kind = DESCRIBES[operation]
+            return {KINDS[kind][3]: self._describe(kind, region, params)}
         if operation in LISTS:
-            return self._list_statuses(operation, params, start_response)
-        asked = params.get("AccountAssignmentCreationRequestId")
-        with self._lock:
-            known = self._requests.get(asked) if asked else None
-            dropped = asked in self._records
-        if dropped and known is not None and known.instance_arn == params.get("InstanceArn"):
-            body = self._record_body(str(asked))
-            return _json(start_response, 200, {"AccountAssignmentCreationStatus": body})
-        if known is not None and known.instance_arn != params.get("InstanceArn"):
-            error = {"__type": "ResourceNotFoundException", "message": f"{asked} not found"}
-            return _json(start_response, 400, error)  # a request id of another instance
-        return self._forward(operation, params, environ, start_response)
+            return self._list_requests(LISTS[operation], region, params)
+        if operation == "ListAccountAssignments":
+            return self._list_assignments(region, params)
+        return None
 
     def _forward(
-        self,
-        operation: str,
-        params: dict[str, Any],
-        environ: dict[str, Any],
-        start_response: Callable[..., Any],
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        """Let moto answer, then apply the script and the real ARN format to its answer."""
+        """Let moto answer, in AWS's permission-set ARN format."""
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
             captured["status"], captured["headers"] = status, headers
 
-        chunks = b"".join(self.app(environ, capture))
-        if captured["status"].startswith("200") and operation in STATUS_KEYS:
-            payload = json.loads(chunks)
-            body = payload[STATUS_KEYS[operation]]
-            if operation == "DeleteAccountAssignment":
-                # moto reuses the creation's request id; a real deletion has its own.
-                body.pop("RequestId", None)
-                body.pop("CreatedDate", None)
-                body = self._record("deletion", params["InstanceArn"], body)
-            else:
-                # moto may know requests made before this layer saw them: their clock starts now.
-                self._start(body["RequestId"], "creation", params["InstanceArn"])
-                self._shape(body["RequestId"], body)
-                if operation == "CreateAccountAssignment":
-                    self._drop_if_failing(body["RequestId"], environ)
-            payload[STATUS_KEYS[operation]] = body
-            chunks = json.dumps(payload).encode()
-        out = _to_real_arns(chunks)
+        out = _to_real_arns(b"".join(self.app(environ, capture)))
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         start_response(captured["status"], [*headers, ("Content-Length", str(len(out)))])
         return [out]
 
-    def _drop_if_failing(self, request_id: str, environ: dict[str, Any]) -> None:
-        """A creation that ends FAILED leaves no assignment in AWS; moto stores one at once.
-        Take it out of moto's list and answer its status from here."""
-        with self._lock:
-            script = self.scripts.get(request_id, self.default)
-        if script.final_status != "FAILED":
-            return
-        from moto.ssoadmin.models import ssoadmin_backends
 
-        scope = re.search(
-            r"Credential=[^/]+/\d+/([a-z0-9-]+)/", environ.get("HTTP_AUTHORIZATION", "")
-        )
-        backend = ssoadmin_backends[LOCAL_ACCOUNT_ID][scope.group(1) if scope else LOCAL_REGION]
-        for stored in list(backend.account_assignments):
-            if stored.request_id == request_id:
-                backend.account_assignments.remove(stored)
-                record = stored.to_json(include_creation_date=True, include_request_id=True)
-                with self._lock:
-                    self._records[request_id] = json.loads(
-                        _to_real_arns(json.dumps(record).encode())
-                    )
+_SCOPE = re.compile(r"Credential=[^/]+/\d+/([a-z0-9-]+)/")
 
-    def _list_statuses(
-        self, operation: str, params: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        """moto lacks the List*Status calls: answer them from the requests seen here."""
-        kind, key = LISTS[operation]
-        wanted = (params.get("Filter") or {}).get("Status")
-        with self._lock:
-            found = [
-                {"Status": self.status_of(rid), "RequestId": rid, "CreatedDate": r.created_epoch}
-                for rid, r in self._requests.items()
-                if r.kind == kind and r.instance_arn == params.get("InstanceArn")
-            ]
-        found = [f for f in found if wanted is None or f["Status"] == wanted]
-        return _json(start_response, 200, {key: found})
 
-    def _provision(self, params: dict[str, Any]) -> dict[str, Any]:
-        """moto stores nothing for ProvisionPermissionSet; keep what Describe needs to answer."""
-        record = {
-            "AccountId": params.get("TargetId"),
-            "PermissionSetArn": params.get("PermissionSetArn"),
-        }
-        return self._record("provisioning", params["InstanceArn"], record)
-
-    def _record(self, kind: str, instance_arn: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Start a request this layer answers itself, under a fresh request id."""
-        request_id = str(uuid.uuid4())
-        self._start(request_id, kind, instance_arn)
-        real = json.loads(_to_real_arns(json.dumps(body).encode()))
-        with self._lock:
-            self._records[request_id] = {**real, "RequestId": request_id}
-        return self._record_body(request_id)
-
-    def _record_body(self, request_id: str) -> dict[str, Any]:
-        with self._lock:
-            body = {
-                **self._records[request_id],
-                "CreatedDate": self._requests[request_id].created_epoch,
-            }
-        self._shape(request_id, body)
-        return body
-
-    def _describe_own(
-        self, operation: str, params: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        kind, param, key = OWN_DESCRIBES[operation]
-        request_id = params.get(param, "")
-        with self._lock:
-            request = self._requests.get(request_id)
-            known = request_id in self._records
-        if (
-            request is None
-            or not known
-            or request.kind != kind
-            or request.instance_arn != params.get("InstanceArn")
-        ):
-            error = {"__type": "ResourceNotFoundException", "message": f"{request_id} not found"}
-            return _json(start_response, 400, error)
-        return _json(start_response, 200, {key: self._record_body(request_id)})
+def _region_of(environ: dict[str, Any]) -> str:
+    """The region the request was signed for (SigV4 credential scope)."""
+    found = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return found.group(1) if found else LOCAL_REGION
 
 
 # moto writes permission-set ARNs as ...:instance/ssoins-X/ps-Y; AWS (and botocore's model) as
@@ -397,6 +520,7 @@ def _json(start_response: Callable[..., Any], status: int, payload: dict[str, An
         400: "Bad Request",
         429: "Too Many Requests",
         500: "Internal Server Error",
+        501: "Not Implemented",
         503: "Service Unavailable",
     }.get(status, "Error")
     start_response(
@@ -451,13 +575,13 @@ class LocalSsoAdmin:
     def __exit__(self, *_: object) -> None:
         self.stop()
 
-    def client(self) -> Any:
+    def client(self, region: str = LOCAL_REGION) -> Any:
         """A plain boto3 client for this endpoint (no rate limit), for seeding and checks."""
         import boto3
 
         return boto3.client(
             "sso-admin",
-            region_name=LOCAL_REGION,
+            region_name=region,
             endpoint_url=self.url,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",

@@ -23,7 +23,13 @@ class StatusOperation:
     response_key: str
     """The response member that holds the status structure."""
     started_by: str
-    """The API call whose answer carries the request id, named in messages."""
+    """The API call that starts such a request; its answer carries the request id under
+    ``response_key`` too."""
+    list_api_name: str
+    """The API call that lists requests of this kind (``RequestId``, ``Status``,
+    ``CreatedDate``), filterable by status."""
+    list_key: str
+    """The response member of ``list_api_name`` that holds the list."""
     default_timeout: float = 300.0
     """Seconds to wait by default: Terraform's timeouts for the same requests."""
 
@@ -35,9 +41,21 @@ class StatusOperation:
     @property
     def method_name(self) -> str:
         """The boto3 client method (botocore's snake_case of ``api_name``)."""
-        from botocore import xform_name
+        return _method(self.api_name)
 
-        return str(xform_name(self.api_name))
+    @property
+    def list_method_name(self) -> str:
+        return _method(self.list_api_name)
+
+    @property
+    def start_method_name(self) -> str:
+        return _method(self.started_by)
+
+
+def _method(api_name: str) -> str:
+    from botocore import xform_name
+
+    return str(xform_name(api_name))
 
 
 ASSIGNMENT_CREATION = StatusOperation(
@@ -46,6 +64,8 @@ ASSIGNMENT_CREATION = StatusOperation(
     request_id_param="AccountAssignmentCreationRequestId",
     response_key="AccountAssignmentCreationStatus",
     started_by="CreateAccountAssignment",
+    list_api_name="ListAccountAssignmentCreationStatus",
+    list_key="AccountAssignmentsCreationStatus",
 )
 
 ASSIGNMENT_DELETION = StatusOperation(
@@ -54,6 +74,8 @@ ASSIGNMENT_DELETION = StatusOperation(
     request_id_param="AccountAssignmentDeletionRequestId",
     response_key="AccountAssignmentDeletionStatus",
     started_by="DeleteAccountAssignment",
+    list_api_name="ListAccountAssignmentDeletionStatus",
+    list_key="AccountAssignmentsDeletionStatus",
 )
 
 PERMISSION_SET_PROVISIONING = StatusOperation(
@@ -62,6 +84,8 @@ PERMISSION_SET_PROVISIONING = StatusOperation(
     request_id_param="ProvisionPermissionSetRequestId",
     response_key="PermissionSetProvisioningStatus",
     started_by="ProvisionPermissionSet",
+    list_api_name="ListPermissionSetProvisioningStatus",
+    list_key="PermissionSetsProvisioningStatus",
     default_timeout=600.0,
 )
 

@@ -1,22 +1,34 @@
 """What every provider of this package shares: no state in the pickle, the stack's region,
-clients, input checks that name their property, and progress lines."""
+clients, input checks that name their property, unknowns, secrets, and progress lines."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 from pulumi.output import Unknown
-from pulumi.runtime.rpc import UNKNOWN
+from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
+from . import validation
 from .clients import sso_admin_client
-from .errors import RequestFailedError
+from .errors import RequestFailedError, WaiterError, field_names
 from .operations import StatusOperation
 from .waiter import StatusChanges, WaitResult
 
 Problem = Callable[[Any], "str | None"]
+
+PULUMI_FIELDS = {"timeout": "timeout_seconds"}
+"""How the core's messages name the inputs of a Pulumi resource (where the names differ)."""
+
+SECRET_INPUTS = "secret_inputs"
+"""The input in which the resource classes list the names of the inputs the program marked
+secret. The engine hands a dynamic provider plain values (it does not accept secrets), so this
+is how the provider knows which values must never appear in an id, a message or a log line."""
+
+REDACTED = "[secret]"
 
 
 def is_unknown(value: Any) -> bool:
@@ -24,45 +36,137 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
+def contains_unknown(value: Any) -> bool:
+    """Whether ``value`` or anything nested in it is not known yet."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and value:
+        yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+class Redactor:
+    """Replaces the values of secret inputs in any text bound for the engine (errors, logs,
+    check failures), in every form this package prints them."""
+
+    def __init__(self, props: Mapping[str, Any]) -> None:
+        names = props.get(SECRET_INPUTS) or []
+        if not isinstance(names, (list, tuple)):  # not known yet: take every input for secret
+            names = [n for n in props if n != SECRET_INPUTS]
+        self.names = frozenset(n for n in names if isinstance(n, str))
+        values = {s for n in self.names for s in _strings(props.get(n)) if not is_unknown(s)}
+        forms = {f for v in values for f in (v, repr(v), validation.show(v))}
+        self.forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
+
+    def __call__(self, text: str) -> str:
+        for form in self.forms:
+            text = text.replace(form, REDACTED)
+        return text
+
+    def hides(self, name: str) -> bool:
+        return name in self.names
+
+
+class RedactedError(WaiterError):
+    """An error whose message had a secret input's value in it, replaced by ``[secret]``."""
+
+
+@contextmanager
+def speaking_pulumi(props: Mapping[str, Any]) -> Iterator[Redactor]:
+    """Within this block, messages name Pulumi inputs, and no error leaves with a secret."""
+    redact = Redactor(props)
+    with field_names(PULUMI_FIELDS):
+        try:
+            yield redact
+        except Exception as exc:
+            text = str(exc)
+            clean = redact(text)
+            if clean != text:
+                raise RedactedError(clean) from None
+            raise
+
+
 def check_failures(
-    inputs: Mapping[str, Any], problems: Mapping[str, Problem]
+    inputs: Mapping[str, Any], problems: Mapping[str, Problem], redact: Redactor | None = None
 ) -> list[CheckFailure]:
-    """One failure per bad property, naming it; unknown values pass (they are checked at create)."""
+    """One failure per bad property, naming it; unknown values pass (they are checked at create).
+    The value of a secret input is never echoed."""
+    redact = redact or Redactor(inputs)
     failures = []
     for prop, problem_of in problems.items():
         value = inputs.get(prop)
-        if is_unknown(value):
+        if contains_unknown(value):
             continue
         reason = problem_of(value)
         if reason:
-            failures.append(CheckFailure(prop, f"{prop} {reason}"))
+            failures.append(CheckFailure(prop, redact(f"{prop} {reason}")))
     return failures
 
 
 def changed_inputs(
     names: tuple[str, ...], olds: Mapping[str, Any], news: Mapping[str, Any]
 ) -> list[str]:
-    return [k for k in names if olds.get(k) != news.get(k)]
+    """The inputs that differ, or may differ once known (an unknown value counts as changed)."""
+    return [k for k in names if contains_unknown(news.get(k)) or olds.get(k) != news.get(k)]
 
 
-def failure_error(result: WaitResult, started_by: str) -> RequestFailedError:
+def keep_secret(outputs: dict[str, Any], redact: Redactor, derived: Mapping[str, str]) -> None:
+    """Mark as secret the outputs that echo a secret input, and those derived from one
+    (``derived`` maps an output to the input it is computed from)."""
+    for name in list(outputs):
+        if outputs[name] is not None and (
+            redact.hides(name) or redact.hides(derived.get(name, ""))
+        ):
+            outputs[name] = wrap_rpc_secret(outputs[name])
+
+
+def failure_error(
+    result: WaitResult, started_by: str, who: str | None = None
+) -> RequestFailedError:
     """The error for a FAILED request: everything needed to find and fix it."""
-    who = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
-    target = result.target_id or result.account_id or "?"
+    if who is None:
+        principal = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
+        target = result.target_id or result.account_id or "?"
+        who = f"principal {principal}, target {target}, permission set "
+        who += result.permission_set_arn or "?"
     return RequestFailedError(
         f"{started_by} request {result.request_id} FAILED: "
         f"{result.failure_reason or 'no FailureReason given'} "
-        f"(principal {who}, target {target}, permission set {result.permission_set_arn or '?'}, "
-        f"instance {result.instance_arn}). Set fail_on_failed=False to record the failure instead.",
+        f"({who}, instance {result.instance_arn}). Set fail_on_failed=False to record the "
+        "failure instead.",
         request_id=result.request_id,
         instance_arn=result.instance_arn,
         failure_reason=result.failure_reason,
     )
 
 
-def progress_log(operation: StatusOperation) -> StatusChanges:
+def log_info(redact: Redactor) -> Callable[[str], None]:
+    """Info lines for the engine's log, with secret values replaced."""
+    return lambda line: pulumi.log.info(redact(line))
+
+
+def log_warn(redact: Redactor) -> Callable[[str], None]:
+    return lambda line: pulumi.log.warn(redact(line))
+
+
+def progress_log(operation: StatusOperation, redact: Redactor) -> StatusChanges:
     """Status changes of ``operation``'s request, as info lines in the engine's log."""
-    return StatusChanges(pulumi.log.info, prefix=f"{operation.started_by} request ")
+    return StatusChanges(log_info(redact), prefix=f"{operation.started_by} request ")
 
 
 class SsoAdminProvider(ResourceProvider):

@@ -13,13 +13,27 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 DEFAULT_MAX_TPS = 8.0
 """Well under the 20 TPS shared quota, leaving room for the rest of the account's callers."""
 DEFAULT_BURST = 1.0
 """With a burst of one, no window of one second holds more than ``rate`` requests."""
 MAX_TPS_ENV = "SSOADMIN_WAITER_MAX_TPS"
+
+
+class NoTokenInTime(Exception):
+    """No token comes free before the caller's deadline; none was taken."""
+
+    def __init__(self, wait: float, rate: float) -> None:
+        super().__init__(
+            f"the next request slot is {wait:.1f}s away, past the deadline: every wait in this "
+            f"process shares {rate:g} requests per second ({MAX_TPS_ENV})"
+        )
+        self.wait = wait
+        self.rate = rate
 
 
 class TokenBucket:
@@ -50,18 +64,22 @@ class TokenBucket:
         # not squeeze one request too many into a second after the one before it.
         self._recent: deque[float] = deque(maxlen=max(1, math.floor(self.rate)))
 
-    def reserve(self) -> float:
-        """Take the next slot and return how long the caller must wait for it."""
+    def reserve(self, max_wait: float = math.inf) -> float:
+        """Take the next slot and return how long the caller must wait for it; raise
+        :class:`NoTokenInTime`, taking nothing, if that is longer than ``max_wait``."""
         with self._lock:
             now = self._clock()
             earliest = self._next_free - (self.burst - 1) * self._interval
             slot = max(now, earliest)
+            if slot - now > max_wait:
+                raise NoTokenInTime(slot - now, self.rate)
             self._next_free = max(self._next_free, now) + self._interval
             return slot - now
 
-    def acquire(self) -> float:
-        """Block until a token is available; return the seconds waited."""
-        waited = self.reserve()
+    def acquire(self, max_wait: float = math.inf) -> float:
+        """Block until a token is available; return the seconds waited. Time spent here counts
+        against the caller's deadline: past ``max_wait`` it raises :class:`NoTokenInTime`."""
+        waited = self.reserve(max_wait)
         if waited > 0:
             self._sleep(waited)
         while True:
@@ -72,8 +90,34 @@ class TokenBucket:
                     recent.append(now)
                     return waited
                 extra = 1.0 - (now - recent[0])
+            if waited + extra > max_wait:
+                raise NoTokenInTime(waited + extra, self.rate)
             self._sleep(extra)
             waited += extra
+
+
+_deadline: ContextVar[float] = ContextVar("request_deadline", default=math.inf)
+
+
+@contextmanager
+def deadline_in(seconds: float) -> Iterator[None]:
+    """Requests sent by this thread within the block wait for a token at most ``seconds``
+    (an enclosing, earlier deadline still holds)."""
+    token = _deadline.set(min(_deadline.get(), time.monotonic() + max(0.0, seconds)))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def acquire_for_request() -> float:
+    """Take a token from the shared bucket for one HTTP request, within the current deadline.
+
+    A request may start at most one slot (``1 / rate`` seconds) after its deadline, so that the
+    last poll of a wait, which lands on the deadline, is not refused for a token a few
+    milliseconds away."""
+    bucket = shared_limiter()
+    return bucket.acquire(max_wait=_deadline.get() - time.monotonic() + 1.0 / bucket.rate)
 
 
 def _rate_from_env() -> float:

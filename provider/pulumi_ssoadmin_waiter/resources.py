@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Mapping
 from typing import Any, NotRequired, Required, TypedDict, Unpack
 
 import pulumi
@@ -9,6 +11,7 @@ from pulumi.dynamic import Resource, ResourceProvider
 
 from .assignment_provider import INPUTS as ASSIGNMENT_INPUTS
 from .assignment_provider import OUTPUTS as ASSIGNMENT_OUTPUTS
+from .provider_base import SECRET_INPUTS
 from .providers.v1 import (
     AccountAssignmentProvider,
     AccountAssignmentSetProvider,
@@ -19,6 +22,40 @@ from .providers.v1 import (
 from .status_provider import STATUS_OUTPUTS
 
 MODULE = "ssoadmin_waiter"
+
+
+def secret_names(inputs: Mapping[str, Any]) -> pulumi.Output[list[str]]:
+    """The names of the inputs the program made secret (deeply: a list with one secret item
+    counts), for the provider, which the engine hands plain values."""
+    outputs = {k: pulumi.Output.from_input(v) for k, v in inputs.items() if v is not None}
+
+    async def names() -> list[str]:
+        return sorted([k for k, out in outputs.items() if await out.is_secret()])
+
+    return pulumi.Output.from_input(names())
+
+
+class _DynamicResource(Resource):
+    """What every resource here does on construction: tell the provider which inputs are
+    secret, declare the outputs, and serialize the provider without the SDK's pickler leak."""
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        resource_name: str,
+        inputs: dict[str, Any],
+        outputs: tuple[str, ...],
+        opts: pulumi.ResourceOptions | None,
+    ) -> None:
+        props = {**inputs, SECRET_INPUTS: secret_names(inputs), **dict.fromkeys(outputs)}
+        # The SDK's serialize_provider wraps pickle's _batch_setitems once more on every call
+        # and never unwraps it, so some 985 dynamic resources into a program the next one fails
+        # with RecursionError. Put the original back after ours is serialized.
+        original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+        try:
+            super().__init__(provider, resource_name, props, opts)
+        finally:
+            pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
 
 
 class StatusArgs(TypedDict):
@@ -32,7 +69,7 @@ class StatusArgs(TypedDict):
     opts: NotRequired[pulumi.ResourceOptions | None]
 
 
-class _StatusResource(Resource):
+class _StatusResource(_DynamicResource):
     """Shared constructor: the inputs, and every output declared so Pulumi tracks it."""
 
     instance_arn: pulumi.Output[str]
@@ -64,15 +101,14 @@ class _StatusResource(Resource):
         region: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
+        inputs: dict[str, Any] = {
             "instance_arn": instance_arn,
             "request_id": request_id,
             "timeout_seconds": timeout_seconds,
             "fail_on_failed": fail_on_failed,
             "region": region,
-            **dict.fromkeys(STATUS_OUTPUTS),
         }
-        super().__init__(provider, resource_name, props, opts)
+        super().__init__(provider, resource_name, inputs, STATUS_OUTPUTS, opts)
 
 
 class AssignmentCreationStatus(_StatusResource, module=MODULE, name="AssignmentCreationStatus"):
@@ -118,14 +154,16 @@ class AccountAssignmentArgs(AssignmentSpec):
 
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
     fail_on_failed: NotRequired[pulumi.Input[bool]]
+    adopt_existing: NotRequired[pulumi.Input[bool]]
     region: NotRequired[pulumi.Input[str] | None]
     opts: NotRequired[pulumi.ResourceOptions | None]
 
 
-class AccountAssignment(Resource, module=MODULE, name="AccountAssignment"):
+class AccountAssignment(_DynamicResource, module=MODULE, name="AccountAssignment"):
     """An account assignment whose create and delete block until AWS has finished them.
 
-    A create that finds the same assignment in flight or in place adopts it; a delete of an
+    A create that finds a request for the same assignment in flight waits on it; one that
+    finds the assignment in place fails unless ``adopt_existing=True``. A delete of an
     assignment already gone succeeds. Changing any identity input replaces the assignment.
     """
 
@@ -137,25 +175,26 @@ class AccountAssignment(Resource, module=MODULE, name="AccountAssignment"):
     target_type: pulumi.Output[str]
     timeout_seconds: pulumi.Output[float]
     fail_on_failed: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
     region: pulumi.Output[str | None]
     creation_request_id: pulumi.Output[str | None]
     """``None`` when an existing assignment was adopted."""
     creation_path: pulumi.Output[str]
-    """``created``, ``in-flight`` (an earlier request was waited on) or ``existing``."""
+    """``created``, ``in-flight`` (an earlier request was waited on) or ``existing``
+    (adopted, with ``adopt_existing=True``)."""
     status: pulumi.Output[str]
     failure_reason: pulumi.Output[str | None]
     created_date: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentArgs]) -> None:
         opts = kwargs.pop("opts", None)
-        props: dict[str, Any] = {
-            **{k: kwargs.get(k) for k in ASSIGNMENT_INPUTS},
-            **dict.fromkeys(ASSIGNMENT_OUTPUTS),
-        }
-        super().__init__(AccountAssignmentProvider(), resource_name, props, opts)
+        inputs = {k: kwargs.get(k) for k in ASSIGNMENT_INPUTS if k != SECRET_INPUTS}
+        super().__init__(
+            AccountAssignmentProvider(), resource_name, inputs, ASSIGNMENT_OUTPUTS, opts
+        )
 
 
-class AccountAssignmentSet(Resource, module=MODULE, name="AccountAssignmentSet"):
+class AccountAssignmentSet(_DynamicResource, module=MODULE, name="AccountAssignmentSet"):
     """Many account assignments as one resource, created and deleted within the API's quotas.
 
     ``results`` maps each assignment's id (Terraform's format) to its ``request_id``,
@@ -166,6 +205,7 @@ class AccountAssignmentSet(Resource, module=MODULE, name="AccountAssignmentSet")
     results: pulumi.Output[dict[str, dict[str, Any]]]
     timeout_seconds: pulumi.Output[float]
     fail_on_failed: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
     region: pulumi.Output[str | None]
 
     def __init__(
@@ -175,14 +215,15 @@ class AccountAssignmentSet(Resource, module=MODULE, name="AccountAssignmentSet")
         assignments: pulumi.Input[list[pulumi.Input[AssignmentSpec]]],
         timeout_seconds: pulumi.Input[float] | None = None,
         fail_on_failed: pulumi.Input[bool] = True,
+        adopt_existing: pulumi.Input[bool] = False,
         region: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
+        inputs: dict[str, Any] = {
             "assignments": assignments,
             "timeout_seconds": timeout_seconds,
             "fail_on_failed": fail_on_failed,
+            "adopt_existing": adopt_existing,
             "region": region,
-            "results": None,
         }
-        super().__init__(AccountAssignmentSetProvider(), resource_name, props, opts)
+        super().__init__(AccountAssignmentSetProvider(), resource_name, inputs, ("results",), opts)

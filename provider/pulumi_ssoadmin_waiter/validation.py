@@ -6,6 +6,7 @@ is expected; callers attach the property name (a Pulumi ``CheckFailure``, a CLI 
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import threading
@@ -16,8 +17,6 @@ from typing import Any
 
 MAX_TIMEOUT_SECONDS = 24 * 3600.0
 """A wait longer than a day is a mistake, not a plan (the engine has no timeout of its own)."""
-
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 
 
 @dataclass(frozen=True)
@@ -32,20 +31,21 @@ class StringRule:
         if value is None:
             return f"is required: give {what}"
         if not isinstance(value, str):
-            return f"must be a string ({what}), got {type(value).__name__} {_show(value)}"
+            return f"must be a string ({what}), got {type(value).__name__} {show(value)}"
         if value != value.strip() or not value:
-            return f"must be {what} without surrounding whitespace, got {_show(value)}"
+            return f"must be {what} without surrounding whitespace, got {show(value)}"
         if not self.min_length <= len(value) <= self.max_length:
             return (
                 f"must be {self.min_length}-{self.max_length} characters ({what}), "
                 f"got {len(value)} characters"
             )
         if re.fullmatch(self.pattern, value) is None:
-            return f"must be {what} matching {self.pattern!r}, got {_show(value)}"
+            return f"must be {what} matching {self.pattern!r}, got {show(value)}"
         return None
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """A value as messages print it: its repr, cut at 80 characters."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -55,9 +55,18 @@ _model_lock = threading.Lock()
 
 @cache
 def _service_model() -> Any:
-    import botocore.session
+    from botocore.model import ServiceModel
 
-    return botocore.session.get_session().get_service_model("sso-admin")
+    return ServiceModel(_loader().load_service_model("sso-admin", "service-2"), "sso-admin")
+
+
+@cache
+def _loader() -> Any:
+    """botocore's data loader, without a session: reading the model must not depend on the AWS
+    profile (an unknown AWS_PROFILE is reported where credentials are used, not here)."""
+    from botocore.loaders import create_loader
+
+    return create_loader()
 
 
 def _input_member(operation: str, member: str) -> Any:
@@ -101,7 +110,7 @@ def request_id_problem(value: Any, operation: str, member: str) -> str | None:
 
 def timeout_problem(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"must be a number of seconds, got {type(value).__name__} {_show(value)}"
+        return f"must be a number of seconds, got {type(value).__name__} {show(value)}"
     if not math.isfinite(value) or value <= 0 or value > MAX_TIMEOUT_SECONDS:
         return f"must be a number of seconds > 0 and <= {MAX_TIMEOUT_SECONDS:.0f}, got {value!r}"
     return None
@@ -109,16 +118,54 @@ def timeout_problem(value: Any) -> str | None:
 
 def bool_problem(value: Any) -> str | None:
     if not isinstance(value, bool):
-        return f"must be true or false, got {type(value).__name__} {_show(value)}"
+        return f"must be true or false, got {type(value).__name__} {show(value)}"
     return None
+
+
+@cache
+def sso_admin_regions() -> dict[str, str]:
+    """Every region botocore's endpoint data lists for sso-admin, with its partition."""
+    from botocore.regions import EndpointResolver
+
+    with _model_lock:
+        resolver = EndpointResolver(_loader().load_data("endpoints"))
+        prefix = _service_model().endpoint_prefix  # "sso": what the endpoint data is keyed by
+    return {
+        region: partition
+        for partition in resolver.get_available_partitions()
+        for region in resolver.get_available_endpoints(prefix, partition_name=partition)
+    }
 
 
 def region_problem(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or _REGION.fullmatch(value) is None:
-        return f"must be an AWS region name like us-east-1, or unset, got {_show(value)}"
-    return None
+    regions = sso_admin_regions()
+    if isinstance(value, str) and value in regions:
+        return None
+    import botocore
+
+    close = difflib.get_close_matches(str(value), list(regions), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return (
+        f"must be a region where IAM Identity Center is available, like us-east-1, or unset, "
+        f"got {show(value)}{hint}; the regions are botocore {botocore.__version__}'s list for "
+        "sso-admin (a newer region needs a newer botocore)"
+    )
+
+
+def partition_problem(region: Any, instance_arn: Any) -> str | None:
+    """A region and an instance ARN of different partitions (aws, aws-cn, aws-us-gov, ...)."""
+    partition = sso_admin_regions().get(region) if isinstance(region, str) else None
+    if partition is None or not isinstance(instance_arn, str) or ":" not in instance_arn:
+        return None
+    arn_partition = instance_arn.split(":")[1]
+    if arn_partition == partition:
+        return None
+    return (
+        f"{region} is in the {partition} partition, but the instance ARN is in {arn_partition}: "
+        "use the region of the instance"
+    )
 
 
 @cache
@@ -130,7 +177,7 @@ def model_enum(operation: str, member: str) -> tuple[str, ...]:
 def enum_problem(value: Any, operation: str, member: str) -> str | None:
     allowed = model_enum(operation, member)
     if value not in allowed:
-        return f"must be one of {', '.join(allowed)}, got {_show(value)}"
+        return f"must be one of {', '.join(allowed)}, got {show(value)}"
     return None
 
 

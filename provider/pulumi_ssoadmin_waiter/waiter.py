@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from . import decisions, validation
-from .decisions import ErrorKind
+from .api_errors import ApiError, attempt, final_error, from_exception, persistent_error
+from .decisions import ErrorKind, ErrorStreak
 from .errors import (
-    AccessDeniedError,
     InvalidRequestError,
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
+    field,
 )
 from .operations import (
     ASSIGNMENT_CREATION,
@@ -30,6 +31,7 @@ from .operations import (
     PERMISSION_SET_PROVISIONING,
     StatusOperation,
 )
+from .ratelimit import NoTokenInTime
 from .schedule import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, next_sleep
 
 if TYPE_CHECKING:
@@ -101,14 +103,6 @@ class StatusChanges:
             self.write(f"{self.prefix}{event.request_id}: {seen} after {event.elapsed:.1f}s")
 
 
-@dataclass(frozen=True)
-class _Answer:
-    body: Mapping[str, Any] | None = None
-    kind: ErrorKind | None = None
-    code: str = ""
-    message: str = ""
-
-
 def result_from(
     operation: StatusOperation,
     instance_arn: str,
@@ -140,37 +134,15 @@ def describe(
 def describe_if_known(
     operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
 ) -> Mapping[str, Any] | None:
-    """One describe; ``None`` if AWS does not (or no longer) know the request."""
-    from botocore.exceptions import ClientError
-
+    """One describe; ``None`` if AWS does not (or no longer) know the request. Other errors are
+    botocore's, for the caller's retry policy (:class:`assignments.Deadline`) to judge."""
     try:
         return describe(operation, client, instance_arn, request_id)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+    except Exception as exc:
+        error = from_exception(exc)
+        if error is not None and error.kind is ErrorKind.NOT_FOUND:
             return None
         raise
-
-
-def _poll(
-    operation: StatusOperation, client: SSOAdminClient, instance_arn: str, request_id: str
-) -> _Answer:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        return _Answer(body=describe(operation, client, instance_arn, request_id))
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", "Unknown"))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return _Answer(
-            kind=decisions.classify_error(code, status),
-            code=code,
-            message=str(error.get("Message", "")),
-        )
-    except BotoCoreError as exc:
-        if not decisions.is_connection_error(exc):
-            raise
-        return _Answer(kind=ErrorKind.TRANSIENT, code=type(exc).__name__, message=str(exc))
 
 
 def check_arguments(
@@ -183,13 +155,61 @@ def check_arguments(
         ),
         "timeout": validation.timeout_problem(timeout),
     }
-    for field, problem in problems.items():
+    for name, problem in problems.items():
         if problem:
             raise InvalidRequestError(
-                f"{field} {problem}",
+                f"{field(name)} {problem}",
                 request_id=str(request_id),
                 instance_arn=str(instance_arn),
             )
+
+
+@dataclass
+class _Progress:
+    """What one wait has seen so far: the evidence its errors carry."""
+
+    operation: StatusOperation
+    instance_arn: str
+    request_id: str
+    start: float
+    polls: int = 0
+    last_status: str | None = None
+    last_error: ApiError | None = None
+
+    @property
+    def where(self) -> str:
+        return f"request {self.request_id} ({self.operation.started_by}) on {self.instance_arn}"
+
+    def not_found(self, elapsed: float) -> RequestNotFoundError:
+        return RequestNotFoundError(
+            f"{field('request_id')} {self.request_id} was not found on {self.instance_arn} "
+            f"after {elapsed:.1f}s: check that it comes from {self.operation.started_by} on "
+            f"this instance, in this region ({field('region')})",
+            request_id=self.request_id,
+            instance_arn=self.instance_arn,
+        )
+
+    def deadline_passed(self, elapsed: float, why: str = "") -> WaiterError:
+        """Not found, if the request was never seen; else timed out."""
+        error = self.last_error
+        if self.last_status is None and error is not None and error.kind is ErrorKind.NOT_FOUND:
+            return self.not_found(elapsed)
+        return self.timeout(elapsed, why)
+
+    def timeout(self, elapsed: float, why: str = "") -> WaitTimeoutError:
+        seen = self.last_status or "none seen"
+        return WaitTimeoutError(
+            f"timed out after {elapsed:.1f}s and {self.polls} polls waiting for {self.where}: "
+            f"last status {seen}"
+            + (f"; last error {self.last_error}" if self.last_error else "")
+            + (f"; {why}" if why else "")
+            + f". Raise {field('timeout')} if the request is still running.",
+            request_id=self.request_id,
+            instance_arn=self.instance_arn,
+            last_status=self.last_status,
+            waited=elapsed,
+            polls=self.polls,
+        )
 
 
 def wait_for(
@@ -210,70 +230,62 @@ def wait_for(
     """Poll ``operation`` until SUCCEEDED or FAILED, or raise a :class:`WaiterError`.
 
     The first describe is immediate; later gaps follow :class:`Backoff`, and the last poll lands
-    on the deadline. FAILED is returned, not raised: the caller decides what it means.
+    on the deadline. Time spent waiting for a rate-limit token counts against the deadline.
+    FAILED is returned, not raised: the caller decides what it means.
     ``timeout`` defaults to the operation's (Terraform's defaults: 5 min, 10 for provisioning).
     """
     timeout = operation.default_timeout if timeout is None else timeout
     check_arguments(operation, instance_arn, request_id, timeout)
     backoff = Backoff(min_delay=min_delay, max_delay=max_delay)
     rng = rng or random.Random()
-    start = clock()
-    deadline = start + timeout
-    polls = 0
-    last_status: str | None = None
-    last_error = ""
-    where = f"request {request_id} ({operation.started_by}) on {instance_arn}"
+    seen = _Progress(operation, instance_arn, request_id, start=clock())
+    deadline = seen.start + timeout
+    streak = ErrorStreak()
 
     while True:
-        polls += 1
-        answer = _poll(operation, client, instance_arn, request_id)
-        now = clock()
-        elapsed = now - start
-        status: str | None = None
-        if answer.body is not None:
-            status = answer.body.get("Status")
-            if status != last_status:
-                log.info("%s: %s after %.1fs (poll %d)", where, status, elapsed, polls)
-            last_status = status
-            if decisions.is_terminal(status):
-                return result_from(operation, instance_arn, request_id, answer.body, polls, elapsed)
-        else:
-            last_error = f"{answer.code}: {answer.message}".strip(": ")
-            _raise_if_final(
-                operation, answer, where, elapsed, not_found_grace, request_id, instance_arn
+        try:
+            answer = attempt(
+                lambda: describe(operation, client, instance_arn, request_id),
+                deadline - clock(),
             )
-            log.debug("%s: poll %d failed (%s), retrying", where, polls, answer.code)
+        except NoTokenInTime as exc:
+            raise seen.deadline_passed(clock() - seen.start, str(exc)) from None
+        seen.polls += 1
+        now = clock()
+        elapsed = now - seen.start
+        status: str | None = None
+        if answer.error is None:
+            streak.clear()
+            body = answer.value or {}
+            status = body.get("Status")
+            if status != seen.last_status:
+                log.info("%s: %s after %.1fs (poll %d)", seen.where, status, elapsed, seen.polls)
+            seen.last_status = status
+            if decisions.is_terminal(status):
+                return result_from(operation, instance_arn, request_id, body, seen.polls, elapsed)
+        else:
+            seen.last_error = answer.error
+            _raise_if_final(
+                seen,
+                answer.error,
+                elapsed,
+                not_found_grace,
+                streak.record(answer.error.signature, now) if answer.error.is_server_error else 0.0,
+            )
+            log.debug("%s: poll %d failed (%s), retrying", seen.where, seen.polls, answer.error)
 
         if now >= deadline:
-            if last_status is None and answer.kind is ErrorKind.NOT_FOUND:
-                raise RequestNotFoundError(
-                    f"request_id {request_id} was not found on {instance_arn} in {elapsed:.1f}s: "
-                    f"check that it comes from {operation.started_by} on this instance and region",
-                    request_id=request_id,
-                    instance_arn=instance_arn,
-                )
-            seen = last_status or "none seen"
-            raise WaitTimeoutError(
-                f"timed out after {elapsed:.1f}s and {polls} polls waiting for {where}: "
-                f"last status {seen}"
-                + (f"; last error {last_error}" if last_error else "")
-                + ". Raise timeout_seconds if the request is still running.",
-                request_id=request_id,
-                instance_arn=instance_arn,
-                last_status=last_status,
-                waited=elapsed,
-                polls=polls,
-            )
-        delay = next_sleep(backoff.delay(polls, rng), now, deadline)
+            raise seen.deadline_passed(elapsed)
+        delay = next_sleep(backoff.delay(seen.polls, rng), now, deadline)
         if on_poll is not None:
             on_poll(
                 PollEvent(
                     operation=operation.name,
                     request_id=request_id,
-                    attempt=polls,
+                    attempt=seen.polls,
                     elapsed=elapsed,
                     status=status,
-                    error_code=None if answer.body is not None else answer.code,
+                    error_code=answer.error.code if answer.error else None,
                     next_delay=delay,
                 )
             )
@@ -281,41 +293,30 @@ def wait_for(
 
 
 def _raise_if_final(
-    operation: StatusOperation,
-    answer: _Answer,
-    where: str,
-    elapsed: float,
-    not_found_grace: float,
-    request_id: str,
-    instance_arn: str,
+    seen: _Progress, error: ApiError, elapsed: float, not_found_grace: float, repeated: float
 ) -> None:
     """Raise for an error that retrying cannot fix; return for one that it might."""
-    ids = {"request_id": request_id, "instance_arn": instance_arn}
-    if answer.kind is ErrorKind.TRANSIENT:
+    api_name = seen.operation.api_name
+    if error.kind is ErrorKind.TRANSIENT:
+        if repeated >= decisions.PERSISTENT_ERROR_BUDGET:
+            raise persistent_error(
+                error,
+                repeated,
+                api_name=api_name,
+                what=f"for {seen.where}",
+                instance_arn=seen.instance_arn,
+            )
         return
-    if answer.kind is ErrorKind.NOT_FOUND:
+    if error.kind is ErrorKind.NOT_FOUND:
         if elapsed < not_found_grace:
             return
-        raise RequestNotFoundError(
-            f"request_id {request_id} was not found on {instance_arn} after {elapsed:.1f}s: "
-            f"check that it comes from {operation.started_by} on this instance and region "
-            f"({answer.message})",
-            **ids,
-        )
-    if answer.kind is ErrorKind.ACCESS_DENIED:
-        raise AccessDeniedError(
-            f"access denied polling {where}: the caller needs IAM permission for "
-            f"{operation.iam_action} ({answer.code}: {answer.message})",
-            **ids,
-        )
-    if answer.kind is ErrorKind.INVALID:
-        raise InvalidRequestError(
-            f"the API rejected the input for {where}: {answer.message}. Check instance_arn "
-            f"({validation.INSTANCE_ARN_HINT}) and request_id ({validation.REQUEST_ID_HINT}).",
-            **ids,
-        )
-    raise WaiterError(
-        f"{operation.api_name} failed for {where}: {answer.code}: {answer.message}", **ids
+        raise seen.not_found(elapsed)
+    raise final_error(
+        error,
+        api_name=api_name,
+        what=f"polling {seen.where}",
+        request_id=seen.request_id,
+        instance_arn=seen.instance_arn,
     )
 
 

@@ -22,10 +22,15 @@ class FakeClock:
         self.now += seconds
 
 
-def api_error(code: str, status: int = 400, message: str = "boom") -> ClientError:
+def api_error(
+    code: str, status: int = 400, message: str = "boom", reason: str | None = None
+) -> ClientError:
+    """A ClientError shaped as botocore parses one (modeled members such as ``Reason`` are
+    top-level keys of the response)."""
     response: Any = {
         "Error": {"Code": code, "Message": message},
         "ResponseMetadata": {"HTTPStatusCode": status},
+        **({"Reason": reason} if reason else {}),
     }
     return ClientError(
         response,

@@ -165,4 +165,17 @@ class ProviderServer:
 
     @staticmethod
     def _with_provider(provider: ResourceProvider, props: dict[str, Any]) -> dict[str, Any]:
-        return {**props, "__provider": serialize_provider(provider)}
+        return {**props, "__provider": serialized(provider)}
+
+
+_serialized: dict[type, str] = {}
+
+
+def serialized(provider: ResourceProvider) -> str:
+    """The provider as a program serializes it, once per class: the SDK's serializer wraps the
+    pickler again on every call (pulumi/dynamic/dynamic.py), and some thousand calls in one
+    process exceed Python's recursion limit."""
+    kind = type(provider)
+    if kind not in _serialized:
+        _serialized[kind] = serialize_provider(provider)
+    return _serialized[kind]

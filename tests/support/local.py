@@ -1,0 +1,134 @@
+"""Helpers for tests against the local endpoint: its environment, a provider server pointed at
+it, and requests, assignments and inputs made on it."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.localaws import (
+    LOCAL_ACCOUNT_ID,
+    LOCAL_REGION,
+    LocalSsoAdmin,
+    Script,
+    Seeded,
+    seed,
+)
+
+from .provider_server import ProviderServer
+
+
+def local_env(server: LocalSsoAdmin) -> dict[str, str]:
+    """The environment a process needs to use the local endpoint with the standard AWS settings."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": LOCAL_REGION,
+        "AWS_ENDPOINT_URL_SSO_ADMIN": server.url,
+    }
+
+
+def start_server(server: LocalSsoAdmin) -> ProviderServer:
+    """A provider process (``python -m pulumi.dynamic``) configured as the engine would."""
+    provider_server = ProviderServer(local_env(server))
+    provider_server.configure({"aws:region": LOCAL_REGION})
+    return provider_server
+
+
+def new_request(local: LocalSsoAdmin, script: Script | None = None) -> Seeded:
+    """Start one more assignment request, following ``script``."""
+    if script is not None:
+        local.behaviour.script_next(script)
+    return seed(local.client())
+
+
+def props_for(seeded: Seeded, **extra: Any) -> dict[str, Any]:
+    return {"instance_arn": seeded.instance_arn, "request_id": seeded.request_id, **extra}
+
+
+@dataclass(frozen=True)
+class Started:
+    """One asynchronous request started on the local endpoint."""
+
+    kind: str
+    instance_arn: str
+    request_id: str
+    permission_set_arn: str
+    target_id: str
+    principal_id: str | None
+
+
+KINDS = ("creation", "deletion", "provisioning")
+
+
+def start_request(local: LocalSsoAdmin, kind: str, script: Script | None = None) -> Started:
+    """Start a request of ``kind`` (creation, deletion or provisioning) following ``script``."""
+    client = local.client()
+    if kind == "creation":
+        s = new_request(local, script)
+        return Started(
+            kind, s.instance_arn, s.request_id, s.permission_set_arn, s.target_id, s.principal_id
+        )
+    s = seed(client)  # an assignment (and its own creation request) to delete or provision
+    if script is not None:
+        local.behaviour.script_next(script)
+    if kind == "deletion":
+        answer = client.delete_account_assignment(
+            InstanceArn=s.instance_arn,
+            TargetId=s.target_id,
+            TargetType="AWS_ACCOUNT",
+            PermissionSetArn=s.permission_set_arn,
+            PrincipalType="GROUP",
+            PrincipalId=s.principal_id,
+        )["AccountAssignmentDeletionStatus"]
+        return Started(
+            kind,
+            s.instance_arn,
+            answer["RequestId"],
+            s.permission_set_arn,
+            s.target_id,
+            s.principal_id,
+        )
+    answer = client.provision_permission_set(
+        InstanceArn=s.instance_arn,
+        PermissionSetArn=s.permission_set_arn,
+        TargetId=s.target_id,
+        TargetType="AWS_ACCOUNT",
+    )["PermissionSetProvisioningStatus"]
+    return Started(
+        kind, s.instance_arn, answer["RequestId"], s.permission_set_arn, s.target_id, None
+    )
+
+
+def new_key(
+    local: LocalSsoAdmin, account: str = LOCAL_ACCOUNT_ID, region: str = LOCAL_REGION
+) -> AssignmentKey:
+    """A new permission set and group id: an assignment nobody made yet (in ``region``)."""
+    client = local.client(region)
+    instance = client.list_instances()["Instances"][0]["InstanceArn"]
+    ps = client.create_permission_set(InstanceArn=instance, Name=f"Ops-{uuid.uuid4().hex[:8]}")
+    return AssignmentKey(
+        instance_arn=instance,
+        permission_set_arn=ps["PermissionSet"]["PermissionSetArn"],
+        principal_type="GROUP",
+        principal_id=f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}",
+        target_id=account,
+    )
+
+
+def inputs_for(key: AssignmentKey, **extra: Any) -> dict[str, Any]:
+    """A resource's identity inputs for ``key`` (the dataclass fields are the input names)."""
+    return {**dataclasses.asdict(key), **extra}
+
+
+def stored(local: LocalSsoAdmin, key: AssignmentKey) -> list[dict[str, Any]]:
+    """The assignments the endpoint holds for ``key``'s account and permission set."""
+    answer = local.client().list_account_assignments(
+        InstanceArn=key.instance_arn,
+        AccountId=key.target_id,
+        PermissionSetArn=key.permission_set_arn,
+    )
+    return list(answer["AccountAssignments"])

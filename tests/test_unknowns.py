@@ -1,0 +1,151 @@
+"""Preview with inputs not known yet: every input of every resource, through the provider server.
+
+During preview the engine sends Check and Diff with Pulumi's unknown marker wherever an input
+comes from a resource not created yet (a permission set's ARN made in the same run, say). Each
+must answer: Check with no failure for the unknown, Diff with DIFF_SOME and, where the input is
+part of the resource's identity, that input among the replace keys; never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pulumi.dynamic import ResourceProvider
+from pulumi.runtime.rpc import UNKNOWN
+from pulumi_ssoadmin_waiter.assignment_provider import IDENTITY
+from pulumi_ssoadmin_waiter.assignment_provider import INPUTS as ASSIGNMENT_INPUTS
+from pulumi_ssoadmin_waiter.assignment_set_provider import SETTINGS as SET_SETTINGS
+from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin
+from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter.status_provider import INPUTS as STATUS_INPUTS
+from support.local import inputs_for, new_key, start_request, start_server
+from support.provider_server import ProviderServer
+
+STATUS = {
+    "AssignmentCreationStatus": ("creation", v1.AssignmentCreationStatusProvider()),
+    "AssignmentDeletionStatus": ("deletion", v1.AssignmentDeletionStatusProvider()),
+    "PermissionSetProvisioningStatus": (
+        "provisioning",
+        v1.PermissionSetProvisioningStatusProvider(),
+    ),
+}
+ASSIGNMENT = v1.AccountAssignmentProvider()
+SET = v1.AccountAssignmentSetProvider()
+
+
+@pytest.fixture(scope="module")
+def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
+    with start_server(local_server) as server:
+        yield server
+
+
+def recorded(
+    server: ProviderServer, provider: ResourceProvider, news: dict[str, Any], type_name: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The checked inputs and the outputs in state after a real create."""
+    inputs, failures = server.check(provider, news, type_name=type_name)
+    assert failures == []
+    return inputs, server.create(provider, inputs).outputs
+
+
+def preview(
+    server: ProviderServer,
+    provider: ResourceProvider,
+    olds: dict[str, Any],
+    news: dict[str, Any],
+    type_name: str,
+) -> tuple[list[tuple[str, str]], Any]:
+    """What preview does: Check with the old inputs, then Diff against the recorded outputs."""
+    checked, failures = server.check(provider, news, olds=olds, type_name=type_name)
+    return failures, server.diff(provider, "id", olds, checked)
+
+
+def status_cases() -> list[tuple[str, str]]:
+    return [(t, name) for t in STATUS for name in STATUS_INPUTS]
+
+
+@pytest.mark.parametrize(("type_name", "name"), status_cases())
+def test_status_resource_with_any_input_unknown(
+    module_server: ProviderServer, local: LocalSsoAdmin, type_name: str, name: str
+) -> None:
+    kind, provider = STATUS[type_name]
+    req = start_request(local, kind)
+    inputs, olds = recorded(
+        module_server,
+        provider,
+        {"instance_arn": req.instance_arn, "request_id": req.request_id},
+        type_name,
+    )
+    calls = len(local.behaviour.calls)
+    failures, diff = preview(module_server, provider, olds, {**inputs, name: UNKNOWN}, type_name)
+    assert failures == []
+    assert diff.changes == diff.DIFF_SOME
+    expected = [name] if name in ("instance_arn", "request_id") else []
+    assert list(diff.replaces) == expected
+    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENT_INPUTS)
+def test_account_assignment_with_any_input_unknown(
+    module_server: ProviderServer, local: LocalSsoAdmin, name: str
+) -> None:
+    inputs, olds = recorded(module_server, ASSIGNMENT, inputs_for(new_key(local)), "x")
+    calls = len(local.behaviour.calls)
+    failures, diff = preview(module_server, ASSIGNMENT, olds, {**inputs, name: UNKNOWN}, "x")
+    assert failures == []
+    assert diff.changes == diff.DIFF_SOME
+    assert list(diff.replaces) == ([name] if name in IDENTITY else [])
+    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+
+
+def set_cases() -> list[str]:
+    whole = ["assignments", "assignments[1]", *SET_SETTINGS]
+    return whole + [f"assignments[1].{field}" for field in IDENTITY]
+
+
+def with_unknown(inputs: dict[str, Any], where: str) -> dict[str, Any]:
+    news = {**inputs, "assignments": [dict(i) for i in inputs["assignments"]]}
+    if where.startswith("assignments["):
+        index, _, field = where.removeprefix("assignments[").partition("]")
+        if field:
+            news["assignments"][int(index)][field.lstrip(".")] = UNKNOWN
+        else:
+            news["assignments"][int(index)] = UNKNOWN
+    else:
+        news[where] = UNKNOWN
+    return news
+
+
+@pytest.mark.parametrize("where", set_cases())
+def test_account_assignment_set_with_any_input_unknown(
+    module_server: ProviderServer, local: LocalSsoAdmin, where: str
+) -> None:
+    keys = [new_key(local) for _ in range(2)]
+    inputs, olds = recorded(
+        module_server, SET, {"assignments": [inputs_for(k) for k in keys]}, "AccountAssignmentSet"
+    )
+    calls = len(local.behaviour.calls)
+    news = with_unknown(inputs, where)
+    failures, diff = preview(module_server, SET, olds, news, "AccountAssignmentSet")
+    assert failures == []
+    assert diff.changes == diff.DIFF_SOME
+    assert list(diff.replaces) == [], "a set is never replaced"
+    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+    assert module_server.proc.poll() is None
+
+
+def test_a_new_set_item_with_an_unknown_permission_set_is_reported_in_the_diff(
+    module_server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    """The README's own pattern: a set whose new item names a permission set made in this run."""
+    keys = [new_key(local) for _ in range(2)]
+    inputs, olds = recorded(
+        module_server, SET, {"assignments": [inputs_for(keys[0])]}, "AccountAssignmentSet"
+    )
+    added = inputs_for(keys[1], permission_set_arn=UNKNOWN)
+    news = {**inputs, "assignments": [*inputs["assignments"], added]}
+    failures, diff = preview(module_server, SET, olds, news, "AccountAssignmentSet")
+    assert failures == [] and diff.changes == diff.DIFF_SOME
+    assert "1 not known until apply" in module_server.stderr()
