@@ -226,23 +226,22 @@ def _converge(
     """After starting ``ours``: if another process started a request for the same assignment
     earlier (the list-then-create window), wait on that one, and own the result only when
     adopting; the earliest request's creator is the owner."""
-    racing = (
-        run.deadline.call(
-            f"looking for concurrent requests for {run.key}",
-            ASSIGNMENT_CREATION.list_api_name,
-            lambda: lookups.started_near(
-                run.client, ASSIGNMENT_CREATION, run.key, created, since_check
-            ),
-        )
-        if created is not None
-        else []
+    if created is None:  # no creation date to order by: nothing to compare
+        return AssignmentOutcome(run.key, "created", run.wait(ours))
+    racing = run.deadline.call(
+        f"looking for concurrent requests for {run.key}",
+        ASSIGNMENT_CREATION.list_api_name,
+        lambda: lookups.started_near(
+            run.client, ASSIGNMENT_CREATION, run.key, created, since_check
+        ),
     )
-    earliest = racing[0].request_id if racing else ours
+    mine = lookups.ListedRequest(ours, "IN_PROGRESS", created)
+    others = [r for r in racing if r.request_id != ours]
+    earliest = min([mine, *others], key=lambda r: r.order).request_id
     if earliest == ours:
-        others = [r.request_id for r in racing if r.request_id != ours]
         notes = tuple(
-            f"request {o} for the same assignment started just after this one's {ours} "
-            "(another process or resource); this resource owns the assignment"
+            f"request {o.request_id} for the same assignment started just after this one's "
+            f"{ours} (another process or resource); this resource owns the assignment"
             for o in others
         )
         return AssignmentOutcome(run.key, "created", run.wait(ours), notes)

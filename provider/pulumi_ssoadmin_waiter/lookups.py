@@ -124,16 +124,21 @@ def started_near(
     created: datetime,
     seconds_since_check: float,
 ) -> list[ListedRequest]:
-    """Requests for this assignment that have not FAILED and were created close enough to
-    ``created`` to have raced it, earliest first. A racing request was not in flight yet when
-    this process looked (``seconds_since_check`` before its own request was created): one
-    started earlier would have been found then."""
+    """Requests for this assignment in flight that were created close enough to ``created`` to
+    have raced it, earliest first. A racing request was not in flight yet when this process
+    looked (``seconds_since_check`` before its own request was created): one started earlier
+    would have been found then.
+
+    Only requests still IN_PROGRESS are listed: an instance keeps a long history of finished
+    requests, and paging through all of it on every create would cost more calls than the
+    create itself. A racing request that both started and finished in the moment between this
+    process's create and this look is missed (the residual window of the race)."""
     since = created - timedelta(seconds=seconds_since_check) - CLOCK_SKEW
     until = created + CLOCK_SKEW
     listed = [
         r
-        for r in requests(client, operation, key.instance_arn)
-        if r.status != "FAILED" and r.created is not None and since <= r.created <= until
+        for r in requests(client, operation, key.instance_arn, "IN_PROGRESS")
+        if r.created is not None and since <= r.created <= until
     ]
     return matching(client, operation, key, listed)
 
