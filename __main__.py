@@ -4,7 +4,8 @@ The bucket policy names the ``AWSReservedSSO_<permission set>_*`` role, which IA
 creates in the account only once the assignment is SUCCEEDED. It depends on the assignment, so it
 is created after that, and removed before the assignment on destroy (whose delete waits too).
 
-Config: ``instanceArn``, ``groupId`` (an Identity Store group), ``accountId``; ``aws:region``.
+Config: ``instanceArn``, ``groupId`` (an Identity Store group), ``accountId``; ``aws:region``;
+optionally ``timeoutSeconds`` (default 300).
 """
 
 import json
@@ -31,7 +32,7 @@ assignment = AccountAssignment(
     principal_type="GROUP",
     principal_id=config.require("groupId"),
     target_id=account_id,
-    timeout_seconds=config.get_float("timeoutSeconds") or 300.0,
+    timeout_seconds=config.get_float("timeoutSeconds"),  # unset: the resource's default
 )
 
 reports = aws.s3.Bucket("reports")
@@ -50,7 +51,9 @@ def read_policy(args: list[str]) -> str:
                 {
                     "Sid": "SsoReportsReaders",
                     "Effect": "Allow",
-                    "Principal": {"AWS": "*"},
+                    # The account as principal, narrowed to the SSO role by the condition: a
+                    # wildcard principal would be public under S3 Block Public Access.
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
                     "Action": ["s3:GetObject", "s3:ListBucket"],
                     "Resource": [bucket_arn, f"{bucket_arn}/*"],
                     "Condition": {"ArnLike": {"aws:PrincipalArn": role}},

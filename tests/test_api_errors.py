@@ -149,6 +149,7 @@ def test_a_kms_reason_from_the_endpoint_reaches_the_decision(local: LocalSsoAdmi
     assert len(local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")) == 1
 
 
+@pytest.mark.slow
 def test_plain_moto_lacking_the_list_calls_ends_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch, local: LocalSsoAdmin
 ) -> None:

@@ -11,6 +11,7 @@ from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
 from support.local import new_key
 
 
+@pytest.mark.slow
 def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmin) -> None:
     keys = [new_key(local) for _ in range(20)]
     local.behaviour.calls.clear()
@@ -37,6 +38,7 @@ def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmi
     assert not any(assignment_exists(local.client(), k) for k in keys)
 
 
+@pytest.mark.slow
 def test_partial_failure_reports_each_and_a_rerun_keeps_the_successes(local: LocalSsoAdmin) -> None:
     keys = [new_key(local) for _ in range(4)]
     local.behaviour.script_next(
@@ -54,6 +56,7 @@ def test_partial_failure_reports_each_and_a_rerun_keeps_the_successes(local: Loc
     assert [paths[k] for k in (keys[0], keys[2], keys[3])] == ["existing"] * 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("timeout", [1.5])
 def test_a_set_that_cannot_finish_reports_every_unfinished_assignment(
     local: LocalSsoAdmin, timeout: float

@@ -13,6 +13,8 @@ from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
 from support.local import inputs_for, new_key
 from support.provider_server import ProviderServer
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 PROVIDER = AccountAssignmentSetProvider()
 TYPE = "AccountAssignmentSet"
 

@@ -64,6 +64,7 @@ def test_create_interrupted_after_the_call_adopts_the_request_in_flight(
     assert len(stored(local, key)) == 1, "no duplicate assignment"
 
 
+@pytest.mark.slow
 def test_conflicts_and_throttling_are_retried_within_the_deadline(local: LocalSsoAdmin) -> None:
     key = new_key(local)
     local.behaviour.fault = burst_fault(3, Fault(409, "ConflictException", "operation in progress"))
@@ -71,6 +72,7 @@ def test_conflicts_and_throttling_are_retried_within_the_deadline(local: LocalSs
     assert outcome.path == "created" and outcome.status == "SUCCEEDED"
 
 
+@pytest.mark.slow
 def test_endless_conflicts_end_at_the_deadline(local: LocalSsoAdmin) -> None:
     key = new_key(local)
 
@@ -84,6 +86,7 @@ def test_endless_conflicts_end_at_the_deadline(local: LocalSsoAdmin) -> None:
     assert time.monotonic() - started < 4 + 10, "deadline + one request's retries at most"
 
 
+@pytest.mark.slow
 def test_delete_waits_on_the_deletion_and_a_second_delete_is_a_no_op(local: LocalSsoAdmin) -> None:
     key = new_key(local)
     create_assignment(sso_admin_client(), key)
@@ -99,6 +102,7 @@ def test_delete_waits_on_the_deletion_and_a_second_delete_is_a_no_op(local: Loca
     assert len(local.behaviour.calls_to(DELETE)) == 1
 
 
+@pytest.mark.slow
 def test_thirty_concurrent_creates_never_pass_ten_outstanding(local: LocalSsoAdmin) -> None:
     keys = [new_key(local) for _ in range(30)]
     local.behaviour.default = Script(pending_seconds=1.0)

@@ -17,6 +17,8 @@ from pulumi_ssoadmin_waiter.providers.v1 import (
 from support.local import inputs_for, local_env, new_key
 from support.provider_server import ProviderServer
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
 INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 PS_ARN = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef"

@@ -106,6 +106,7 @@ def test_usage_and_validation_errors_exit_3(
     assert local.behaviour.calls == []
 
 
+@pytest.mark.slow
 def test_demo_prints_succeeded_and_a_created_date() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     done = subprocess.run(
@@ -167,6 +168,7 @@ SETUP_ERRORS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(SETUP_ERRORS))
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 def test_setup_errors_are_one_line_and_exit_3(
@@ -189,6 +191,7 @@ def test_setup_errors_are_one_line_and_exit_3(
         assert done.stdout == ""
 
 
+@pytest.mark.slow
 def test_json_on_stdout_for_every_exit_code(local: LocalSsoAdmin) -> None:
     env = bare_env(local, **CREDENTIALS)
     ok = new_request(local)
@@ -211,6 +214,7 @@ def test_json_on_stdout_for_every_exit_code(local: LocalSsoAdmin) -> None:
     assert usage.returncode == 3 and json.loads(usage.stdout)["error"]["type"] == "UsageError"
 
 
+@pytest.mark.slow
 def test_messages_name_the_commands_flags(local: LocalSsoAdmin) -> None:
     env = bare_env(local, **CREDENTIALS)
     slow = new_request(local, Script(pending_seconds=60))
@@ -231,6 +235,7 @@ def test_messages_name_the_commands_flags(local: LocalSsoAdmin) -> None:
     )
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_one_line_and_exits_130(local: LocalSsoAdmin) -> None:
     slow = new_request(local, Script(pending_seconds=60))
     proc = subprocess.Popen(

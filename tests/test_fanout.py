@@ -5,9 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import fanout
+
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
 
 
 def test_twenty_assignments_as_resources_and_as_a_set() -> None:

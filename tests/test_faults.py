@@ -8,6 +8,8 @@ from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin
 from support.scenarios import TIMEOUT_ENV, run_all, scenarios, table
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 
 def test_every_fault_scenario_through_waiter_and_provider_server(
     local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch

@@ -16,6 +16,8 @@ from pulumi_ssoadmin_waiter.providers import v1
 from support.local import inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 
 def policy_actions(resource: str) -> set[str]:
     text = resources.files("pulumi_ssoadmin_waiter").joinpath("iam-policy.json").read_text()

@@ -12,6 +12,8 @@ from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script, rate_f
 from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.waiter import wait_for_assignment_creation
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 WAITS = 500
 TPS = 20.0  # the whole quota, to keep the run short; the default is 8
 

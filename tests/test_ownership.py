@@ -18,6 +18,8 @@ from pulumi_ssoadmin_waiter.providers.v1 import (
 from support.local import inputs_for, new_key
 from support.provider_server import ProviderServer
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 SINGLE = AccountAssignmentProvider()
 SET = AccountAssignmentSetProvider()
 

@@ -62,6 +62,7 @@ def test_request_id_handoff_example(local: LocalSsoAdmin, monkeypatch: pytest.Mo
     assert len(local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("program", "project"),
     [("__main__.py", "ssoadmin-waiter"), ("examples/full-lifecycle/__main__.py", "full-lifecycle")],
@@ -92,9 +93,33 @@ def test_full_lifecycle_stack(
     statement = json.loads(policy["policy"])["Statement"][0]
     role = statement["Condition"]["ArnLike"]["aws:PrincipalArn"]
     assert role.endswith("AWSReservedSSO_ReportsReader_*") and LOCAL_ACCOUNT_ID in role
+    # S3 Block Public Access (BlockPublicPolicy) rejects a wildcard principal whose only limit is
+    # an ArnLike condition with a wildcard; the account as principal is not public.
+    assert statement["Principal"] == {"AWS": f"arn:aws:iam::{LOCAL_ACCOUNT_ID}:root"}
     assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1
 
 
+@pytest.mark.parametrize(
+    ("program", "project"),
+    [("__main__.py", "ssoadmin-waiter"), ("examples/request-id-handoff/__main__.py", "handoff")],
+)
+def test_a_timeout_of_zero_in_config_is_refused_not_replaced(
+    local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch, program: str, project: str
+) -> None:
+    req = new_request(local)
+    config = {
+        "aws:region": "us-east-1",
+        f"{project}:instanceArn": req.instance_arn,
+        f"{project}:requestId": req.request_id,
+        f"{project}:groupId": req.principal_id,
+        f"{project}:accountId": LOCAL_ACCOUNT_ID,
+        f"{project}:timeoutSeconds": "0",
+    }
+    with pytest.raises(Exception, match="timeout_seconds must be a number of seconds > 0"):
+        run_program(str(ROOT / program), config, project, monkeypatch, aws_fakes(local))
+
+
+@pytest.mark.slow
 def test_fan_out_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
     key = new_key(local)
     groups = [f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}" for _ in range(3)]
@@ -113,6 +138,7 @@ def test_fan_out_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) 
     assert len(exports["statuses"]) == 6
     assert set(exports["statuses"].values()) == {"SUCCEEDED"}
     assert len(set(exports["request_ids"].values())) == 6
+    assert local.behaviour.peak_outstanding <= 10
     for group in groups:
         for account in accounts:
             k = type(key)(key.instance_arn, key.permission_set_arn, "GROUP", group, account)

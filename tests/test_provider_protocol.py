@@ -50,6 +50,7 @@ def props(req: Started, **extra: Any) -> dict[str, Any]:
     return {"instance_arn": req.instance_arn, "request_id": req.request_id, **extra}
 
 
+@pytest.mark.slow
 def test_in_progress_request_ends_in_succeeded_outputs(
     server: ProviderServer, local: LocalSsoAdmin, kind: str
 ) -> None:
@@ -82,6 +83,7 @@ def test_in_progress_request_ends_in_succeeded_outputs(
     assert f"request {req.request_id} SUCCEEDED" in server.stderr()
 
 
+@pytest.mark.slow
 def test_failed_request_fails_create_with_its_reason(
     server: ProviderServer, local: LocalSsoAdmin, kind: str
 ) -> None:

@@ -21,6 +21,8 @@ from pulumi_ssoadmin_waiter.providers import v1
 from support.local import KINDS, inputs_for, new_key, start_request, start_server, stored
 from support.provider_server import ProviderServer
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 STATUS = {
     "creation": v1.AssignmentCreationStatusProvider(),
     "deletion": v1.AssignmentDeletionStatusProvider(),

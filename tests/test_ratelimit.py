@@ -82,6 +82,7 @@ def test_a_token_past_the_deadline_is_refused_without_taking_it() -> None:
     assert bucket.reserve() == pytest.approx(1.0), "the refused slot was not taken"
 
 
+@pytest.mark.slow
 def test_waiting_for_tokens_counts_against_each_waits_deadline(local: LocalSsoAdmin) -> None:
     """40 waits with a 1 s timeout sharing 1 request per second: each ends by its deadline plus
     one slot, instead of queueing for 40 s behind the others."""

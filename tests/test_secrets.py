@@ -27,6 +27,8 @@ from pulumi_ssoadmin_waiter.providers import v1
 from support.local import inputs_for, local_env, new_key, start_request
 from support.provider_server import ProviderServer
 
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
 CANARY = uuid.uuid4().hex[:12].upper()
 KEYS = {
     "AWS_ACCESS_KEY_ID": f"AKIA{CANARY}XYZW",

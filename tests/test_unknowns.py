@@ -87,11 +87,32 @@ def test_status_resource_with_any_input_unknown(
     assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
 
 
+@pytest.fixture(scope="module")
+def assignment_state(
+    module_server: ProviderServer, local_server: LocalSsoAdmin
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One AccountAssignment created for real: the state every preview below starts from."""
+    return recorded(module_server, ASSIGNMENT, inputs_for(new_key(local_server)), "x")
+
+
+@pytest.fixture(scope="module")
+def set_state(
+    module_server: ProviderServer, local_server: LocalSsoAdmin
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One AccountAssignmentSet of two, created for real."""
+    keys = [new_key(local_server) for _ in range(2)]
+    news = {"assignments": [inputs_for(k) for k in keys]}
+    return recorded(module_server, SET, news, "AccountAssignmentSet")
+
+
 @pytest.mark.parametrize("name", ASSIGNMENT_INPUTS)
 def test_account_assignment_with_any_input_unknown(
-    module_server: ProviderServer, local: LocalSsoAdmin, name: str
+    module_server: ProviderServer,
+    local: LocalSsoAdmin,
+    assignment_state: tuple[dict[str, Any], dict[str, Any]],
+    name: str,
 ) -> None:
-    inputs, olds = recorded(module_server, ASSIGNMENT, inputs_for(new_key(local)), "x")
+    inputs, olds = assignment_state
     calls = len(local.behaviour.calls)
     failures, diff = preview(module_server, ASSIGNMENT, olds, {**inputs, name: UNKNOWN}, "x")
     assert failures == []
@@ -120,12 +141,12 @@ def with_unknown(inputs: dict[str, Any], where: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("where", set_cases())
 def test_account_assignment_set_with_any_input_unknown(
-    module_server: ProviderServer, local: LocalSsoAdmin, where: str
+    module_server: ProviderServer,
+    local: LocalSsoAdmin,
+    set_state: tuple[dict[str, Any], dict[str, Any]],
+    where: str,
 ) -> None:
-    keys = [new_key(local) for _ in range(2)]
-    inputs, olds = recorded(
-        module_server, SET, {"assignments": [inputs_for(k) for k in keys]}, "AccountAssignmentSet"
-    )
+    inputs, olds = set_state
     calls = len(local.behaviour.calls)
     news = with_unknown(inputs, where)
     failures, diff = preview(module_server, SET, olds, news, "AccountAssignmentSet")
@@ -137,14 +158,13 @@ def test_account_assignment_set_with_any_input_unknown(
 
 
 def test_a_new_set_item_with_an_unknown_permission_set_is_reported_in_the_diff(
-    module_server: ProviderServer, local: LocalSsoAdmin
+    module_server: ProviderServer,
+    local: LocalSsoAdmin,
+    set_state: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
     """The README's own pattern: a set whose new item names a permission set made in this run."""
-    keys = [new_key(local) for _ in range(2)]
-    inputs, olds = recorded(
-        module_server, SET, {"assignments": [inputs_for(keys[0])]}, "AccountAssignmentSet"
-    )
-    added = inputs_for(keys[1], permission_set_arn=UNKNOWN)
+    inputs, olds = set_state
+    added = inputs_for(new_key(local), permission_set_arn=UNKNOWN)
     news = {**inputs, "assignments": [*inputs["assignments"], added]}
     failures, diff = preview(module_server, SET, olds, news, "AccountAssignmentSet")
     assert failures == [] and diff.changes == diff.DIFF_SOME

@@ -31,6 +31,7 @@ def test_failed_with_reason(local: LocalSsoAdmin) -> None:
     assert result.status == "FAILED" and result.failure_reason == "nope"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fault",
     [
@@ -49,6 +50,7 @@ def test_error_bursts_do_not_end_the_wait(local: LocalSsoAdmin, fault: Fault) ->
     assert sum(c.faulted for c in calls) == 6 and not calls[-1].faulted
 
 
+@pytest.mark.slow
 def test_half_of_all_calls_throttled(local: LocalSsoAdmin) -> None:
     req = new_request(local, Script(pending_seconds=2))
     local.behaviour.fault = rate_fault(0.5, Fault(), seed=3)
@@ -57,6 +59,7 @@ def test_half_of_all_calls_throttled(local: LocalSsoAdmin) -> None:
     assert any(c.faulted for c in local.behaviour.calls_to(DESCRIBE))
 
 
+@pytest.mark.slow
 def test_unknown_request_id_is_a_clear_error_after_the_grace(local: LocalSsoAdmin) -> None:
     from pulumi_ssoadmin_waiter import RequestNotFoundError
 

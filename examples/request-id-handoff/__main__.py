@@ -16,8 +16,8 @@ assignment = AssignmentCreationStatus(
     "assignment",
     instance_arn=config.require("instanceArn"),
     request_id=config.require("requestId"),
-    timeout_seconds=config.get_float("timeoutSeconds") or 300.0,
-    fail_on_failed=config.get_bool("failOnFailed") is not False,
+    timeout_seconds=config.get_float("timeoutSeconds"),  # unset: the resource's default, 300
+    fail_on_failed=config.get_bool("failOnFailed", True),
 )
 
 handoff = aws.ssm.Parameter(
