@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from . import lookups
@@ -99,6 +100,8 @@ class _SetRun:
     outcomes: dict[str, AssignmentOutcome] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     outstanding: dict[str, _Pending] = field(default_factory=dict)
+    ended: dict[str, _Pending] = field(default_factory=dict)
+    """Requests gone from the in-flight list, to describe once."""
     todo: deque[AssignmentKey] = field(default_factory=deque)
     held: int = 0
 
@@ -121,9 +124,7 @@ class _SetRun:
                 identity = self.deadline.call(
                     f"describing request {request_id}",
                     self.operation.api_name,
-                    lambda r=request_id, i=instance: lookups.identity_of(  # type: ignore[misc]
-                        self.client, self.operation, i, r
-                    ),
+                    partial(lookups.identity_of, self.client, self.operation, instance, request_id),
                 )
                 key = by_identity.get(_identity(identity)) if identity else None
                 if key is not None and key.instance_arn == instance:
@@ -162,7 +163,7 @@ class _SetRun:
                 answer = self.deadline.call(
                     f"starting {self.operation.started_by} for {key}",
                     self.operation.started_by,
-                    lambda k=key: start(**k.api_params()),  # type: ignore[misc]
+                    partial(start, **key.api_params()),
                 )
             except WaiterError as exc:
                 self.errors[key.id] = str(exc)
@@ -174,35 +175,49 @@ class _SetRun:
             self.outstanding[request_id] = _Pending(key, self.clock(), path)
 
     def poll_round(self) -> None:
-        """One list call per instance; each request gone from it is described once."""
+        """One list call per instance; a request gone from it has ended: its slot is free at
+        once, and it is described after the next starts (:meth:`describe_ended`)."""
         still: set[str] = set()
         for instance in {p.key.instance_arn for p in self.outstanding.values()}:
             still |= set(self._in_flight(instance))
         for request_id in [r for r in self.outstanding if r not in still]:
-            pending = self.outstanding[request_id]
+            self.ended[request_id] = self.outstanding.pop(request_id)
+            self._release()
+
+    def describe_ended(self) -> None:
+        """Read the final status of each request that left the list, once."""
+        for request_id, pending in list(self.ended.items()):
+            del self.ended[request_id]
             try:
                 body = self.deadline.call(
                     f"describing request {request_id} for {pending.key}",
                     self.operation.api_name,
-                    lambda r=request_id, k=pending.key: describe_if_known(  # type: ignore[misc]
-                        self.operation, self.client, k.instance_arn, r
+                    partial(
+                        describe_if_known,
+                        self.operation,
+                        self.client,
+                        pending.key.instance_arn,
+                        request_id,
                     ),
                 )
             except WaiterError as exc:
-                self._end(request_id, error=str(exc))
+                self.errors[pending.key.id] = str(exc)
                 continue
-            if body is None:  # not visible yet, as a just-started request can be
-                if self.clock() - pending.started >= DEFAULT_NOT_FOUND_GRACE:
-                    self._end(request_id, error=f"request {request_id} was not found")
-                continue
-            if body.get("Status") in ("SUCCEEDED", "FAILED"):
+            if body is None and self.clock() - pending.started >= DEFAULT_NOT_FOUND_GRACE:
+                self.errors[pending.key.id] = f"request {request_id} was not found"
+            elif body is None or body.get("Status") not in ("SUCCEEDED", "FAILED"):
+                # Not visible yet (a just-started request can be), or the list ran ahead of
+                # the describe: keep polling it; it takes a slot again.
+                self.outstanding[request_id] = pending
+            else:
                 result = result_from(self.operation, pending.key.instance_arn, request_id, body)
-                self._end(request_id, outcome=AssignmentOutcome(pending.key, pending.path, result))
+                self.outcomes[pending.key.id] = AssignmentOutcome(pending.key, pending.path, result)
+                self.say(f"{pending.key}: {result.status}")
 
     def finish(self, why: str | None = None) -> SetOutcome:
         """Every assignment not done by now gets an error saying where it stood."""
         seconds = self.deadline.timeout
-        running = {p.key.id for p in self.outstanding.values()}
+        running = {p.key.id for p in [*self.outstanding.values(), *self.ended.values()]}
         for key in self.keys:
             if key.id in self.outcomes or key.id in self.errors:
                 continue
@@ -220,6 +235,7 @@ class _SetRun:
                     f"start (raise {field_name('timeout')})"
                 )
         self.outstanding.clear()
+        self.ended.clear()
         self.todo.clear()
         return SetOutcome(self.outcomes, self.errors)
 
@@ -230,6 +246,7 @@ class _SetRun:
             self.adopt()
             while True:
                 self.start_more()
+                self.describe_ended()  # while the requests just started run
                 if self.deadline.left() <= 0 or not (self.todo or self.outstanding):
                     break
                 self.sleep(min(interval, max(0.0, self.deadline.left())))
@@ -252,17 +269,6 @@ class _SetRun:
             lambda: lookups.requests(self.client, self.operation, instance, "IN_PROGRESS"),
         )
         return [r.request_id for r in listed]
-
-    def _end(
-        self, request_id: str, *, outcome: AssignmentOutcome | None = None, error: str = ""
-    ) -> None:
-        pending = self.outstanding.pop(request_id)
-        if outcome is not None:
-            self.outcomes[pending.key.id] = outcome
-            self.say(f"{pending.key}: {outcome.status}")
-        else:
-            self.errors[pending.key.id] = error
-        self._release()
 
     def _release(self) -> None:
         if self.held > 0:
