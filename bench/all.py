@@ -1,4 +1,4 @@
-"""Every benchmark of bench/README.md in one go (under 5 minutes on 2 cores).
+"""Every benchmark of bench/README.md in one go (about 6 minutes on 2 cores).
 
 python bench/all.py
 """
@@ -16,6 +16,7 @@ SCRIPTS = (
     ("overhead of the provider server", ["overhead.py"]),
     ("fan-out: 100 assignments, T = 5 s", ["fanout.py", "--n", "100", "--t", "5"]),
     ("faults (RELIABILITY.md)", ["faults.py"]),
+    ("limits at the edges (RELIABILITY.md)", ["edges.py"]),
 )
 
 
