@@ -17,7 +17,7 @@ from pulumi.dynamic import ResourceProvider
 from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
 from support.local import KINDS, Started, local_env, start_request
-from support.provider_server import ProviderServer
+from support.provider_server import Created, ProviderServer
 
 PROVIDERS: dict[str, ResourceProvider] = {
     "creation": v1.AssignmentCreationStatusProvider(),
@@ -48,6 +48,20 @@ def kind(request: pytest.FixtureRequest) -> str:
 
 def props(req: Started, **extra: Any) -> dict[str, Any]:
     return {"instance_arn": req.instance_arn, "request_id": req.request_id, **extra}
+
+
+def created_resource(
+    server: ProviderServer,
+    local: LocalSsoAdmin,
+    kind: str,
+    script: Script | None = None,
+    **extra: Any,
+) -> tuple[Started, dict[str, Any], Created]:
+    """A request of ``kind`` and a status resource created on it: the request, the checked
+    inputs and the create's answer."""
+    req = start_request(local, kind, script)
+    inputs, _ = server.check(PROVIDERS[kind], props(req, **extra))
+    return req, inputs, server.create(PROVIDERS[kind], inputs)
 
 
 @pytest.mark.slow
@@ -161,9 +175,7 @@ def test_read_refreshes_and_keeps_state_when_the_request_is_gone(
     server: ProviderServer, local: LocalSsoAdmin, kind: str
 ) -> None:
     provider = PROVIDERS[kind]
-    req = start_request(local, kind)
-    inputs, _ = server.check(provider, props(req))
-    created = server.create(provider, inputs)
+    req, _, created = created_resource(server, local, kind)
     # The request record turns FAILED later: refresh must show it, not the recorded SUCCEEDED.
     local.behaviour.scripts[req.request_id] = Script(final_status="FAILED", failure_reason="x")
     fresh = server.read(provider, created.id, created.outputs)
@@ -177,11 +189,9 @@ def test_read_refreshes_and_keeps_state_when_the_request_is_gone(
 
 
 def test_delete_makes_no_aws_call(server: ProviderServer, local: LocalSsoAdmin, kind: str) -> None:
-    provider = PROVIDERS[kind]
-    inputs, _ = server.check(provider, props(start_request(local, kind)))
-    created = server.create(provider, inputs)
+    _, _, created = created_resource(server, local, kind)
     before = len(local.behaviour.calls)
-    server.delete(provider, created.id, created.outputs)
+    server.delete(PROVIDERS[kind], created.id, created.outputs)
     assert len(local.behaviour.calls) == before
 
 
@@ -189,9 +199,7 @@ def test_an_update_of_settings_alone_makes_no_aws_call(
     server: ProviderServer, local: LocalSsoAdmin, kind: str
 ) -> None:
     provider = PROVIDERS[kind]
-    req = start_request(local, kind)
-    inputs, _ = server.check(provider, props(req))
-    created = server.create(provider, inputs)
+    req, _, created = created_resource(server, local, kind)
     local.behaviour.forget(req.request_id)  # AWS keeps request records for a while only
     before = len(local.behaviour.calls)
     started = time.monotonic()
@@ -208,9 +216,8 @@ def test_turning_fail_on_failed_on_for_a_recorded_failure_fails_the_update(
     server: ProviderServer, local: LocalSsoAdmin, kind: str
 ) -> None:
     provider = PROVIDERS[kind]
-    req = start_request(local, kind, Script(final_status="FAILED", failure_reason="quota"))
-    inputs, _ = server.check(provider, props(req, fail_on_failed=False))
-    created = server.create(provider, inputs)
+    failing = Script(final_status="FAILED", failure_reason="quota")
+    _, inputs, created = created_resource(server, local, kind, failing, fail_on_failed=False)
     before = len(local.behaviour.calls)
     with pytest.raises(grpc.RpcError) as info:
         server.update(provider, created.id, created.outputs, {**inputs, "fail_on_failed": True})

@@ -62,6 +62,20 @@ def preview(
     return failures, server.diff(provider, "id", olds, checked)
 
 
+def assert_previewed(
+    local: LocalSsoAdmin,
+    calls: int,
+    failures: list[tuple[str, str]],
+    diff: Any,
+    replaces: list[str],
+) -> None:
+    """A valid preview: no check failure, a change, the expected replace keys, no AWS call."""
+    assert failures == []
+    assert diff.changes == diff.DIFF_SOME
+    assert list(diff.replaces) == replaces
+    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+
+
 def status_cases() -> list[tuple[str, str]]:
     return [(t, name) for t in STATUS for name in STATUS_INPUTS]
 
@@ -80,11 +94,8 @@ def test_status_resource_with_any_input_unknown(
     )
     calls = len(local.behaviour.calls)
     failures, diff = preview(module_server, provider, olds, {**inputs, name: UNKNOWN}, type_name)
-    assert failures == []
-    assert diff.changes == diff.DIFF_SOME
     expected = [name] if name in ("instance_arn", "request_id") else []
-    assert list(diff.replaces) == expected
-    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+    assert_previewed(local, calls, failures, diff, expected)
 
 
 @pytest.fixture(scope="module")
@@ -115,10 +126,7 @@ def test_account_assignment_with_any_input_unknown(
     inputs, olds = assignment_state
     calls = len(local.behaviour.calls)
     failures, diff = preview(module_server, ASSIGNMENT, olds, {**inputs, name: UNKNOWN}, "x")
-    assert failures == []
-    assert diff.changes == diff.DIFF_SOME
-    assert list(diff.replaces) == ([name] if name in IDENTITY else [])
-    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+    assert_previewed(local, calls, failures, diff, [name] if name in IDENTITY else [])
 
 
 def set_cases() -> list[str]:
@@ -150,10 +158,7 @@ def test_account_assignment_set_with_any_input_unknown(
     calls = len(local.behaviour.calls)
     news = with_unknown(inputs, where)
     failures, diff = preview(module_server, SET, olds, news, "AccountAssignmentSet")
-    assert failures == []
-    assert diff.changes == diff.DIFF_SOME
-    assert list(diff.replaces) == [], "a set is never replaced"
-    assert len(local.behaviour.calls) == calls, "preview makes no AWS call"
+    assert_previewed(local, calls, failures, diff, [])  # a set is never replaced
     assert module_server.proc.poll() is None
 
 
