@@ -103,6 +103,19 @@ def test_a_5xx_between_real_answers_is_only_transient() -> None:
     assert isinstance(error, WaitTimeoutError) and clock.now == pytest.approx(200)
 
 
+def test_throttling_between_two_runs_of_5xx_restarts_the_count() -> None:
+    """35 s of 500, throttling for 15 s (a poll lands there: gaps are 10 s at most), then 45 s
+    of 500: neither run of the same 500 lasts the 60 s budget."""
+
+    def answer(now: float) -> Any:
+        if 35 <= now < 50:
+            return api_error("ThrottlingException")
+        return api_error("500", 500, HTML) if now < 95 else status_body("SUCCEEDED")
+
+    result, _, clock = wait(answer, timeout=600)
+    assert result.succeeded and clock.now >= 95
+
+
 @pytest.mark.parametrize(
     ("code", "status"), [("UnknownOperationException", 400), ("NotImplemented", 501)]
 )

@@ -59,9 +59,10 @@ class ApiError:
         return self.http_status is not None and self.http_status >= 500
 
     @property
-    def signature(self) -> tuple[str, int | None, str]:
-        """Equal for answers that repeat unchanged (see :class:`decisions.ErrorStreak`)."""
-        return (self.code, self.http_status, self.message)
+    def signature(self) -> tuple[str, int | None, str] | None:
+        """For a server error, equal for answers that repeat unchanged; ``None`` for any other
+        error (see :class:`decisions.ErrorStreak`)."""
+        return (self.code, self.http_status, self.message) if self.is_server_error else None
 
     def __str__(self) -> str:
         status = f" (HTTP {self.http_status})" if self.http_status else ""

@@ -89,7 +89,7 @@ class Deadline:
             api = error.operation or api_name
             if error.kind not in (ErrorKind.TRANSIENT, ErrorKind.CONFLICT):
                 raise final_error(error, api_name=api, what=what, instance_arn=self.instance_arn)
-            repeated = streak.record(error.signature, self.clock()) if error.is_server_error else 0
+            repeated = streak.record(error.signature, self.clock())
             if repeated >= decisions.PERSISTENT_ERROR_BUDGET:
                 raise persistent_error(
                     error, repeated, api_name=api, what=what, instance_arn=self.instance_arn

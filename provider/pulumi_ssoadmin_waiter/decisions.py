@@ -111,14 +111,15 @@ class ErrorStreak:
     signature: Hashable | None = None
     since: float = 0.0
 
-    def record(self, signature: Hashable, now: float) -> float:
-        """Note one more occurrence; return for how long it has repeated."""
+    def record(self, signature: Hashable | None, now: float) -> float:
+        """Note one more answer: the signature of a server error, or ``None`` for any other
+        answer, which ends the streak. Return for how long the current error has repeated."""
+        if signature is None:
+            self.signature = None
+            return 0.0
         if signature != self.signature:
             self.signature, self.since = signature, now
         return now - self.since
-
-    def clear(self) -> None:
-        self.signature = None
 
 
 def is_terminal(status: str | None) -> bool:

@@ -254,8 +254,8 @@ def wait_for(
         now = clock()
         elapsed = now - seen.start
         status: str | None = None
+        repeated = streak.record(answer.error.signature if answer.error else None, now)
         if answer.error is None:
-            streak.clear()
             body = answer.value or {}
             status = body.get("Status")
             if status != seen.last_status:
@@ -265,13 +265,7 @@ def wait_for(
                 return result_from(operation, instance_arn, request_id, body, seen.polls, elapsed)
         else:
             seen.last_error = answer.error
-            _raise_if_final(
-                seen,
-                answer.error,
-                elapsed,
-                not_found_grace,
-                streak.record(answer.error.signature, now) if answer.error.is_server_error else 0.0,
-            )
+            _raise_if_final(seen, answer.error, elapsed, not_found_grace, repeated)
             log.debug("%s: poll %d failed (%s), retrying", seen.where, seen.polls, answer.error)
 
         if now >= deadline:
