@@ -107,7 +107,9 @@ def run_wait(
 
     wait_timeout = operation.default_timeout if timeout is None else timeout
     check_arguments(operation, instance_arn, request_id, wait_timeout)
-    shared_limiter(), call_worst_case()  # bad SSOADMIN_WAITER_* settings fail here, not mid-wait
+    # Bad SSOADMIN_WAITER_* settings fail here, as a setup error, not in the middle of a wait.
+    shared_limiter()
+    call_worst_case()
     client = sso_admin_client(region, endpoint_url=endpoint_url)
     started = time.monotonic()
     try:
