@@ -111,10 +111,7 @@ class AssignmentProvider(SsoAdminProvider):
                 inputs[name] = value
         problems = {
             **PROBLEMS,
-            "region": lambda v: (
-                validation.region_problem(v)
-                or validation.partition_problem(v, inputs["instance_arn"])
-            ),
+            "region": lambda v: validation.region_problem(v, inputs["instance_arn"]),
         }
         return CheckResult(inputs, check_failures(inputs, problems))
 

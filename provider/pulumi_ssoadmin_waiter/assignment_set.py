@@ -22,7 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from . import lookups
-from .assignments import AssignmentOutcome, Deadline
+from .assignments import AssignmentOutcome, Deadline, start_request
 from .errors import AssignmentExistsError, WaiterError
 from .errors import field as field_name
 from .identity import IDENTITY_FIELDS, AssignmentKey
@@ -118,7 +118,8 @@ class _SetRun:
     def adopt(self) -> None:
         """Wait on requests already in flight for these assignments; sort the rest into
         already done and to do. Adopting finished assignments needs ``adopt_existing``."""
-        by_identity = {_identity(k.api_params()): k for k in self.keys}
+        by_identity = {(k.instance_arn, _identity(k.api_params())): k for k in self.keys}
+        waiting: set[str] = set()
         for instance in sorted({k.instance_arn for k in self.keys}):
             for request_id in self._in_flight(instance):
                 identity = self.deadline.call(
@@ -126,12 +127,10 @@ class _SetRun:
                     self.operation.api_name,
                     partial(lookups.identity_of, self.client, self.operation, instance, request_id),
                 )
-                key = by_identity.get(_identity(identity)) if identity else None
-                if key is not None and key.instance_arn == instance:
-                    taken = {p.key.id for p in self.outstanding.values()}
-                    if key.id not in taken:
-                        self.outstanding[request_id] = _Pending(key, self.clock(), "in-flight")
-        waiting = {p.key.id for p in self.outstanding.values()}
+                key = by_identity.get((instance, _identity(identity))) if identity else None
+                if key is not None and key.id not in waiting:  # the first listed, if several
+                    waiting.add(key.id)
+                    self.outstanding[request_id] = _Pending(key, self.clock(), "in-flight")
         rest = [k for k in self.keys if k.id not in waiting]
         present = self.deadline.call(
             "listing assignments",
@@ -155,22 +154,15 @@ class _SetRun:
         """Start as many as the quota allows; adopted requests count against it too."""
         while self.held < len(self.outstanding) and self.limiter.try_acquire():
             self.held += 1
-        start = getattr(self.client, self.operation.start_method_name)
         while self.todo and self.limiter.try_acquire():
             self.held += 1
             key = self.todo.popleft()
             try:
-                answer = self.deadline.call(
-                    f"starting {self.operation.started_by} for {key}",
-                    self.operation.started_by,
-                    partial(start, **key.api_params()),
-                )
+                request_id, _ = start_request(self.deadline, self.client, self.operation, key)
             except WaiterError as exc:
                 self.errors[key.id] = str(exc)
                 self._release()
                 continue
-            request_id = str(answer[self.operation.response_key]["RequestId"])
-            lookups.remember(key.instance_arn, request_id, key.api_params())
             path = "created" if self.creating else "deleted"
             self.outstanding[request_id] = _Pending(key, self.clock(), path)
 

@@ -81,8 +81,12 @@ class AssignmentSetProvider(SsoAdminProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs: dict[str, Any] = {k: news.get(k) for k in ("assignments", *SETTINGS)}
-        defaults = {"timeout_seconds": DEFAULT_TIMEOUT, "fail_on_failed": True}
-        for name, value in {**defaults, "adopt_existing": False}.items():
+        defaults = {
+            "timeout_seconds": DEFAULT_TIMEOUT,
+            "fail_on_failed": True,
+            "adopt_existing": False,
+        }
+        for name, value in defaults.items():
             if inputs[name] is None:
                 inputs[name] = value
         redact = Redactor(inputs)

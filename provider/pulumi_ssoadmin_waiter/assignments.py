@@ -136,7 +136,7 @@ class _Operation:
     def __post_init__(self) -> None:
         o = self.options
         self.deadline = Deadline(
-            self.options.get("timeout", self.operation.default_timeout),
+            o.get("timeout", self.operation.default_timeout),
             clock=o.get("clock", time.monotonic),
             sleep=o.get("sleep", time.sleep),
             rng=o.get("rng") or random.Random(),
@@ -182,16 +182,24 @@ class _Operation:
         )
 
     def start(self) -> tuple[str, datetime | None]:
-        """Start the request; its id and creation time. Its identity is remembered."""
-        method = getattr(self.client, self.operation.start_method_name)
-        answer = self.deadline.call(
-            f"starting {self.operation.started_by} for {self.key}",
-            self.operation.started_by,
-            lambda: method(**self.key.api_params()),
-        )
-        status = answer[self.operation.response_key]
-        lookups.remember(self.key.instance_arn, status["RequestId"], self.key.api_params())
-        return str(status["RequestId"]), as_utc(status.get("CreatedDate"))
+        return start_request(self.deadline, self.client, self.operation, self.key)
+
+
+def start_request(
+    deadline: Deadline, client: SSOAdminClient, operation: StatusOperation, key: AssignmentKey
+) -> tuple[str, datetime | None]:
+    """Start ``operation``'s request for ``key`` (retried within ``deadline``); its id and
+    creation time. Which assignment it is about is remembered, so it is never described to
+    find out."""
+    method = getattr(client, operation.start_method_name)
+    answer = deadline.call(
+        f"starting {operation.started_by} for {key}",
+        operation.started_by,
+        lambda: method(**key.api_params()),
+    )
+    status = answer[operation.response_key]
+    lookups.remember(key.instance_arn, status["RequestId"], key.api_params())
+    return str(status["RequestId"]), as_utc(status.get("CreatedDate"))
 
 
 def create_assignment(

@@ -82,10 +82,7 @@ class StatusProvider(SsoAdminProvider):
             ),
             "timeout_seconds": validation.timeout_problem,
             "fail_on_failed": validation.bool_problem,
-            "region": lambda v: (
-                validation.region_problem(v)
-                or validation.partition_problem(v, inputs["instance_arn"])
-            ),
+            "region": lambda v: validation.region_problem(v, inputs["instance_arn"]),
             SECRET_INPUTS: secret_inputs_problem,
         }
         return CheckResult(inputs, check_failures(inputs, problems))

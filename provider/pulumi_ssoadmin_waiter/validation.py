@@ -137,12 +137,14 @@ def sso_admin_regions() -> dict[str, str]:
     }
 
 
-def region_problem(value: Any) -> str | None:
+def region_problem(value: Any, instance_arn: Any = None) -> str | None:
+    """A region IAM Identity Center does not have, or one of another partition than
+    ``instance_arn`` (when given)."""
     if value is None:
         return None
     regions = sso_admin_regions()
     if isinstance(value, str) and value in regions:
-        return None
+        return partition_problem(value, instance_arn)
     import botocore
 
     close = difflib.get_close_matches(str(value), list(regions), n=3, cutoff=0.6)
