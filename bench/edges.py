@@ -25,8 +25,8 @@ from pulumi_ssoadmin_waiter import (
     sso_admin_client,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script, seed
 from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script, seed
 
 
 def slowest_of_forty() -> float:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from pulumi_ssoadmin_waiter.localaws import LOCAL_REGION, LocalSsoAdmin, seed
 from pulumi_ssoadmin_waiter.providers.v1 import AssignmentCreationStatusProvider
+from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, seed
 from support.provider_server import ProviderServer
 
 

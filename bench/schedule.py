@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_ssoadmin_waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter import Timing, wait_for_assignment_creation
 
 GRID = (1, 2, 5, 10, 20, 30, 60, 120, 300)
 ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
@@ -112,9 +112,7 @@ def waiter_detection(done_at: float, rng: random.Random, **options: Any) -> Dete
         ARN,
         RID,
         timeout=TIMEOUT,
-        sleep=clock.sleep,
-        clock=clock,
-        rng=rng,
+        timing=Timing(clock=clock, sleep=clock.sleep, rng=rng),
         **options,
     )
     return Detection(result.polls, clock.now - done_at)

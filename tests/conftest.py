@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Seeded, seed
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
 from support.local import local_env, start_server
 from support.provider_server import ProviderServer
 
@@ -37,6 +37,13 @@ def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Itera
 def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
     """A provider process for one test, using the local endpoint."""
     with start_server(local) as provider_server:
+        yield provider_server
+
+
+@pytest.fixture(scope="module")
+def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
+    """One provider process for a whole module, as one stack shares one under the CLI."""
+    with start_server(local_server) as provider_server:
         yield provider_server
 
 

@@ -13,6 +13,7 @@ from pulumi_ssoadmin_waiter import (
     CredentialsError,
     EndpointError,
     InvalidRequestError,
+    Policy,
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
@@ -21,7 +22,7 @@ from pulumi_ssoadmin_waiter import (
     sso_admin_client,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin
+from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin
 from support.fakes import FakeClient, FakeClock, api_error, status_body
 from support.local import new_key, new_request
 
@@ -37,7 +38,7 @@ def wait(answer: Any, **kwargs: Any) -> tuple[Any, FakeClient, FakeClock]:
     clock = FakeClock()
     client = FakeClient(clock, answer)
     result = wait_for_assignment_creation(
-        cast(Any, client), ARN, RID, sleep=clock.sleep, clock=clock, **kwargs
+        cast(Any, client), ARN, RID, timing=clock.timing(), **kwargs
     )
     return result, client, clock
 
@@ -46,9 +47,7 @@ def fails_with(answer: Any, **kwargs: Any) -> tuple[WaiterError, FakeClient, Fak
     clock = FakeClock()
     client = FakeClient(clock, answer)
     with pytest.raises(WaiterError) as info:
-        wait_for_assignment_creation(
-            cast(Any, client), ARN, RID, sleep=clock.sleep, clock=clock, **kwargs
-        )
+        wait_for_assignment_creation(cast(Any, client), ARN, RID, timing=clock.timing(), **kwargs)
     return info.value, client, clock
 
 
@@ -168,14 +167,13 @@ def test_plain_moto_lacking_the_list_calls_ends_with_a_clear_message(
 ) -> None:
     """moto answers an HTML 500 to ListAccountAssignmentCreationStatus, which it lacks."""
     key = new_key(local)
-    monkeypatch.setattr(decisions, "PERSISTENT_ERROR_BUDGET", 3.0)
     plain = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     plain.start()
     try:
         host, port = plain.get_host_and_port()
         client = sso_admin_client(endpoint_url=f"http://{host}:{port}")
         with pytest.raises(EndpointError) as info:
-            create_assignment(client, key, timeout=120)
+            create_assignment(client, key, timeout=120, policy=Policy(persistent_budget=3.0))
     finally:
         plain.stop()
     text = str(info.value)

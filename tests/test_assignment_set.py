@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentExistsError, sso_admin_client
 from pulumi_ssoadmin_waiter.assignment_set import create_assignments, delete_assignments
-from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script
-from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
-from support.local import new_key
+from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
+from support.local import exists, new_key
 
 
 @pytest.mark.slow
@@ -35,7 +34,7 @@ def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmi
     local.behaviour.default = Script(pending_seconds=1)
     gone = delete_assignments(sso_admin_client(), keys, timeout=120, limiter=limiter)
     assert gone.errors == {} and {o.path for o in gone.outcomes.values()} == {"deleted"}
-    assert not any(assignment_exists(local.client(), k) for k in keys)
+    assert not any(exists(local.client(), k) for k in keys)
 
 
 @pytest.mark.slow

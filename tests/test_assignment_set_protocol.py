@@ -7,10 +7,9 @@ from typing import Any
 import grpc
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
-from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
-from support.local import inputs_for, new_key
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from support.local import exists, inputs_for, new_key
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -44,11 +43,11 @@ def test_create_update_delete(server: ProviderServer, local: LocalSsoAdmin) -> N
     updated = server.update(PROVIDER, created.id, created.outputs, news)
     assert set(updated["results"]) == {k.id for k in keys[2:] + added}
     assert updated["results"][keys[5].id] == results[keys[5].id], "kept entries unchanged"
-    assert not assignment_exists(local.client(), keys[0])
-    assert all(assignment_exists(local.client(), k) for k in added)
+    assert not exists(local.client(), keys[0])
+    assert all(exists(local.client(), k) for k in added)
 
     server.delete(PROVIDER, created.id, updated)
-    assert not any(assignment_exists(local.client(), k) for k in keys + added)
+    assert not any(exists(local.client(), k) for k in keys + added)
 
 
 def test_partial_failure_names_each_failure_and_a_rerun_completes(
@@ -71,12 +70,12 @@ def test_partial_failure_names_each_failure_and_a_rerun_completes(
     assert keys[1].id in details and keys[3].id in details
     # A failed create writes nothing to state, so it leaves nothing in AWS either.
     assert "The 3 assignments this step created were deleted again" in details
-    assert not any(assignment_exists(local.client(), k) for k in keys)
+    assert not any(exists(local.client(), k) for k in keys)
 
     # The cause is fixed (the next requests succeed); the re-run creates all five, adopting none.
     rerun = server.create(PROVIDER, inputs).outputs["results"]
     assert {r["path"] for r in rerun.values()} == {"created"}
-    assert all(assignment_exists(local.client(), k) for k in keys)
+    assert all(exists(local.client(), k) for k in keys)
 
 
 def test_check_names_bad_items(server: ProviderServer, local: LocalSsoAdmin) -> None:

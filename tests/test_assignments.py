@@ -14,15 +14,14 @@ from pulumi_ssoadmin_waiter import (
     delete_assignment,
     sso_admin_client,
 )
-from pulumi_ssoadmin_waiter.localaws import (
+from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter_local import (
     Fault,
     LocalSsoAdmin,
     Script,
     burst_fault,
 )
-from pulumi_ssoadmin_waiter.lookups import assignment_exists
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
-from support.local import new_key, stored
+from support.local import exists, new_key, stored
 
 CREATE, DELETE = "CreateAccountAssignment", "DeleteAccountAssignment"
 
@@ -35,7 +34,7 @@ def test_create_waits_then_a_second_create_refuses_unless_asked_to_adopt(
     first = create_assignment(sso_admin_client(), key)
     assert first.path == "created" and first.status == "SUCCEEDED"
     assert first.result is not None and first.result.polls >= 2
-    assert assignment_exists(local.client(), key)
+    assert exists(local.client(), key)
 
     with pytest.raises(AssignmentExistsError) as info:
         create_assignment(sso_admin_client(), key)
@@ -95,7 +94,7 @@ def test_delete_waits_on_the_deletion_and_a_second_delete_is_a_no_op(local: Loca
     assert gone.path == "deleted" and gone.status == "SUCCEEDED"
     assert gone.result is not None and gone.result.polls >= 2
     assert len(local.behaviour.calls_to("DescribeAccountAssignmentDeletionStatus")) >= 2
-    assert not assignment_exists(local.client(), key)
+    assert not exists(local.client(), key)
 
     again = delete_assignment(sso_admin_client(), key)
     assert again.path == "absent"

@@ -3,18 +3,18 @@ says what is expected, and the same provider process then serves a good request 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import grpc
 import pytest
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Seeded, seed
+from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_CREATION_STATUS
 from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentProvider,
     AssignmentCreationStatusProvider,
 )
-from support.local import inputs_for, local_env, new_key
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
+from support.local import inputs_for, new_key
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -72,19 +72,16 @@ CASES = [
     Case("short account id", "assignment", {"target_id": "12345"}, "target_id", "12-digit"),
     Case("target type OU", "assignment", {"target_type": "OU"}, "target_type", "AWS_ACCOUNT"),
     Case("empty principal id", "assignment", {"principal_id": ""}, "principal_id", "user or group id"),
+    Case("assignment on a permission set ARN", "assignment", {"instance_arn": PS_ARN}, "instance_arn", "not the instance ARN"),
+    Case("assignment timeout negative", "assignment", {"timeout_seconds": -1}, "timeout_seconds", "> 0"),
+    Case("assignment fail_on_failed a number", "assignment", {"fail_on_failed": 1}, "fail_on_failed", "true or false"),
+    Case("adopt_existing a string", "assignment", {"adopt_existing": "no"}, "adopt_existing", "true or false"),
 ]  # fmt: skip
 
 PROVIDERS = {
     "status": AssignmentCreationStatusProvider(),
     "assignment": AccountAssignmentProvider(),
 }
-
-
-@pytest.fixture(scope="module")
-def server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
-    with ProviderServer(local_env(local_server)) as s:
-        s.configure({"aws:region": "us-east-1"})
-        yield s
 
 
 def good_inputs(local: LocalSsoAdmin, resource: str) -> dict[str, Any]:
@@ -94,17 +91,27 @@ def good_inputs(local: LocalSsoAdmin, resource: str) -> dict[str, Any]:
     return inputs_for(new_key(local))
 
 
-def test_the_table_is_large_enough() -> None:
-    assert len(CASES) >= 25
+def test_every_declared_check_has_a_case() -> None:
+    """Each input the declarations check gets at least one bad value here."""
+    declared = {
+        "status": ASSIGNMENT_CREATION_STATUS,
+        "assignment": ACCOUNT_ASSIGNMENT,
+    }
+    for resource, declaration in declared.items():
+        checked = {i.name for i in declaration.user_inputs if i.problem is not None}
+        covered = {c.field for c in CASES if c.resource == resource and c.stage == "check"}
+        assert checked <= covered, f"{resource}: no bad-input case for {checked - covered}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_names_the_field_and_the_process_goes_on(
-    server: ProviderServer, local: LocalSsoAdmin, case: Case
+    module_server: ProviderServer, local: LocalSsoAdmin, case: Case
 ) -> None:
     provider = PROVIDERS[case.resource]
     good = good_inputs(local, case.resource)
-    inputs, failures = server.check(provider, {**good, **case.override}, type_name=case.resource)
+    inputs, failures = module_server.check(
+        provider, {**good, **case.override}, type_name=case.resource
+    )
     if case.stage == "check":
         assert [f for f, _ in failures] == [case.field], failures
         reason = failures[0][1]
@@ -112,11 +119,11 @@ def test_bad_input_names_the_field_and_the_process_goes_on(
     else:
         assert failures == []
         with pytest.raises(grpc.RpcError) as info:
-            server.create(provider, inputs)
+            module_server.create(provider, inputs)
         last_line = (info.value.details() or "").strip().splitlines()[-1]
         assert case.field in last_line and case.expect in last_line, last_line
-    assert server.proc.poll() is None, "the provider process is still up"
+    assert module_server.proc.poll() is None, "the provider process is still up"
 
-    inputs, failures = server.check(provider, good_inputs(local, case.resource))
+    inputs, failures = module_server.check(provider, good_inputs(local, case.resource))
     assert failures == []
-    assert server.create(provider, inputs).outputs["status"] == "SUCCEEDED"
+    assert module_server.create(provider, inputs).outputs["status"] == "SUCCEEDED"

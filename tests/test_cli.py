@@ -12,7 +12,7 @@ import time
 
 import pytest
 from pulumi_ssoadmin_waiter.cli import main
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import new_request
 
 
@@ -262,9 +262,9 @@ def test_demo_rejects_a_bad_pending_before_starting_anything(pending: str) -> No
     assert "--pending" in done.stderr and "local SSO Admin endpoint" not in done.stderr
 
 
-def test_demo_without_the_local_extra_names_it() -> None:
+def test_demo_without_the_local_endpoint_says_how_to_install_it() -> None:
     code = (
-        "import sys; sys.modules['moto'] = None\n"
+        "import sys; sys.modules['pulumi_ssoadmin_waiter_local'] = None\n"
         "from pulumi_ssoadmin_waiter.cli import main\n"
         "sys.exit(main(['demo']))"
     )
@@ -272,7 +272,7 @@ def test_demo_without_the_local_extra_names_it() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 3
-    assert "pulumi-ssoadmin-waiter[local]" in done.stderr and "Traceback" not in done.stderr
+    assert "pip install ./local" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_help_lists_exit_codes_and_every_option_is_explained() -> None:

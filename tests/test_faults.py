@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.scenarios import TIMEOUT_ENV, run_all, scenarios, table
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README

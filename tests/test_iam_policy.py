@@ -11,8 +11,8 @@ from collections.abc import Callable
 from importlib import resources
 
 import pytest
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
 

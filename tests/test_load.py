@@ -8,9 +8,9 @@ import time
 
 import pytest
 from pulumi_ssoadmin_waiter import configure_rate_limit, sso_admin_client
-from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script, rate_fault, seed
 from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script, rate_fault, seed
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
 
@@ -95,10 +95,3 @@ def test_500_concurrent_waits_with_20_percent_throttling(local: LocalSsoAdmin) -
     # 50 ms for the network and the server's threads at the endpoint.
     assert shortest_span(sent) >= 1.0 - 0.005
     assert shortest_span(arrived) >= 1.0 - 0.05
-
-
-@pytest.mark.parametrize(
-    ("stamps", "expected"), [([0, 0.5, 0.99, 1.0, 1.5], 3), ([], 0), ([3.0], 1)]
-)
-def test_window_count(stamps: list[float], expected: int) -> None:
-    assert max_in_any_second(stamps) == expected

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import new_key, start_request, stored
 
 DESCRIBE_PARAMS = {

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
-from pulumi_ssoadmin_waiter.lookups import assignment_exists
 from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentProvider,
     AccountAssignmentSetProvider,
 )
-from support.local import inputs_for, new_key
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from support.local import exists, inputs_for, new_key
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -35,7 +34,7 @@ def test_a_rename_without_an_alias_stops_before_the_old_resource_is_deleted(
     with pytest.raises(grpc.RpcError) as info:
         server.create(SINGLE, old)  # the renamed resource: same inputs, no state
     assert "aliases" in (info.value.details() or "")
-    assert assignment_exists(local.client(), key)
+    assert exists(local.client(), key)
 
 
 def test_an_explicit_adoption_and_the_stale_state_it_can_lead_to_are_both_named(
@@ -73,7 +72,7 @@ def test_a_set_and_a_single_resource_cannot_both_own_an_assignment(
         server.create(SET, inputs)
     details = info.value.details() or ""
     assert "1 of the set's assignments already exist" in details and keys[0].id in details
-    assert not assignment_exists(local.client(), other), "nothing was started"
+    assert not exists(local.client(), other), "nothing was started"
 
 
 def test_a_failed_update_of_a_set_leaves_state_and_aws_in_agreement(
@@ -91,4 +90,4 @@ def test_a_failed_update_of_a_set_leaves_state_and_aws_in_agreement(
     details = info.value.details() or ""
     assert "bad group" in details and "were deleted again" in details
     # The state keeps the old set (one assignment); AWS has that one, and only that one.
-    assert [assignment_exists(local.client(), k) for k in keys] == [True, False, False]
+    assert [exists(local.client(), k) for k in keys] == [True, False, False]

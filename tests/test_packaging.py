@@ -45,5 +45,12 @@ def test_the_wheel_carries_the_version_licence_and_package_data(dists: dict[str,
     assert f"pulumi_ssoadmin_waiter-{__version__}.dist-info/licenses/LICENSE" in names
     for data in ("py.typed", "iam-policy.json"):
         assert f"pulumi_ssoadmin_waiter/{data}" in names
+    code = {n for n in names if n.endswith(".py")}
+    assert {n.split("/")[0] for n in code} == {"pulumi_ssoadmin_waiter"}, "no test tooling"
+    with zipfile.ZipFile(dists["wheel"]) as wheel:
+        sources = "".join(wheel.read(n).decode() for n in code)
+    for tooling in ("moto", "localnet"):
+        assert f"import {tooling}" not in sources and f"from {tooling} " not in sources
+    assert "Requires-Dist: moto" not in meta
     # The package index shows the README: every link in it must work there (absolute or none).
     assert "](" not in meta.replace("](https://", ""), "a relative link in the README"

@@ -13,7 +13,7 @@ from pulumi_ssoadmin_waiter import (
     sso_admin_client,
 )
 from pulumi_ssoadmin_waiter.assignment_set import create_assignments
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import new_key, stored
 
 CREATE = "CreateAccountAssignment"

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_ssoadmin_waiter.localaws import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
-from pulumi_ssoadmin_waiter.lookups import assignment_exists
-from support.local import new_key, new_request
+from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
+from support.local import exists, new_key, new_request
 from support.mocks import Fake, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,4 +141,4 @@ def test_fan_out_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) 
     for group in groups:
         for account in accounts:
             k = type(key)(key.instance_arn, key.permission_set_arn, "GROUP", group, account)
-            assert assignment_exists(local.client(), k)
+            assert exists(local.client(), k)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pulumi_ssoadmin_waiter.localaws import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
 from support.local import local_env, new_request
 
 ROOT = Path(__file__).resolve().parent.parent

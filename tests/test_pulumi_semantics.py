@@ -16,8 +16,8 @@ from typing import Any
 import grpc
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import KINDS, inputs_for, new_key, start_request, start_server, stored
 from support.provider_server import ProviderServer
 

@@ -10,8 +10,8 @@ from typing import Any
 import grpc
 import pytest
 from pulumi_ssoadmin_waiter import create_assignment, sso_admin_client
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentProvider
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import inputs_for, new_key, start_server, stored
 from support.provider_server import ProviderServer
 

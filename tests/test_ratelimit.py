@@ -13,13 +13,13 @@ from pulumi_ssoadmin_waiter import (
     sso_admin_client,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter.ratelimit import (
     DEFAULT_MAX_TPS,
     NoTokenInTime,
     TokenBucket,
     _rate_from_env,
 )
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.fakes import FakeClock
 from support.local import new_request
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import botocore.session
 import pytest
 from pulumi_ssoadmin_waiter import validation
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin
 from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.provider_server import ProviderServer
 
 EUSC_INSTANCE = "arn:aws-eusc:sso:::instance/ssoins-0123456789abcdef"

@@ -8,19 +8,20 @@ part of the resource's identity, that input among the replace keys; never an exc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
-from pulumi_ssoadmin_waiter.assignment_provider import IDENTITY
-from pulumi_ssoadmin_waiter.assignment_provider import INPUTS as ASSIGNMENT_INPUTS
-from pulumi_ssoadmin_waiter.assignment_set_provider import SETTINGS as SET_SETTINGS
-from pulumi_ssoadmin_waiter.localaws import LocalSsoAdmin
+from pulumi_ssoadmin_waiter.declarations import (
+    ACCOUNT_ASSIGNMENT,
+    ACCOUNT_ASSIGNMENT_SET,
+    ASSIGNMENT_CREATION_STATUS,
+    ASSIGNMENT_IDENTITY,
+)
 from pulumi_ssoadmin_waiter.providers import v1
-from pulumi_ssoadmin_waiter.status_provider import INPUTS as STATUS_INPUTS
-from support.local import inputs_for, new_key, start_request, start_server
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
+from support.local import inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
 
 STATUS = {
@@ -33,12 +34,6 @@ STATUS = {
 }
 ASSIGNMENT = v1.AccountAssignmentProvider()
 SET = v1.AccountAssignmentSetProvider()
-
-
-@pytest.fixture(scope="module")
-def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
-    with start_server(local_server) as server:
-        yield server
 
 
 def recorded(
@@ -77,7 +72,7 @@ def assert_previewed(
 
 
 def status_cases() -> list[tuple[str, str]]:
-    return [(t, name) for t in STATUS for name in STATUS_INPUTS]
+    return [(t, name) for t in STATUS for name in ASSIGNMENT_CREATION_STATUS.input_names]
 
 
 @pytest.mark.parametrize(("type_name", "name"), status_cases())
@@ -116,7 +111,7 @@ def set_state(
     return recorded(module_server, SET, news, "AccountAssignmentSet")
 
 
-@pytest.mark.parametrize("name", ASSIGNMENT_INPUTS)
+@pytest.mark.parametrize("name", ACCOUNT_ASSIGNMENT.input_names)
 def test_account_assignment_with_any_input_unknown(
     module_server: ProviderServer,
     local: LocalSsoAdmin,
@@ -126,12 +121,14 @@ def test_account_assignment_with_any_input_unknown(
     inputs, olds = assignment_state
     calls = len(local.behaviour.calls)
     failures, diff = preview(module_server, ASSIGNMENT, olds, {**inputs, name: UNKNOWN}, "x")
-    assert_previewed(local, calls, failures, diff, [name] if name in IDENTITY else [])
+    assert_previewed(
+        local, calls, failures, diff, [name] if name in ACCOUNT_ASSIGNMENT.replace_on_change else []
+    )
 
 
 def set_cases() -> list[str]:
-    whole = ["assignments", "assignments[1]", *SET_SETTINGS]
-    return whole + [f"assignments[1].{field}" for field in IDENTITY]
+    whole = ["assignments[1]", *ACCOUNT_ASSIGNMENT_SET.input_names]
+    return whole + [f"assignments[1].{i.name}" for i in ASSIGNMENT_IDENTITY]
 
 
 def with_unknown(inputs: dict[str, Any], where: str) -> dict[str, Any]:

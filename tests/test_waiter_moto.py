@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from pulumi_ssoadmin_waiter import sso_admin_client, wait_for_assignment_creation
-from pulumi_ssoadmin_waiter.localaws import Fault, LocalSsoAdmin, Script, burst_fault, rate_fault
+from pulumi_ssoadmin_waiter import Policy, sso_admin_client, wait_for_assignment_creation
+from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script, burst_fault, rate_fault
 from support.local import new_request
 
 DESCRIBE = "DescribeAccountAssignmentCreationStatus"
@@ -66,4 +66,6 @@ def test_unknown_request_id_is_a_clear_error_after_the_grace(local: LocalSsoAdmi
     instance = local.client().list_instances()["Instances"][0]["InstanceArn"]
     rid = "00000000-0000-4000-8000-000000000000"
     with pytest.raises(RequestNotFoundError, match=rid):
-        wait_for_assignment_creation(sso_admin_client(), instance, rid, not_found_grace=1.5)
+        wait_for_assignment_creation(
+            sso_admin_client(), instance, rid, policy=Policy(not_found_grace=1.5)
+        )

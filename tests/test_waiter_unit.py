@@ -7,13 +7,15 @@ from typing import Any, cast
 import pytest
 from pulumi_ssoadmin_waiter import (
     AccessDeniedError,
+    Backoff,
     InvalidRequestError,
+    Policy,
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.waiter import PollEvent
+from pulumi_ssoadmin_waiter.results import PollEvent
 from support.fakes import (
     FakeClient,
     FakeClock,
@@ -31,7 +33,7 @@ RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
 
 def wait(client: FakeClient, clock: FakeClock, **kwargs: Any) -> Any:
     return wait_for_assignment_creation(
-        cast(Any, client), ARN, RID, sleep=clock.sleep, clock=clock, **kwargs
+        cast(Any, client), ARN, RID, timing=clock.timing(), **kwargs
     )
 
 
@@ -48,7 +50,7 @@ def test_already_finished_costs_one_poll_and_no_sleep() -> None:
 def test_gaps_stay_between_min_and_max_delay() -> None:
     clock = FakeClock()
     client = FakeClient(clock, finishes_at(120))
-    result = wait(client, clock, min_delay=1, max_delay=10)
+    result = wait(client, clock, policy=Policy(backoff=Backoff(min_delay=1, max_delay=10)))
     assert result.succeeded
     assert client.calls[0] == 0.0, "first poll is immediate"
     assert all(0.9 <= s <= 10 for s in clock.sleeps)  # jitter shortens by at most 10 %
@@ -121,14 +123,14 @@ def test_not_found_is_tolerated_for_the_grace_period() -> None:
     def answer(now: float) -> Any:
         return api_error("ResourceNotFoundException") if now < 5 else status_body("SUCCEEDED")
 
-    assert wait(FakeClient(clock, answer), clock, not_found_grace=30).succeeded
+    assert wait(FakeClient(clock, answer), clock, policy=Policy(not_found_grace=30)).succeeded
 
 
 def test_not_found_past_the_grace_period_names_request_and_instance() -> None:
     clock = FakeClock()
     client = FakeClient(clock, lambda now: api_error("ResourceNotFoundException"))
     with pytest.raises(RequestNotFoundError) as info:
-        wait(client, clock, not_found_grace=10)
+        wait(client, clock, policy=Policy(not_found_grace=10))
     assert 10 <= clock.now < 20
     assert RID in str(info.value) and ARN in str(info.value)
 
@@ -181,7 +183,6 @@ def test_bad_arguments_name_the_field_before_any_call(field: str, kwargs: dict[s
             args["instance_arn"],
             args["request_id"],
             timeout=timeout,
-            sleep=clock.sleep,
-            clock=clock,
+            timing=clock.timing(),
         )
     assert client.calls == []

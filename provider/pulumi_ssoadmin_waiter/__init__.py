@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .assignments import AssignmentOutcome, create_assignment, delete_assignment
 from .clients import sso_admin_client
+from .decisions import DEFAULT_POLICY, Policy
 from .errors import (
     AccessDeniedError,
     AssignmentExistsError,
@@ -30,10 +31,10 @@ from .operations import (
     StatusOperation,
 )
 from .ratelimit import configure_rate_limit
+from .results import PollEvent, StatusChanges, WaitResult
 from .schedule import Backoff
+from .timing import Timing
 from .waiter import (
-    PollEvent,
-    WaitResult,
     wait_for,
     wait_for_assignment_creation,
     wait_for_assignment_deletion,
@@ -69,6 +70,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ASSIGNMENT_CREATION",
     "ASSIGNMENT_DELETION",
+    "DEFAULT_POLICY",
     "PERMISSION_SET_PROVISIONING",
     "AccessDeniedError",
     "AccountAssignment",
@@ -83,10 +85,13 @@ __all__ = [
     "EndpointError",
     "InvalidRequestError",
     "PermissionSetProvisioningStatus",
+    "Policy",
     "PollEvent",
     "RequestFailedError",
     "RequestNotFoundError",
+    "StatusChanges",
     "StatusOperation",
+    "Timing",
     "WaitResult",
     "WaitTimeoutError",
     "WaiterError",

@@ -14,28 +14,26 @@ failure never stops the others: each ends in ``outcomes`` or, with its reason, i
 
 from __future__ import annotations
 
-import time
 from collections import deque
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from . import lookups
-from .assignments import AssignmentOutcome, Deadline, start_request
+from . import calls, lookups
+from .assignments import CREATE, DELETE, AssignmentOutcome, Change, start_request
+from .decisions import DEFAULT_POLICY, Policy, is_terminal
 from .errors import AssignmentExistsError, WaiterError
 from .errors import field as field_name
-from .identity import IDENTITY_FIELDS, AssignmentKey
-from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, StatusOperation
+from .identity import AssignmentKey
+from .operations import FAILED, SET_TIMEOUT, Request
 from .quota import OutstandingLimiter, shared_outstanding
-from .waiter import DEFAULT_NOT_FOUND_GRACE, describe_if_known, result_from
+from .results import OnPoll, PollEvent
+from .retry import Deadline
+from .timing import Timing
+from .waiter import result_from
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
-
-DEFAULT_POLL_INTERVAL = 0.5
-"""Seconds between list calls: two calls a second poll the whole set, a quarter of the default
-rate limit, and a finished request frees its slot within half a second."""
 
 
 @dataclass(frozen=True)
@@ -51,17 +49,13 @@ class SetOutcome:
         failed = {
             key: f"FAILED: {o.result.failure_reason if o.result else ''}"
             for key, o in self.outcomes.items()
-            if o.status == "FAILED"
+            if o.status == FAILED
         }
         return {**failed, **self.errors}
 
     def done_by_this_run(self) -> list[AssignmentKey]:
         """The assignments whose request this run started or waited on and that SUCCEEDED."""
-        return [
-            o.key
-            for o in self.outcomes.values()
-            if o.status == "SUCCEEDED" and o.path in ("created", "deleted", "in-flight")
-        ]
+        return [o.key for o in self.outcomes.values() if o.done_by_this_run]
 
 
 class SetOptions(TypedDict, total=False):
@@ -70,10 +64,11 @@ class SetOptions(TypedDict, total=False):
     timeout: float
     adopt_existing: bool
     limiter: OutstandingLimiter | None
-    poll_interval: float
-    sleep: Callable[[float], None]
-    clock: Callable[[], float]
-    on_event: Callable[[str], None] | None
+    policy: Policy
+    """Retries, and the gap between list rounds (``round_interval``)."""
+    timing: Timing
+    on_poll: OnPoll | None
+    """Hears the set's steps and each assignment's end, as notes."""
 
 
 @dataclass
@@ -85,15 +80,11 @@ class _Pending:
     path: str
 
 
-def _identity(status: Mapping[str, Any]) -> tuple[Any, ...]:
-    return tuple(status.get(k) for k in IDENTITY_FIELDS)
-
-
 @dataclass
 class _SetRun:
     """The state of one run over a set: what is to start, in flight, and done."""
 
-    operation: StatusOperation
+    change: Change
     client: SSOAdminClient
     keys: list[AssignmentKey]
     options: SetOptions
@@ -107,47 +98,43 @@ class _SetRun:
 
     def __post_init__(self) -> None:
         o = self.options
-        self.clock = o.get("clock", time.monotonic)
-        self.sleep = o.get("sleep", time.sleep)
+        self.operation = self.change.operation
         self.limiter = o.get("limiter") or shared_outstanding()
-        self.say = o.get("on_event") or (lambda _msg: None)
-        self.deadline = Deadline(o.get("timeout", 900.0), clock=self.clock, sleep=self.sleep)
-        self.creating = self.operation is ASSIGNMENT_CREATION
+        self.deadline = Deadline(
+            o.get("timeout", SET_TIMEOUT),
+            policy=o.get("policy", DEFAULT_POLICY),
+            timing=o.get("timing"),
+        )
+        self.started = self.deadline.clock()
+
+    def say(self, note: str) -> None:
+        on_poll = self.options.get("on_poll")
+        if on_poll is not None:
+            elapsed = self.deadline.clock() - self.started
+            on_poll(PollEvent(self.operation.name, "", 0, elapsed, None, note=note))
 
     # -- the four steps ----------------------------------------------------------------------
     def adopt(self) -> None:
         """Wait on requests already in flight for these assignments; sort the rest into
         already done and to do. Adopting finished assignments needs ``adopt_existing``."""
-        by_identity = {(k.instance_arn, _identity(k.api_params())): k for k in self.keys}
-        waiting: set[str] = set()
-        for instance in sorted({k.instance_arn for k in self.keys}):
-            for request_id in self._in_flight(instance):
-                identity = self.deadline.call(
-                    f"describing request {request_id}",
-                    self.operation.api_name,
-                    partial(lookups.identity_of, self.client, self.operation, instance, request_id),
-                )
-                key = by_identity.get((instance, _identity(identity))) if identity else None
-                if key is not None and key.id not in waiting:  # the first listed, if several
-                    waiting.add(key.id)
-                    self.outstanding[request_id] = _Pending(key, self.clock(), "in-flight")
-        rest = [k for k in self.keys if k.id not in waiting]
-        present = self.deadline.call(
-            "listing assignments",
-            "ListAccountAssignments",
-            lambda: lookups.existing_assignments(self.client, rest),
-        )
-        done = [k for k in rest if (k.id in present) == self.creating]
-        if done and self.creating and not self.options.get("adopt_existing", False):
+        change = self.change
+        found = lookups.in_flight(self.deadline, self.client, self.operation, self.keys)
+        by_id = {k.id: k for k in self.keys}
+        for key_id, request_id in found.items():
+            self.outstanding[request_id] = _Pending(
+                by_id[key_id], self.deadline.clock(), "in-flight"
+            )
+        rest = [k for k in self.keys if k.id not in found]
+        present = lookups.existing_assignments(self.deadline, self.client, rest)
+        done = [k for k in rest if (k.id in present) == change.leaves_present]
+        if done and change.leaves_present and not self.options.get("adopt_existing", False):
             raise _exist_error(done)
         for key in done:
-            path = "existing" if self.creating else "absent"
-            self.outcomes[key.id] = AssignmentOutcome(key, path, None)
+            self.outcomes[key.id] = AssignmentOutcome(key, change.done_path, None)
         self.todo.extend(k for k in rest if k.id not in self.outcomes)
-        verb = "create" if self.creating else "delete"
         self.say(
-            f"{len(done)} already {'in place' if self.creating else 'gone'}, "
-            f"{len(self.outstanding)} in flight, {len(self.todo)} to {verb}"
+            f"{len(done)} already {change.done_words}, {len(self.outstanding)} in flight, "
+            f"{len(self.todo)} to {change.verb}"
         )
 
     def start_more(self) -> None:
@@ -163,15 +150,17 @@ class _SetRun:
                 self.errors[key.id] = str(exc)
                 self._release()
                 continue
-            path = "created" if self.creating else "deleted"
-            self.outstanding[request_id] = _Pending(key, self.clock(), path)
+            self.outstanding[request_id] = _Pending(
+                key, self.deadline.clock(), self.change.new_path
+            )
 
     def poll_round(self) -> None:
         """One list call per instance; a request gone from it has ended: its slot is free at
         once, and it is described after the next starts (:meth:`describe_ended`)."""
         still: set[str] = set()
         for instance in {p.key.instance_arn for p in self.outstanding.values()}:
-            still |= set(self._in_flight(instance))
+            listed = lookups.requests(self.deadline, self.client, self.operation, instance)
+            still |= {r.request_id for r in listed}
         for request_id in [r for r in self.outstanding if r not in still]:
             self.ended[request_id] = self.outstanding.pop(request_id)
             self._release()
@@ -180,29 +169,25 @@ class _SetRun:
         """Read the final status of each request that left the list, once."""
         for request_id, pending in list(self.ended.items()):
             del self.ended[request_id]
+            request = Request(self.operation, pending.key.instance_arn, request_id)
             try:
-                body = self.deadline.call(
-                    f"describing request {request_id} for {pending.key}",
+                body = self.deadline.call_if_found(
+                    f"describing {request}",
                     self.operation.api_name,
-                    partial(
-                        describe_if_known,
-                        self.operation,
-                        self.client,
-                        pending.key.instance_arn,
-                        request_id,
-                    ),
+                    partial(calls.describe, self.client, request),
                 )
             except WaiterError as exc:
                 self.errors[pending.key.id] = str(exc)
                 continue
-            if body is None and self.clock() - pending.started >= DEFAULT_NOT_FOUND_GRACE:
+            waited = self.deadline.clock() - pending.started
+            if body is None and waited >= self.deadline.policy.not_found_grace:
                 self.errors[pending.key.id] = f"request {request_id} was not found"
-            elif body is None or body.get("Status") not in ("SUCCEEDED", "FAILED"):
+            elif body is None or not is_terminal(body.get("Status")):
                 # Not visible yet (a just-started request can be), or the list ran ahead of
                 # the describe: keep polling it; it takes a slot again.
                 self.outstanding[request_id] = pending
             else:
-                result = result_from(self.operation, pending.key.instance_arn, request_id, body)
+                result = result_from(request, body)
                 self.outcomes[pending.key.id] = AssignmentOutcome(pending.key, pending.path, result)
                 self.say(f"{pending.key}: {result.status}")
 
@@ -233,7 +218,6 @@ class _SetRun:
 
     # -- helpers -----------------------------------------------------------------------------
     def run(self) -> SetOutcome:
-        interval = self.options.get("poll_interval", DEFAULT_POLL_INTERVAL)
         try:
             self.adopt()
             while True:
@@ -241,7 +225,7 @@ class _SetRun:
                 self.describe_ended()  # while the requests just started run
                 if self.deadline.left() <= 0 or not (self.todo or self.outstanding):
                     break
-                self.sleep(min(interval, max(0.0, self.deadline.left())))
+                self.deadline.pause(self.deadline.policy.round_interval)
                 if self.outstanding:
                     self.poll_round()
         except AssignmentExistsError:
@@ -253,14 +237,6 @@ class _SetRun:
                 self.limiter.release()
             self.held = 0
         return self.finish()
-
-    def _in_flight(self, instance: str) -> list[str]:
-        listed = self.deadline.call(
-            "listing requests in flight",
-            self.operation.list_api_name,
-            lambda: lookups.requests(self.client, self.operation, instance, "IN_PROGRESS"),
-        )
-        return [r.request_id for r in listed]
 
     def _release(self) -> None:
         if self.held > 0:
@@ -281,7 +257,7 @@ def _exist_error(keys: list[AssignmentKey]) -> AssignmentExistsError:
 
 
 def run_set(
-    operation: StatusOperation,
+    change: Change,
     client: SSOAdminClient,
     keys: list[AssignmentKey],
     **options: Unpack[SetOptions],
@@ -291,18 +267,18 @@ def run_set(
     before starting anything, for assignments in place that it was not asked to adopt."""
     if not keys:
         return SetOutcome({}, {})
-    return _SetRun(operation, client, keys, options).run()
+    return _SetRun(change, client, keys, options).run()
 
 
 def create_assignments(
     client: SSOAdminClient, keys: list[AssignmentKey], **options: Unpack[SetOptions]
 ) -> SetOutcome:
     """Make sure every assignment exists (see :func:`run_set`)."""
-    return run_set(ASSIGNMENT_CREATION, client, keys, **options)
+    return run_set(CREATE, client, keys, **options)
 
 
 def delete_assignments(
     client: SSOAdminClient, keys: list[AssignmentKey], **options: Unpack[SetOptions]
 ) -> SetOutcome:
     """Make sure no assignment in ``keys`` exists (see :func:`run_set`)."""
-    return run_set(ASSIGNMENT_DELETION, client, keys, **options)
+    return run_set(DELETE, client, keys, **options)

@@ -22,14 +22,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .assignment_provider import IDENTITY, PROBLEMS
+from . import lookups
 from .assignment_set import SetOutcome, create_assignments, delete_assignments
-from .assignments import AssignmentOutcome, Deadline
+from .assignments import AssignmentOutcome
+from .declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
 from .errors import WaiterError
 from .identity import AssignmentKey
-from .lookups import existing_assignments
 from .provider_base import (
-    SECRET_INPUTS,
     Redactor,
     SsoAdminProvider,
     changed_inputs,
@@ -40,13 +39,13 @@ from .provider_base import (
     log_warn,
     speaking_pulumi,
 )
+from .results import StatusChanges
+from .retry import Deadline
 from .status_provider import READ_TIMEOUT
 
-SETTINGS = ("timeout_seconds", "fail_on_failed", "adopt_existing", "region", SECRET_INPUTS)
-DEFAULT_TIMEOUT = 900.0
-"""Fifteen minutes: a set of 100 at the quota of 10 outstanding takes ten rounds."""
-DERIVED = {"results": "assignments"}
-"""``results`` is keyed by the assignments' ids: secret when the assignments are."""
+DECLARED = ACCOUNT_ASSIGNMENT_SET
+SETTINGS = tuple(n for n in DECLARED.input_names if n != "assignments")
+IDENTITY = tuple(i.name for i in ASSIGNMENT_IDENTITY)
 
 
 def item_key(item: Mapping[str, Any]) -> AssignmentKey:
@@ -72,6 +71,10 @@ def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
     }
 
 
+def _timeout(props: Mapping[str, Any]) -> float:
+    return float(DECLARED.setting(props, "timeout_seconds"))
+
+
 class StepFailed(WaiterError):
     """A create, update or delete step of the set did not complete; nothing it created is left."""
 
@@ -80,17 +83,10 @@ class AssignmentSetProvider(SsoAdminProvider):
     """Creates, updates and deletes a set of account assignments, waiting for each."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs: dict[str, Any] = {k: news.get(k) for k in ("assignments", *SETTINGS)}
-        defaults = {
-            "timeout_seconds": DEFAULT_TIMEOUT,
-            "fail_on_failed": True,
-            "adopt_existing": False,
-        }
-        for name, value in defaults.items():
-            if inputs[name] is None:
-                inputs[name] = value
+        inputs = DECLARED.with_defaults(news)
         redact = Redactor(inputs)
-        failures = check_failures(inputs, {k: PROBLEMS[k] for k in SETTINGS}, redact)
+        settings = [i for i in DECLARED.inputs if i.name in SETTINGS]
+        failures = check_failures(inputs, settings, redact)
         items = inputs["assignments"]
         if contains_unknown(items) and not isinstance(items, list):
             return CheckResult(inputs, failures)
@@ -115,12 +111,8 @@ class AssignmentSetProvider(SsoAdminProvider):
                     )
                 normalized.append(item)
                 continue
-            item = {k: item.get(k) for k in IDENTITY}
-            item["target_type"] = item["target_type"] or "AWS_ACCOUNT"
-            for failure in check_failures(item, {k: PROBLEMS[k] for k in IDENTITY}, redact):
-                failures.append(
-                    CheckFailure(f"{where}.{failure.property}", f"{where}.{failure.reason}")
-                )
+            item = with_defaults(ASSIGNMENT_IDENTITY, item)
+            failures += check_failures(item, ASSIGNMENT_IDENTITY, redact, f"{where}.")
             normalized.append(item)
             if not contains_unknown(item):
                 key_id = item_key(item).id
@@ -158,7 +150,7 @@ class AssignmentSetProvider(SsoAdminProvider):
                 **{k: props.get(k) for k in ("assignments", *SETTINGS)},
                 "results": {kid: result_entry(o) for kid, o in created.outcomes.items()},
             }
-            keep_secret(outputs, redact, DERIVED)
+            keep_secret(outputs, redact, DECLARED.derived)
             return CreateResult(f"assignment-set-{uuid.uuid4()}", outputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -177,7 +169,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
             outputs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
             outputs["results"] = {**kept, **fresh}
-            keep_secret(outputs, redact, DERIVED)
+            keep_secret(outputs, redact, DECLARED.derived)
             return UpdateResult(outputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -189,11 +181,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         with speaking_pulumi(props) as redact:
             items = props.get("assignments") or []
             keys = [item_key(i) for i in items]
-            present = Deadline(READ_TIMEOUT).call(
-                "listing the set's assignments",
-                "ListAccountAssignments",
-                lambda: existing_assignments(self.client(props), keys),
-            )
+            present = lookups.existing_assignments(Deadline(READ_TIMEOUT), self.client(props), keys)
             kept = [i for i in items if item_key(i).id in present]
             gone = sorted(k.id for k in keys if k.id not in present)
             if gone:
@@ -203,7 +191,7 @@ class AssignmentSetProvider(SsoAdminProvider):
                 )
             results = {k: v for k, v in (props.get("results") or {}).items() if k in present}
             outputs = {**props, "assignments": kept, "results": results}
-            keep_secret(outputs, redact, DERIVED)
+            keep_secret(outputs, redact, DECLARED.derived)
             return ReadResult(id_, outputs)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -220,12 +208,13 @@ class AssignmentSetProvider(SsoAdminProvider):
         outcome = action(
             self.client(props),
             keys,
-            timeout=float(props.get("timeout_seconds") or DEFAULT_TIMEOUT),
-            adopt_existing=bool(props.get("adopt_existing")),
-            on_event=lambda msg: log_info(redact)(f"AccountAssignmentSet: {msg}"),
+            timeout=_timeout(props),
+            adopt_existing=bool(DECLARED.setting(props, "adopt_existing")),
+            on_poll=StatusChanges(log_info(redact), prefix="AccountAssignmentSet: "),
         )
         deleting = action is delete_assignments
-        failures = outcome.failures() if (deleting or props.get("fail_on_failed", True)) else {}
+        fail = deleting or DECLARED.setting(props, "fail_on_failed")
+        failures = outcome.failures() if fail else {}
         failures = {**failures, **outcome.errors}
         if not failures:
             return outcome
@@ -251,8 +240,8 @@ class AssignmentSetProvider(SsoAdminProvider):
         undo = delete_assignments(
             self.client(props),
             keys,
-            timeout=float(props.get("timeout_seconds") or DEFAULT_TIMEOUT),
-            on_event=lambda msg: log_info(redact)(f"AccountAssignmentSet (roll back): {msg}"),
+            timeout=_timeout(props),
+            on_poll=StatusChanges(log_info(redact), prefix="AccountAssignmentSet (roll back): "),
         )
         left = undo.failures()
         if not left:

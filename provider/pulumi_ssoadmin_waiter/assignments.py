@@ -10,30 +10,53 @@ request, and only its creator owns the result.
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from . import decisions, lookups
-from .api_errors import attempt, final_error, persistent_error
-from .decisions import ErrorKind, ErrorStreak, as_utc
+from . import calls, lookups
+from .decisions import DEFAULT_POLICY, Policy
 from .errors import AssignmentExistsError, RequestNotFoundError, WaitTimeoutError
 from .errors import field as field_name
 from .identity import AssignmentKey
-from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, StatusOperation
+from .operations import (
+    ASSIGNMENT_CREATION,
+    ASSIGNMENT_DELETION,
+    FAILED,
+    IN_PROGRESS,
+    SUCCEEDED,
+    Request,
+    StatusOperation,
+)
 from .quota import OutstandingLimiter, SlotTimeoutError, shared_outstanding
-from .ratelimit import NoTokenInTime
-from .schedule import Backoff, next_sleep
-from .waiter import PollEvent, WaitResult, wait_for
+from .results import OnPoll, WaitResult, as_utc
+from .retry import Deadline
+from .timing import Timing
+from .waiter import wait
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class Change:
+    """What one kind of assignment operation does, as data: a creation leaves the assignment
+    in place, a deletion leaves it gone. The single and the set paths both read it."""
+
+    operation: StatusOperation
+    leaves_present: bool
+    new_path: str
+    """The outcome's path when this run started the request."""
+    done_path: str
+    """The path when the assignment was already as wanted."""
+    verb: str
+    done_words: str
+
+
+CREATE = Change(ASSIGNMENT_CREATION, True, "created", "existing", "create", "in place")
+DELETE = Change(ASSIGNMENT_DELETION, False, "deleted", "absent", "delete", "gone")
 
 
 @dataclass(frozen=True)
@@ -51,62 +74,12 @@ class AssignmentOutcome:
 
     @property
     def status(self) -> str:
-        return self.result.status if self.result is not None else "SUCCEEDED"
+        return self.result.status if self.result is not None else SUCCEEDED
 
-
-@dataclass
-class Deadline:
-    """One deadline shared by every step of an operation, with its retry schedule."""
-
-    timeout: float
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    backoff: Backoff = field(default_factory=Backoff)
-    rng: random.Random = field(default_factory=random.Random)
-    instance_arn: str = ""
-
-    def __post_init__(self) -> None:
-        self.at = self.clock() + self.timeout
-
-    def left(self) -> float:
-        return self.at - self.clock()
-
-    def call(self, what: str, api_name: str, fn: Callable[[], T]) -> T:
-        """Run ``fn``; retry throttling, 5xx, connection errors and ConflictException with
-        backoff until the deadline, never endlessly: a 5xx repeated unchanged for
-        :data:`decisions.PERSISTENT_ERROR_BUDGET` ends it too. Other errors end at once, typed."""
-        streak = ErrorStreak()
-        tries = 0
-        while True:
-            tries += 1
-            try:
-                answer = attempt(fn, self.left())
-            except NoTokenInTime as exc:
-                raise self._timeout(what, tries, str(exc)) from None
-            error = answer.error
-            if error is None:
-                return answer.value  # type: ignore[return-value]
-            api = error.operation or api_name
-            if error.kind not in (ErrorKind.TRANSIENT, ErrorKind.CONFLICT):
-                raise final_error(error, api_name=api, what=what, instance_arn=self.instance_arn)
-            repeated = streak.record(error.signature, self.clock())
-            if repeated >= decisions.PERSISTENT_ERROR_BUDGET:
-                raise persistent_error(
-                    error, repeated, api_name=api, what=what, instance_arn=self.instance_arn
-                )
-            if self.left() <= 0:
-                raise self._timeout(what, tries, f"last error {error}")
-            self.sleep(next_sleep(self.backoff.delay(tries, self.rng), self.clock(), self.at))
-
-    def _timeout(self, what: str, tries: int, why: str) -> WaitTimeoutError:
-        waited = self.timeout - self.left()
-        return WaitTimeoutError(
-            f"timed out after {waited:.1f}s and {tries} attempts {what}: {why}. Raise "
-            f"{field_name('timeout')}, or look for a conflicting operation on the same assignment.",
-            instance_arn=self.instance_arn,
-            waited=waited,
-            polls=tries,
-        )
+    @property
+    def done_by_this_run(self) -> bool:
+        """This run started or waited on the request, and it SUCCEEDED."""
+        return self.status == SUCCEEDED and self.path in ("created", "deleted", "in-flight")
 
 
 class AssignmentOptions(TypedDict, total=False):
@@ -117,17 +90,22 @@ class AssignmentOptions(TypedDict, total=False):
     adopt_existing: bool
     """Create only: take over an assignment already in place instead of failing."""
     limiter: OutstandingLimiter | None
-    sleep: Callable[[float], None]
-    clock: Callable[[], float]
-    on_poll: Callable[[PollEvent], None] | None
-    rng: random.Random | None
+    policy: Policy
+    timing: Timing
+    on_poll: OnPoll | None
+
+
+def slot_timeout(exc: SlotTimeoutError, what: str, instance_arn: str) -> WaitTimeoutError:
+    return WaitTimeoutError(
+        f"{exc} for {what}. Raise {field_name('timeout')}.", instance_arn=instance_arn
+    )
 
 
 @dataclass
 class _Operation:
     """One create or delete of one assignment: the client, the key and the shared deadline."""
 
-    operation: StatusOperation
+    change: Change
     client: SSOAdminClient
     key: AssignmentKey
     options: AssignmentOptions
@@ -136,10 +114,9 @@ class _Operation:
     def __post_init__(self) -> None:
         o = self.options
         self.deadline = Deadline(
-            o.get("timeout", self.operation.default_timeout),
-            clock=o.get("clock", time.monotonic),
-            sleep=o.get("sleep", time.sleep),
-            rng=o.get("rng") or random.Random(),
+            o.get("timeout", self.change.operation.default_timeout),
+            policy=o.get("policy", DEFAULT_POLICY),
+            timing=o.get("timing"),
             instance_arn=self.key.instance_arn,
         )
 
@@ -150,39 +127,25 @@ class _Operation:
         try:
             limiter.acquire(self.deadline.left())
         except SlotTimeoutError as exc:
-            raise WaitTimeoutError(
-                f"{exc} for {self.key}. Raise {field_name('timeout')}.",
-                instance_arn=self.key.instance_arn,
-            ) from None
+            raise slot_timeout(exc, str(self.key), self.key.instance_arn) from None
         try:
             yield
         finally:
             limiter.release()
 
     def wait(self, request_id: str) -> WaitResult:
-        o = self.options
-        return wait_for(
-            self.operation, self.client, self.key.instance_arn, request_id,
-            timeout=max(self.deadline.left(), 0.001), sleep=o.get("sleep", time.sleep),
-            clock=o.get("clock", time.monotonic), on_poll=o.get("on_poll"), rng=o.get("rng"),
-        )  # fmt: skip
+        request = Request(self.change.operation, self.key.instance_arn, request_id)
+        return wait(self.client, request, self.deadline, self.options.get("on_poll"))
 
     def in_flight(self) -> str | None:
-        return self.deadline.call(
-            f"looking for a {self.operation.started_by} request in flight for {self.key}",
-            self.operation.list_api_name,
-            lambda: lookups.find_in_flight(self.client, self.key, self.operation),
-        )
+        found = lookups.in_flight(self.deadline, self.client, self.change.operation, [self.key])
+        return found.get(self.key.id)
 
     def exists(self) -> bool:
-        return self.deadline.call(
-            f"listing the assignments of {self.key}",
-            "ListAccountAssignments",
-            lambda: lookups.assignment_exists(self.client, self.key),
-        )
+        return lookups.assignment_exists(self.deadline, self.client, self.key)
 
     def start(self) -> tuple[str, datetime | None]:
-        return start_request(self.deadline, self.client, self.operation, self.key)
+        return start_request(self.deadline, self.client, self.change.operation, self.key)
 
 
 def start_request(
@@ -191,13 +154,11 @@ def start_request(
     """Start ``operation``'s request for ``key`` (retried within ``deadline``); its id and
     creation time. Which assignment it is about is remembered, so it is never described to
     find out."""
-    method = getattr(client, operation.start_method_name)
-    answer = deadline.call(
+    status = deadline.call(
         f"starting {operation.started_by} for {key}",
         operation.started_by,
-        lambda: method(**key.api_params()),
+        lambda: calls.start(client, operation, key.api_params()),
     )
-    status = answer[operation.response_key]
     lookups.remember(key.instance_arn, status["RequestId"], key.api_params())
     return str(status["RequestId"]), as_utc(status.get("CreatedDate"))
 
@@ -209,7 +170,7 @@ def create_assignment(
     ``CreateAccountAssignment`` and wait. An assignment already in place is adopted only with
     ``adopt_existing=True`` (:class:`AssignmentExistsError` otherwise). FAILED is returned, not
     raised."""
-    run = _Operation(ASSIGNMENT_CREATION, client, key, options)
+    run = _Operation(CREATE, client, key, options)
     adopt = options.get("adopt_existing", False)
     with run.slot():
         in_flight = run.in_flight()
@@ -236,14 +197,8 @@ def _converge(
     adopting; the earliest request's creator is the owner."""
     if created is None:  # no creation date to order by: nothing to compare
         return AssignmentOutcome(run.key, "created", run.wait(ours))
-    racing = run.deadline.call(
-        f"looking for concurrent requests for {run.key}",
-        ASSIGNMENT_CREATION.list_api_name,
-        lambda: lookups.started_near(
-            run.client, ASSIGNMENT_CREATION, run.key, created, since_check
-        ),
-    )
-    mine = lookups.ListedRequest(ours, "IN_PROGRESS", created)
+    racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check)
+    mine = lookups.ListedRequest(ours, IN_PROGRESS, created)
     others = [r for r in racing if r.request_id != ours]
     earliest = min([mine, *others], key=lambda r: r.order).request_id
     if earliest == ours:
@@ -254,7 +209,7 @@ def _converge(
         )
         return AssignmentOutcome(run.key, "created", run.wait(ours), notes)
     theirs = run.wait(earliest)
-    if theirs.status == "FAILED":  # theirs created nothing: ours decides, and we own it
+    if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
         return AssignmentOutcome(run.key, "created", run.wait(ours))
     if not adopt:
         raise _exists_error(run.key, earliest, ours)
@@ -290,7 +245,7 @@ def delete_assignment(
 ) -> AssignmentOutcome:
     """Make sure the assignment is gone: wait on a deletion in flight, accept one already gone,
     or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
-    run = _Operation(ASSIGNMENT_DELETION, client, key, options)
+    run = _Operation(DELETE, client, key, options)
     with run.slot():
         in_flight = run.in_flight()
         if in_flight is not None:

@@ -19,8 +19,9 @@ from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import WaiterError, WaitTimeoutError, field_names
-from .operations import OPERATIONS, StatusOperation
-from .waiter import StatusChanges, WaitResult, check_arguments, wait_for
+from .operations import FAILED, OPERATIONS, SUCCEEDED, Request
+from .results import StatusChanges, WaitResult
+from .waiter import check_arguments, wait_for
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -92,9 +93,7 @@ def _seconds(text: str) -> float:
 
 
 def run_wait(
-    operation: StatusOperation,
-    instance_arn: str,
-    request_id: str,
+    request: Request,
     *,
     timeout: float | None,
     region: str | None,
@@ -105,8 +104,9 @@ def run_wait(
     from .clients import call_worst_case, sso_admin_client
     from .ratelimit import shared_limiter
 
+    operation = request.operation
     wait_timeout = operation.default_timeout if timeout is None else timeout
-    check_arguments(operation, instance_arn, request_id, wait_timeout)
+    check_arguments(request, wait_timeout)
     # Bad SSOADMIN_WAITER_* settings fail here, as a setup error, not in the middle of a wait.
     shared_limiter()
     call_worst_case()
@@ -116,8 +116,8 @@ def run_wait(
         result = wait_for(
             operation,
             client,
-            instance_arn,
-            request_id,
+            request.instance_arn,
+            request.request_id,
             timeout=wait_timeout,
             on_poll=StatusChanges(lambda line: print(line, file=sys.stderr)),
         )
@@ -126,23 +126,22 @@ def run_wait(
             EXIT_INTERRUPTED,
             "Interrupted",
             f"interrupted after {time.monotonic() - started:.1f}s: the wait stopped; request "
-            f"{request_id} ({operation.started_by}) keeps running at AWS",
-            request_id=request_id,
+            f"{request.request_id} ({operation.started_by}) keeps running at AWS",
+            request_id=request.request_id,
         )
     return report.result(result)
 
 
 def _demo(args: argparse.Namespace, report: Report) -> int:
     try:
-        import moto  # noqa: F401 (the local endpoint's dependency, an optional extra)
+        from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script, seed
     except ImportError:
         return report.error(
             EXIT_ERROR,
-            "MissingExtra",
-            "demo needs the local endpoint, which is the 'local' extra (moto): "
-            "pip install 'pulumi-ssoadmin-waiter[local]'",
+            "MissingLocalEndpoint",
+            "demo needs the local endpoint, a separate package (moto and the asynchronous "
+            "behaviour moto lacks): from a checkout, pip install ./local",
         )
-    from .localaws import LocalSsoAdmin, Script, seed
 
     # The demo talks only to its own local endpoint: no AWS account or profile is used.
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO_ADMIN"):
@@ -151,7 +150,7 @@ def _demo(args: argparse.Namespace, report: Report) -> int:
     os.environ.pop("AWS_SESSION_TOKEN", None)
     script = Script(
         pending_seconds=args.pending,
-        final_status="FAILED" if args.fail_with else "SUCCEEDED",
+        final_status=FAILED if args.fail_with else SUCCEEDED,
         failure_reason=args.fail_with,
     )
     with LocalSsoAdmin(default=script) as local:
@@ -163,9 +162,7 @@ def _demo(args: argparse.Namespace, report: Report) -> int:
             file=sys.stderr,
         )
         return run_wait(
-            OPERATIONS["creation"],
-            seeded.instance_arn,
-            seeded.request_id,
+            Request(OPERATIONS["creation"], seeded.instance_arn, seeded.request_id),
             timeout=args.timeout,
             region="us-east-1",
             endpoint_url=local.url,
@@ -216,7 +213,7 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
         sub.set_defaults(operation=operation)
     demo = commands.add_parser(
         "demo",
-        help="wait on a request of a local moto endpoint (needs the 'local' extra)",
+        help="wait on a request of a local moto endpoint (needs ./local installed)",
         report=report,
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -239,9 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "demo":
                 return _demo(args, report)
             return run_wait(
-                args.operation,
-                args.instance_arn,
-                args.request_id,
+                Request(args.operation, args.instance_arn, args.request_id),
                 timeout=args.timeout,
                 region=args.region,
                 endpoint_url=args.endpoint_url,

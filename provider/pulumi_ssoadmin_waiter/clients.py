@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .errors import field
 from .ratelimit import acquire_for_request
-from .validation import region_problem
+from .validation import env_number, region_problem
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
@@ -59,17 +59,7 @@ def _throttle_hook(**_: Any) -> None:
 
 
 def _timeout(kind: str, default: float) -> float:
-    name = TIMEOUT_ENV[kind]
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 300:
-        raise ValueError(f"{name}={raw!r} must be a number of seconds > 0 and <= 300")
-    return value
+    return env_number(TIMEOUT_ENV[kind], default, 300, "seconds")
 
 
 def call_worst_case() -> float:

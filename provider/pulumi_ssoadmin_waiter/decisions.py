@@ -1,18 +1,18 @@
 """What the waiter does with each answer: pure decisions, no I/O and no AWS library.
 
 The AWS edge (:mod:`api_errors`) reduces an error to its code, HTTP status and reason; these
-functions say what that means for a wait, and how an answer becomes a typed result.
+functions say what that means for a wait, and :class:`Policy` says how every call and wait
+retries.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 
 from .operations import TERMINAL_STATUSES
+from .schedule import Backoff
 
 
 class ErrorKind(enum.Enum):
@@ -127,29 +127,54 @@ def is_terminal(status: str | None) -> bool:
     return status in TERMINAL_STATUSES
 
 
-def as_utc(value: Any) -> datetime | None:
-    """CreatedDate as an aware UTC datetime (botocore gives aware datetimes; be lenient)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=UTC)
-    if isinstance(value, str):
-        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    raise TypeError(f"CreatedDate has an unexpected type {type(value).__name__}")
+class Verdict(enum.Enum):
+    """What to do after an error, given the policy and how long things have gone on."""
+
+    RETRY = "retry"
+    """Try again after the backoff gap (within the deadline)."""
+    FINAL = "final"
+    """Retrying cannot help: end now with the typed error for this kind."""
+    PERSISTENT = "persistent"
+    """The same 5xx answer repeated for longer than the policy's budget."""
+    NOT_FOUND = "not_found"
+    """The request id is still unknown after the policy's grace."""
 
 
-def status_fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The status structure's fields under the result's attribute names."""
-    return {
-        "status": body.get("Status"),
-        "failure_reason": body.get("FailureReason"),
-        "created_date": as_utc(body.get("CreatedDate")),
-        "target_id": body.get("TargetId"),
-        "target_type": body.get("TargetType"),
-        "permission_set_arn": body.get("PermissionSetArn"),
-        "principal_type": body.get("PrincipalType"),
-        "principal_id": body.get("PrincipalId"),
-        "account_id": body.get("AccountId"),
-    }
+RETRIED = frozenset({ErrorKind.TRANSIENT, ErrorKind.CONFLICT})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How every call and wait of this package retries: one object, shared by the wait loop,
+    the calls around it (start, list, describe) and the set's rounds (tenacity's stop / wait /
+    retry strategies, as data). The deadline is the caller's; everything else is here."""
+
+    backoff: Backoff = field(default_factory=Backoff)
+    """Gaps between tries (and between polls of a wait)."""
+    retried: frozenset[ErrorKind] = RETRIED
+    """Error kinds worth another try; any other ends at once."""
+    not_found_grace: float = 30.0
+    """Seconds an unknown request id counts as 'not visible yet' while polling it (Terraform:
+    20 not-found polls). For other calls not found is an answer, never retried."""
+    persistent_budget: float = PERSISTENT_ERROR_BUDGET
+    """Seconds the same 5xx may repeat, nothing else in between, before it ends the try."""
+    round_interval: float = 0.5
+    """Seconds between a set's list rounds: two calls a second poll the whole set, a quarter of
+    the default rate limit, and a finished request frees its slot within half a second."""
+
+    def verdict(self, kind: ErrorKind, elapsed: float, repeated: float, polling: bool) -> Verdict:
+        """``elapsed``: seconds since the first try; ``repeated``: how long this same server
+        error has repeated (:class:`ErrorStreak`); ``polling``: the call describes a request
+        this run waits on."""
+        if kind is ErrorKind.NOT_FOUND and polling:
+            return Verdict.RETRY if elapsed < self.not_found_grace else Verdict.NOT_FOUND
+        if kind not in self.retried:
+            return Verdict.FINAL
+        if repeated >= self.persistent_budget:
+            return Verdict.PERSISTENT
+        return Verdict.RETRY
+
+
+DEFAULT_POLICY = Policy()
+"""The schedule every wait and retry uses unless the caller passes another: changing it here
+changes them all."""

@@ -1,10 +1,10 @@
-"""Reads that decide what an assignment operation does: which requests are in flight, which were
-started near a given time and for which assignment, and which assignments exist.
+"""Reads that decide what an assignment operation does: which requests are in flight and for
+which assignment, which were started near a given time, and which assignments exist.
 
-Every list call follows ``NextToken`` through botocore's paginators (:func:`list_all`); a list
-may come back in pages shorter than ``MaxResults``, which the API allows. Which assignment a
-request is about never changes, so it is kept for the life of the process: a request this
-process started, or has described once, is never described again to find out whose it is.
+Each read is retried within the caller's :class:`~retry.Deadline`, and every list follows
+``NextToken`` (:func:`calls.list_all`). Which assignment a request is about never changes, so it
+is kept for the life of the process: a request this process started, or has described once, is
+never described again to find out whose it is.
 """
 
 from __future__ import annotations
@@ -13,21 +13,17 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .decisions import as_utc
+from . import calls
 from .identity import IDENTITY_FIELDS, AssignmentKey
-from .operations import StatusOperation
-from .waiter import describe_if_known
+from .operations import ASSIGNMENT_CREATION, IN_PROGRESS, Request, StatusOperation
+from .results import as_utc
+from .retry import Deadline
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
-
-
-def list_all(client: SSOAdminClient, method: str, result_key: str, **params: Any) -> list[Any]:
-    """Every item of a paginated list call, all pages."""
-    paginator = client.get_paginator(method)  # type: ignore[call-overload]
-    return [item for page in paginator.paginate(**params) for item in page.get(result_key, [])]
 
 
 @dataclass(frozen=True)
@@ -45,20 +41,25 @@ class ListedRequest:
 
 
 def requests(
-    client: SSOAdminClient,
-    operation: StatusOperation,
-    instance_arn: str,
-    status: str | None = None,
+    deadline: Deadline, client: SSOAdminClient, operation: StatusOperation, instance_arn: str
 ) -> list[ListedRequest]:
-    """The requests of ``operation``'s kind on the instance, optionally only those in ``status``."""
-    params: dict[str, Any] = {"InstanceArn": instance_arn}
-    if status is not None:
-        params["Filter"] = {"Status": status}
-    items = list_all(client, operation.list_method_name, operation.list_key, **params)
-    return [
+    """The requests of ``operation``'s kind in progress on the instance, earliest first."""
+    items = deadline.call(
+        f"listing {operation.started_by} requests in progress on {instance_arn}",
+        operation.list_api_name,
+        lambda: calls.list_all(
+            client,
+            operation.list_api_name,
+            operation.list_key,
+            InstanceArn=instance_arn,
+            Filter={"Status": IN_PROGRESS},
+        ),
+    )
+    listed = [
         ListedRequest(str(i["RequestId"]), str(i.get("Status")), as_utc(i.get("CreatedDate")))
         for i in items
     ]
+    return sorted(listed, key=lambda r: r.order)
 
 
 _identities: dict[tuple[str, str], dict[str, Any]] = {}
@@ -72,45 +73,45 @@ def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> N
         _identities[(instance_arn, request_id)] = identity
 
 
-def identity_of(
-    client: SSOAdminClient, operation: StatusOperation, instance_arn: str, request_id: str
-) -> Mapping[str, Any] | None:
-    """Which assignment a request is about: from memory, else one describe (``None`` if AWS
+def identity_of(deadline: Deadline, client: SSOAdminClient, request: Request) -> Mapping[str, Any]:
+    """Which assignment a request is about: from memory, else one describe (empty if AWS
     does not know the request)."""
     with _lock:
-        known = _identities.get((instance_arn, request_id))
+        known = _identities.get((request.instance_arn, request.request_id))
     if known is not None:
         return known
-    body = describe_if_known(operation, client, instance_arn, request_id)
+    body = deadline.call_if_found(
+        f"describing {request}",
+        request.operation.api_name,
+        lambda: calls.describe(client, request),
+    )
     if body is None:
-        return None
-    remember(instance_arn, request_id, body)
+        return {}
+    remember(request.instance_arn, request.request_id, body)
     return body
 
 
-def matching(
+def in_flight(
+    deadline: Deadline,
     client: SSOAdminClient,
     operation: StatusOperation,
-    key: AssignmentKey,
-    listed: Iterable[ListedRequest],
-) -> list[ListedRequest]:
-    """The listed requests that are about ``key``'s assignment, earliest first."""
-    found = [
-        r
-        for r in listed
-        if (identity := identity_of(client, operation, key.instance_arn, r.request_id))
-        and key.matches(identity)
-    ]
-    return sorted(found, key=lambda r: r.order)
-
-
-def find_in_flight(
-    client: SSOAdminClient, key: AssignmentKey, operation: StatusOperation
-) -> str | None:
-    """The id of the earliest IN_PROGRESS request of ``operation`` for this assignment, if any."""
-    listed = requests(client, operation, key.instance_arn, "IN_PROGRESS")
-    found = matching(client, operation, key, listed)
-    return found[0].request_id if found else None
+    keys: Iterable[AssignmentKey],
+) -> dict[str, str]:
+    """For each key with a request of ``operation`` in progress, the earliest such request's
+    id (by :attr:`AssignmentKey.id`): one list per instance, and a describe only for requests
+    this process has not met."""
+    found: dict[str, str] = {}
+    by_instance: dict[str, list[AssignmentKey]] = {}
+    for key in keys:
+        by_instance.setdefault(key.instance_arn, []).append(key)
+    for instance, members in sorted(by_instance.items()):
+        for listed in requests(deadline, client, operation, instance):
+            request = Request(operation, instance, listed.request_id)
+            identity = identity_of(deadline, client, request)
+            for key in members:
+                if key.id not in found and identity and key.matches(identity):
+                    found[key.id] = listed.request_id
+    return found
 
 
 CLOCK_SKEW = timedelta(seconds=5)
@@ -118,32 +119,38 @@ CLOCK_SKEW = timedelta(seconds=5)
 
 
 def started_near(
-    client: SSOAdminClient,
-    operation: StatusOperation,
-    key: AssignmentKey,
-    created: datetime,
-    seconds_since_check: float,
+    deadline: Deadline, client: SSOAdminClient, key: AssignmentKey, created: datetime, since: float
 ) -> list[ListedRequest]:
-    """Requests for this assignment in flight that were created close enough to ``created`` to
-    have raced it, earliest first. A racing request was not in flight yet when this process
-    looked (``seconds_since_check`` before its own request was created): one started earlier
-    would have been found then.
+    """Creation requests for this assignment in flight that were created close enough to
+    ``created`` to have raced it, earliest first. A racing request was not in flight yet when
+    this process looked (``since`` seconds before its own request was created): one started
+    earlier would have been found then.
 
     Only requests still IN_PROGRESS are listed: an instance keeps a long history of finished
     requests, and paging through all of it on every create would cost more calls than the
     create itself. A racing request that both started and finished in the moment between this
     process's create and this look is missed (the residual window of the race)."""
-    since = created - timedelta(seconds=seconds_since_check) - CLOCK_SKEW
-    until = created + CLOCK_SKEW
-    listed = [
+    earliest = created - timedelta(seconds=since) - CLOCK_SKEW
+    latest = created + CLOCK_SKEW
+    near = [
         r
-        for r in requests(client, operation, key.instance_arn, "IN_PROGRESS")
-        if r.created is not None and since <= r.created <= until
+        for r in requests(deadline, client, ASSIGNMENT_CREATION, key.instance_arn)
+        if r.created is not None and earliest <= r.created <= latest
     ]
-    return matching(client, operation, key, listed)
+    return [
+        r
+        for r in near
+        if key.matches(
+            identity_of(
+                deadline, client, Request(ASSIGNMENT_CREATION, key.instance_arn, r.request_id)
+            )
+        )
+    ]
 
 
-def existing_assignments(client: SSOAdminClient, keys: Iterable[AssignmentKey]) -> set[str]:
+def existing_assignments(
+    deadline: Deadline, client: SSOAdminClient, keys: Iterable[AssignmentKey]
+) -> set[str]:
     """Ids of the keys whose assignment exists: one listing (all pages) per instance, account and
     permission set."""
     groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
@@ -151,19 +158,19 @@ def existing_assignments(client: SSOAdminClient, keys: Iterable[AssignmentKey]) 
         groups.setdefault((key.instance_arn, key.target_id, key.permission_set_arn), []).append(key)
     found: set[str] = set()
     for (instance, account, permission_set), members in groups.items():
-        listed = list_all(
-            client,
-            "list_account_assignments",
-            "AccountAssignments",
-            InstanceArn=instance,
-            AccountId=account,
-            PermissionSetArn=permission_set,
+        params = {"InstanceArn": instance, "AccountId": account, "PermissionSetArn": permission_set}
+        listed = deadline.call(
+            f"listing the assignments of account {account} with {permission_set}",
+            "ListAccountAssignments",
+            partial(
+                calls.list_all, client, "ListAccountAssignments", "AccountAssignments", **params
+            ),
         )
         present = {(a.get("PrincipalType"), a.get("PrincipalId")) for a in listed}
         found |= {k.id for k in members if (k.principal_type, k.principal_id) in present}
     return found
 
 
-def assignment_exists(client: SSOAdminClient, key: AssignmentKey) -> bool:
+def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:
     """Whether the assignment is in place (``ListAccountAssignments``, all pages)."""
-    return key.id in existing_assignments(client, [key])
+    return key.id in existing_assignments(deadline, client, [key])

@@ -2,7 +2,8 @@
 
 Like a botocore waiter model, each description says which call to make, which key carries the
 request id and which response field holds the status. The waiter loop never knows which one it is
-running, so a fourth operation is one more entry here, not one more loop.
+running, so a fourth operation is one more entry here, not one more loop. Pure data: the boto3
+method names are derived at the AWS edge (:mod:`calls`).
 """
 
 from __future__ import annotations
@@ -34,28 +35,9 @@ class StatusOperation:
     """Seconds to wait by default: Terraform's timeouts for the same requests."""
 
     @property
-    def iam_action(self) -> str:
-        """The IAM action a caller needs to poll this request."""
-        return f"sso:{self.api_name}"
-
-    @property
-    def method_name(self) -> str:
-        """The boto3 client method (botocore's snake_case of ``api_name``)."""
-        return _method(self.api_name)
-
-    @property
-    def list_method_name(self) -> str:
-        return _method(self.list_api_name)
-
-    @property
-    def start_method_name(self) -> str:
-        return _method(self.started_by)
-
-
-def _method(api_name: str) -> str:
-    from botocore import xform_name
-
-    return str(xform_name(api_name))
+    def iam_actions(self) -> tuple[str, str, str]:
+        """The IAM actions a caller needs to start, list and poll such requests."""
+        return (f"sso:{self.started_by}", f"sso:{self.list_api_name}", f"sso:{self.api_name}")
 
 
 ASSIGNMENT_CREATION = StatusOperation(
@@ -93,4 +75,22 @@ OPERATIONS: dict[str, StatusOperation] = {
     op.name: op for op in (ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, PERMISSION_SET_PROVISIONING)
 }
 
-TERMINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED"})
+SET_TIMEOUT = 900.0
+"""Seconds for a whole set of assignments by default: a set of 100 at the quota of 10
+outstanding takes ten rounds of a few seconds to minutes each."""
+
+IN_PROGRESS, SUCCEEDED, FAILED = "IN_PROGRESS", "SUCCEEDED", "FAILED"
+"""The statuses the API documents for every asynchronous request."""
+TERMINAL_STATUSES = frozenset({SUCCEEDED, FAILED})
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request: its kind, the instance it runs on and its id."""
+
+    operation: StatusOperation
+    instance_arn: str
+    request_id: str
+
+    def __str__(self) -> str:
+        return f"request {self.request_id} ({self.operation.started_by}) on {self.instance_arn}"

@@ -3,27 +3,33 @@ clients, input checks that name their property, unknowns, secrets, and progress 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ResourceProvider,
+)
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from . import validation
 from .clients import sso_admin_client
+from .declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
+from .declarations import Input, Resource
 from .errors import RequestFailedError, WaiterError, field_names
-from .operations import StatusOperation
-from .waiter import StatusChanges, WaitResult
-
-Problem = Callable[[Any], "str | None"]
+from .operations import FAILED, OPERATIONS, StatusOperation
+from .results import StatusChanges, WaitResult
 
 PULUMI_FIELDS = {"timeout": "timeout_seconds"}
 """How the core's messages name the inputs of a Pulumi resource (where the names differ)."""
 
-SECRET_INPUTS = "secret_inputs"
+SECRET_INPUTS = SECRET_INPUTS_INPUT.name
 """The input in which the resource classes list the names of the inputs the program marked
 secret. The engine hands a dynamic provider plain values (it does not accept secrets), so this
 is how the provider knows which values must never appear in an id, a message or a log line."""
@@ -102,27 +108,40 @@ def speaking_pulumi(props: Mapping[str, Any]) -> Iterator[Redactor]:
 
 
 def check_failures(
-    inputs: Mapping[str, Any], problems: Mapping[str, Problem], redact: Redactor | None = None
+    inputs: Mapping[str, Any], declared: Iterable[Input], redact: Redactor, where: str = ""
 ) -> list[CheckFailure]:
-    """One failure per bad property, naming it; unknown values pass (they are checked at create).
-    The value of a secret input is never echoed."""
-    redact = redact or Redactor(inputs)
+    """One failure per bad input, naming it (``where`` prefixes an item's fields); unknown
+    values pass (they are checked at create). The value of a secret input is never echoed."""
     failures = []
-    for prop, problem_of in problems.items():
-        value = inputs.get(prop)
-        if contains_unknown(value):
+    for declared_input in declared:
+        name = declared_input.name
+        value = inputs.get(name)
+        if declared_input.problem is None or contains_unknown(value):
             continue
-        reason = problem_of(value)
+        reason = declared_input.problem(value, inputs)
         if reason:
-            failures.append(CheckFailure(prop, redact(f"{prop} {reason}")))
+            failures.append(CheckFailure(f"{where}{name}", redact(f"{where}{name} {reason}")))
     return failures
 
 
+def check_inputs(resource: Resource, news: Mapping[str, Any]) -> CheckResult:
+    """``resource``'s inputs with defaults filled in, and a failure for each bad one."""
+    inputs = resource.with_defaults(news)
+    return CheckResult(inputs, check_failures(inputs, resource.inputs, Redactor(inputs)))
+
+
 def changed_inputs(
-    names: tuple[str, ...], olds: Mapping[str, Any], news: Mapping[str, Any]
+    names: Iterable[str], olds: Mapping[str, Any], news: Mapping[str, Any]
 ) -> list[str]:
     """The inputs that differ, or may differ once known (an unknown value counts as changed)."""
     return [k for k in names if contains_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+
+
+def diff_inputs(resource: Resource, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    """Changed inputs update in place, unless declared to replace the resource."""
+    changed = changed_inputs(resource.input_names, olds, news)
+    replaces = [k for k in resource.replace_on_change if k in changed]
+    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
 
 def keep_secret(outputs: dict[str, Any], redact: Redactor, derived: Mapping[str, str]) -> None:
@@ -135,16 +154,18 @@ def keep_secret(outputs: dict[str, Any], redact: Redactor, derived: Mapping[str,
             outputs[name] = wrap_rpc_secret(outputs[name])
 
 
-def failure_error(
-    result: WaitResult, started_by: str, who: str | None = None
-) -> RequestFailedError:
-    """The error for a FAILED request: everything needed to find and fix it."""
+def raise_if_failed(result: WaitResult | None, fail: bool, who: str | None = None) -> None:
+    """How FAILED reaches Pulumi, everywhere: an error that says how to find and fix it when
+    ``fail`` (``fail_on_failed``, always for a deletion), else nothing (the outputs record it)."""
+    if result is None or result.status != FAILED or not fail:
+        return
     if who is None:
         principal = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
         target = result.target_id or result.account_id or "?"
         who = f"principal {principal}, target {target}, permission set "
         who += result.permission_set_arn or "?"
-    return RequestFailedError(
+    started_by = OPERATIONS[result.operation].started_by
+    raise RequestFailedError(
         f"{started_by} request {result.request_id} FAILED: "
         f"{result.failure_reason or 'no FailureReason given'} "
         f"({who}, instance {result.instance_arn}). Set fail_on_failed=False to record the "

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+
+from .timing import Timing
 
 DEFAULT_MAX_OUTSTANDING = 10
 """The published quota for outstanding account-assignment operations."""
@@ -26,39 +27,44 @@ class SlotTimeoutError(TimeoutError):
 class OutstandingLimiter:
     """A FIFO-fair counting semaphore that also records its peak use."""
 
-    def __init__(
-        self, limit: int = DEFAULT_MAX_OUTSTANDING, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, limit: int = DEFAULT_MAX_OUTSTANDING, timing: Timing | None = None) -> None:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a whole number >= 1, got {limit!r}")
         self.limit = limit
         self.active = 0
         self.peak = 0
-        self._clock = clock
+        self._timing = timing or Timing()
         self._cond = threading.Condition()
         self._queue: deque[int] = deque()
         self._tickets = itertools.count()
 
     def acquire(self, timeout: float) -> None:
         """Take a slot in arrival order, or raise :class:`SlotTimeoutError` after ``timeout``."""
-        deadline = self._clock() + max(0.0, timeout)
+        clock = self._timing.clock
+        deadline = clock() + max(0.0, timeout)
         with self._cond:
             ticket = next(self._tickets)
             self._queue.append(ticket)
             try:
                 while not (self._queue[0] == ticket and self.active < self.limit):
-                    left = deadline - self._clock()
+                    left = deadline - clock()
                     if left <= 0:
                         raise SlotTimeoutError(
                             f"no free slot among {self.limit} outstanding assignment operations "
                             f"within {timeout:.1f}s; {len(self._queue) - 1} others waiting"
                         )
-                    self._cond.wait(left)
+                    self._wait(left)
             finally:
                 self._queue.remove(ticket)
                 self._cond.notify_all()
             self.active += 1
             self.peak = max(self.peak, self.active)
+
+    def _wait(self, seconds: float) -> None:
+        if self._timing.is_real:
+            self._cond.wait(seconds)
+        else:  # fake time (tests): nothing can release meanwhile, so let the time pass
+            self._timing.sleep(seconds)
 
     def try_acquire(self) -> bool:
         """Take a slot now if one is free and nobody is queued before us; never blocks."""

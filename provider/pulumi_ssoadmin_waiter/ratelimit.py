@@ -9,7 +9,6 @@ reserve a slot under the lock and sleep outside it, so waiters are served first 
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections import deque
@@ -121,20 +120,10 @@ def acquire_for_request() -> float:
 
 
 def _rate_from_env() -> float:
-    raw = os.environ.get(MAX_TPS_ENV)
-    if raw is None or raw.strip() == "":
-        return DEFAULT_MAX_TPS
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(
-            f"{MAX_TPS_ENV}={raw!r} is not a number: set it to requests per second, e.g. 8"
-        ) from None
-    if not math.isfinite(value) or value <= 0 or value > 20:
-        raise ValueError(
-            f"{MAX_TPS_ENV}={raw!r} must be > 0 and <= 20 (the IAM Identity Center quota)"
-        )
-    return value
+    """Requests per second from ``SSOADMIN_WAITER_MAX_TPS``: at most the service's 20."""
+    from .validation import env_number
+
+    return env_number(MAX_TPS_ENV, DEFAULT_MAX_TPS, 20, "requests per second (the quota is 20)")
 
 
 _shared: TokenBucket | None = None

@@ -1,4 +1,9 @@
-"""The Pulumi resources users declare: typed inputs and outputs over the v1 providers."""
+"""The Pulumi resources users declare: typed inputs and outputs over the v1 providers.
+
+What each resource takes and gives is declared in :mod:`declarations`; the classes here pass
+exactly those inputs and outputs to the engine, and their type annotations (the static surface
+for mypy and editors) are checked against the declarations by the tests.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,8 @@ from typing import Any, NotRequired, Required, TypedDict, Unpack
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 
-from .assignment_provider import INPUTS as ASSIGNMENT_INPUTS
-from .assignment_provider import OUTPUTS as ASSIGNMENT_OUTPUTS
+from . import declarations
+from .declarations import Resource as Declaration
 from .provider_base import SECRET_INPUTS
 from .providers.v1 import (
     AccountAssignmentProvider,
@@ -19,7 +24,6 @@ from .providers.v1 import (
     AssignmentDeletionStatusProvider,
     PermissionSetProvisioningStatusProvider,
 )
-from .status_provider import STATUS_OUTPUTS
 
 MODULE = "ssoadmin_waiter"
 
@@ -43,17 +47,23 @@ class _DynamicResource(Resource):
         self,
         provider: ResourceProvider,
         resource_name: str,
-        inputs: dict[str, Any],
-        outputs: tuple[str, ...],
-        opts: pulumi.ResourceOptions | None,
+        declared: Declaration,
+        given: Mapping[str, object],
     ) -> None:
-        props = {**inputs, SECRET_INPUTS: secret_names(inputs), **dict.fromkeys(outputs)}
+        given = dict(given)
+        opts = given.pop("opts", None)
+        unknown = sorted(set(given) - {i.name for i in declared.user_inputs})
+        if unknown:
+            raise TypeError(f"{declared.name} has no input {', '.join(unknown)}")
+        inputs = {i.name: given.get(i.name) for i in declared.user_inputs}
+        outputs = dict.fromkeys(declared.output_names)
+        props = {**inputs, SECRET_INPUTS: secret_names(inputs), **outputs}
         # The SDK's serialize_provider wraps pickle's _batch_setitems once more on every call
         # and never unwraps it, so some 985 dynamic resources into a program the next one fails
         # with RecursionError. Put the original back after ours is serialized.
         original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
         try:
-            super().__init__(provider, resource_name, props, opts)
+            super().__init__(provider, resource_name, props, opts)  # type: ignore[arg-type]
         finally:
             pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
 
@@ -89,27 +99,6 @@ class _StatusResource(_DynamicResource):
     principal_id: pulumi.Output[str | None]
     account_id: pulumi.Output[str | None]
 
-    def __init__(
-        self,
-        provider: ResourceProvider,
-        resource_name: str,
-        *,
-        instance_arn: pulumi.Input[str],
-        request_id: pulumi.Input[str],
-        timeout_seconds: pulumi.Input[float] | None = None,
-        fail_on_failed: pulumi.Input[bool] = True,
-        region: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        inputs: dict[str, Any] = {
-            "instance_arn": instance_arn,
-            "request_id": request_id,
-            "timeout_seconds": timeout_seconds,
-            "fail_on_failed": fail_on_failed,
-            "region": region,
-        }
-        super().__init__(provider, resource_name, inputs, STATUS_OUTPUTS, opts)
-
 
 class AssignmentCreationStatus(_StatusResource, module=MODULE, name="AssignmentCreationStatus"):
     """Blocks until a ``CreateAccountAssignment`` request is SUCCEEDED or FAILED.
@@ -119,14 +108,24 @@ class AssignmentCreationStatus(_StatusResource, module=MODULE, name="AssignmentC
     """
 
     def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
-        super().__init__(AssignmentCreationStatusProvider(), resource_name, **kwargs)
+        super().__init__(
+            AssignmentCreationStatusProvider(),
+            resource_name,
+            declarations.ASSIGNMENT_CREATION_STATUS,
+            kwargs,
+        )
 
 
 class AssignmentDeletionStatus(_StatusResource, module=MODULE, name="AssignmentDeletionStatus"):
     """Blocks until a ``DeleteAccountAssignment`` request is SUCCEEDED or FAILED."""
 
     def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
-        super().__init__(AssignmentDeletionStatusProvider(), resource_name, **kwargs)
+        super().__init__(
+            AssignmentDeletionStatusProvider(),
+            resource_name,
+            declarations.ASSIGNMENT_DELETION_STATUS,
+            kwargs,
+        )
 
 
 class PermissionSetProvisioningStatus(
@@ -135,7 +134,12 @@ class PermissionSetProvisioningStatus(
     """Blocks until a ``ProvisionPermissionSet`` request is SUCCEEDED or FAILED."""
 
     def __init__(self, resource_name: str, **kwargs: Unpack[StatusArgs]) -> None:
-        super().__init__(PermissionSetProvisioningStatusProvider(), resource_name, **kwargs)
+        super().__init__(
+            PermissionSetProvisioningStatusProvider(),
+            resource_name,
+            declarations.PERMISSION_SET_PROVISIONING_STATUS,
+            kwargs,
+        )
 
 
 class AssignmentSpec(TypedDict):
@@ -187,11 +191,20 @@ class AccountAssignment(_DynamicResource, module=MODULE, name="AccountAssignment
     created_date: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentArgs]) -> None:
-        opts = kwargs.pop("opts", None)
-        inputs = {k: kwargs.get(k) for k in ASSIGNMENT_INPUTS if k != SECRET_INPUTS}
         super().__init__(
-            AccountAssignmentProvider(), resource_name, inputs, ASSIGNMENT_OUTPUTS, opts
+            AccountAssignmentProvider(), resource_name, declarations.ACCOUNT_ASSIGNMENT, kwargs
         )
+
+
+class AccountAssignmentSetArgs(TypedDict):
+    """Inputs of :class:`AccountAssignmentSet`."""
+
+    assignments: Required[pulumi.Input[list[pulumi.Input[AssignmentSpec]]]]
+    timeout_seconds: NotRequired[pulumi.Input[float] | None]
+    fail_on_failed: NotRequired[pulumi.Input[bool]]
+    adopt_existing: NotRequired[pulumi.Input[bool]]
+    region: NotRequired[pulumi.Input[str] | None]
+    opts: NotRequired[pulumi.ResourceOptions | None]
 
 
 class AccountAssignmentSet(_DynamicResource, module=MODULE, name="AccountAssignmentSet"):
@@ -208,22 +221,10 @@ class AccountAssignmentSet(_DynamicResource, module=MODULE, name="AccountAssignm
     adopt_existing: pulumi.Output[bool]
     region: pulumi.Output[str | None]
 
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        assignments: pulumi.Input[list[pulumi.Input[AssignmentSpec]]],
-        timeout_seconds: pulumi.Input[float] | None = None,
-        fail_on_failed: pulumi.Input[bool] = True,
-        adopt_existing: pulumi.Input[bool] = False,
-        region: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        inputs: dict[str, Any] = {
-            "assignments": assignments,
-            "timeout_seconds": timeout_seconds,
-            "fail_on_failed": fail_on_failed,
-            "adopt_existing": adopt_existing,
-            "region": region,
-        }
-        super().__init__(AccountAssignmentSetProvider(), resource_name, inputs, ("results",), opts)
+    def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentSetArgs]) -> None:
+        super().__init__(
+            AccountAssignmentSetProvider(),
+            resource_name,
+            declarations.ACCOUNT_ASSIGNMENT_SET,
+            kwargs,
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -193,3 +194,18 @@ ACCOUNT_ID_HINT = "a 12-digit AWS account id"
 def create_input_problem(member: str, hint: str) -> Callable[[Any], str | None]:
     """A check for one ``CreateAccountAssignment`` input, by the service model's rule."""
     return lambda value: model_rule("CreateAccountAssignment", member).problem(value, hint)
+
+
+def env_number(name: str, default: float, high: float, unit: str) -> float:
+    """The number in environment variable ``name``, in (0, ``high``]; ``default`` when it is
+    unset or empty. Anything else is an error that names the variable and the range."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 < value <= high:
+        raise ValueError(f"{name}={raw!r} must be a number of {unit} > 0 and <= {high:g}")
+    return value

@@ -1,11 +1,14 @@
-"""A fake clock and a scripted SSO Admin client for unit tests of the wait loop (no I/O)."""
+"""A fake clock, a scripted describe-only client, and an in-memory SSO Admin: unit tests of the
+wait loop, the retry engine, single assignments, sets and the quota on fake time (no I/O)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from pulumi_ssoadmin_waiter.timing import Timing
 
 
 class FakeClock:
@@ -21,9 +24,17 @@ class FakeClock:
         self.sleeps.append(seconds)
         self.now += seconds
 
+    def timing(self, seed: int = 0) -> Timing:
+        """This clock as the package's :class:`Timing`, with a seeded random source."""
+        return Timing(clock=self, sleep=self.sleep, rng=random.Random(seed))
+
 
 def api_error(
-    code: str, status: int = 400, message: str = "boom", reason: str | None = None
+    code: str,
+    status: int = 400,
+    message: str = "boom",
+    reason: str | None = None,
+    operation: str = "DescribeAccountAssignmentCreationStatus",
 ) -> ClientError:
     """A ClientError shaped as botocore parses one (modeled members such as ``Reason`` are
     top-level keys of the response)."""
@@ -32,10 +43,7 @@ def api_error(
         "ResponseMetadata": {"HTTPStatusCode": status},
         **({"Reason": reason} if reason else {}),
     }
-    return ClientError(
-        response,
-        "DescribeAccountAssignmentCreationStatus",
-    )
+    return ClientError(response, operation)
 
 
 def connection_error() -> Exception:
@@ -73,3 +81,170 @@ class FakeClient:
         if isinstance(result, Exception):
             raise result
         return {"AccountAssignmentCreationStatus": result}
+
+
+OUTSTANDING_QUOTA = 10
+KIND_CALLS = {
+    # kind: (start, describe, list, request id member, status member, list member)
+    "creation": (
+        "create_account_assignment",
+        "describe_account_assignment_creation_status",
+        "list_account_assignment_creation_status",
+        "AccountAssignmentCreationRequestId",
+        "AccountAssignmentCreationStatus",
+        "AccountAssignmentsCreationStatus",
+    ),
+    "deletion": (
+        "delete_account_assignment",
+        "describe_account_assignment_deletion_status",
+        "list_account_assignment_deletion_status",
+        "AccountAssignmentDeletionRequestId",
+        "AccountAssignmentDeletionStatus",
+        "AccountAssignmentsDeletionStatus",
+    ),
+}
+IDENTITY = ("PermissionSetArn", "PrincipalType", "PrincipalId", "TargetId", "TargetType")
+Fault = Callable[[str, float], "Exception | None"]
+
+
+class FakeSsoAdmin:
+    """An in-memory SSO Admin on a :class:`FakeClock`, for the package's own code unchanged.
+
+    Assignment requests stay IN_PROGRESS for ``duration`` fake seconds, then SUCCEEDED (or FAILED
+    for the identities in ``failing``); at most 10 are outstanding (more are refused with
+    ThrottlingException, as the quota is enforced); list calls page (``page_size``) and follow
+    ``NextToken``; ``fault(call, now)`` may answer any call with an exception instead. Every
+    call is logged with its fake time."""
+
+    def __init__(self, clock: FakeClock, duration: float = 5.0, page_size: int = 25) -> None:
+        self.clock = clock
+        self.duration = duration
+        self.page_size = page_size
+        self.fault: Fault | None = None
+        self.failing: dict[tuple[Any, ...], str] = {}
+        self.requests: dict[str, dict[str, Any]] = {}
+        self.assignments: set[tuple[Any, ...]] = set()
+        self.calls: list[tuple[float, str]] = []
+        self.peak_outstanding = 0
+        self.refused = 0
+        self._ids = (f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 10**9))
+        for kind, (start, describe, listing, *_) in KIND_CALLS.items():
+            setattr(self, start, self._starter(kind))
+            setattr(self, describe, self._describer(kind))
+            setattr(self, listing, self._lister(kind))
+
+    def calls_to(self, name: str) -> list[float]:
+        return [t for t, n in self.calls if n == name]
+
+    def _enter(self, name: str) -> None:
+        now = self.clock.now
+        self.calls.append((now, name))
+        for request in self.requests.values():
+            if request["Status"] == "IN_PROGRESS" and now >= request["ends"]:
+                self._finish(request)
+        if self.fault is not None and (error := self.fault(name, now)) is not None:
+            raise error
+
+    def _finish(self, request: dict[str, Any]) -> None:
+        identity = tuple(request[k] for k in IDENTITY)
+        reason = self.failing.get(identity)
+        request["Status"] = "FAILED" if reason else "SUCCEEDED"
+        if reason:
+            request["FailureReason"] = reason
+        elif request["kind"] == "creation":
+            self.assignments.add((request["InstanceArn"], *identity))
+        else:
+            self.assignments.discard((request["InstanceArn"], *identity))
+
+    def outstanding(self) -> int:
+        return sum(r["Status"] == "IN_PROGRESS" for r in self.requests.values())
+
+    def _starter(self, kind: str) -> Callable[..., dict[str, Any]]:
+        def start(**params: Any) -> dict[str, Any]:
+            self._enter(KIND_CALLS[kind][0])
+            if self.outstanding() >= OUTSTANDING_QUOTA:
+                self.refused += 1
+                raise api_error("ThrottlingException", 400, "Too many outstanding requests")
+            request_id = next(self._ids)
+            self.requests[request_id] = {
+                **{k: params.get(k) for k in IDENTITY},
+                "InstanceArn": params["InstanceArn"],
+                "RequestId": request_id,
+                "Status": "IN_PROGRESS",
+                "CreatedDate": self.clock.now,
+                "ends": self.clock.now + self.duration,
+                "kind": kind,
+            }
+            self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
+            return {KIND_CALLS[kind][4]: self._status(self.requests[request_id])}
+
+        return start
+
+    @staticmethod
+    def _status(request: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in request.items() if k not in ("ends", "kind", "InstanceArn")}
+
+    def _describer(self, kind: str) -> Callable[..., dict[str, Any]]:
+        def describe(**params: Any) -> dict[str, Any]:
+            self._enter(KIND_CALLS[kind][1])
+            request = self.requests.get(params[KIND_CALLS[kind][3]])
+            if request is None or request["kind"] != kind:
+                raise api_error("ResourceNotFoundException", 400, "no such request")
+            return {KIND_CALLS[kind][4]: self._status(request)}
+
+        return describe
+
+    def _page(self, items: list[Any], member: str, params: dict[str, Any]) -> dict[str, Any]:
+        start = int(params.get("NextToken") or 0)
+        page = items[start : start + self.page_size]
+        more = start + self.page_size < len(items)
+        return {member: page, **({"NextToken": str(start + self.page_size)} if more else {})}
+
+    def _lister(self, kind: str) -> Callable[..., dict[str, Any]]:
+        def listing(**params: Any) -> dict[str, Any]:
+            self._enter(KIND_CALLS[kind][2])
+            wanted = (params.get("Filter") or {}).get("Status")
+            items = [
+                {
+                    "RequestId": r["RequestId"],
+                    "Status": r["Status"],
+                    "CreatedDate": r["CreatedDate"],
+                }
+                for r in self.requests.values()
+                if r["kind"] == kind
+                and r["InstanceArn"] == params["InstanceArn"]
+                and wanted in (None, r["Status"])
+            ]
+            return self._page(items, KIND_CALLS[kind][5], params)
+
+        return listing
+
+    def list_account_assignments(self, **params: Any) -> dict[str, Any]:
+        self._enter("list_account_assignments")
+        items = [
+            {
+                "PrincipalType": a[2],
+                "PrincipalId": a[3],
+                "AccountId": a[4],
+                "PermissionSetArn": a[1],
+            }
+            for a in sorted(self.assignments)
+            if (a[0], a[4], a[1])
+            == (params["InstanceArn"], params["AccountId"], params["PermissionSetArn"])
+        ]
+        return self._page(items, "AccountAssignments", params)
+
+    def get_paginator(self, name: str) -> Any:
+        method = getattr(self, name)
+
+        class Paginator:
+            def paginate(self, **params: Any) -> Any:
+                token = None
+                while True:
+                    page = method(**params, **({"NextToken": token} if token else {}))
+                    yield page
+                    token = page.get("NextToken")
+                    if not token:
+                        return
+
+        return Paginator()

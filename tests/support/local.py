@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.localaws import (
+from pulumi_ssoadmin_waiter_local import (
     LOCAL_ACCOUNT_ID,
     LOCAL_REGION,
     LocalSsoAdmin,
@@ -132,3 +132,11 @@ def stored(local: LocalSsoAdmin, key: AssignmentKey) -> list[dict[str, Any]]:
         PermissionSetArn=key.permission_set_arn,
     )
     return list(answer["AccountAssignments"])
+
+
+def exists(client: Any, key: AssignmentKey) -> bool:
+    """Whether the assignment is in place, as the package itself looks (all pages)."""
+    from pulumi_ssoadmin_waiter.lookups import assignment_exists
+    from pulumi_ssoadmin_waiter.retry import Deadline
+
+    return assignment_exists(Deadline(30), client, key)

@@ -15,10 +15,11 @@ from typing import Any
 import grpc
 from pulumi_ssoadmin_waiter import WaiterError, sso_admin_client, wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.clients import call_worst_case
-from pulumi_ssoadmin_waiter.localaws import Fault, FaultRule, LocalSsoAdmin, Script, seed
-from pulumi_ssoadmin_waiter.localnet import FaultProxy, Mode
 from pulumi_ssoadmin_waiter.providers.v1 import AssignmentCreationStatusProvider
 from pulumi_ssoadmin_waiter.schedule import DEFAULT_MAX_DELAY
+from pulumi_ssoadmin_waiter_local import Fault, FaultRule, LocalSsoAdmin, Script, seed
+
+from support.localnet import FaultProxy, Mode
 
 from .provider_server import ProviderServer
 
@@ -191,7 +192,7 @@ def _after_first_answer(fault: Fault) -> FaultRule:
 
 
 def scenarios() -> list[Scenario]:
-    from pulumi_ssoadmin_waiter.localaws import rate_fault, window_fault
+    from pulumi_ssoadmin_waiter_local import rate_fault, window_fault
 
     throttle = Fault(400, "ThrottlingException", "Rate exceeded")
     unavailable = Fault(503, "ServiceUnavailableException", "down")

@@ -5,28 +5,28 @@ Keep these names and this module path stable; change behaviour in the modules th
 
 from __future__ import annotations
 
+from .. import declarations
 from ..assignment_provider import AssignmentProvider
 from ..assignment_set_provider import AssignmentSetProvider
-from ..operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, PERMISSION_SET_PROVISIONING
 from ..status_provider import StatusProvider
 
 
 class AssignmentCreationStatusProvider(StatusProvider):
     """Waits on ``DescribeAccountAssignmentCreationStatus``."""
 
-    operation = ASSIGNMENT_CREATION
+    declaration = declarations.ASSIGNMENT_CREATION_STATUS
 
 
 class AssignmentDeletionStatusProvider(StatusProvider):
     """Waits on ``DescribeAccountAssignmentDeletionStatus``."""
 
-    operation = ASSIGNMENT_DELETION
+    declaration = declarations.ASSIGNMENT_DELETION_STATUS
 
 
 class PermissionSetProvisioningStatusProvider(StatusProvider):
     """Waits on ``DescribePermissionSetProvisioningStatus``."""
 
-    operation = PERMISSION_SET_PROVISIONING
+    declaration = declarations.PERMISSION_SET_PROVISIONING_STATUS
 
 
 class AccountAssignmentProvider(AssignmentProvider):

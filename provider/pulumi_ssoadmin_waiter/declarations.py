@@ -1,0 +1,355 @@
+"""Every Pulumi resource of this package, declared once: inputs (type, default, check,
+replace-on-change), outputs (type, description) and what a secret input makes secret.
+
+The dynamic providers' ``check``/``diff`` and outputs, the resource classes' inputs, the provider
+plugin's schema (:mod:`schema`) and the README's tables are all derived from these declarations;
+a test keeps the typed Python surface (:mod:`resources`) and the README in step with them. Pure
+data and checks: no Pulumi, no AWS call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import validation
+from .operations import (
+    ASSIGNMENT_CREATION,
+    ASSIGNMENT_DELETION,
+    PERMISSION_SET_PROVISIONING,
+    SET_TIMEOUT,
+    StatusOperation,
+)
+from .results import STATUS_FIELDS
+
+Problem = Callable[[Any, Mapping[str, Any]], "str | None"]
+"""What is wrong with an input's value (``None``: nothing), given all the inputs."""
+
+
+def _alone(check: Callable[[Any], str | None]) -> Problem:
+    return lambda value, _inputs: check(value)
+
+
+def _region(value: Any, inputs: Mapping[str, Any]) -> str | None:
+    return validation.region_problem(value, inputs.get("instance_arn"))
+
+
+def _secret_inputs(value: Any) -> str | None:
+    if value is None or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return None
+    return "must be a list of input names (the resource classes set it)"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of a resource."""
+
+    name: str
+    type: str
+    """The schema's type: ``string``, ``number``, ``boolean`` or ``array`` (of ``items``)."""
+    description: str
+    required: bool = False
+    default: Any = None
+    problem: Problem | None = None
+    replaces: bool = False
+    """A change replaces the resource (else it updates in place)."""
+    items: tuple[Input, ...] = ()
+    """For an array of objects: the objects' fields."""
+    internal: bool = False
+    """Set by the resource classes, never by a program (not in the schema or the README)."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a resource (besides the inputs, which are outputs too, as checked)."""
+
+    name: str
+    type: str
+    description: str
+    derived_from: str = ""
+    """The input this output is computed from: secret when that input is."""
+
+
+SECRET_INPUTS = Input(
+    "secret_inputs",
+    "array",
+    "The inputs the program made secret (set by the resource classes).",
+    problem=_alone(_secret_inputs),
+    internal=True,
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource: its name (the schema token's last part), what it is, its fields."""
+
+    name: str
+    description: str
+    inputs: tuple[Input, ...]
+    outputs: tuple[Output, ...]
+    operation: StatusOperation | None = None
+    """The request a status resource waits on."""
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs)
+
+    @property
+    def user_inputs(self) -> tuple[Input, ...]:
+        return tuple(i for i in self.inputs if not i.internal)
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.outputs)
+
+    @property
+    def replace_on_change(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs if i.replaces)
+
+    @property
+    def settings(self) -> tuple[str, ...]:
+        """The inputs that update in place."""
+        return tuple(i.name for i in self.inputs if not i.replaces)
+
+    @property
+    def derived(self) -> dict[str, str]:
+        """Outputs computed from an input (secret when it is)."""
+        return {o.name: o.derived_from for o in self.outputs if o.derived_from}
+
+    def with_defaults(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        return with_defaults(self.inputs, given)
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.inputs if i.name == name)
+
+    def setting(self, props: Mapping[str, Any], name: str) -> Any:
+        """A setting's value in ``props``, else its declared default (state written before a
+        setting existed lacks it)."""
+        value = props.get(name)
+        return self.input(name).default if value is None else value
+
+
+def with_defaults(declared: tuple[Input, ...], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Exactly the declared inputs, defaults filled in where a value is missing."""
+    return {i.name: i.default if given.get(i.name) is None else given.get(i.name) for i in declared}
+
+
+def _timeout(default: float, what: str) -> Input:
+    return Input(
+        "timeout_seconds",
+        "number",
+        f"Seconds, in (0, 86400], {what}. Updates in place.",
+        default=default,
+        problem=_alone(validation.timeout_problem),
+    )
+
+
+def _flag(name: str, default: bool, description: str) -> Input:
+    return Input(
+        name, "boolean", description, default=default, problem=_alone(validation.bool_problem)
+    )
+
+
+def _fail_on_failed(what: str) -> Input:
+    text = f"Whether {what} fails the deployment; if not, the outputs record it."
+    return _flag("fail_on_failed", True, text)
+
+
+def _adopt_existing(what: str) -> Input:
+    text = f'Whether to take over {what} already in place (see "Ownership"); if not, finding '
+    return _flag("adopt_existing", False, text + "one is an error.")
+
+
+REGION = Input(
+    "region",
+    "string",
+    "The AWS region; else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile, then the stack's "
+    "`aws:region`.",
+    problem=_region,
+)
+
+
+def _create_input(member: str, hint: str) -> Problem:
+    return _alone(validation.create_input_problem(member, hint))
+
+
+def _enum(member: str) -> Problem:
+    return _alone(lambda v: validation.enum_problem(v, "CreateAccountAssignment", member))
+
+
+def _identifying(name: str, description: str, problem: Problem, default: str = "") -> Input:
+    """A string input that identifies what the resource is about: required unless it has a
+    default, and a change replaces the resource."""
+    return Input(
+        name,
+        "string",
+        description,
+        required=not default,
+        default=default or None,
+        problem=problem,
+        replaces=True,
+    )
+
+
+INSTANCE_ARN = _identifying(
+    "instance_arn",
+    "The Identity Center instance: `arn:aws:sso:::instance/ssoins-...`.",
+    _alone(validation.instance_arn_problem),
+)
+
+ASSIGNMENT_IDENTITY: tuple[Input, ...] = (
+    INSTANCE_ARN,
+    _identifying(
+        "permission_set_arn",
+        "The permission set: `arn:aws:sso:::permissionSet/ssoins-.../ps-...`.",
+        _create_input("PermissionSetArn", validation.PERMISSION_SET_ARN_HINT),
+    ),
+    _identifying("principal_type", "`USER` or `GROUP`.", _enum("PrincipalType")),
+    _identifying(
+        "principal_id",
+        "The Identity Store user or group id.",
+        _create_input("PrincipalId", validation.PRINCIPAL_ID_HINT),
+    ),
+    _identifying(
+        "target_id",
+        "The 12-digit account id.",
+        _create_input("TargetId", validation.ACCOUNT_ID_HINT),
+    ),
+    _identifying(
+        "target_type", "`AWS_ACCOUNT`, the only target type.", _enum("TargetType"), "AWS_ACCOUNT"
+    ),
+)
+"""What identifies an assignment: ``AccountAssignment``'s identity inputs and the fields of each
+item of ``AccountAssignmentSet.assignments`` (no other input of ``AccountAssignment`` joins
+the set)."""
+
+
+def status_resource(name: str, operation: StatusOperation, description: str) -> Resource:
+    """A resource that waits on one request of ``operation``'s kind."""
+
+    def request_id(value: Any, _inputs: Mapping[str, Any]) -> str | None:
+        return validation.request_id_problem(value, operation.api_name, operation.request_id_param)
+
+    inputs = (
+        INSTANCE_ARN,
+        _identifying(
+            "request_id", f"The `RequestId` that `{operation.started_by}` returned.", request_id
+        ),
+        _timeout(operation.default_timeout, "to wait for SUCCEEDED or FAILED"),
+        _fail_on_failed("a FAILED request"),
+        REGION,
+        SECRET_INPUTS,
+    )
+    outputs = tuple(Output(f.name, "string", f.metadata["doc"]) for f in STATUS_FIELDS)
+    return Resource(name, description, inputs, outputs, operation)
+
+
+ASSIGNMENT_CREATION_STATUS = status_resource(
+    "AssignmentCreationStatus",
+    ASSIGNMENT_CREATION,
+    "Blocks until a `CreateAccountAssignment` request is SUCCEEDED or FAILED: resources that "
+    "depend on its outputs are created only once the assignment and its `AWSReservedSSO_*` role "
+    "exist.",
+)
+ASSIGNMENT_DELETION_STATUS = status_resource(
+    "AssignmentDeletionStatus",
+    ASSIGNMENT_DELETION,
+    "Blocks until a `DeleteAccountAssignment` request is SUCCEEDED or FAILED.",
+)
+PERMISSION_SET_PROVISIONING_STATUS = status_resource(
+    "PermissionSetProvisioningStatus",
+    PERMISSION_SET_PROVISIONING,
+    "Blocks until a `ProvisionPermissionSet` request is SUCCEEDED or FAILED.",
+)
+
+ACCOUNT_ASSIGNMENT = Resource(
+    "AccountAssignment",
+    "An account assignment whose create and delete block until AWS has finished them. A create "
+    "that finds a request for the same assignment in flight waits on it; one that finds the "
+    "assignment in place fails unless `adopt_existing` is set. Changing an identity input "
+    "replaces it.",
+    (
+        *ASSIGNMENT_IDENTITY,
+        _timeout(ASSIGNMENT_CREATION.default_timeout, "for the create and for the delete"),
+        _fail_on_failed("a FAILED creation"),
+        _adopt_existing("the assignment when it is"),
+        REGION,
+        SECRET_INPUTS,
+    ),
+    (
+        Output(
+            "creation_request_id",
+            "string",
+            "The `CreateAccountAssignment` request waited on; empty if an existing assignment "
+            "was adopted.",
+        ),
+        Output(
+            "creation_path",
+            "string",
+            "`created` (a new request), `in-flight` (an earlier request for the same assignment "
+            "was waited on) or `existing` (adopted).",
+        ),
+        Output("status", "string", "SUCCEEDED or FAILED."),
+        Output("failure_reason", "string", "Why the creation FAILED, as AWS says."),
+        Output("created_date", "string", "When AWS created the request, ISO 8601 in UTC."),
+    ),
+)
+
+ACCOUNT_ASSIGNMENT_SET = Resource(
+    "AccountAssignmentSet",
+    "Many account assignments as one resource, created and deleted within the API's quotas; "
+    "an update creates the added and deletes the removed.",
+    (
+        Input(
+            "assignments",
+            "array",
+            "The assignments, each with `AccountAssignment`'s identity fields; a repeated one "
+            "is a check failure naming both indexes.",
+            required=True,
+            items=ASSIGNMENT_IDENTITY,
+        ),
+        _timeout(SET_TIMEOUT, "for the whole create, update or delete"),
+        _fail_on_failed("a FAILED creation (recorded in `results`)"),
+        _adopt_existing("assignments"),
+        REGION,
+        SECRET_INPUTS,
+    ),
+    (
+        Output(
+            "results",
+            "object",
+            "Each assignment's id (Terraform's format) to its `request_id`, `status`, "
+            "`failure_reason`, `created_date` and `path`; secret when the assignments are.",
+            derived_from="assignments",
+        ),
+    ),
+)
+
+RESOURCES: tuple[Resource, ...] = (
+    ASSIGNMENT_CREATION_STATUS,
+    ASSIGNMENT_DELETION_STATUS,
+    PERMISSION_SET_PROVISIONING_STATUS,
+    ACCOUNT_ASSIGNMENT,
+    ACCOUNT_ASSIGNMENT_SET,
+)
+
+_PYTHON_TYPES = {"string": "Input[str]", "number": "Input[float]", "boolean": "Input[bool]"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_tables(resource: Resource) -> str:
+    """The README's input and output tables for ``resource``."""
+    lines = ["| input | type | default | |", "|---|---|---|---|"]
+    for i in resource.user_inputs:
+        kind = _PYTHON_TYPES.get(i.type, "list of objects")
+        default = "required" if i.required else f"`{i.default!r}`" if i.default is not None else ""
+        note = i.description + (" Replaces on change." if i.replaces else "")
+        lines.append(f"| `{i.name}` | {kind} | {default} | {_cell(note)} |")
+    lines += ["", "| output | |", "|---|---|"]
+    lines += [f"| `{o.name}` | {_cell(o.description)} |" for o in resource.outputs]
+    lines.append("| all inputs | as checked, defaults filled in |")
+    return "\n".join(lines)

@@ -1,0 +1,182 @@
+"""Single assignments, sets and the quota limiter on fake time, against the in-memory SSO Admin:
+every retry path of the package's own code, in milliseconds, with exact call counts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, cast
+
+import pytest
+from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey, WaitTimeoutError
+from pulumi_ssoadmin_waiter.assignment_set import create_assignments, delete_assignments
+from pulumi_ssoadmin_waiter.assignments import create_assignment, delete_assignment
+from pulumi_ssoadmin_waiter.quota import OutstandingLimiter, SlotTimeoutError
+from support.fakes import IDENTITY, FakeClock, FakeSsoAdmin, api_error
+
+INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+PS = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef"
+T = 5.0
+
+
+def key(n: int, account: int = 111111111111) -> AssignmentKey:
+    return AssignmentKey(INSTANCE, PS, "GROUP", f"group-{n:04d}", str(account))
+
+
+def identity(k: AssignmentKey) -> tuple[Any, ...]:
+    return tuple(k.api_params()[name] for name in IDENTITY)
+
+
+def world() -> tuple[FakeClock, FakeSsoAdmin, Any]:
+    clock = FakeClock()
+    sso = FakeSsoAdmin(clock, duration=T)
+    return clock, sso, cast(Any, sso)
+
+
+def options(clock: FakeClock, **extra: Any) -> dict[str, Any]:
+    return {"timing": clock.timing(), "limiter": OutstandingLimiter(timing=clock.timing()), **extra}
+
+
+# -- one assignment ------------------------------------------------------------------------------
+def test_create_costs_five_kinds_of_call_and_ends_when_the_request_does() -> None:
+    clock, sso, client = world()
+    outcome = create_assignment(client, key(1), **options(clock))
+    assert (outcome.path, outcome.status) == ("created", "SUCCEEDED")
+    names = [n for _, n in sso.calls]
+    assert names[:4] == [
+        "list_account_assignment_creation_status",
+        "list_account_assignments",
+        "create_account_assignment",
+        "list_account_assignment_creation_status",  # anyone racing us?
+    ]
+    assert set(names[4:]) == {"describe_account_assignment_creation_status"}
+    assert 0 <= clock.now - T <= clock.sleeps[-1], "noticed within one poll gap of the end"
+
+
+def test_create_waits_on_a_request_already_in_flight_instead_of_starting_one() -> None:
+    clock, sso, client = world()
+    client.create_account_assignment(**key(1).api_params())
+    outcome = create_assignment(client, key(1), **options(clock))
+    assert outcome.path == "in-flight" and outcome.status == "SUCCEEDED"
+    assert len(sso.calls_to("create_account_assignment")) == 1, "only the earlier one"
+
+
+def test_a_throttled_or_conflicting_start_is_retried() -> None:
+    clock, sso, client = world()
+    refusals = iter([api_error("ThrottlingException"), api_error("ConflictException", 409)])
+
+    def fault(name: str, _now: float) -> Exception | None:
+        return next(refusals, None) if name == "create_account_assignment" else None
+
+    sso.fault = fault
+    outcome = create_assignment(client, key(1), **options(clock))
+    assert outcome.status == "SUCCEEDED" and len(sso.calls_to("create_account_assignment")) == 3
+
+
+def test_a_failed_creation_is_returned_with_its_reason() -> None:
+    clock, sso, client = world()
+    sso.failing[identity(key(1))] = "no such group"
+    outcome = create_assignment(client, key(1), **options(clock))
+    assert outcome.result is not None and outcome.result.failure_reason == "no such group"
+
+
+def test_a_describe_failing_past_the_deadline_is_a_timeout_naming_the_request() -> None:
+    clock, sso, client = world()
+    sso.fault = lambda name, _now: (
+        api_error("ThrottlingException") if name.startswith("describe") else None
+    )
+    with pytest.raises(WaitTimeoutError) as info:
+        create_assignment(client, key(1), **options(clock, timeout=20))
+    assert clock.now == pytest.approx(20.0)
+    assert "00000000-0000-4000-8000-000000000001" in str(info.value)
+
+
+def test_delete_of_an_assignment_already_gone_makes_no_request() -> None:
+    clock, sso, client = world()
+    outcome = delete_assignment(client, key(1), **options(clock))
+    assert outcome.path == "absent" and sso.calls_to("delete_account_assignment") == []
+
+
+# -- the quota limiter -----------------------------------------------------------------------------
+def test_the_limiter_gives_up_at_the_callers_deadline_saying_who_waits() -> None:
+    clock = FakeClock()
+    limiter = OutstandingLimiter(1, timing=clock.timing())
+    limiter.acquire(0)
+    with pytest.raises(SlotTimeoutError, match=r"no free slot among 1 .* within 7\.0s"):
+        limiter.acquire(7)
+    assert clock.now == pytest.approx(7.0) and limiter.active == 1 and limiter.peak == 1
+    limiter.release()
+    limiter.acquire(0)
+    assert limiter.active == 1
+
+
+def test_an_assignment_that_gets_no_slot_times_out_naming_the_setting() -> None:
+    clock, sso, client = world()
+    limiter = OutstandingLimiter(1, timing=clock.timing())
+    limiter.acquire(0)
+    with pytest.raises(WaitTimeoutError, match=r"no free slot.*Raise timeout"):
+        create_assignment(client, key(1), timing=clock.timing(), limiter=limiter, timeout=9)
+    assert sso.calls == [], "nothing started without a slot"
+
+
+# -- sets ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [10, 25, 100])
+def test_a_set_keeps_the_quota_full_and_never_past_it(n: int) -> None:
+    clock, sso, client = world()
+    keys = [key(i, account=100000000000 + i // 10) for i in range(n)]
+    limiter = OutstandingLimiter(timing=clock.timing())
+    done = create_assignments(client, keys, timing=clock.timing(), limiter=limiter)
+    assert done.failures() == {} and len(done.outcomes) == n
+    assert sso.peak_outstanding == min(n, 10) and sso.refused == 0
+    assert limiter.active == 0, "every slot given back"
+    bound = math.ceil(n / 10) * T
+    assert clock.now <= 1.25 * bound, f"{clock.now:.1f}s against the quota's bound {bound:.0f}s"
+    assert len(sso.calls_to("describe_account_assignment_creation_status")) == n
+
+
+def test_one_failure_in_a_set_leaves_the_others_done() -> None:
+    clock, sso, client = world()
+    keys = [key(i) for i in range(12)]
+    sso.failing[identity(keys[3])] = "gone"
+    done = create_assignments(client, keys, **options(clock))
+    assert done.failures() == {keys[3].id: "FAILED: gone"}
+    assert len(done.done_by_this_run()) == 11
+
+
+def test_a_set_out_of_time_says_which_were_running_and_which_never_started() -> None:
+    clock, _, client = world()
+    keys = [key(i) for i in range(25)]
+    done = create_assignments(client, keys, **options(clock, timeout=7))
+    assert len(done.outcomes) == 10
+    running = [e for e in done.errors.values() if "still IN_PROGRESS" in e]
+    waiting = [e for e in done.errors.values() if "could start" in e]
+    assert (len(running), len(waiting)) == (10, 5)
+
+
+def test_a_throttled_list_round_is_retried_and_the_set_completes() -> None:
+    clock, sso, client = world()
+    count = {"lists": 0}
+
+    def fault(name: str, _now: float) -> Exception | None:
+        if name == "list_account_assignment_creation_status":
+            count["lists"] += 1
+            if count["lists"] in (3, 4):
+                return api_error("ThrottlingException")
+        return None
+
+    sso.fault = fault
+    done = create_assignments(client, [key(i) for i in range(15)], **options(clock))
+    assert done.failures() == {}
+
+
+def test_a_set_over_existing_assignments_starts_nothing_unless_it_may_adopt() -> None:
+    clock, sso, client = world()
+    keys = [key(i) for i in range(3)]
+    create_assignments(client, keys[:1], **options(clock))
+    before = len(sso.calls_to("create_account_assignment"))
+    with pytest.raises(AssignmentExistsError, match="1 of the set's assignments"):
+        create_assignments(client, keys, **options(clock))
+    assert len(sso.calls_to("create_account_assignment")) == before
+    adopted = create_assignments(client, keys, **options(clock, adopt_existing=True))
+    assert adopted.outcomes[keys[0].id].path == "existing"
+    gone = delete_assignments(client, [*keys, key(99)], **options(clock))
+    assert gone.outcomes[key(99).id].path == "absent" and gone.failures() == {}
