@@ -17,19 +17,25 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from . import calls, lookups
-from .assignments import CREATE, DELETE, AssignmentOutcome, Change, start_request
-from .decisions import DEFAULT_POLICY, Policy, is_terminal
+from .assignments import (
+    CREATE,
+    DELETE,
+    AssignmentOptions,
+    AssignmentOutcome,
+    Change,
+    start_request,
+)
+from .decisions import DEFAULT_POLICY, is_terminal
 from .errors import AssignmentExistsError, WaiterError
 from .errors import field as field_name
 from .identity import AssignmentKey
 from .operations import FAILED, SET_TIMEOUT, Request
-from .quota import OutstandingLimiter, shared_outstanding
-from .results import OnPoll, PollEvent
+from .quota import shared_outstanding
+from .results import PollEvent
 from .retry import Deadline
-from .timing import Timing
 from .waiter import result_from
 
 if TYPE_CHECKING:
@@ -58,17 +64,11 @@ class SetOutcome:
         return [o.key for o in self.outcomes.values() if o.done_by_this_run]
 
 
-class SetOptions(TypedDict, total=False):
-    """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`."""
-
-    timeout: float
-    adopt_existing: bool
-    limiter: OutstandingLimiter | None
-    policy: Policy
-    """Retries, and the gap between list rounds (``round_interval``)."""
-    timing: Timing
-    on_poll: OnPoll | None
-    """Hears the set's steps and each assignment's end, as notes."""
+class SetOptions(AssignmentOptions, total=False):
+    """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`: those
+    of a single assignment, with three differences. ``timeout`` is for the whole set (default
+    :data:`operations.SET_TIMEOUT`), the policy's ``round_interval`` is the gap between list
+    rounds, and ``on_poll`` hears the set's steps and each assignment's end as notes."""
 
 
 @dataclass

@@ -95,12 +95,6 @@ class AssignmentOptions(TypedDict, total=False):
     on_poll: OnPoll | None
 
 
-def slot_timeout(exc: SlotTimeoutError, what: str, instance_arn: str) -> WaitTimeoutError:
-    return WaitTimeoutError(
-        f"{exc} for {what}. Raise {field_name('timeout')}.", instance_arn=instance_arn
-    )
-
-
 @dataclass
 class _Operation:
     """One create or delete of one assignment: the client, the key and the shared deadline."""
@@ -127,7 +121,10 @@ class _Operation:
         try:
             limiter.acquire(self.deadline.left())
         except SlotTimeoutError as exc:
-            raise slot_timeout(exc, str(self.key), self.key.instance_arn) from None
+            raise WaitTimeoutError(
+                f"{exc} for {self.key}. Raise {field_name('timeout')}.",
+                instance_arn=self.key.instance_arn,
+            ) from None
         try:
             yield
         finally:

@@ -108,11 +108,6 @@ class Resource:
         return tuple(i.name for i in self.inputs if i.replaces)
 
     @property
-    def settings(self) -> tuple[str, ...]:
-        """The inputs that update in place."""
-        return tuple(i.name for i in self.inputs if not i.replaces)
-
-    @property
     def derived(self) -> dict[str, str]:
         """Outputs computed from an input (secret when it is)."""
         return {o.name: o.derived_from for o in self.outputs if o.derived_from}

@@ -99,13 +99,15 @@ def in_flight(
 ) -> dict[str, str]:
     """For each key with a request of ``operation`` in progress, the earliest such request's
     id (by :attr:`AssignmentKey.id`): one list per instance, and a describe only for requests
-    this process has not met."""
+    this process has not met, earliest first and only until each key has its request."""
     found: dict[str, str] = {}
     by_instance: dict[str, list[AssignmentKey]] = {}
     for key in keys:
         by_instance.setdefault(key.instance_arn, []).append(key)
     for instance, members in sorted(by_instance.items()):
         for listed in requests(deadline, client, operation, instance):
+            if all(key.id in found for key in members):
+                break
             request = Request(operation, instance, listed.request_id)
             identity = identity_of(deadline, client, request)
             for key in members:

@@ -34,11 +34,6 @@ class StatusOperation:
     default_timeout: float = 300.0
     """Seconds to wait by default: Terraform's timeouts for the same requests."""
 
-    @property
-    def iam_actions(self) -> tuple[str, str, str]:
-        """The IAM actions a caller needs to start, list and poll such requests."""
-        return (f"sso:{self.started_by}", f"sso:{self.list_api_name}", f"sso:{self.api_name}")
-
 
 ASSIGNMENT_CREATION = StatusOperation(
     name="creation",
