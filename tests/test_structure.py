@@ -129,9 +129,7 @@ def test_the_readme_tables_are_generated_from_the_declarations() -> None:
 
 def test_the_plugin_schema_is_valid_and_describes_everything() -> None:
     # The metaschema's patterns use ECMAScript named groups; Python's re spells them (?P<...>).
-    meta_text = (
-        ROOT.parent / "shared" / "reference" / "pulumi-package-metaschema.json"
-    ).read_text()
+    meta_text = (ROOT / "tests" / "data" / "pulumi-package-metaschema.json").read_text()
     validator = jsonschema.Draft202012Validator(json.loads(meta_text.replace("(?<", "(?P<")))
     schema = package_schema()
     assert [e.message for e in validator.iter_errors(schema)] == []
