@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
-from support.local import local_env, start_server
+from support.drivers import Driver, DynamicDriver, PluginDriver
+from support.local import local_env, start_plugin, start_server
+from support.plugin_host import FakeEngine, PluginProcess, install
 from support.provider_server import ProviderServer
 
 AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
@@ -51,3 +54,34 @@ def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
 def seeded(local: LocalSsoAdmin) -> Seeded:
     """A permission set and a CreateAccountAssignment request on the local endpoint."""
     return seed(local.client())
+
+
+@pytest.fixture(scope="session")
+def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The plugin directory, installed as ``pulumi package add`` and the language host do."""
+    return install(tmp_path_factory.mktemp("plugin") / "ssoadmin-waiter")
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[FakeEngine]:
+    fake = FakeEngine()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def plugin(
+    plugin_dir: Path, engine: FakeEngine, local_server: LocalSsoAdmin
+) -> Iterator[PluginProcess]:
+    """One plugin process for a whole module (one per stack under the CLI), configured."""
+    process = start_plugin(plugin_dir, engine, local_server)
+    yield process
+    process.close()
+
+
+@pytest.fixture(params=["dynamic", "plugin"])
+def driver(request: pytest.FixtureRequest, local: LocalSsoAdmin) -> Driver:
+    """Each adapter in turn, for the contract tests."""
+    if request.param == "dynamic":
+        return DynamicDriver(request.getfixturevalue("module_server"))
+    return PluginDriver(request.getfixturevalue("plugin"))

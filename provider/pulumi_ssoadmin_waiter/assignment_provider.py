@@ -18,7 +18,7 @@ from . import calls, lookups
 from .assignments import AssignmentOutcome, create_assignment, delete_assignment
 from .declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY
 from .identity import AssignmentKey
-from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, Request
+from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
 from .provider_base import (
     Redactor,
     SsoAdminProvider,
@@ -76,7 +76,7 @@ class AssignmentProvider(SsoAdminProvider):
             outcome = create_assignment(
                 self.client(props),
                 key,
-                timeout=float(ACCOUNT_ASSIGNMENT.setting(props, "timeout_seconds")),
+                timeout=self.timeout(props, ACCOUNT_ASSIGNMENT),
                 adopt_existing=bool(ACCOUNT_ASSIGNMENT.setting(props, "adopt_existing")),
                 on_poll=progress_log(ASSIGNMENT_CREATION, redact),
             )
@@ -101,6 +101,8 @@ class AssignmentProvider(SsoAdminProvider):
                 )
                 return ReadResult("", {})
             outs = dict(props)
+            if not outs.get("status"):  # no record of its creation (an import): it is in place
+                outs.update(status=SUCCEEDED, creation_path="existing")
             request_id = props.get("creation_request_id")
             if request_id:
                 request = Request(ASSIGNMENT_CREATION, key.instance_arn, request_id)
@@ -128,11 +130,10 @@ class AssignmentProvider(SsoAdminProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with speaking_pulumi(props) as redact:
             key = key_of(props)
-            timeout = ACCOUNT_ASSIGNMENT.setting(props, "timeout_seconds")
             outcome = delete_assignment(
                 self.client(props),
                 key,
-                timeout=float(timeout),
+                timeout=self.timeout(props, ACCOUNT_ASSIGNMENT),
                 on_poll=progress_log(ASSIGNMENT_DELETION, redact),
             )
             log_info(redact)(f"assignment {key}: deletion {outcome.status} ({outcome.path})")

@@ -29,7 +29,7 @@ from .assignments import (
     start_request,
 )
 from .decisions import DEFAULT_POLICY, is_terminal
-from .errors import AssignmentExistsError, WaiterError
+from .errors import AssignmentExistsError, OperationCancelledError, WaiterError
 from .errors import field as field_name
 from .identity import AssignmentKey
 from .operations import FAILED, SET_TIMEOUT, Request
@@ -146,6 +146,8 @@ class _SetRun:
             key = self.todo.popleft()
             try:
                 request_id, _ = start_request(self.deadline, self.client, self.operation, key)
+            except OperationCancelledError:
+                raise
             except WaiterError as exc:
                 self.errors[key.id] = str(exc)
                 self._release()
@@ -176,6 +178,8 @@ class _SetRun:
                     self.operation.api_name,
                     partial(calls.describe, self.client, request),
                 )
+            except OperationCancelledError:
+                raise
             except WaiterError as exc:
                 self.errors[pending.key.id] = str(exc)
                 continue
@@ -230,6 +234,8 @@ class _SetRun:
                     self.poll_round()
         except AssignmentExistsError:
             raise
+        except OperationCancelledError:
+            raise self.cancelled() from None
         except WaiterError as exc:  # a list call failed: no assignment can be judged
             return self.finish(str(exc))
         finally:
@@ -237,6 +243,17 @@ class _SetRun:
                 self.limiter.release()
             self.held = 0
         return self.finish()
+
+    def cancelled(self) -> OperationCancelledError:
+        """Cancel stopped the run: name the requests still running at AWS (the next run
+        waits on them) and the assignments not started."""
+        running = {**self.outstanding, **self.ended}
+        lines = "\n".join(f"  {rid}: {p.key}" for rid, p in sorted(running.items()))
+        return OperationCancelledError(
+            f"cancelled {self.operation.started_by} for {len(self.keys)} assignments: "
+            f"{len(self.outcomes)} ended, {len(running)} requests still running at AWS (the next "
+            f"run waits on them), {len(self.todo)} not started" + (f":\n{lines}" if lines else ""),
+        )
 
     def _release(self) -> None:
         if self.held > 0:

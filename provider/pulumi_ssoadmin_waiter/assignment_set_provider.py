@@ -36,6 +36,7 @@ from .provider_base import (
     contains_unknown,
     keep_secret,
     log_info,
+    log_status,
     log_warn,
     speaking_pulumi,
 )
@@ -69,10 +70,6 @@ def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
         "created_date": result.created_date.isoformat() if result and result.created_date else None,
         "path": outcome.path,
     }
-
-
-def _timeout(props: Mapping[str, Any]) -> float:
-    return float(DECLARED.setting(props, "timeout_seconds"))
 
 
 class StepFailed(WaiterError):
@@ -208,9 +205,9 @@ class AssignmentSetProvider(SsoAdminProvider):
         outcome = action(
             self.client(props),
             keys,
-            timeout=_timeout(props),
+            timeout=self.timeout(props, DECLARED),
             adopt_existing=bool(DECLARED.setting(props, "adopt_existing")),
-            on_poll=StatusChanges(log_info(redact), prefix="AccountAssignmentSet: "),
+            on_poll=StatusChanges(log_status(redact), prefix="AccountAssignmentSet: "),
         )
         deleting = action is delete_assignments
         fail = deleting or DECLARED.setting(props, "fail_on_failed")
@@ -240,8 +237,8 @@ class AssignmentSetProvider(SsoAdminProvider):
         undo = delete_assignments(
             self.client(props),
             keys,
-            timeout=_timeout(props),
-            on_poll=StatusChanges(log_info(redact), prefix="AccountAssignmentSet (roll back): "),
+            timeout=self.timeout(props, DECLARED),
+            on_poll=StatusChanges(log_status(redact), prefix="AccountAssignmentSet (roll back): "),
         )
         left = undo.failures()
         if not left:

@@ -17,6 +17,7 @@ from . import validation
 from .operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
+    OPERATIONS,
     PERMISSION_SET_PROVISIONING,
     SET_TIMEOUT,
     StatusOperation,
@@ -320,6 +321,42 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
         ),
     ),
 )
+
+
+def _kind(value: Any) -> str | None:
+    if value in OPERATIONS:
+        return None
+    return f"must be one of {', '.join(OPERATIONS)}, got {validation.show(value)}"
+
+
+GET_REQUEST_STATUS = Resource(
+    "getRequestStatus",
+    "Describes one request once, without waiting: for programs that only read a status.",
+    (
+        Input(
+            "kind",
+            "string",
+            "`creation`, `deletion` or `provisioning`: which request's status to describe.",
+            required=True,
+            problem=_alone(_kind),
+        ),
+        INSTANCE_ARN,
+        Input(
+            "request_id",
+            "string",
+            "The request's `RequestId`.",
+            required=True,
+            problem=_alone(
+                lambda v: validation.request_id_problem(
+                    v, ASSIGNMENT_CREATION.api_name, ASSIGNMENT_CREATION.request_id_param
+                )
+            ),
+        ),
+        REGION,
+    ),
+    tuple(Output(f.name, "string", f.metadata["doc"]) for f in STATUS_FIELDS),
+)
+"""The provider plugin's one function (``ssoadmin-waiter:index:getRequestStatus``)."""
 
 RESOURCES: tuple[Resource, ...] = (
     ASSIGNMENT_CREATION_STATUS,

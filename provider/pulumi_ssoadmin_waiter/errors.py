@@ -88,6 +88,10 @@ class AssignmentExistsError(WaiterError):
         """The request that created it, when it was seen (a concurrent create)."""
 
 
+class OperationCancelledError(WaiterError):
+    """Pulumi's Cancel (Ctrl-C) ended the wait; the request, if one was started, still runs."""
+
+
 class RequestFailedError(WaiterError):
     """The request ended FAILED and the caller asked for that to be an error."""
 

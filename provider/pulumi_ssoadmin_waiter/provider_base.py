@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import pulumi
@@ -176,18 +177,51 @@ def raise_if_failed(result: WaitResult | None, fail: bool, who: str | None = Non
     )
 
 
+LogSink = Callable[[str, str, bool], None]
+"""Where a provider's lines go: ``(severity, message, ephemeral)``, severity ``info`` or
+``warning``; an ephemeral line is a status that the next one replaces."""
+
+_sink: ContextVar[LogSink | None] = ContextVar("log_sink", default=None)
+
+
+@contextmanager
+def logging_to(sink: LogSink) -> Iterator[None]:
+    """Within this block (this thread), lines go to ``sink`` instead of ``pulumi.log``: the
+    provider plugin sends them to the engine's Log RPC, on the resource's own row."""
+    token = _sink.set(sink)
+    try:
+        yield
+    finally:
+        _sink.reset(token)
+
+
+def _emit(severity: str, message: str, ephemeral: bool = False) -> None:
+    sink = _sink.get()
+    if sink is not None:
+        sink(severity, message, ephemeral)
+    elif severity == "warning":
+        pulumi.log.warn(message)
+    else:
+        pulumi.log.info(message)
+
+
 def log_info(redact: Redactor) -> Callable[[str], None]:
     """Info lines for the engine's log, with secret values replaced."""
-    return lambda line: pulumi.log.info(redact(line))
+    return lambda line: _emit("info", redact(line))
 
 
 def log_warn(redact: Redactor) -> Callable[[str], None]:
-    return lambda line: pulumi.log.warn(redact(line))
+    return lambda line: _emit("warning", redact(line))
+
+
+def log_status(redact: Redactor) -> Callable[[str], None]:
+    """Status lines during a wait: each replaces the one before on the resource's row."""
+    return lambda line: _emit("info", redact(line), ephemeral=True)
 
 
 def progress_log(operation: StatusOperation, redact: Redactor) -> StatusChanges:
-    """Status changes of ``operation``'s request, as info lines in the engine's log."""
-    return StatusChanges(log_info(redact), prefix=f"{operation.started_by} request ")
+    """Status changes of ``operation``'s request, as status lines in the engine's log."""
+    return StatusChanges(log_status(redact), prefix=f"{operation.started_by} request ")
 
 
 class SsoAdminProvider(ResourceProvider):
@@ -195,6 +229,18 @@ class SsoAdminProvider(ResourceProvider):
     state, so nothing set at run time (region, clients) may travel with it."""
 
     stack_region: str | None = None
+    default_region: str | None = None
+    """The provider plugin's ``region`` setting: before the AWS environment's."""
+    custom_timeout: float | None = None
+    """The plugin's ``customTimeouts`` for this operation: before the ``timeout_seconds``
+    input and the default."""
+
+    def timeout(self, props: Mapping[str, Any], declared: Resource) -> float:
+        """Seconds the operation may take: ``customTimeouts``, else ``timeout_seconds``, else
+        the declared default."""
+        if self.custom_timeout:
+            return self.custom_timeout
+        return float(declared.setting(props, "timeout_seconds"))
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
@@ -207,4 +253,5 @@ class SsoAdminProvider(ResourceProvider):
         self.stack_region = region if isinstance(region, str) and region else None
 
     def client(self, props: Mapping[str, Any]) -> Any:
-        return sso_admin_client(props.get("region"), fallback_region=self.stack_region)
+        region = props.get("region") or self.default_region
+        return sso_admin_client(region, fallback_region=self.stack_region)

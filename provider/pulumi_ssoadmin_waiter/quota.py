@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from . import cancellation
 from .timing import Timing
 
 DEFAULT_MAX_OUTSTANDING = 10
@@ -62,7 +63,7 @@ class OutstandingLimiter:
 
     def _wait(self, seconds: float) -> None:
         if self._timing.is_real:
-            self._cond.wait(seconds)
+            cancellation.wait(self._cond, seconds)
         else:  # fake time (tests): nothing can release meanwhile, so let the time pass
             self._timing.sleep(seconds)
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from . import cancellation
+
 DEFAULT_MAX_TPS = 8.0
 """Well under the 20 TPS shared quota, leaving room for the rest of the account's callers."""
 DEFAULT_BURST = 1.0
@@ -44,7 +46,7 @@ class TokenBucket:
         burst: float = DEFAULT_BURST,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         if isinstance(rate, bool) or not isinstance(rate, (int, float)):
             raise TypeError(f"rate must be a number of requests per second, got {rate!r}")
@@ -56,7 +58,7 @@ class TokenBucket:
         self.burst = float(burst)
         self._interval = 1.0 / self.rate
         self._clock = clock
-        self._sleep = sleep
+        self._sleep = sleep or cancellation.sleep
         self._lock = threading.Lock()
         self._next_free = -math.inf  # theoretical arrival time of the next request
         # Release times of the last ``rate`` requests: a thread woken late by the scheduler must

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from . import cancellation
 from .api_errors import ApiError, Attempt, attempt, final_error, persistent_error
 from .decisions import DEFAULT_POLICY, ErrorKind, ErrorStreak, Policy, Verdict
-from .errors import RequestNotFoundError, WaiterError, WaitTimeoutError
+from .errors import OperationCancelledError, RequestNotFoundError, WaiterError, WaitTimeoutError
 from .errors import field as field_name
 from .operations import Request
 from .ratelimit import NoTokenInTime
@@ -63,6 +64,18 @@ class Tries:
             f"this instance, in this region ({field_name('region')})",
             **self.ids,
         )
+
+    def cancelled(self) -> OperationCancelledError:
+        """Cancel ended these tries: say what was being done and what still runs at AWS."""
+        text = f"cancelled {self.what}"
+        if self.request:
+            r = self.request
+            text += (
+                f": request {r.request_id} is still running at AWS; the next run waits on it, "
+                f"or wait now with `ssoadmin-waiter {r.operation.name} --instance-arn "
+                f"{r.instance_arn} --request-id {r.request_id}`"
+            )
+        return OperationCancelledError(text, **self.ids)
 
     def expired(self, waited: float, why: str = "") -> WaiterError:
         """The deadline passed: not found, for a request never seen; else timed out."""
@@ -143,7 +156,21 @@ class Deadline:
         time spent waiting for a rate-limit token counts against it. ``after_try`` hears each
         try that did not end the run, with the gap before the next.
         """
+        try:
+            return self._run(tries, fn, finished, after_try, absent_ok)
+        except OperationCancelledError:
+            raise tries.cancelled() from None
+
+    def _run(
+        self,
+        tries: Tries,
+        fn: Callable[[], T],
+        finished: Callable[[T], bool],
+        after_try: Callable[[Attempt[T], float], None] | None,
+        absent_ok: bool,
+    ) -> T:
         while True:
+            cancellation.check()
             try:
                 answer = attempt(fn, self.left())
             except NoTokenInTime as exc:

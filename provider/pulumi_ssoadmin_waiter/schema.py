@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from ._version import __version__
-from .declarations import ASSIGNMENT_IDENTITY, RESOURCES, Input, Output, Resource
+from .declarations import (
+    ASSIGNMENT_IDENTITY,
+    GET_REQUEST_STATUS,
+    RESOURCES,
+    Input,
+    Output,
+    Resource,
+)
 
 PACKAGE = "ssoadmin-waiter"
 ASSIGNMENT_TYPE = f"{PACKAGE}:index:Assignment"
@@ -57,8 +64,32 @@ def _resource(resource: Resource) -> dict[str, Any]:
     }
 
 
+RESULT_FIELDS = {
+    "request_id": "The request waited on; empty when nothing had to be started.",
+    "status": "SUCCEEDED or FAILED.",
+    "failure_reason": "Why the request FAILED, as AWS says.",
+    "created_date": "When AWS created the request, ISO 8601 in UTC.",
+    "path": "`created`, `in-flight`, `existing`, `deleted` or `absent`: how the assignment "
+    "got to its state.",
+}
+"""The fields of each entry of ``AccountAssignmentSet.results``."""
+
+
+def _function(function: Resource) -> dict[str, Any]:
+    inputs = {camel(i.name): _property(i) for i in function.inputs}
+    return {
+        "description": function.description,
+        "inputs": {
+            "properties": inputs,
+            "required": [camel(i.name) for i in function.inputs if i.required],
+        },
+        "outputs": {
+            "properties": {camel(o.name): _property(o) for o in function.outputs},
+        },
+    }
+
+
 def _types() -> dict[str, Any]:
-    result_fields = ("request_id", "status", "failure_reason", "created_date", "path")
     return {
         ASSIGNMENT_TYPE: {
             "type": "object",
@@ -69,7 +100,9 @@ def _types() -> dict[str, Any]:
         RESULT_TYPE: {
             "type": "object",
             "description": "How one assignment of a set ended.",
-            "properties": {camel(n): {"type": "string"} for n in result_fields},
+            "properties": {
+                camel(n): {"type": "string", "description": d} for n, d in RESULT_FIELDS.items()
+            },
         },
     }
 
@@ -92,9 +125,16 @@ def package_schema() -> dict[str, Any]:
         },
         "provider": {
             "description": "The ssoadmin-waiter provider.",
-            "inputProperties": {"region": {"type": "string", "description": "The AWS region."}},
+            "inputProperties": {
+                "region": {
+                    "type": "string",
+                    "description": "The AWS region for resources without their own `region`; "
+                    "else the usual AWS chain (AWS_REGION, AWS_DEFAULT_REGION, the profile).",
+                }
+            },
         },
         "resources": {token(r): _resource(r) for r in RESOURCES},
+        "functions": {f"{PACKAGE}:index:{GET_REQUEST_STATUS.name}": _function(GET_REQUEST_STATUS)},
         "types": _types(),
         "language": {"python": {"packageName": "pulumi_ssoadmin_waiter_sdk"}},
     }

@@ -62,7 +62,7 @@ class StatusProvider(SsoAdminProvider):
                 self.client(props),
                 props["instance_arn"],
                 props["request_id"],
-                timeout=float(self.declaration.setting(props, "timeout_seconds")),
+                timeout=self.timeout(props, self.declaration),
                 on_poll=progress_log(self.operation, redact),
             )
             log_info(redact)(

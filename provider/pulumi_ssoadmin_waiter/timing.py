@@ -11,14 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import cancellation
+
 
 @dataclass(frozen=True)
 class Timing:
     clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = cancellation.sleep
+    """Real sleeps end early when the operation is cancelled (:mod:`cancellation`)."""
     rng: random.Random = field(default_factory=random.Random)
 
     @property
     def is_real(self) -> bool:
         """Real time: waits may block on a condition; fake time is advanced by ``sleep``."""
-        return self.sleep is time.sleep
+        return self.sleep is cancellation.sleep or self.sleep is time.sleep

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pulumi_ssoadmin_waiter import AssignmentKey
@@ -18,6 +19,7 @@ from pulumi_ssoadmin_waiter_local import (
     seed,
 )
 
+from .plugin_host import FakeEngine, PluginProcess
 from .provider_server import ProviderServer
 
 
@@ -36,6 +38,23 @@ def start_server(server: LocalSsoAdmin) -> ProviderServer:
     provider_server = ProviderServer(local_env(server))
     provider_server.configure({"aws:region": LOCAL_REGION})
     return provider_server
+
+
+def start_plugin(
+    plugin_dir: Path,
+    engine: FakeEngine,
+    server: LocalSsoAdmin,
+    config: dict[str, str] | None = None,
+) -> PluginProcess:
+    """The provider plugin, started as the language host does, configured as the engine does
+    (``config``: the provider's inputs, e.g. ``region``)."""
+    from pulumi.provider.experimental.property_value import PropertyValue
+    from pulumi.runtime.proto import provider_pb2
+
+    process = PluginProcess(plugin_dir, engine, local_env(server))
+    args = PropertyValue.marshal_map({k: PropertyValue(v) for k, v in (config or {}).items()})
+    process.stub.Configure(provider_pb2.ConfigureRequest(args=args, acceptSecrets=True))
+    return process
 
 
 def new_request(local: LocalSsoAdmin, script: Script | None = None) -> Seeded:

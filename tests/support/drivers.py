@@ -1,0 +1,227 @@
+"""One interface over the package's two adapters, so one table of contract tests runs against
+both and they cannot drift: the dynamic provider (``python -m pulumi.dynamic``, through
+:class:`~support.provider_server.ProviderServer`) and the provider plugin (through
+:class:`~support.plugin_host.PluginProcess`).
+
+Names are the Python ones (the plugin driver translates to and from camelCase); a secret is a
+value wrapped by ``wrap_rpc_secret`` both ways: the dynamic driver sends it as the resource
+classes do (plain, named in ``secret_inputs``), the plugin driver as a secret value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pulumi.dynamic import ResourceProvider
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.proto import provider_pb2
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+from pulumi_ssoadmin_waiter.declarations import Resource
+from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS
+from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter.schema import camel, token
+from pulumi_ssoadmin_waiter.wire import rename, snake, to_value
+
+from .plugin_host import PluginProcess
+from .provider_server import ProviderServer
+
+DYNAMIC_PROVIDERS: dict[str, ResourceProvider] = {
+    "AssignmentCreationStatus": v1.AssignmentCreationStatusProvider(),
+    "AssignmentDeletionStatus": v1.AssignmentDeletionStatusProvider(),
+    "PermissionSetProvisioningStatus": v1.PermissionSetProvisioningStatusProvider(),
+    "AccountAssignment": v1.AccountAssignmentProvider(),
+    "AccountAssignmentSet": v1.AccountAssignmentSetProvider(),
+}
+
+
+@dataclass
+class Created:
+    id: str
+    outputs: dict[str, Any]
+
+
+class Driver(Protocol):
+    name: str
+
+    def check(
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]: ...
+
+    def diff(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> tuple[bool, list[str]]: ...
+
+    def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created: ...
+
+    def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created: ...
+
+    def update(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]: ...
+
+    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None: ...
+
+
+def _secrets_named(props: dict[str, Any]) -> dict[str, Any]:
+    """As the dynamic resource classes send inputs: plain values, secret ones named."""
+    names = sorted(k for k, v in props.items() if is_rpc_secret(v))
+    plain = {k: unwrap_rpc_secret(v) if is_rpc_secret(v) else v for k, v in props.items()}
+    return {**plain, SECRET_INPUTS: names}
+
+
+class DynamicDriver:
+    name = "dynamic"
+
+    def __init__(self, server: ProviderServer) -> None:
+        self.server = server
+
+    def check(
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        inputs, failures = self.server.check(
+            DYNAMIC_PROVIDERS[resource.name],
+            _secrets_named(news),
+            _secrets_named(olds or {}),
+            type_name=resource.name,
+        )
+        hidden = set(inputs.pop(SECRET_INPUTS, None) or [])
+        return {k: wrap_rpc_secret(v) if k in hidden else v for k, v in inputs.items()}, failures
+
+    def diff(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> tuple[bool, list[str]]:
+        answer = self.server.diff(
+            DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(olds), _secrets_named(news)
+        )
+        return answer.changes == answer.DIFF_SOME, sorted(answer.replaces)
+
+    def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created:
+        made = self.server.create(DYNAMIC_PROVIDERS[resource.name], _secrets_named(inputs))
+        return Created(made.id, _without_secret_inputs(made.outputs))
+
+    def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
+        got = self.server.read(DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(outputs))
+        return Created(got.id, _without_secret_inputs(got.outputs))
+
+    def update(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        outputs = self.server.update(
+            DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(olds), _secrets_named(news)
+        )
+        return _without_secret_inputs(outputs)
+
+    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
+        self.server.delete(DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(outputs))
+
+
+def _without_secret_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != SECRET_INPUTS}
+
+
+def wire_map(resource: Resource, props: dict[str, Any]) -> Any:
+    """A Struct of camelCase wire values (secrets and unknowns as the engine sends them)."""
+    named = rename(resource, props, camel)
+    return PropertyValue.marshal_map({k: to_value(v) for k, v in named.items()})
+
+
+def python_map(resource: Resource, struct: Any) -> dict[str, Any]:
+    """Python names and values; a secret value comes back wrapped."""
+
+    def python(value: PropertyValue) -> Any:
+        inner = value.value
+        if isinstance(inner, tuple):
+            inner = [python(v) for v in inner]
+        elif isinstance(inner, Mapping):
+            inner = {k: python(v) for k, v in inner.items()}
+        return wrap_rpc_secret(inner) if value.is_secret else inner
+
+    values = {k: python(v) for k, v in PropertyValue.unmarshal_map(struct).items()}
+    return rename(resource, values, snake)
+
+
+def urn(resource: Resource, name: str = "r") -> str:
+    return f"urn:pulumi:test::ssoadmin-waiter::{token(resource)}::{name}"
+
+
+class PluginDriver:
+    name = "plugin"
+
+    def __init__(self, plugin: PluginProcess) -> None:
+        self.stub = plugin.stub
+
+    def check(
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        answer = self.stub.Check(
+            provider_pb2.CheckRequest(
+                urn=urn(resource),
+                olds=wire_map(resource, olds or {}),
+                news=wire_map(resource, news),
+            )
+        )
+        failures = [(_snake_path(f.property), f.reason) for f in answer.failures]
+        return python_map(resource, answer.inputs), failures
+
+    def diff(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> tuple[bool, list[str]]:
+        answer = self.stub.Diff(
+            provider_pb2.DiffRequest(
+                id=id_,
+                urn=urn(resource),
+                olds=wire_map(resource, olds),
+                news=wire_map(resource, news),
+            )
+        )
+        return answer.changes == answer.DIFF_SOME, sorted(snake(r) for r in answer.replaces)
+
+    def create(
+        self, resource: Resource, inputs: dict[str, Any], timeout: float = 0, name: str = "r"
+    ) -> Created:
+        """``timeout``: the resource's customTimeouts; ``name``: its name in the URN."""
+        answer = self.stub.Create(
+            provider_pb2.CreateRequest(
+                urn=urn(resource, name), properties=wire_map(resource, inputs), timeout=timeout
+            ),
+            timeout=300,
+        )
+        return Created(answer.id, python_map(resource, answer.properties))
+
+    def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
+        answer = self.stub.Read(
+            provider_pb2.ReadRequest(
+                id=id_, urn=urn(resource), properties=wire_map(resource, outputs)
+            ),
+            timeout=120,
+        )
+        return Created(answer.id, python_map(resource, answer.properties))
+
+    def update(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        answer = self.stub.Update(
+            provider_pb2.UpdateRequest(
+                id=id_,
+                urn=urn(resource),
+                olds=wire_map(resource, olds),
+                news=wire_map(resource, news),
+            ),
+            timeout=300,
+        )
+        return python_map(resource, answer.properties)
+
+    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
+        self.stub.Delete(
+            provider_pb2.DeleteRequest(
+                id=id_, urn=urn(resource), properties=wire_map(resource, outputs)
+            ),
+            timeout=300,
+        )
+
+
+def _snake_path(path: str) -> str:
+    """``assignments[0].principalId`` -> ``assignments[0].principal_id``."""
+    return ".".join(snake(part) for part in path.split("."))

@@ -1,0 +1,90 @@
+"""Cancel, in one process: every sleep of the package ends at once when the scope's event is
+set, and the error names what still runs at AWS. Real time, short: each wait would otherwise
+last a minute."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pulumi_ssoadmin_waiter import cancellation
+from pulumi_ssoadmin_waiter.errors import OperationCancelledError
+from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION, Request
+from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.ratelimit import TokenBucket
+from pulumi_ssoadmin_waiter.retry import Deadline
+from pulumi_ssoadmin_waiter.waiter import wait
+
+REQUEST = Request(ASSIGNMENT_CREATION, "arn:aws:sso:::instance/ssoins-1234567890abcdef", "r-1")
+
+
+class InProgress:
+    """A client whose request never ends."""
+
+    def describe_account_assignment_creation_status(self, **_: Any) -> dict[str, Any]:
+        return {"AccountAssignmentCreationStatus": {"Status": "IN_PROGRESS"}}
+
+
+def cancelled_after(seconds: float, blocking: Callable[[], Any]) -> tuple[BaseException, float]:
+    """Run ``blocking`` in a scope, cancel it after ``seconds``; its error and how long after
+    the cancel it ended."""
+    event = threading.Event()
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        with cancellation.scope(event):
+            try:
+                blocking()
+            except BaseException as exc:
+                caught.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(seconds)
+    event.set()
+    set_at = time.monotonic()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and caught, "cancel ended it"
+    return caught[0], time.monotonic() - set_at
+
+
+def test_a_wait_ends_at_once_and_names_its_request() -> None:
+    error, took = cancelled_after(1.0, lambda: wait(InProgress(), REQUEST, Deadline(60)))  # type: ignore[arg-type]
+    assert isinstance(error, OperationCancelledError) and took < 0.5
+    assert "r-1" in str(error) and "still running at AWS" in str(error)
+    assert "ssoadmin-waiter creation --instance-arn" in str(error)
+    assert error.request_id == "r-1"
+
+
+def test_a_queue_for_the_quota_ends_at_once() -> None:
+    limiter = OutstandingLimiter(limit=1)
+    limiter.acquire(1)  # taken: the next waits
+    error, took = cancelled_after(0.5, lambda: limiter.acquire(60))
+    assert isinstance(error, OperationCancelledError) and took <= cancellation.SLICE + 0.3
+    assert limiter.active == 1, "the cancelled waiter took no slot"
+
+
+def test_a_wait_for_a_rate_limit_token_ends_at_once() -> None:
+    bucket = TokenBucket(rate=0.05)  # one request per 20 s
+    bucket.acquire()
+    error, took = cancelled_after(0.5, bucket.acquire)
+    assert isinstance(error, OperationCancelledError) and took < 0.5
+
+
+def test_nothing_changes_outside_a_scope() -> None:
+    started = time.monotonic()
+    cancellation.sleep(0.2)
+    assert time.monotonic() - started >= 0.2
+    cancellation.check()  # no scope: never cancelled
+
+
+def test_a_cancelled_scope_starts_nothing_new() -> None:
+    event = threading.Event()
+    event.set()
+    calls: list[int] = []
+    with cancellation.scope(event), pytest.raises(OperationCancelledError):
+        Deadline(60).call("starting it", "CreateAccountAssignment", lambda: calls.append(1))
+    assert calls == []

@@ -1,0 +1,212 @@
+"""The resources' contract, one table run against both adapters: the dynamic provider
+(``python -m pulumi.dynamic``) and the provider plugin (started as Pulumi's language host
+starts it). A behaviour that one adapter loses fails here for that adapter.
+
+Each case gets a :class:`~support.drivers.Driver` (Python names; secrets wrapped both ways)
+and the local endpoint; the ``driver`` fixture runs it once per adapter.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+import pytest
+from pulumi.runtime.rpc import UNKNOWN, is_rpc_secret, wrap_rpc_secret
+from pulumi_ssoadmin_waiter.declarations import (
+    ACCOUNT_ASSIGNMENT,
+    ACCOUNT_ASSIGNMENT_SET,
+    ASSIGNMENT_CREATION_STATUS,
+    ASSIGNMENT_DELETION_STATUS,
+    PERMISSION_SET_PROVISIONING_STATUS,
+    Resource,
+)
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from support.drivers import Driver
+from support.local import exists, inputs_for, new_key, start_request
+
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
+STATUS = {
+    "creation": ASSIGNMENT_CREATION_STATUS,
+    "deletion": ASSIGNMENT_DELETION_STATUS,
+    "provisioning": PERMISSION_SET_PROVISIONING_STATUS,
+}
+
+
+def error_of(call: Callable[[], Any]) -> str:
+    with pytest.raises(grpc.RpcError) as info:
+        call()
+    return info.value.details() or ""
+
+
+def status_waits_until_succeeded(driver: Driver, local: LocalSsoAdmin) -> None:
+    for kind, resource in STATUS.items():
+        req = start_request(local, kind, Script(pending_seconds=1.5))
+        started = time.monotonic()
+        inputs, failures = driver.check(
+            resource, {"instance_arn": req.instance_arn, "request_id": req.request_id}
+        )
+        assert failures == [] and inputs["fail_on_failed"] is True
+        assert inputs["timeout_seconds"] == (600 if kind == "provisioning" else 300)
+        out = driver.create(resource, inputs).outputs
+        assert time.monotonic() - started >= 1.5, "waited for the request to end"
+        assert out["status"] == "SUCCEEDED" and out["request_id"] == req.request_id
+        assert out["created_date"].endswith("+00:00")
+        assert out["permission_set_arn"] == req.permission_set_arn
+
+
+def failed_fails_the_create_with_its_reason(driver: Driver, local: LocalSsoAdmin) -> None:
+    reason = "Received a 404 status error: Not supported error code"
+    req = start_request(local, "creation", Script(0.5, "FAILED", reason))
+    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, props)
+    details = error_of(lambda: driver.create(ASSIGNMENT_CREATION_STATUS, inputs))
+    assert reason in details and req.request_id in details and "FAILED" in details
+
+
+def failed_is_recorded_when_asked(driver: Driver, local: LocalSsoAdmin) -> None:
+    req = start_request(local, "creation", Script(0.2, "FAILED", "no such group"))
+    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, {**props, "fail_on_failed": False})
+    out = driver.create(ASSIGNMENT_CREATION_STATUS, inputs).outputs
+    assert out["status"] == "FAILED" and out["failure_reason"] == "no such group"
+
+
+def bad_input_is_a_named_check_failure(driver: Driver, local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    calls = len(local.behaviour.calls)
+    bad_status = {"instance_arn": key.permission_set_arn, "request_id": "x", "timeout_seconds": -1}
+    _, failures = driver.check(ASSIGNMENT_CREATION_STATUS, bad_status)
+    assert {p for p, _ in failures} == {"instance_arn", "request_id", "timeout_seconds"}
+    _, failures = driver.check(ACCOUNT_ASSIGNMENT, inputs_for(key, principal_type="ROLE"))
+    assert [p for p, _ in failures] == ["principal_type"] and "ROLE" in failures[0][1]
+    items = [inputs_for(key), inputs_for(key, principal_id="not an id")]
+    _, failures = driver.check(ACCOUNT_ASSIGNMENT_SET, {"assignments": items})
+    assert [p for p, _ in failures] == ["assignments[1].principal_id"]
+    assert len(local.behaviour.calls) == calls, "checks make no AWS call"
+
+
+def unknowns_pass_check(driver: Driver, local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    calls = len(local.behaviour.calls)
+    _, failures = driver.check(
+        ASSIGNMENT_CREATION_STATUS, {"instance_arn": key.instance_arn, "request_id": UNKNOWN}
+    )
+    assert failures == []
+    _, failures = driver.check(ACCOUNT_ASSIGNMENT, inputs_for(key, principal_id=UNKNOWN))
+    assert failures == []
+    assert len(local.behaviour.calls) == calls
+
+
+def assignment_lifecycle(driver: Driver, local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    inputs, _ = driver.check(ACCOUNT_ASSIGNMENT, inputs_for(key))
+    local.behaviour.script_next(Script(pending_seconds=1))
+    created = driver.create(ACCOUNT_ASSIGNMENT, inputs)
+    out = created.outputs
+    assert key.principal_id in created.id and exists(local.client(), key)
+    assert out["status"] == "SUCCEEDED" and out["creation_path"] == "created"
+    assert driver.read(ACCOUNT_ASSIGNMENT, created.id, out).outputs["status"] == "SUCCEEDED"
+    assert driver.diff(ACCOUNT_ASSIGNMENT, created.id, out, {**inputs, "target_id": "2" * 12}) == (
+        True,
+        ["target_id"],
+    )
+    news = {**inputs, "timeout_seconds": 60.0}
+    assert driver.diff(ACCOUNT_ASSIGNMENT, created.id, out, news) == (True, [])
+    updated = driver.update(ACCOUNT_ASSIGNMENT, created.id, out, news)
+    assert updated["timeout_seconds"] == 60 and updated["creation_request_id"]
+    driver.delete(ACCOUNT_ASSIGNMENT, created.id, updated)
+    assert not exists(local.client(), key)
+    assert driver.read(ACCOUNT_ASSIGNMENT, created.id, updated).id == "", "gone from state"
+
+
+def set_lifecycle(driver: Driver, local: LocalSsoAdmin) -> None:
+    keys = [new_key(local) for _ in range(4)]
+    first = {"assignments": [inputs_for(k) for k in keys[:3]]}
+    inputs, failures = driver.check(ACCOUNT_ASSIGNMENT_SET, first)
+    assert failures == []
+    created = driver.create(ACCOUNT_ASSIGNMENT_SET, inputs)
+    results = created.outputs["results"]
+    assert sorted(results) == sorted(k.id for k in keys[:3])
+    assert {r["status"] for r in results.values()} == {"SUCCEEDED"}
+    second, _ = driver.check(
+        ACCOUNT_ASSIGNMENT_SET, {"assignments": [inputs_for(k) for k in keys[1:]]}
+    )
+    assert driver.diff(ACCOUNT_ASSIGNMENT_SET, created.id, created.outputs, second) == (True, [])
+    updated = driver.update(ACCOUNT_ASSIGNMENT_SET, created.id, created.outputs, second)
+    assert sorted(updated["results"]) == sorted(k.id for k in keys[1:])
+    assert not exists(local.client(), keys[0]) and exists(local.client(), keys[3])
+    driver.delete(ACCOUNT_ASSIGNMENT_SET, created.id, updated)
+    assert not any(exists(local.client(), k) for k in keys)
+
+
+def secrets_stay_secret(driver: Driver, local: LocalSsoAdmin) -> None:
+    key = new_key(local)
+    hidden = inputs_for(key, principal_id=wrap_rpc_secret(key.principal_id))
+    inputs, _ = driver.check(ACCOUNT_ASSIGNMENT, hidden)
+    assert is_rpc_secret(inputs["principal_id"])
+    created = driver.create(ACCOUNT_ASSIGNMENT, inputs)
+    assert key.principal_id not in created.id
+    assert is_rpc_secret(created.outputs["principal_id"])
+    assert not is_rpc_secret(created.outputs["target_id"])
+    driver.delete(ACCOUNT_ASSIGNMENT, created.id, created.outputs)
+
+    req = start_request(local, "creation")
+    props = {"instance_arn": req.instance_arn, "request_id": wrap_rpc_secret(req.request_id)}
+    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, props)
+    created = driver.create(ASSIGNMENT_CREATION_STATUS, inputs)
+    assert req.request_id not in created.id
+    assert is_rpc_secret(created.outputs["request_id"])
+
+    other = new_key(local)
+    local.behaviour.script_next(Script(final_status="FAILED", failure_reason="no such group"))
+    failing, _ = driver.check(
+        ACCOUNT_ASSIGNMENT, inputs_for(other, principal_id=wrap_rpc_secret(other.principal_id))
+    )
+    details = error_of(lambda: driver.create(ACCOUNT_ASSIGNMENT, failing))
+    assert "no such group" in details and other.principal_id not in details
+
+
+def status_settings_update_in_place(driver: Driver, local: LocalSsoAdmin) -> None:
+    req = start_request(local, "creation")
+    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, props)
+    created = driver.create(ASSIGNMENT_CREATION_STATUS, inputs)
+    news = {**inputs, "timeout_seconds": 30.0}
+    assert driver.diff(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs, news) == (True, [])
+    other = {**inputs, "request_id": start_request(local, "creation").request_id}
+    changes = driver.diff(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs, other)
+    assert changes == (True, ["request_id"])
+    updated = driver.update(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs, news)
+    assert updated["status"] == "SUCCEEDED" and updated["timeout_seconds"] == 30
+
+
+CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
+    status_waits_until_succeeded,
+    failed_fails_the_create_with_its_reason,
+    failed_is_recorded_when_asked,
+    bad_input_is_a_named_check_failure,
+    unknowns_pass_check,
+    assignment_lifecycle,
+    set_lifecycle,
+    secrets_stay_secret,
+    status_settings_update_in_place,
+]
+
+
+@pytest.mark.parametrize("case", CONTRACT, ids=lambda case: case.__name__)
+def test_contract(
+    case: Callable[[Driver, LocalSsoAdmin], None], driver: Driver, local: LocalSsoAdmin
+) -> None:
+    case(driver, local)
+
+
+def test_every_resource_is_in_the_contract() -> None:
+    """A sixth resource must join the table."""
+    covered: set[Resource] = {*STATUS.values(), ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET}
+    from pulumi_ssoadmin_waiter.declarations import RESOURCES
+
+    assert set(RESOURCES) <= covered
