@@ -15,6 +15,7 @@ SCRIPTS = (
     ("poll schedule against the anchors", ["schedule.py"]),
     ("overhead of the provider server", ["overhead.py"]),
     ("fan-out: 100 assignments, T = 5 s", ["fanout.py", "--n", "100", "--t", "5"]),
+    ("the provider plugin", ["plugin.py"]),
     ("faults (RELIABILITY.md)", ["faults.py"]),
     ("limits at the edges (RELIABILITY.md)", ["edges.py"]),
 )

@@ -160,8 +160,8 @@ def _adopt_existing(what: str) -> Input:
 REGION = Input(
     "region",
     "string",
-    "The AWS region; else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile, then the stack's "
-    "`aws:region`.",
+    "The AWS region; else the plugin provider's `region`, then `AWS_REGION`, "
+    "`AWS_DEFAULT_REGION`, the profile, then (dynamic resources) the stack's `aws:region`.",
     problem=_region,
 )
 

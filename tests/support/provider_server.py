@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,7 @@ class ProviderServer:
             prefix="provider-", suffix=".log", delete=False
         )
         full_env = {**os.environ, "PULUMI_PROJECT": "ssoadmin-waiter", **env}
+        started = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"],
             stdout=subprocess.PIPE,
@@ -59,6 +61,8 @@ class ProviderServer:
         )
         assert self.proc.stdout is not None
         port = self.proc.stdout.readline().decode().strip()
+        self.port_after = time.monotonic() - started
+        """Seconds from spawn to the port printed."""
         if not port.isdigit():
             raise RuntimeError(f"provider server did not start: {self.stderr()}")
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
