@@ -184,6 +184,25 @@ def status_settings_update_in_place(driver: Driver, local: LocalSsoAdmin) -> Non
     assert updated["status"] == "SUCCEEDED" and updated["timeout_seconds"] == 30
 
 
+def nothing_changed_is_no_diff(driver: Driver, local: LocalSsoAdmin) -> None:
+    """Secret inputs included: a state's secret outputs must not read as changed inputs. (The
+    engine diffs the checked inputs, defaults filled in.)"""
+    keys = [new_key(local) for _ in range(2)]
+    items = [inputs_for(k) for k in keys]
+    req = start_request(local, "creation")
+    status = {"instance_arn": req.instance_arn, "request_id": wrap_rpc_secret(req.request_id)}
+    cases: list[tuple[Resource, dict[str, Any]]] = [
+        (ASSIGNMENT_CREATION_STATUS, status),
+        (ACCOUNT_ASSIGNMENT, {**items[0], "principal_id": wrap_rpc_secret(keys[0].principal_id)}),
+        (ACCOUNT_ASSIGNMENT_SET, {"assignments": wrap_rpc_secret([items[1]])}),
+    ]
+    for resource, given in cases:
+        inputs, failures = driver.check(resource, given)
+        assert failures == []
+        created = driver.create(resource, inputs)
+        assert driver.diff(resource, created.id, created.outputs, inputs) == (False, []), resource
+
+
 CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
     status_waits_until_succeeded,
     failed_fails_the_create_with_its_reason,
@@ -194,6 +213,7 @@ CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
     set_lifecycle,
     secrets_stay_secret,
     status_settings_update_in_place,
+    nothing_changed_is_no_diff,
 ]
 
 

@@ -43,7 +43,7 @@ from .schema import PACKAGE, camel, package_schema, token
 from .status_provider import READ_TIMEOUT
 from .validation import region_problem
 from .waiter import result_from
-from .wire import camel_text, from_wire, plain, to_wire
+from .wire import camel_text, from_wire, plain, snake, to_wire
 
 T = TypeVar("T")
 
@@ -138,7 +138,8 @@ class WaiterPlugin(p.Provider):
             request.urn, lambda: kind.provider().diff(request.resource_id, olds, news)
         )
         names = [i.name for i in kind.declared.user_inputs]
-        changed = [n for n in changed_inputs(names, olds, news) if n not in request.ignore_changes]
+        ignored = {snake(path) for path in request.ignore_changes}
+        changed = [n for n in changed_inputs(names, olds, news) if n not in ignored]
         replaces = set(result.replaces or [])
         return p.DiffResponse(
             changes=bool(result.changes),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 
 from .declarations import ASSIGNMENT_IDENTITY, GET_REQUEST_STATUS, RESOURCES, Resource
 from .provider_base import SECRET_INPUTS
@@ -32,23 +32,37 @@ def _maps(resource: Resource) -> frozenset[str]:
     return frozenset(o.name for o in resource.outputs if o.type == "object")
 
 
+def _through_secret(value: Any, change: Callable[[Any], Any]) -> Any:
+    """``change(value)``, inside a ``wrap_rpc_secret`` wrapper if there is one."""
+    if is_rpc_secret(value):
+        return wrap_rpc_secret(change(unwrap_rpc_secret(value)))
+    return change(value)
+
+
 def rename(
     resource: Resource, props: Mapping[str, Any], to: Callable[[str], str]
 ) -> dict[str, Any]:
-    """``props`` with every property name (nested ones too) in ``to``'s form."""
+    """``props`` with every property name (nested ones too) in ``to``'s form; the keys of a
+    map (a set's ``results``: assignment ids) are data and stay as they are."""
 
     def fields(value: Any) -> Any:
-        return {to(k): v for k, v in value.items()} if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping):
+            return {to(k): v for k, v in value.items()}
+        return value
+
+    def items(value: Any) -> Any:
+        return [_through_secret(i, fields) for i in value] if isinstance(value, list) else value
+
+    def entries(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _through_secret(v, fields) for k, v in value.items()}
+        return value
 
     maps = _maps(resource)
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if isinstance(value, list):
-            value = [fields(item) for item in value]
-        elif snake(key) in maps and isinstance(value, Mapping):
-            value = {k: fields(v) for k, v in value.items()}
-        out[to(key)] = value
-    return out
+    return {
+        to(key): _through_secret(value, entries if snake(key) in maps else items)
+        for key, value in props.items()
+    }
 
 
 def plain(value: PropertyValue) -> Any:
@@ -63,9 +77,12 @@ def plain(value: PropertyValue) -> Any:
 
 def from_wire(resource: Resource, props: Mapping[str, PropertyValue]) -> dict[str, Any]:
     """Provider-side properties: Python names, plain values, and ``secret_inputs`` naming
-    each property that is or holds a secret."""
+    each input that is or holds a secret (in a state, outputs derived from one are secret too;
+    they are not inputs)."""
     out = rename(resource, {k: plain(v) for k, v in props.items()}, snake)
-    out[SECRET_INPUTS] = sorted(snake(k) for k, v in props.items() if v.contains_secret())
+    inputs = set(resource.input_names)
+    hidden = {snake(k) for k, v in props.items() if v.contains_secret()}
+    out[SECRET_INPUTS] = sorted(hidden & inputs)
     return out
 
 

@@ -64,9 +64,10 @@ class Driver(Protocol):
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None: ...
 
 
-def _secrets_named(props: dict[str, Any]) -> dict[str, Any]:
-    """As the dynamic resource classes send inputs: plain values, secret ones named."""
-    names = sorted(k for k, v in props.items() if is_rpc_secret(v))
+def _secrets_named(resource: Resource, props: dict[str, Any]) -> dict[str, Any]:
+    """As the dynamic resource classes send inputs: plain values, secret inputs named (as the
+    state echoes them: outputs derived from a secret are not inputs)."""
+    names = sorted(k for k, v in props.items() if is_rpc_secret(v) and k in resource.input_names)
     plain = {k: unwrap_rpc_secret(v) if is_rpc_secret(v) else v for k, v in props.items()}
     return {**plain, SECRET_INPUTS: names}
 
@@ -82,8 +83,8 @@ class DynamicDriver:
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         inputs, failures = self.server.check(
             DYNAMIC_PROVIDERS[resource.name],
-            _secrets_named(news),
-            _secrets_named(olds or {}),
+            _secrets_named(resource, news),
+            _secrets_named(resource, olds or {}),
             type_name=resource.name,
         )
         hidden = set(inputs.pop(SECRET_INPUTS, None) or [])
@@ -93,28 +94,38 @@ class DynamicDriver:
         self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> tuple[bool, list[str]]:
         answer = self.server.diff(
-            DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(olds), _secrets_named(news)
+            DYNAMIC_PROVIDERS[resource.name],
+            id_,
+            _secrets_named(resource, olds),
+            _secrets_named(resource, news),
         )
         return answer.changes == answer.DIFF_SOME, sorted(answer.replaces)
 
     def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created:
-        made = self.server.create(DYNAMIC_PROVIDERS[resource.name], _secrets_named(inputs))
+        made = self.server.create(
+            DYNAMIC_PROVIDERS[resource.name], _secrets_named(resource, inputs)
+        )
         return Created(made.id, _without_secret_inputs(made.outputs))
 
     def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
-        got = self.server.read(DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(outputs))
+        got = self.server.read(
+            DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(resource, outputs)
+        )
         return Created(got.id, _without_secret_inputs(got.outputs))
 
     def update(
         self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> dict[str, Any]:
         outputs = self.server.update(
-            DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(olds), _secrets_named(news)
+            DYNAMIC_PROVIDERS[resource.name],
+            id_,
+            _secrets_named(resource, olds),
+            _secrets_named(resource, news),
         )
         return _without_secret_inputs(outputs)
 
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
-        self.server.delete(DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(outputs))
+        self.server.delete(DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(resource, outputs))
 
 
 def _without_secret_inputs(props: dict[str, Any]) -> dict[str, Any]:
