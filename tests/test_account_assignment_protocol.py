@@ -10,44 +10,13 @@ import grpc
 import pytest
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentProvider
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
-from support.local import exists, inputs_for, new_key
+from support.local import inputs_for, new_key
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
 
 PROVIDER = AccountAssignmentProvider()
 TYPE = "AccountAssignment"
-
-
-def test_create_then_delete_wait_for_aws(server: ProviderServer, local: LocalSsoAdmin) -> None:
-    key = new_key(local)
-    inputs, failures = server.check(PROVIDER, inputs_for(key), type_name=TYPE)
-    assert failures == [] and inputs["target_type"] == "AWS_ACCOUNT"
-    local.behaviour.script_next(Script(pending_seconds=2))
-    created = server.create(PROVIDER, inputs)
-    out = created.outputs
-    assert created.id == key.id
-    assert out["status"] == "SUCCEEDED" and out["creation_path"] == "created"
-    assert len(out["creation_request_id"]) == 36 and out["created_date"].endswith("+00:00")
-    assert len(local.behaviour.calls_to("DescribeAccountAssignmentCreationStatus")) >= 2
-
-    # refresh keeps it; settings update in place; identity changes replace
-    assert server.read(PROVIDER, created.id, out).outputs["status"] == "SUCCEEDED"
-    diff = server.diff(PROVIDER, created.id, out, {**inputs, "timeout_seconds": 60.0})
-    assert diff.changes == diff.DIFF_SOME and list(diff.replaces) == []
-    other = server.diff(PROVIDER, created.id, out, {**inputs, "target_id": "210987654321"})
-    assert list(other.replaces) == ["target_id"]
-
-    local.behaviour.script_next(Script(pending_seconds=1.5))
-    started = time.monotonic()
-    server.delete(PROVIDER, created.id, out)
-    assert time.monotonic() - started >= 1.5, "delete waited for the deletion to finish"
-    assert len(local.behaviour.calls_to("DescribeAccountAssignmentDeletionStatus")) >= 2
-    assert not exists(local.client(), key)
-    # refresh of a deleted assignment drops it from state (the next up creates it again)
-    assert server.read(PROVIDER, created.id, out).id == ""
-    # and deleting what is already gone succeeds
-    server.delete(PROVIDER, created.id, out)
 
 
 def test_a_second_resource_for_the_same_assignment_is_refused_unless_it_adopts(

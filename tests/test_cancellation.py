@@ -7,16 +7,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from pulumi_ssoadmin_waiter import cancellation
+from pulumi_ssoadmin_waiter import AssignmentKey, cancellation
+from pulumi_ssoadmin_waiter.assignments import create_assignment
 from pulumi_ssoadmin_waiter.errors import OperationCancelledError
 from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION, Request
 from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter.ratelimit import TokenBucket
 from pulumi_ssoadmin_waiter.retry import Deadline
 from pulumi_ssoadmin_waiter.waiter import wait
+from support.fakes import FakeClock, FakeSsoAdmin
 
 REQUEST = Request(ASSIGNMENT_CREATION, "arn:aws:sso:::instance/ssoins-1234567890abcdef", "r-1")
 
@@ -88,3 +90,33 @@ def test_a_cancelled_scope_starts_nothing_new() -> None:
     with cancellation.scope(event), pytest.raises(OperationCancelledError):
         Deadline(60).call("starting it", "CreateAccountAssignment", lambda: calls.append(1))
     assert calls == []
+
+
+def test_a_cancel_just_after_a_create_started_names_that_request() -> None:
+    """Between CreateAccountAssignment and the first describe (the look for a racing create),
+    a cancel must still say which request runs at AWS."""
+    clock = FakeClock()
+    sso = FakeSsoAdmin(clock)
+    event = threading.Event()
+    start = sso.create_account_assignment  # type: ignore[attr-defined]
+
+    def start_then_cancel(**params: Any) -> Any:
+        answer = start(**params)
+        event.set()  # Cancel arrives while the answer is on its way back
+        return answer
+
+    sso.create_account_assignment = start_then_cancel  # type: ignore[attr-defined]
+    key = AssignmentKey(
+        REQUEST.instance_arn,
+        "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+        "GROUP",
+        "g-1",
+        "123456789012",
+    )
+    with cancellation.scope(event), pytest.raises(OperationCancelledError) as info:
+        create_assignment(cast(Any, sso), key, timing=clock.timing(), limiter=OutstandingLimiter())
+    started = sso.requests
+    assert len(started) == 1
+    (request_id,) = started
+    assert info.value.request_id == request_id and "still running at AWS" in str(info.value)
+    assert "the create of GROUP g-1" in str(info.value)

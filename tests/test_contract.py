@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import grpc
@@ -42,37 +43,63 @@ def error_of(call: Callable[[], Any]) -> str:
     return info.value.details() or ""
 
 
-def status_waits_until_succeeded(driver: Driver, local: LocalSsoAdmin) -> None:
+DESCRIBES = {
+    "creation": "DescribeAccountAssignmentCreationStatus",
+    "deletion": "DescribeAccountAssignmentDeletionStatus",
+    "provisioning": "DescribePermissionSetProvisioningStatus",
+}
+
+
+def status_waits_then_reads_and_forgets(driver: Driver, local: LocalSsoAdmin) -> None:
     for kind, resource in STATUS.items():
         req = start_request(local, kind, Script(pending_seconds=1.5))
+        polls = len(local.behaviour.calls_to(DESCRIBES[kind]))
         started = time.monotonic()
         inputs, failures = driver.check(
             resource, {"instance_arn": req.instance_arn, "request_id": req.request_id}
         )
         assert failures == [] and inputs["fail_on_failed"] is True
         assert inputs["timeout_seconds"] == (600 if kind == "provisioning" else 300)
-        out = driver.create(resource, inputs).outputs
-        assert time.monotonic() - started >= 1.5, "waited for the request to end"
+        created = driver.create(resource, inputs)
+        out = created.outputs
+        took = time.monotonic() - started
+        assert 1.5 <= took < 1.5 + 4, "waited for the request to end, and saw it soon after"
+        assert 2 <= len(local.behaviour.calls_to(DESCRIBES[kind])) - polls <= 5
         assert out["status"] == "SUCCEEDED" and out["request_id"] == req.request_id
         assert out["created_date"].endswith("+00:00")
         assert out["permission_set_arn"] == req.permission_set_arn
+        refreshed = driver.read(resource, created.id, out)
+        assert refreshed.id == created.id and refreshed.outputs["status"] == "SUCCEEDED"
+        calls = len(local.behaviour.calls)
+        driver.delete(resource, created.id, out)
+        assert len(local.behaviour.calls) == calls, "a status record owns nothing in AWS"
 
 
 def failed_fails_the_create_with_its_reason(driver: Driver, local: LocalSsoAdmin) -> None:
     reason = "Received a 404 status error: Not supported error code"
-    req = start_request(local, "creation", Script(0.5, "FAILED", reason))
-    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
-    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, props)
-    details = error_of(lambda: driver.create(ASSIGNMENT_CREATION_STATUS, inputs))
-    assert reason in details and req.request_id in details and "FAILED" in details
+    for kind, resource in STATUS.items():
+        req = start_request(local, kind, Script(0.3, "FAILED", reason))
+        props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+        inputs, _ = driver.check(resource, props)
+        details = error_of(partial(driver.create, resource, inputs))
+        assert reason in details and req.request_id in details and "FAILED" in details
+        assert req.target_id in details and req.permission_set_arn in details
+        assert req.principal_id is None or req.principal_id in details
 
 
 def failed_is_recorded_when_asked(driver: Driver, local: LocalSsoAdmin) -> None:
-    req = start_request(local, "creation", Script(0.2, "FAILED", "no such group"))
-    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
-    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, {**props, "fail_on_failed": False})
-    out = driver.create(ASSIGNMENT_CREATION_STATUS, inputs).outputs
-    assert out["status"] == "FAILED" and out["failure_reason"] == "no such group"
+    for kind, resource in STATUS.items():
+        req = start_request(local, kind, Script(0.2, "FAILED", "no such group"))
+        props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+        inputs, _ = driver.check(resource, {**props, "fail_on_failed": False})
+        created = driver.create(resource, inputs)
+        out = created.outputs
+        assert out["status"] == "FAILED" and out["failure_reason"] == "no such group"
+        calls = len(local.behaviour.calls)
+        turned_on = {**inputs, "fail_on_failed": True}
+        details = error_of(partial(driver.update, resource, created.id, created.outputs, turned_on))
+        assert "FAILED: no such group" in details, "turning it on fails, as the create would"
+        assert len(local.behaviour.calls) == calls, "from the record: no AWS call"
 
 
 def bad_input_is_a_named_check_failure(driver: Driver, local: LocalSsoAdmin) -> None:
@@ -118,8 +145,12 @@ def assignment_lifecycle(driver: Driver, local: LocalSsoAdmin) -> None:
     assert driver.diff(ACCOUNT_ASSIGNMENT, created.id, out, news) == (True, [])
     updated = driver.update(ACCOUNT_ASSIGNMENT, created.id, out, news)
     assert updated["timeout_seconds"] == 60 and updated["creation_request_id"]
+    local.behaviour.script_next(Script(pending_seconds=1.5))
+    started = time.monotonic()
     driver.delete(ACCOUNT_ASSIGNMENT, created.id, updated)
+    assert time.monotonic() - started >= 1.5, "delete waited for the deletion to finish"
     assert not exists(local.client(), key)
+    driver.delete(ACCOUNT_ASSIGNMENT, created.id, updated)  # already gone: nothing to do
     assert driver.read(ACCOUNT_ASSIGNMENT, created.id, updated).id == "", "gone from state"
 
 
@@ -138,6 +169,7 @@ def set_lifecycle(driver: Driver, local: LocalSsoAdmin) -> None:
     assert driver.diff(ACCOUNT_ASSIGNMENT_SET, created.id, created.outputs, second) == (True, [])
     updated = driver.update(ACCOUNT_ASSIGNMENT_SET, created.id, created.outputs, second)
     assert sorted(updated["results"]) == sorted(k.id for k in keys[1:])
+    assert updated["results"][keys[1].id] == results[keys[1].id], "kept entries unchanged"
     assert not exists(local.client(), keys[0]) and exists(local.client(), keys[3])
     driver.delete(ACCOUNT_ASSIGNMENT_SET, created.id, updated)
     assert not any(exists(local.client(), k) for k in keys)
@@ -180,8 +212,26 @@ def status_settings_update_in_place(driver: Driver, local: LocalSsoAdmin) -> Non
     other = {**inputs, "request_id": start_request(local, "creation").request_id}
     changes = driver.diff(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs, other)
     assert changes == (True, ["request_id"])
+    local.behaviour.forget(req.request_id)  # AWS keeps request records for a while only
+    calls = len(local.behaviour.calls)
     updated = driver.update(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs, news)
+    assert len(local.behaviour.calls) == calls, "no AWS call (and no wait for a lost request)"
     assert updated["status"] == "SUCCEEDED" and updated["timeout_seconds"] == 30
+    assert updated["created_date"] == created.outputs["created_date"]
+
+
+def refresh_reads_again_and_keeps_a_lost_record(driver: Driver, local: LocalSsoAdmin) -> None:
+    req = start_request(local, "creation")
+    props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
+    inputs, _ = driver.check(ASSIGNMENT_CREATION_STATUS, props)
+    created = driver.create(ASSIGNMENT_CREATION_STATUS, inputs)
+    # The request record turns FAILED later: refresh must show it, not the recorded SUCCEEDED.
+    local.behaviour.scripts[req.request_id] = Script(final_status="FAILED", failure_reason="x")
+    fresh = driver.read(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs)
+    assert fresh.id == created.id and fresh.outputs["status"] == "FAILED"
+    local.behaviour.forget(req.request_id)
+    kept = driver.read(ASSIGNMENT_CREATION_STATUS, created.id, created.outputs)
+    assert kept.id == created.id and kept.outputs["status"] == "SUCCEEDED", "the record stays"
 
 
 def nothing_changed_is_no_diff(driver: Driver, local: LocalSsoAdmin) -> None:
@@ -204,7 +254,7 @@ def nothing_changed_is_no_diff(driver: Driver, local: LocalSsoAdmin) -> None:
 
 
 CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
-    status_waits_until_succeeded,
+    status_waits_then_reads_and_forgets,
     failed_fails_the_create_with_its_reason,
     failed_is_recorded_when_asked,
     bad_input_is_a_named_check_failure,
@@ -213,6 +263,7 @@ CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
     set_lifecycle,
     secrets_stay_secret,
     status_settings_update_in_place,
+    refresh_reads_again_and_keeps_a_lost_record,
     nothing_changed_is_no_diff,
 ]
 

@@ -222,6 +222,8 @@ def test_import_rebuilds_inputs_and_outputs_from_the_id(
     assert outputs["status"] == "SUCCEEDED" and outputs["creation_path"] == "existing"
 
     assert read(ACCOUNT_ASSIGNMENT, new_key(local).id).id == "", "not in place: nothing to import"
+    unknown = f"{req.instance_arn},{uuid.uuid4()}"
+    assert read(STATUS, unknown).id == "", "a request AWS does not know: nothing to import"
     details = error_of(lambda: read(ACCOUNT_ASSIGNMENT, "a,b"))
     assert "<principal-id>,<principal-type>" in details
     details = error_of(lambda: read(STATUS, f"{req.instance_arn},not a request"))

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from . import calls, lookups
 from .decisions import DEFAULT_POLICY, Policy
-from .errors import AssignmentExistsError, RequestNotFoundError, WaitTimeoutError
+from .errors import (
+    AssignmentExistsError,
+    OperationCancelledError,
+    RequestNotFoundError,
+    WaitTimeoutError,
+)
 from .errors import field as field_name
 from .identity import AssignmentKey
 from .operations import (
@@ -32,7 +37,7 @@ from .operations import (
 )
 from .quota import OutstandingLimiter, SlotTimeoutError, shared_outstanding
 from .results import OnPoll, WaitResult, as_utc
-from .retry import Deadline
+from .retry import Deadline, cancelled_error
 from .timing import Timing
 from .waiter import wait
 
@@ -120,6 +125,12 @@ class _Operation:
         limiter = self.options.get("limiter") or shared_outstanding()
         try:
             limiter.acquire(self.deadline.left())
+        except OperationCancelledError:
+            raise OperationCancelledError(
+                f"cancelled while waiting for one of the {limiter.limit} outstanding-operation "
+                f"slots for {self.key}: nothing was started",
+                instance_arn=self.key.instance_arn,
+            ) from None
         except SlotTimeoutError as exc:
             raise WaitTimeoutError(
                 f"{exc} for {self.key}. Raise {field_name('timeout')}.",
@@ -133,6 +144,17 @@ class _Operation:
     def wait(self, request_id: str) -> WaitResult:
         request = Request(self.change.operation, self.key.instance_arn, request_id)
         return wait(self.client, request, self.deadline, self.options.get("on_poll"))
+
+    @contextmanager
+    def started(self, request_id: str) -> Iterator[None]:
+        """Within this block ``request_id`` runs at AWS: a cancel says so."""
+        try:
+            yield
+        except OperationCancelledError as exc:
+            if exc.request_id:
+                raise
+            request = Request(self.change.operation, self.key.instance_arn, request_id)
+            raise cancelled_error(f"the {self.change.verb} of {self.key}", request) from None
 
     def in_flight(self) -> str | None:
         found = lookups.in_flight(self.deadline, self.client, self.change.operation, [self.key])
@@ -183,7 +205,8 @@ def create_assignment(
             return AssignmentOutcome(key, "existing", None, (note,))
         looked = run.deadline.clock()
         request_id, created = run.start()
-        return _converge(run, request_id, created, run.deadline.clock() - looked, adopt)
+        with run.started(request_id):
+            return _converge(run, request_id, created, run.deadline.clock() - looked, adopt)
 
 
 def _converge(

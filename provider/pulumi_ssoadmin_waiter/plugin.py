@@ -180,9 +180,9 @@ class WaiterPlugin(p.Provider):
             return provider.read(request.resource_id, given)
 
         result = await self._run(request.urn, read)
-        if not result.id:
-            return p.ReadResponse(None, {}, {})  # gone: the engine drops it from the state
         outputs = result.outs or {}
+        if not result.id or (importing and not outputs.get("status")):
+            return p.ReadResponse(None, {}, {})  # gone (or nothing to import): no resource
         inputs = request.inputs
         if importing:
             users = {i.name for i in kind.declared.user_inputs}
@@ -224,7 +224,7 @@ class WaiterPlugin(p.Provider):
 
     def _describe(self, args: dict[str, Any]) -> dict[str, Any]:
         request = Request(OPERATIONS[args["kind"]], args["instance_arn"], args["request_id"])
-        provider = self._provider(KINDS[token(declarations.ASSIGNMENT_CREATION_STATUS)], 0)
+        provider = self._configured(SsoAdminProvider(), 0)
         with speaking_pulumi(args):
             body = Deadline(READ_TIMEOUT, instance_arn=request.instance_arn).call(
                 f"describing {request}",
@@ -236,7 +236,10 @@ class WaiterPlugin(p.Provider):
 
     # -- helpers -----------------------------------------------------------------------------
     def _provider(self, kind: Kind, timeout: float) -> SsoAdminProvider:
-        provider = kind.provider()
+        return self._configured(kind.provider(), timeout)
+
+    def _configured(self, provider: SsoAdminProvider, timeout: float) -> SsoAdminProvider:
+        """``provider`` with this plugin's region and the operation's customTimeouts."""
         provider.default_region = self.region
         provider.custom_timeout = timeout if timeout and timeout > 0 else None
         return provider

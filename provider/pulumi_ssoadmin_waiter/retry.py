@@ -67,15 +67,9 @@ class Tries:
 
     def cancelled(self) -> OperationCancelledError:
         """Cancel ended these tries: say what was being done and what still runs at AWS."""
-        text = f"cancelled {self.what}"
         if self.request:
-            r = self.request
-            text += (
-                f": request {r.request_id} is still running at AWS; the next run waits on it, "
-                f"or wait now with `ssoadmin-waiter {r.operation.name} --instance-arn "
-                f"{r.instance_arn} --request-id {r.request_id}`"
-            )
-        return OperationCancelledError(text, **self.ids)
+            return cancelled_error(self.what, self.request)
+        return OperationCancelledError(f"cancelled {self.what}", **self.ids)
 
     def expired(self, waited: float, why: str = "") -> WaiterError:
         """The deadline passed: not found, for a request never seen; else timed out."""
@@ -101,6 +95,17 @@ class Tries:
             waited=waited,
             polls=self.count,
         )
+
+
+def cancelled_error(what: str, request: Request) -> OperationCancelledError:
+    """Cancel stopped ``what`` after ``request`` was started: it still runs at AWS."""
+    return OperationCancelledError(
+        f"cancelled {what}: request {request.request_id} is still running at AWS; the next run "
+        f"waits on it, or wait now with `ssoadmin-waiter {request.operation.name} "
+        f"--instance-arn {request.instance_arn} --request-id {request.request_id}`",
+        request_id=request.request_id,
+        instance_arn=request.instance_arn,
+    )
 
 
 class Deadline:
