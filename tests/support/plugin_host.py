@@ -10,13 +10,10 @@ directory has a ``__main__.py``. :class:`FakeEngine` is the engine's gRPC ``Engi
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,7 +21,9 @@ from typing import Any
 import grpc
 import yaml
 from google.protobuf import empty_pb2
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+from .provider_process import ProviderProcess
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2] / "provider"
 
@@ -91,38 +90,8 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):  # type: ignore[misc]
         self._server.stop(grace=None)
 
 
-class PluginProcess:
-    """One plugin process, started with the host's command; ``stub`` speaks to it."""
+class PluginProcess(ProviderProcess):
+    """One plugin process, started with the language host's command."""
 
     def __init__(self, plugin_dir: Path, engine: FakeEngine, env: dict[str, str]) -> None:
-        self.stderr_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
-            prefix="plugin-", suffix=".log", delete=False
-        )
-        self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            host_command(plugin_dir, engine.address),
-            stdout=subprocess.PIPE,
-            stderr=self.stderr_file,
-            env={**os.environ, **env},
-            cwd=plugin_dir,
-        )
-        assert self.proc.stdout is not None
-        port = self.proc.stdout.readline().decode().strip()
-        self.port_after = time.monotonic() - self.started
-        if not port.isdigit():
-            raise RuntimeError(f"the plugin did not start: {self.stderr()}")
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
-
-    def stderr(self) -> str:
-        self.stderr_file.flush()
-        with open(self.stderr_file.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def close(self) -> None:
-        self.channel.close()
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        self.stderr_file.close()
-        os.unlink(self.stderr_file.name)
+        super().__init__(host_command(plugin_dir, engine.address), env, plugin_dir, "the plugin")

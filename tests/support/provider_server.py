@@ -8,19 +8,16 @@ properties serialized by the SDK's own ``rpc.serialize_properties``.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from typing import Any
 
-import grpc
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2
+
+from .provider_process import ProviderProcess
 
 URN_PREFIX = "urn:pulumi:test::ssoadmin-waiter::pulumi-python:dynamic/ssoadmin_waiter:"
 
@@ -43,49 +40,14 @@ class Created:
     outputs: dict[str, Any]
 
 
-class ProviderServer:
+class ProviderServer(ProviderProcess):
     """One provider process (all dynamic resources of a stack share one, as under the CLI)."""
 
     def __init__(self, env: dict[str, str], cwd: str | None = None) -> None:
-        self.stderr_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in close())
-            prefix="provider-", suffix=".log", delete=False
+        command = [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"]
+        super().__init__(
+            command, {"PULUMI_PROJECT": "ssoadmin-waiter", **env}, cwd, "provider server"
         )
-        full_env = {**os.environ, "PULUMI_PROJECT": "ssoadmin-waiter", **env}
-        started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"],
-            stdout=subprocess.PIPE,
-            stderr=self.stderr_file,
-            env=full_env,
-            cwd=cwd,
-        )
-        assert self.proc.stdout is not None
-        port = self.proc.stdout.readline().decode().strip()
-        self.port_after = time.monotonic() - started
-        """Seconds from spawn to the port printed."""
-        if not port.isdigit():
-            raise RuntimeError(f"provider server did not start: {self.stderr()}")
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
-
-    def stderr(self) -> str:
-        self.stderr_file.flush()
-        with open(self.stderr_file.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def close(self) -> None:
-        self.channel.close()
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        self.stderr_file.close()
-        os.unlink(self.stderr_file.name)
-
-    def __enter__(self) -> ProviderServer:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     # -- the engine's calls ------------------------------------------------------------------
     def configure(self, config: dict[str, str]) -> None:
