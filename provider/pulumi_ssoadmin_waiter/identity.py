@@ -10,6 +10,17 @@ IDENTITY_FIELDS = ("PermissionSetArn", "PrincipalType", "PrincipalId", "TargetId
 """The fields of a request's status that say which assignment it is about."""
 
 
+ID_FIELDS = (
+    "principal_id",
+    "principal_type",
+    "target_id",
+    "target_type",
+    "permission_set_arn",
+    "instance_arn",
+)
+"""The fields of :attr:`AssignmentKey.id`, in Terraform's order."""
+
+
 @dataclass(frozen=True)
 class AssignmentKey:
     """What identifies one account assignment (every field is part of its identity)."""
@@ -24,16 +35,7 @@ class AssignmentKey:
     @property
     def id(self) -> str:
         """Terraform's and pulumi-aws's id format for the same assignment."""
-        return ",".join(
-            (
-                self.principal_id,
-                self.principal_type,
-                self.target_id,
-                self.target_type,
-                self.permission_set_arn,
-                self.instance_arn,
-            )
-        )
+        return ",".join(getattr(self, name) for name in ID_FIELDS)
 
     def api_params(self) -> dict[str, str]:
         return {

@@ -13,22 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, Resource
+from .declarations import ACCOUNT_ASSIGNMENT, Resource
 from .errors import InvalidRequestError
+from .identity import ID_FIELDS
 from .provider_base import SECRET_INPUTS, Redactor, check_failures
 
 STATUS_ID = "<instance-arn>,<request-id>"
-ASSIGNMENT_ID = (
-    "<principal-id>,<principal-type>,<target-id>,<target-type>,<permission-set-arn>,<instance-arn>"
-)
-_ASSIGNMENT_ORDER = (
-    "principal_id",
-    "principal_type",
-    "target_id",
-    "target_type",
-    "permission_set_arn",
-    "instance_arn",
-)
+ASSIGNMENT_ID = ",".join(f"<{name.replace('_', '-')}>" for name in ID_FIELDS)
 
 
 def plugin_id(resource: Resource, provider_id: str, props: Mapping[str, Any]) -> str:
@@ -46,7 +37,7 @@ def import_props(resource: Resource, resource_id: str) -> dict[str, Any]:
     if resource.operation is not None:
         form, names = STATUS_ID, ("instance_arn", "request_id")
     elif resource is ACCOUNT_ASSIGNMENT:
-        form, names = ASSIGNMENT_ID, _ASSIGNMENT_ORDER
+        form, names = ASSIGNMENT_ID, ID_FIELDS
     else:
         raise InvalidRequestError(
             f"{resource.name} cannot be imported: import each assignment as an "
@@ -60,7 +51,7 @@ def import_props(resource: Resource, resource_id: str) -> dict[str, Any]:
         )
     props = resource.with_defaults(dict(zip(names, parts, strict=True)))
     declared = [i for i in resource.inputs if i.name in names]
-    failures = check_failures(props, declared or ASSIGNMENT_IDENTITY, Redactor(props))
+    failures = check_failures(props, declared, Redactor(props))
     if failures:
         reasons = "; ".join(f.reason for f in failures)
         raise InvalidRequestError(
