@@ -37,23 +37,21 @@ STATUS = {
 }
 
 
+def describe_call(resource: Resource) -> str:
+    assert resource.operation is not None
+    return resource.operation.api_name
+
+
 def error_of(call: Callable[[], Any]) -> str:
     with pytest.raises(grpc.RpcError) as info:
         call()
     return info.value.details() or ""
 
 
-DESCRIBES = {
-    "creation": "DescribeAccountAssignmentCreationStatus",
-    "deletion": "DescribeAccountAssignmentDeletionStatus",
-    "provisioning": "DescribePermissionSetProvisioningStatus",
-}
-
-
 def status_waits_then_reads_and_forgets(driver: Driver, local: LocalSsoAdmin) -> None:
     for kind, resource in STATUS.items():
         req = start_request(local, kind, Script(pending_seconds=1.5))
-        polls = len(local.behaviour.calls_to(DESCRIBES[kind]))
+        polls = len(local.behaviour.calls_to(describe_call(resource)))
         started = time.monotonic()
         inputs, failures = driver.check(
             resource, {"instance_arn": req.instance_arn, "request_id": req.request_id}
@@ -64,7 +62,7 @@ def status_waits_then_reads_and_forgets(driver: Driver, local: LocalSsoAdmin) ->
         out = created.outputs
         took = time.monotonic() - started
         assert 1.5 <= took < 1.5 + 4, "waited for the request to end, and saw it soon after"
-        assert 2 <= len(local.behaviour.calls_to(DESCRIBES[kind])) - polls <= 5
+        assert 2 <= len(local.behaviour.calls_to(describe_call(resource))) - polls <= 5
         assert out["status"] == "SUCCEEDED" and out["request_id"] == req.request_id
         assert out["created_date"].endswith("+00:00")
         assert out["permission_set_arn"] == req.permission_set_arn

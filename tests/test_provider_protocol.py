@@ -23,11 +23,6 @@ PROVIDERS: dict[str, ResourceProvider] = {
     "deletion": v1.AssignmentDeletionStatusProvider(),
     "provisioning": v1.PermissionSetProvisioningStatusProvider(),
 }
-DESCRIBES = {
-    "creation": "DescribeAccountAssignmentCreationStatus",
-    "deletion": "DescribeAccountAssignmentDeletionStatus",
-    "provisioning": "DescribePermissionSetProvisioningStatus",
-}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 
-from .declarations import ASSIGNMENT_IDENTITY, GET_REQUEST_STATUS, RESOURCES, Resource
+from .declarations import GET_REQUEST_STATUS, RESOURCES, Resource
 from .provider_base import SECRET_INPUTS
 from .schema import RESULT_FIELDS, camel
 
@@ -111,12 +111,7 @@ def to_wire(
 
 
 _NAMES = sorted(
-    {
-        i.name
-        for r in (*RESOURCES, GET_REQUEST_STATUS)
-        for i in (*r.inputs, *ASSIGNMENT_IDENTITY)
-        if "_" in i.name
-    }
+    {i.name for r in (*RESOURCES, GET_REQUEST_STATUS) for i in r.inputs if "_" in i.name}
     | {n for n in RESULT_FIELDS if "_" in n},
     key=len,
     reverse=True,

@@ -11,7 +11,6 @@ classes do (plain, named in ``secret_inputs``), the plugin driver as a secret va
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pulumi.dynamic import ResourceProvider
@@ -19,27 +18,19 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 from pulumi_ssoadmin_waiter.declarations import Resource
+from pulumi_ssoadmin_waiter.plugin import KINDS
 from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS
-from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter.schema import camel, token
 from pulumi_ssoadmin_waiter.wire import rename, snake, to_value
 
 from .plugin_host import PluginProcess
-from .provider_server import ProviderServer
-
-DYNAMIC_PROVIDERS: dict[str, ResourceProvider] = {
-    "AssignmentCreationStatus": v1.AssignmentCreationStatusProvider(),
-    "AssignmentDeletionStatus": v1.AssignmentDeletionStatusProvider(),
-    "PermissionSetProvisioningStatus": v1.PermissionSetProvisioningStatusProvider(),
-    "AccountAssignment": v1.AccountAssignmentProvider(),
-    "AccountAssignmentSet": v1.AccountAssignmentSetProvider(),
-}
+from .provider_server import Created, ProviderServer
 
 
-@dataclass
-class Created:
-    id: str
-    outputs: dict[str, Any]
+def dynamic_provider(resource: Resource) -> ResourceProvider:
+    """The class the dynamic resources pickle into state for ``resource`` (the plugin runs the
+    same ones)."""
+    return KINDS[token(resource)].provider()
 
 
 class Driver(Protocol):
@@ -82,7 +73,7 @@ class DynamicDriver:
         self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         inputs, failures = self.server.check(
-            DYNAMIC_PROVIDERS[resource.name],
+            dynamic_provider(resource),
             _secrets_named(resource, news),
             _secrets_named(resource, olds or {}),
             type_name=resource.name,
@@ -94,7 +85,7 @@ class DynamicDriver:
         self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> tuple[bool, list[str]]:
         answer = self.server.diff(
-            DYNAMIC_PROVIDERS[resource.name],
+            dynamic_provider(resource),
             id_,
             _secrets_named(resource, olds),
             _secrets_named(resource, news),
@@ -102,22 +93,18 @@ class DynamicDriver:
         return answer.changes == answer.DIFF_SOME, sorted(answer.replaces)
 
     def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created:
-        made = self.server.create(
-            DYNAMIC_PROVIDERS[resource.name], _secrets_named(resource, inputs)
-        )
+        made = self.server.create(dynamic_provider(resource), _secrets_named(resource, inputs))
         return Created(made.id, _without_secret_inputs(made.outputs))
 
     def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
-        got = self.server.read(
-            DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(resource, outputs)
-        )
+        got = self.server.read(dynamic_provider(resource), id_, _secrets_named(resource, outputs))
         return Created(got.id, _without_secret_inputs(got.outputs))
 
     def update(
         self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> dict[str, Any]:
         outputs = self.server.update(
-            DYNAMIC_PROVIDERS[resource.name],
+            dynamic_provider(resource),
             id_,
             _secrets_named(resource, olds),
             _secrets_named(resource, news),
@@ -125,7 +112,7 @@ class DynamicDriver:
         return _without_secret_inputs(outputs)
 
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
-        self.server.delete(DYNAMIC_PROVIDERS[resource.name], id_, _secrets_named(resource, outputs))
+        self.server.delete(dynamic_provider(resource), id_, _secrets_named(resource, outputs))
 
 
 def _without_secret_inputs(props: dict[str, Any]) -> dict[str, Any]:
