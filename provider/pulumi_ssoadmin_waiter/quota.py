@@ -9,12 +9,10 @@ the quota; a waiter that cannot get a slot before its own deadline gives up, it 
 from __future__ import annotations
 
 import itertools
-import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from . import cancellation
 from .timing import Timing
 
 DEFAULT_MAX_OUTSTANDING = 10
@@ -35,7 +33,7 @@ class OutstandingLimiter:
         self.active = 0
         self.peak = 0
         self._timing = timing or Timing()
-        self._cond = threading.Condition()
+        self._cond = self._timing.condition()
         self._queue: deque[int] = deque()
         self._tickets = itertools.count()
 
@@ -54,18 +52,17 @@ class OutstandingLimiter:
                             f"no free slot among {self.limit} outstanding assignment operations "
                             f"within {timeout:.1f}s; {len(self._queue) - 1} others waiting"
                         )
-                    self._wait(left)
+                    self._timing.block(self._cond, left)
             finally:
                 self._queue.remove(ticket)
                 self._cond.notify_all()
             self.active += 1
             self.peak = max(self.peak, self.active)
 
-    def _wait(self, seconds: float) -> None:
-        if self._timing.is_real:
-            cancellation.wait(self._cond, seconds)
-        else:  # fake time (tests): nothing can release meanwhile, so let the time pass
-            self._timing.sleep(seconds)
+    @property
+    def queued(self) -> int:
+        """How many callers wait for a slot (they want a request to end soon)."""
+        return len(self._queue)
 
     def try_acquire(self) -> bool:
         """Take a slot now if one is free and nobody is queued before us; never blocks."""
