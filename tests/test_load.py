@@ -90,8 +90,10 @@ def test_500_concurrent_waits_with_20_percent_throttling(local: LocalSsoAdmin) -
     )
     assert errors == [] and results == ["SUCCEEDED"] * WAITS
     assert throttled > 0.1 * len(calls)
-    assert len(sent) == len(calls)
-    # No TPS + 1 calls within one second: 5 ms allowed for the clock read after the limiter,
-    # 50 ms for the network and the server's threads at the endpoint.
+    assert len(sent) == len(local.behaviour.calls), "every attempt sent arrived (lists too)"
+    # No TPS + 1 calls sent within one second: 5 ms allowed for the clock read after the
+    # limiter. At the endpoint a second's burst (the limiter lets TPS requests go at once after
+    # a quiet spell) reaches it spread by the scheduling of 500 threads on this machine's cores
+    # and the server's threads: up to 0.17 s measured, so 0.25 s is allowed there.
     assert shortest_span(sent) >= 1.0 - 0.005
-    assert shortest_span(arrived) >= 1.0 - 0.05
+    assert shortest_span(arrived) >= 1.0 - 0.25

@@ -21,8 +21,17 @@ from . import cancellation
 DEFAULT_MAX_TPS = 8.0
 """Well under the 20 TPS shared quota, leaving room for the rest of the account's callers."""
 DEFAULT_BURST = 1.0
-"""With a burst of one, no window of one second holds more than ``rate`` requests."""
+"""A bucket's default: requests evenly spaced, ``1 / rate`` apart."""
 MAX_TPS_ENV = "SSOADMIN_WAITER_MAX_TPS"
+RESERVE = 2
+"""Tokens that a request in the background (a poll, a final describe) leaves to the others: a
+start call and the check before it never queue behind polls."""
+PATIENCE = 2.0
+"""Seconds a background request waits for a spare token before it queues like any other, so
+that a busy process never starves its polls."""
+WINDOW_SLACK = 1e-9
+"""A request a nanosecond short of a second after the one ``rate`` before it may go: waiting
+for the rest would be a sleep too short for a clock to advance by."""
 
 
 class NoTokenInTime(Exception):
@@ -77,6 +86,36 @@ class TokenBucket:
             self._next_free = max(self._next_free, now) + self._interval
             return slot - now
 
+    def pause(self, seconds: float) -> None:
+        """Sleep on this bucket's clock (a background request waiting for a spare token)."""
+        self._sleep(seconds)
+
+    def spare(self) -> int:
+        """How many requests could go at once right now, without waiting: what a caller with
+        work of lower priority (a poll) leaves for the others when it keeps a reserve."""
+        with self._lock:
+            now = self._clock()
+            behind = max(0.0, self._next_free - now)
+            tokens = math.floor((self.burst * self._interval - behind) / self._interval + 1e-9)
+            recent = self._recent
+            in_window = sum(1 for t in recent if now - t < 1.0 - WINDOW_SLACK)
+            return max(0, min(tokens, (recent.maxlen or 1) - in_window))
+
+    def roomy(self) -> bool:
+        """More than :data:`RESERVE` tokens spare (or, for a bucket with a smaller burst, any
+        token beyond the last one)."""
+        return self.spare() > min(RESERVE, self.burst - 1)
+
+    def wait_for_spare(self, patience: float) -> float:
+        """Wait, up to ``patience`` seconds, until the bucket is :meth:`roomy`; the seconds
+        waited."""
+        step = 1.0 / self.rate
+        waited = 0.0
+        while not self.roomy() and waited + step <= patience:
+            self.pause(step)
+            waited += step
+        return waited
+
     def acquire(self, max_wait: float = math.inf) -> float:
         """Block until a token is available; return the seconds waited. Time spent here counts
         against the caller's deadline: past ``max_wait`` it raises :class:`NoTokenInTime`."""
@@ -87,7 +126,7 @@ class TokenBucket:
             with self._lock:
                 now = self._clock()
                 recent = self._recent
-                if len(recent) < (recent.maxlen or 1) or now - recent[0] >= 1.0:
+                if len(recent) < (recent.maxlen or 1) or now - recent[0] >= 1.0 - WINDOW_SLACK:
                     recent.append(now)
                     return waited
                 extra = 1.0 - (now - recent[0])
@@ -111,14 +150,31 @@ def deadline_in(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
+_background: ContextVar[bool] = ContextVar("background_request", default=False)
+
+
+@contextmanager
+def background() -> Iterator[None]:
+    """Requests sent by this thread within the block take only spare tokens (:data:`RESERVE`):
+    what they learn can wait a moment, the starts that the quota waits for cannot."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+
+
 def acquire_for_request() -> float:
     """Take a token from the shared bucket for one HTTP request, within the current deadline.
 
     A request may start at most one slot (``1 / rate`` seconds) after its deadline, so that the
     last poll of a wait, which lands on the deadline, is not refused for a token a few
-    milliseconds away."""
+    milliseconds away. In the :func:`background`, it first waits (up to :data:`PATIENCE`) until
+    more than :data:`RESERVE` tokens are spare."""
     bucket = shared_limiter()
-    return bucket.acquire(max_wait=_deadline.get() - time.monotonic() + 1.0 / bucket.rate)
+    max_wait = _deadline.get() - time.monotonic() + 1.0 / bucket.rate
+    waited = bucket.wait_for_spare(min(PATIENCE, max_wait)) if _background.get() else 0.0
+    return waited + bucket.acquire(max_wait=max_wait - waited)
 
 
 def _rate_from_env() -> float:
@@ -137,14 +193,32 @@ def shared_limiter() -> TokenBucket:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = TokenBucket(_rate_from_env())
+            rate = _rate_from_env()
+            _shared = TokenBucket(rate, one_second_burst(rate))
         return _shared
 
 
-def configure_rate_limit(max_tps: float, burst: float = DEFAULT_BURST) -> TokenBucket:
-    """Replace the process-wide bucket (all clients made by this library use the new one)."""
-    global _shared
-    bucket = TokenBucket(max_tps, burst)
-    with _shared_lock:
-        _shared = bucket
+def one_second_burst(rate: float) -> float:
+    """The process-wide bucket's burst: a second's worth of requests may go at once after a
+    quiet spell (a set's first checks and starts), and still no window of one second holds
+    more than ``rate`` (the bucket's sliding-window check)."""
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate):
+        return DEFAULT_BURST  # the bucket names the bad rate
+    return max(1.0, float(math.floor(rate)))
+
+
+def configure_rate_limit(max_tps: float, burst: float | None = None) -> TokenBucket:
+    """Replace the process-wide bucket (all clients made by this library use the new one);
+    ``burst`` defaults to a second's worth (:func:`one_second_burst`)."""
+    bucket = TokenBucket(max_tps, one_second_burst(max_tps) if burst is None else burst)
+    install(bucket)
     return bucket
+
+
+def install(bucket: TokenBucket) -> TokenBucket | None:
+    """Make ``bucket`` the process-wide one (a test model passes one on its fake clock); the
+    one it replaces."""
+    global _shared
+    with _shared_lock:
+        previous, _shared = _shared, bucket
+    return previous
