@@ -14,7 +14,7 @@ from support.local import exists, new_key
 def test_twenty_assignments_within_the_quota_polled_as_a_set(local: LocalSsoAdmin) -> None:
     keys = [new_key(local) for _ in range(20)]
     local.behaviour.calls.clear()
-    local.behaviour.default = Script(pending_seconds=1.5)
+    local.behaviour.default = Script(pending_seconds=3)  # the quota binds, not the rate
     local.behaviour.max_outstanding = 10
     limiter = OutstandingLimiter(10)
     outcome = create_assignments(sso_admin_client(), keys, timeout=120, limiter=limiter)

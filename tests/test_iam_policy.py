@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 import pytest
 from pulumi_ssoadmin_waiter.providers import v1
-from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from support.local import inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
 
@@ -49,7 +50,16 @@ def test_status_resource_policy_is_exact(
     req = start_request(local, kind, Script(pending_seconds=1))
     props = {"instance_arn": req.instance_arn, "request_id": req.request_id}
 
+    others = [start_request(local, kind, Script(pending_seconds=3)) for _ in range(2)]
+
     def lifecycle() -> None:
+        # Two waits at once share the instance's list (the process's poll loop).
+        both = [
+            server.check(provider, {"instance_arn": r.instance_arn, "request_id": r.request_id})[0]
+            for r in others
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda i: server.create(provider, i), both))
         inputs, _ = server.check(provider, props)
         created = server.create(provider, inputs)
         server.read(provider, created.id, created.outputs)
@@ -57,6 +67,26 @@ def test_status_resource_policy_is_exact(
         server.delete(provider, created.id, created.outputs)
 
     assert actions_called(local, lifecycle) == policy_actions(name)
+
+
+def test_waits_without_the_list_permission_each_describe_their_own(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    """A policy written before the shared list (Describe only) keeps working."""
+    _, provider = STATUS_RESOURCES["creation"]
+    requests = [start_request(local, "creation", Script(pending_seconds=2)) for _ in range(3)]
+    local.behaviour.fault = lambda operation: (
+        Fault(400, "AccessDeniedException", "not allowed") if operation.startswith("List") else None
+    )
+    checked = [
+        server.check(provider, {"instance_arn": r.instance_arn, "request_id": r.request_id})[0]
+        for r in requests
+    ]
+    with ThreadPoolExecutor(3) as pool:
+        outputs = list(pool.map(lambda i: server.create(provider, i).outputs, checked))
+    assert [o["status"] for o in outputs] == ["SUCCEEDED"] * 3
+    refused = local.behaviour.calls_to("ListAccountAssignmentCreationStatus")
+    assert refused and all(c.faulted for c in refused), "the shared list was tried, and refused"
 
 
 def test_account_assignment_policy_is_exact(server: ProviderServer, local: LocalSsoAdmin) -> None:

@@ -1,15 +1,20 @@
 """Many account assignments at once, within the API's quotas, polled as a set.
 
 One loop per operation (creation or deletion) keeps up to the outstanding-operation quota of
-requests in flight, starts the next as soon as one ends, and polls them all with one
-``List...Status(IN_PROGRESS)`` call per round: a request missing from that list has ended and is
-described once for its final status. So 100 assignments cost about 100 start calls, 100
-describes and one list call per round, instead of a describe per request per poll.
+requests in flight, starts the next as soon as one ends, and polls them all with the process's
+shared ``List...Status(IN_PROGRESS)`` list (:mod:`poller`) as often as the rate limit leaves room
+for: a request missing from a list taken after it started has ended and is described once for
+its final status. So 100 assignments cost about 100 start calls, 100 describes and one list call
+per round, instead of a describe per request per poll. Where a list would take more calls than
+describing each request in flight (AWS paging over a long history), each is described instead.
 
-Before starting anything it looks at what exists: requests already in flight for the same
-assignments are waited on (crash recovery); assignments already in place are adopted only when
-asked (``adopt_existing``), else the whole set stops before it starts anything. One assignment's
-failure never stops the others: each ends in ``outcomes`` or, with its reason, in ``errors``.
+It waits on requests already in flight for the same assignments (crash recovery), then checks
+which assignments exist, one listing per account and permission set, on a few helper threads
+(:data:`CHECK_WORKERS`) while it starts the creates of accounts already checked. Assignments in
+place are adopted only when asked (``adopt_existing``): found before anything was started, they
+stop the whole set (:class:`AssignmentExistsError`); found later, each ends in ``errors`` and no
+more are started. One assignment's failure never stops the others: each ends in ``outcomes``
+or, with its reason, in ``errors``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Unpack
 
-from . import calls, lookups
+from . import calls, lookups, ratelimit
 from .assignments import (
     CREATE,
     DELETE,
@@ -28,11 +33,12 @@ from .assignments import (
     Change,
     start_request,
 )
-from .decisions import DEFAULT_POLICY, is_terminal
+from .decisions import DEFAULT_POLICY, is_terminal, poll_by_list
 from .errors import AssignmentExistsError, OperationCancelledError, WaiterError
 from .errors import field as field_name
 from .identity import AssignmentKey
 from .operations import FAILED, SET_TIMEOUT, Request
+from .poller import poller_for
 from .quota import shared_outstanding
 from .results import PollEvent
 from .retry import Deadline
@@ -40,6 +46,10 @@ from .waiter import result_from
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
+
+CHECK_WORKERS = 4
+"""Existence checks (one listing per account and permission set) run this many at a time, so a
+set over 100 accounts starts its first create after one check, not after 100."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,8 @@ class SetOutcome:
 class SetOptions(AssignmentOptions, total=False):
     """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`: those
     of a single assignment, with three differences. ``timeout`` is for the whole set (default
-    :data:`operations.SET_TIMEOUT`), the policy's ``round_interval`` is the gap between list
-    rounds, and ``on_poll`` hears the set's steps and each assignment's end as notes."""
+    :data:`operations.SET_TIMEOUT`), the policy's ``round_interval`` is the least gap between
+    list rounds, and ``on_poll`` hears the set's steps and each assignment's end as notes."""
 
 
 @dataclass
@@ -78,11 +88,14 @@ class _Pending:
     key: AssignmentKey
     started: float
     path: str
+    after: int = -1
+    """The shared list's number when it was started: only a newer list can show it ended."""
 
 
 @dataclass
 class _SetRun:
-    """The state of one run over a set: what is to start, in flight, and done."""
+    """The state of one run over a set: what is to check, to start, in flight, and done.
+    Helper threads (the checks) and the loop share it under ``cond``."""
 
     change: Change
     client: SSOAdminClient
@@ -93,8 +106,24 @@ class _SetRun:
     outstanding: dict[str, _Pending] = field(default_factory=dict)
     ended: dict[str, _Pending] = field(default_factory=dict)
     """Requests gone from the in-flight list, to describe once."""
+    unchecked: deque[list[AssignmentKey]] = field(default_factory=deque)
+    """Groups of keys (one account and permission set) whose existence is not known yet."""
+    checking: int = 0
+    checking_keys: int = 0
+    order: deque[AssignmentKey] = field(default_factory=deque)
+    """The keys not in flight, in the order given, until their check is back."""
+    verdicts: dict[str, bool] = field(default_factory=dict)
+    """Checked keys waiting for the keys before them: whether each is to start."""
     todo: deque[AssignmentKey] = field(default_factory=deque)
+    """Checked, to start, in the order given (every key before them is checked)."""
+    existing: list[AssignmentKey] = field(default_factory=list)
+    """In place, not to be adopted: the set starts no more once it has found one."""
     held: int = 0
+    started_any: bool = False
+    failure: BaseException | None = None
+    """A check that could not be made (cancel, or an error that ends the set)."""
+    seen: dict[str, int] = field(default_factory=dict)
+    """By instance: the number of the newest shared list used."""
 
     def __post_init__(self) -> None:
         o = self.options
@@ -105,7 +134,10 @@ class _SetRun:
             policy=o.get("policy", DEFAULT_POLICY),
             timing=o.get("timing"),
         )
+        self.timing = self.deadline.timing
+        self.cond = self.timing.condition()
         self.started = self.deadline.clock()
+        self.last_round = -float("inf")
 
     def say(self, note: str) -> None:
         on_poll = self.options.get("on_poll")
@@ -113,37 +145,91 @@ class _SetRun:
             elapsed = self.deadline.clock() - self.started
             on_poll(PollEvent(self.operation.name, "", 0, elapsed, None, note=note))
 
-    # -- the four steps ----------------------------------------------------------------------
+    # -- the steps ---------------------------------------------------------------------------
     def adopt(self) -> None:
-        """Wait on requests already in flight for these assignments; sort the rest into
-        already done and to do. Adopting finished assignments needs ``adopt_existing``."""
-        change = self.change
-        found = lookups.in_flight(self.deadline, self.client, self.operation, self.keys)
+        """Wait on requests already in flight for these assignments; queue the rest for the
+        existence checks, one group per instance, account and permission set."""
+        looked = lookups.in_flight(self.deadline, self.client, self.operation, self.keys)
         by_id = {k.id: k for k in self.keys}
-        for key_id, request_id in found.items():
-            self.outstanding[request_id] = _Pending(
-                by_id[key_id], self.deadline.clock(), "in-flight"
-            )
-        rest = [k for k in self.keys if k.id not in found]
-        present = lookups.existing_assignments(self.deadline, self.client, rest)
-        done = [k for k in rest if (k.id in present) == change.leaves_present]
-        if done and change.leaves_present and not self.options.get("adopt_existing", False):
-            raise _exist_error(done)
-        for key in done:
-            self.outcomes[key.id] = AssignmentOutcome(key, change.done_path, None)
-        self.todo.extend(k for k in rest if k.id not in self.outcomes)
-        self.say(
-            f"{len(done)} already {change.done_words}, {len(self.outstanding)} in flight, "
-            f"{len(self.todo)} to {change.verb}"
-        )
+        for key_id, request_id in looked.found.items():
+            pending = _Pending(by_id[key_id], self.deadline.clock(), "in-flight")
+            self.outstanding[request_id] = pending
+        groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
+        for key in self.keys:
+            if key.id not in looked.found:
+                group = (key.instance_arn, key.target_id, key.permission_set_arn)
+                groups.setdefault(group, []).append(key)
+        self.unchecked.extend(groups.values())
+        self.order.extend(k for k in self.keys if k.id not in looked.found)
+        rest = sum(map(len, groups.values()))
+        self.say(f"{len(self.outstanding)} in flight, {rest} to check in {len(groups)} groups")
+
+    def check_more(self) -> None:
+        """Start checks while fewer than a quota's worth of keys are checked or being checked
+        and not started: the checks run just ahead of the starts, never ahead of them."""
+        with self.cond:
+            while (
+                self.unchecked
+                and self.checking < CHECK_WORKERS
+                and (self.listing_all() or len(self.todo) + self.checking_keys < self.limiter.limit)
+                and not (self.existing and self.started_any)
+                and self.failure is None
+            ):
+                group = self.unchecked.popleft()
+                self.checking += 1
+                self.checking_keys += len(group)
+                self.timing.start(partial(self._check, group))
+
+    def listing_all(self) -> bool:
+        """Assignments in place were found before anything started: check every group, so
+        that the error names them all (nothing more starts)."""
+        return bool(self.existing) and not self.started_any
+
+    def _check(self, group: list[AssignmentKey]) -> None:
+        """On a helper thread: which keys of one group exist; sort them into done and to do."""
+        change = self.change
+        try:
+            present = lookups.existing_assignments(self.deadline, self.client, group)
+        except (OperationCancelledError, WaiterError) as exc:
+            with self.cond:
+                self.checking -= 1
+                self.checking_keys -= len(group)
+                if isinstance(exc, OperationCancelledError) or self.failure is None:
+                    self.failure = exc
+                self.cond.notify_all()
+            return
+        adopt = self.options.get("adopt_existing", False)
+        with self.cond:
+            self.checking -= 1
+            self.checking_keys -= len(group)
+            for key in group:
+                to_start = (key.id in present) != change.leaves_present
+                self.verdicts[key.id] = to_start
+                if to_start:
+                    continue
+                if change.leaves_present and not adopt:
+                    self.existing.append(key)
+                else:
+                    self.outcomes[key.id] = AssignmentOutcome(key, change.done_path, None)
+            while self.order and self.order[0].id in self.verdicts:
+                key = self.order.popleft()
+                if self.verdicts.pop(key.id):
+                    self.todo.append(key)  # starts keep the order given, whichever check ends first
+            self.cond.notify_all()
 
     def start_more(self) -> None:
         """Start as many as the quota allows; adopted requests count against it too."""
         while self.held < len(self.outstanding) and self.limiter.try_acquire():
             self.held += 1
-        while self.todo and self.limiter.try_acquire():
+        while self.limiter.try_acquire():
+            with self.cond:
+                key = self.todo.popleft() if self.todo and not self.existing else None
+            if key is None:
+                self.limiter.release()
+                return
             self.held += 1
-            key = self.todo.popleft()
+            self.started_any = True
+            poller = poller_for(self.client, self.operation, key.instance_arn, self.timing)
             try:
                 request_id, _ = start_request(self.deadline, self.client, self.operation, key)
             except OperationCancelledError:
@@ -152,24 +238,41 @@ class _SetRun:
                 self.errors[key.id] = str(exc)
                 self._release()
                 continue
-            self.outstanding[request_id] = _Pending(
-                key, self.deadline.clock(), self.change.new_path
-            )
+            pending = _Pending(key, self.deadline.clock(), self.change.new_path, poller.epoch)
+            self.outstanding[request_id] = pending
 
     def poll_round(self) -> None:
-        """One list call per instance; a request gone from it has ended: its slot is free at
-        once, and it is described after the next starts (:meth:`describe_ended`)."""
-        still: set[str] = set()
-        for instance in {p.key.instance_arn for p in self.outstanding.values()}:
-            listed = lookups.requests(self.deadline, self.client, self.operation, instance)
-            still |= {r.request_id for r in listed}
-        for request_id in [r for r in self.outstanding if r not in still]:
-            self.ended[request_id] = self.outstanding.pop(request_id)
-            self._release()
+        """See which requests have ended: from a shared list newer than the last one used
+        (one per instance), or, where that list takes more calls than describing each request
+        in flight, by describing each. An ended request's slot is free at once; it is
+        described after the next starts (:meth:`describe_ended`)."""
+        self.deadline.pause(self.last_round + self.deadline.policy.round_interval - self._now())
+        # The starts it frees slots for come first: wait for spare tokens, within patience.
+        ratelimit.shared_limiter().wait_for_spare(min(ratelimit.PATIENCE, self.deadline.left()))
+        self.last_round = self._now()
+        for instance in sorted({p.key.instance_arn for p in self.outstanding.values()}):
+            poller = poller_for(self.client, self.operation, instance, self.timing)
+            mine = {r: p for r, p in self.outstanding.items() if p.key.instance_arn == instance}
+            pages = poller.last.pages if poller.last else 1
+            if not poll_by_list(len(mine), pages) and poller.last is not None:
+                ended = list(mine)  # cheaper to describe each than to page through the list
+            else:
+                snapshot = poller.snapshot(self.deadline, newer_than=self.seen.get(instance, 0))
+                self.seen[instance] = snapshot.epoch
+                ids = snapshot.ids
+                ended = [r for r, p in mine.items() if p.after < snapshot.epoch and r not in ids]
+            for request_id in ended:
+                self.ended[request_id] = self.outstanding.pop(request_id)
+                self._release()
 
     def describe_ended(self) -> None:
-        """Read the final status of each request that left the list, once."""
+        """Read the final status of each request that left the list, once. While requests
+        are still to start, only with a spare token (:data:`ratelimit.RESERVE`): the next
+        start comes first, and the loop goes on to it."""
+        bucket = ratelimit.shared_limiter()
         for request_id, pending in list(self.ended.items()):
+            if self.todo and not bucket.roomy():
+                return
             del self.ended[request_id]
             request = Request(self.operation, pending.key.instance_arn, request_id)
             try:
@@ -195,20 +298,35 @@ class _SetRun:
                 self.outcomes[pending.key.id] = AssignmentOutcome(pending.key, pending.path, result)
                 self.say(f"{pending.key}: {result.status}")
 
+    def idle(self) -> None:
+        """Nothing in flight to poll: wait for a check to come back (or a slot that another
+        user of the quota holds)."""
+        with self.cond:
+            wait = min(self.deadline.left(), max(self.deadline.policy.round_interval, 0.01))
+            self.timing.block(self.cond, wait)
+
     def finish(self, why: str | None = None) -> SetOutcome:
         """Every assignment not done by now gets an error saying where it stood."""
         seconds = self.deadline.timeout
         running = {p.key.id for p in [*self.outstanding.values(), *self.ended.values()]}
+        existing = {k.id for k in self.existing}
         for key in self.keys:
             if key.id in self.outcomes or key.id in self.errors:
                 continue
-            if why:
+            if key.id in existing:
+                self.errors[key.id] = str(_exist_error([key]))
+            elif why:
                 self.errors[key.id] = why
             elif key.id in running:
                 self.errors[key.id] = (
                     f"timed out after {seconds:.0f}s: {self.operation.started_by} still "
                     f"IN_PROGRESS; the next run waits on it while it runs (raise "
                     f"{field_name('timeout')})"
+                )
+            elif self.existing:
+                self.errors[key.id] = (
+                    f"not started: {len(self.existing)} of the set's assignments already exist "
+                    f"and are not to be adopted ({field_name('adopt_existing')})"
                 )
             else:
                 self.errors[key.id] = (
@@ -221,17 +339,28 @@ class _SetRun:
         return SetOutcome(self.outcomes, self.errors)
 
     # -- helpers -----------------------------------------------------------------------------
+    def busy(self) -> bool:
+        with self.cond:
+            checks = bool(self.unchecked or self.checking) and not (
+                self.existing and self.started_any
+            )
+            todo = bool(self.todo) and not self.existing
+        return bool(self.outstanding or self.ended or todo or checks)
+
     def run(self) -> SetOutcome:
         try:
             self.adopt()
             while True:
+                self.check_more()
                 self.start_more()
                 self.describe_ended()  # while the requests just started run
-                if self.deadline.left() <= 0 or not (self.todo or self.outstanding):
+                self._raise_failure()
+                if self.deadline.left() <= 0 or not self.busy():
                     break
-                self.deadline.pause(self.deadline.policy.round_interval)
                 if self.outstanding:
                     self.poll_round()
+                else:
+                    self.idle()
         except AssignmentExistsError:
             raise
         except OperationCancelledError:
@@ -242,18 +371,38 @@ class _SetRun:
             for _ in range(self.held):
                 self.limiter.release()
             self.held = 0
+            with self.cond:
+                self.unchecked.clear()  # helper threads still running start nothing more
         return self.finish()
+
+    def _raise_failure(self) -> None:
+        """A check that failed ends the set (after its running requests are polled); existing
+        assignments found before anything was started stop it at once."""
+        with self.cond:
+            failure = self.failure
+            existing = list(self.existing)
+            checked = not (self.unchecked or self.checking)
+        if isinstance(failure, OperationCancelledError):
+            raise failure
+        if existing and not self.started_any and not self.outstanding and checked:
+            raise _exist_error(sorted(existing, key=self.keys.index))
+        if failure is not None and not (self.outstanding or self.ended):
+            raise failure
 
     def cancelled(self) -> OperationCancelledError:
         """Cancel stopped the run: name the requests still running at AWS (the next run
         waits on them) and the assignments not started."""
         running = {**self.outstanding, **self.ended}
         lines = "\n".join(f"  {rid}: {p.key}" for rid, p in sorted(running.items()))
+        not_started = len(self.todo) + sum(map(len, self.unchecked))
         return OperationCancelledError(
             f"cancelled {self.operation.started_by} for {len(self.keys)} assignments: "
             f"{len(self.outcomes)} ended, {len(running)} requests still running at AWS (the next "
-            f"run waits on them), {len(self.todo)} not started" + (f":\n{lines}" if lines else ""),
+            f"run waits on them), {not_started} not started" + (f":\n{lines}" if lines else ""),
         )
+
+    def _now(self) -> float:
+        return self.deadline.clock()
 
     def _release(self) -> None:
         if self.held > 0:

@@ -35,6 +35,7 @@ from .operations import (
     Request,
     StatusOperation,
 )
+from .poller import Poller, poller_for
 from .quota import OutstandingLimiter, SlotTimeoutError, shared_outstanding
 from .results import OnPoll, WaitResult, as_utc
 from .retry import Deadline, cancelled_error
@@ -118,13 +119,17 @@ class _Operation:
             timing=o.get("timing"),
             instance_arn=self.key.instance_arn,
         )
+        self.began = self.poller().epoch
+        """The shared list's number when the operation began (see :meth:`in_flight`)."""
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """One of the outstanding-operation slots, for the whole operation."""
+        """One of the outstanding-operation slots, for the whole operation. While it waits for
+        one, the shared list is polled on the hurry schedule, so a freed slot is seen soon."""
         limiter = self.options.get("limiter") or shared_outstanding()
         try:
-            limiter.acquire(self.deadline.left())
+            with self.poller().hurry():
+                limiter.acquire(self.deadline.left())
         except OperationCancelledError:
             raise OperationCancelledError(
                 f"cancelled while waiting for one of the {limiter.limit} outstanding-operation "
@@ -141,9 +146,15 @@ class _Operation:
         finally:
             limiter.release()
 
-    def wait(self, request_id: str) -> WaitResult:
+    def poller(self) -> Poller:
+        operation, instance = self.change.operation, self.key.instance_arn
+        return poller_for(self.client, operation, instance, self.deadline.timing)
+
+    def wait(self, request_id: str, since: int | None = None) -> WaitResult:
+        """Wait on ``request_id``; ``since``: the shared list's number when it was started
+        (a newer list already says whether it is in progress)."""
         request = Request(self.change.operation, self.key.instance_arn, request_id)
-        return wait(self.client, request, self.deadline, self.options.get("on_poll"))
+        return wait(self.client, request, self.deadline, self.options.get("on_poll"), since)
 
     @contextmanager
     def started(self, request_id: str) -> Iterator[None]:
@@ -156,9 +167,11 @@ class _Operation:
             request = Request(self.change.operation, self.key.instance_arn, request_id)
             raise cancelled_error(f"the {self.change.verb} of {self.key}", request) from None
 
-    def in_flight(self) -> str | None:
-        found = lookups.in_flight(self.deadline, self.client, self.change.operation, [self.key])
-        return found.get(self.key.id)
+    def in_flight(self) -> lookups.InFlight:
+        """A request for this assignment in progress at any time since the operation began
+        (a list made while it waited for a slot answers it)."""
+        operation = self.change.operation
+        return lookups.in_flight(self.deadline, self.client, operation, [self.key], self.began)
 
     def exists(self) -> bool:
         return lookups.assignment_exists(self.deadline, self.client, self.key)
@@ -192,9 +205,9 @@ def create_assignment(
     run = _Operation(CREATE, client, key, options)
     adopt = options.get("adopt_existing", False)
     with run.slot():
-        in_flight = run.in_flight()
-        if in_flight is not None:
-            return AssignmentOutcome(key, "in-flight", run.wait(in_flight))
+        looked = run.in_flight()
+        if key.id in looked.found:
+            return AssignmentOutcome(key, "in-flight", run.wait(looked.found[key.id]))
         if run.exists():
             if not adopt:
                 raise _exists_error(key)
@@ -203,21 +216,28 @@ def create_assignment(
                 "it on destroy"
             )
             return AssignmentOutcome(key, "existing", None, (note,))
-        looked = run.deadline.clock()
         request_id, created = run.start()
+        after = run.poller().epoch
         with run.started(request_id):
-            return _converge(run, request_id, created, run.deadline.clock() - looked, adopt)
+            since_check = run.deadline.clock() - looked.listed_at
+            return _converge(run, request_id, created, since_check, adopt, after)
 
 
 def _converge(
-    run: _Operation, ours: str, created: datetime | None, since_check: float, adopt: bool
+    run: _Operation,
+    ours: str,
+    created: datetime | None,
+    since_check: float,
+    adopt: bool,
+    after: int,
 ) -> AssignmentOutcome:
-    """After starting ``ours``: if another process started a request for the same assignment
-    earlier (the list-then-create window), wait on that one, and own the result only when
-    adopting; the earliest request's creator is the owner."""
+    """After starting ``ours`` (``after``: the shared list's number then): if another process
+    started a request for the same assignment earlier (the list-then-create window), wait on
+    that one, and own the result only when adopting; the earliest request's creator is the
+    owner."""
     if created is None:  # no creation date to order by: nothing to compare
-        return AssignmentOutcome(run.key, "created", run.wait(ours))
-    racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check)
+        return AssignmentOutcome(run.key, "created", run.wait(ours, after))
+    racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check, after)
     mine = lookups.ListedRequest(ours, IN_PROGRESS, created)
     others = [r for r in racing if r.request_id != ours]
     earliest = min([mine, *others], key=lambda r: r.order).request_id
@@ -227,7 +247,7 @@ def _converge(
             f"{ours} (another process or resource); this resource owns the assignment"
             for o in others
         )
-        return AssignmentOutcome(run.key, "created", run.wait(ours), notes)
+        return AssignmentOutcome(run.key, "created", run.wait(ours, after), notes)
     theirs = run.wait(earliest)
     if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
         return AssignmentOutcome(run.key, "created", run.wait(ours))
@@ -267,13 +287,13 @@ def delete_assignment(
     or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
     run = _Operation(DELETE, client, key, options)
     with run.slot():
-        in_flight = run.in_flight()
-        if in_flight is not None:
-            return AssignmentOutcome(key, "in-flight", run.wait(in_flight))
+        looked = run.in_flight()
+        if key.id in looked.found:
+            return AssignmentOutcome(key, "in-flight", run.wait(looked.found[key.id]))
         if not run.exists():
             return AssignmentOutcome(key, "absent", None)
         try:
             request_id, _ = run.start()
         except RequestNotFoundError:  # deleted by someone else since it was listed
             return AssignmentOutcome(key, "absent", None)
-        return AssignmentOutcome(key, "deleted", run.wait(request_id))
+        return AssignmentOutcome(key, "deleted", run.wait(request_id, run.poller().epoch))

@@ -7,6 +7,7 @@ error means is decided by the caller's retry policy (:mod:`retry`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +43,35 @@ def start(
 
 
 def list_all(client: SSOAdminClient, api_name: str, result_key: str, **params: Any) -> list[Any]:
-    """Every item of a paginated list call, all pages (botocore's paginator follows
-    ``NextToken``; a page may hold fewer items than ``MaxResults``, which the API allows)."""
+    """Every item of a paginated list call, all pages (see :func:`list_pages`)."""
+    return list_pages(client, api_name, result_key, **params)[0]
+
+
+def list_pages(
+    client: SSOAdminClient, api_name: str, result_key: str, **params: Any
+) -> tuple[list[Any], int]:
+    """Every item of a paginated list call and how many calls it took: botocore's paginator
+    follows ``NextToken`` and asks for the largest page the service model allows (a page may
+    hold fewer, which the API allows)."""
     from botocore import xform_name
 
     paginator = client.get_paginator(xform_name(api_name))  # type: ignore[call-overload]
-    return [item for page in paginator.paginate(**params) for item in page.get(result_key, [])]
+    config = {"PageSize": largest_page(api_name)}
+    items: list[Any] = []
+    pages = 0
+    for page in paginator.paginate(**params, PaginationConfig=config):
+        pages += 1
+        items.extend(page.get(result_key, []))
+    return items, pages
+
+
+@functools.cache
+def largest_page(api_name: str) -> int:
+    """``MaxResults``'s maximum for a list call, read from botocore's sso-admin model."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sso-admin")
+    shape = model.operation_model(api_name).input_shape
+    assert shape is not None, api_name
+    member = shape.members["MaxResults"]
+    return int(member.metadata["max"])

@@ -1,66 +1,36 @@
 """Reads that decide what an assignment operation does: which requests are in flight and for
 which assignment, which were started near a given time, and which assignments exist.
 
-Each read is retried within the caller's :class:`~retry.Deadline`, and every list follows
-``NextToken`` (:func:`calls.list_all`). Which assignment a request is about never changes, so it
-is kept for the life of the process: a request this process started, or has described once, is
-never described again to find out whose it is.
+Each read is retried within the caller's :class:`~retry.Deadline`, every list follows
+``NextToken`` (:func:`calls.list_all`), and reads are shared within the process: requests in
+flight come from the instance's shared list (:mod:`poller`), and callers that ask for the same
+listing of assignments while it is being made get its answer. Which assignment a request is
+about never changes, so it is kept for the life of the process: a request this process started,
+or has described once, is never described again to find out whose it is.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import calls
 from .identity import IDENTITY_FIELDS, AssignmentKey
-from .operations import ASSIGNMENT_CREATION, IN_PROGRESS, Request, StatusOperation
-from .results import as_utc
+from .operations import ASSIGNMENT_CREATION, Request, StatusOperation
+from .poller import ListedRequest, poller_for
 from .retry import Deadline
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
 
-@dataclass(frozen=True)
-class ListedRequest:
-    """One entry of a ``List...Status`` answer."""
+__all__ = ["InFlight", "ListedRequest", "existing_assignments", "in_flight", "started_near"]
 
-    request_id: str
-    status: str
-    created: datetime | None
-
-    @property
-    def order(self) -> tuple[datetime, str]:
-        """Earliest first; the request id breaks ties, so every process picks the same one."""
-        return (self.created or datetime.max.replace(tzinfo=UTC), self.request_id)
-
-
-def requests(
-    deadline: Deadline, client: SSOAdminClient, operation: StatusOperation, instance_arn: str
-) -> list[ListedRequest]:
-    """The requests of ``operation``'s kind in progress on the instance, earliest first."""
-    items = deadline.call(
-        f"listing {operation.started_by} requests in progress on {instance_arn}",
-        operation.list_api_name,
-        lambda: calls.list_all(
-            client,
-            operation.list_api_name,
-            operation.list_key,
-            InstanceArn=instance_arn,
-            Filter={"Status": IN_PROGRESS},
-        ),
-    )
-    listed = [
-        ListedRequest(str(i["RequestId"]), str(i.get("Status")), as_utc(i.get("CreatedDate")))
-        for i in items
-    ]
-    return sorted(listed, key=lambda r: r.order)
-
+T = TypeVar("T")
 
 _identities: dict[tuple[str, str], dict[str, Any]] = {}
 _lock = threading.Lock()
@@ -91,21 +61,38 @@ def identity_of(deadline: Deadline, client: SSOAdminClient, request: Request) ->
     return body
 
 
+@dataclass(frozen=True)
+class InFlight:
+    """Which keys have a request in flight, from a list taken at ``listed_at``."""
+
+    found: dict[str, str]
+    """The earliest request's id, by :attr:`AssignmentKey.id`."""
+    listed_at: float
+
+
 def in_flight(
     deadline: Deadline,
     client: SSOAdminClient,
     operation: StatusOperation,
     keys: Iterable[AssignmentKey],
-) -> dict[str, str]:
-    """For each key with a request of ``operation`` in progress, the earliest such request's
-    id (by :attr:`AssignmentKey.id`): one list per instance, and a describe only for requests
-    this process has not met, earliest first and only until each key has its request."""
+    since: int | None = None,
+) -> InFlight:
+    """For each key with a request of ``operation`` in progress, the earliest such request: one
+    shared list per instance (:mod:`poller`) that started after this call, or after the list
+    numbered ``since`` (when the caller's operation began: a list made while it waited for a
+    slot counts), and a describe only for requests this process has not met, earliest first
+    and only until each key has its request. A request in progress at any time during the
+    operation is waited on; an older list could show one that ended before it began."""
     found: dict[str, str] = {}
+    listed_at = deadline.clock()
     by_instance: dict[str, list[AssignmentKey]] = {}
     for key in keys:
         by_instance.setdefault(key.instance_arn, []).append(key)
     for instance, members in sorted(by_instance.items()):
-        for listed in requests(deadline, client, operation, instance):
+        poller = poller_for(client, operation, instance, deadline.timing)
+        snapshot = poller.snapshot(deadline, newer_than=poller.epoch if since is None else since)
+        listed_at = min(listed_at, snapshot.started)
+        for listed in snapshot.requests:
             if all(key.id in found for key in members):
                 break
             request = Request(operation, instance, listed.request_id)
@@ -113,7 +100,7 @@ def in_flight(
             for key in members:
                 if key.id not in found and identity and key.matches(identity):
                     found[key.id] = listed.request_id
-    return found
+    return InFlight(found, listed_at)
 
 
 CLOCK_SKEW = timedelta(seconds=5)
@@ -121,22 +108,32 @@ CLOCK_SKEW = timedelta(seconds=5)
 
 
 def started_near(
-    deadline: Deadline, client: SSOAdminClient, key: AssignmentKey, created: datetime, since: float
+    deadline: Deadline,
+    client: SSOAdminClient,
+    key: AssignmentKey,
+    created: datetime,
+    since: float,
+    after: int,
 ) -> list[ListedRequest]:
     """Creation requests for this assignment in flight that were created close enough to
-    ``created`` to have raced it, earliest first. A racing request was not in flight yet when
-    this process looked (``since`` seconds before its own request was created): one started
-    earlier would have been found then.
+    ``created`` to have raced it, earliest first, from the first shared list numbered above
+    ``after`` (taken once this process's own request was started). A racing request was not in
+    flight yet when this process looked (``since`` seconds before its own request was created):
+    one started earlier would have been found then.
 
     Only requests still IN_PROGRESS are listed: an instance keeps a long history of finished
     requests, and paging through all of it on every create would cost more calls than the
     create itself. A racing request that both started and finished in the moment between this
-    process's create and this look is missed (the residual window of the race)."""
+    process's create and this look is missed (the residual window of the race). The list is
+    the one the process's waits make anyway, if one comes within the hurry interval."""
     earliest = created - timedelta(seconds=since) - CLOCK_SKEW
     latest = created + CLOCK_SKEW
+    poller = poller_for(client, ASSIGNMENT_CREATION, key.instance_arn, deadline.timing)
     near = [
         r
-        for r in requests(deadline, client, ASSIGNMENT_CREATION, key.instance_arn)
+        for r in poller.snapshot(
+            deadline, newer_than=after, patience=deadline.policy.hurry_interval
+        ).requests
         if r.created is not None and earliest <= r.created <= latest
     ]
     return [
@@ -154,23 +151,66 @@ def existing_assignments(
     deadline: Deadline, client: SSOAdminClient, keys: Iterable[AssignmentKey]
 ) -> set[str]:
     """Ids of the keys whose assignment exists: one listing (all pages) per instance, account and
-    permission set."""
+    permission set, shared with any other caller in the process that asks for the same one
+    while it is being made (so concurrent creates in one account cost one listing)."""
     groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
     for key in keys:
         groups.setdefault((key.instance_arn, key.target_id, key.permission_set_arn), []).append(key)
     found: set[str] = set()
     for (instance, account, permission_set), members in groups.items():
         params = {"InstanceArn": instance, "AccountId": account, "PermissionSetArn": permission_set}
-        listed = deadline.call(
-            f"listing the assignments of account {account} with {permission_set}",
-            "ListAccountAssignments",
-            partial(
-                calls.list_all, client, "ListAccountAssignments", "AccountAssignments", **params
-            ),
+        listing = partial(
+            calls.list_all, client, "ListAccountAssignments", "AccountAssignments", **params
+        )
+        what = f"listing the assignments of account {account} with {permission_set}"
+        listed: list[Any] = _joined(
+            (id(client), instance, account, permission_set),
+            deadline,
+            partial(deadline.call, what, "ListAccountAssignments", listing),
         )
         present = {(a.get("PrincipalType"), a.get("PrincipalId")) for a in listed}
         found |= {k.id for k in members if (k.principal_type, k.principal_id) in present}
     return found
+
+
+@dataclass(eq=False)
+class _Flight:
+    """One listing being made, that later callers for the same listing wait on."""
+
+    cond: threading.Condition
+    done: bool = False
+    value: Any = None
+    failed: bool = False
+
+
+_flights: dict[tuple[Any, ...], _Flight] = {}
+
+
+def _joined(key: tuple[Any, ...], deadline: Deadline, fn: Callable[[], T]) -> T:
+    """``fn()``, or the answer of the same call that another thread is making now. A caller
+    whose leader failed makes the call itself, within its own deadline."""
+    with _lock:
+        flight = _flights.get(key)
+        leading = flight is None
+        if flight is None:
+            flight = _flights[key] = _Flight(deadline.timing.condition())
+    if leading:
+        try:
+            flight.value = fn()
+        except BaseException:
+            flight.failed = True
+            raise
+        finally:
+            with _lock:
+                del _flights[key]
+            with flight.cond:
+                flight.done = True
+                flight.cond.notify_all()
+        return flight.value  # type: ignore[no-any-return]
+    with flight.cond:
+        while not flight.done:
+            deadline.timing.block(flight.cond, min(max(deadline.left(), 0.01), 1.0))
+    return fn() if flight.failed else flight.value  # type: ignore[no-any-return]
 
 
 def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:

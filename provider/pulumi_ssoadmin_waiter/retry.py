@@ -152,6 +152,7 @@ class Deadline:
         finished: Callable[[T], bool] = lambda _: True,
         after_try: Callable[[Attempt[T], float], None] | None = None,
         absent_ok: bool = False,
+        pause: Callable[[float], None] | None = None,
     ) -> T:
         """Call ``fn`` until an answer is ``finished`` (every answer is, for a plain call).
 
@@ -159,10 +160,11 @@ class Deadline:
         backoff; a 5xx repeated unchanged past the policy's budget ends the run, and so does any
         other error, typed (:func:`api_errors.final_error`). The last try lands on the deadline;
         time spent waiting for a rate-limit token counts against it. ``after_try`` hears each
-        try that did not end the run, with the gap before the next.
+        try that did not end the run, with the gap before the next; ``pause`` sleeps that gap (a
+        shared poller ends it early when the request leaves its list).
         """
         try:
-            return self._run(tries, fn, finished, after_try, absent_ok)
+            return self._run(tries, fn, finished, after_try, absent_ok, pause or self.timing.sleep)
         except OperationCancelledError:
             raise tries.cancelled() from None
 
@@ -173,6 +175,7 @@ class Deadline:
         finished: Callable[[T], bool],
         after_try: Callable[[Attempt[T], float], None] | None,
         absent_ok: bool,
+        pause: Callable[[float], None],
     ) -> T:
         while True:
             cancellation.check()
@@ -196,7 +199,7 @@ class Deadline:
             gap = next_sleep(self.policy.backoff.delay(tries.count, self.timing.rng), now, self.at)
             if after_try is not None:
                 after_try(answer, gap)
-            self.timing.sleep(gap)
+            pause(gap)
 
     def _judge(self, tries: Tries, error: ApiError, elapsed: float, repeated: float) -> None:
         """Return if the policy retries ``error``; else raise the error that ends the run."""

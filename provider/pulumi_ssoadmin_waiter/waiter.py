@@ -23,6 +23,7 @@ from .operations import (
     Request,
     StatusOperation,
 )
+from .poller import poller_for
 from .results import OnPoll, PollEvent, RequestStatus, StatusChanges, WaitResult
 from .retry import Deadline, Tries
 from .timing import Timing
@@ -69,12 +70,19 @@ def check_arguments(request: Request, timeout: float) -> None:
 
 
 def wait(
-    client: SSOAdminClient, request: Request, deadline: Deadline, on_poll: OnPoll | None = None
+    client: SSOAdminClient,
+    request: Request,
+    deadline: Deadline,
+    on_poll: OnPoll | None = None,
+    since: int | None = None,
 ) -> WaitResult:
     """Poll ``request`` until SUCCEEDED or FAILED within ``deadline``, or raise a
-    :class:`~errors.WaiterError`. The first describe is immediate, later gaps follow the
-    deadline's policy, and the last poll lands on the deadline. FAILED is returned, not raised:
-    the caller decides what it means."""
+    :class:`~errors.WaiterError`. The first look is immediate, later gaps follow the
+    deadline's policy, and the last poll lands on the deadline; a look is a describe, or, while
+    many waits of the process share the instance's list (:mod:`poller`), that list, with one
+    describe when the request leaves it. FAILED is returned, not raised: the caller decides
+    what it means. ``since``: the number of the shared list when this process started the
+    request, for a caller that did (a newer list already tells whether it is in progress)."""
     tries = Tries.polling(request, deadline.clock())
 
     def finished(body: Mapping[str, Any]) -> bool:
@@ -99,7 +107,15 @@ def wait(
                 )
             )
 
-    body = deadline.run(tries, lambda: calls.describe(client, request), finished, report)
+    poller = poller_for(client, request.operation, request.instance_arn, deadline.timing)
+    with poller.watching(request.request_id, since) as watch:
+        body = deadline.run(
+            tries,
+            lambda: poller.look(watch, deadline, lambda: calls.describe(client, request)),
+            finished,
+            report,
+            pause=lambda gap: poller.pause(watch, gap, deadline),
+        )
     return result_from(request, body, tries.count, deadline.clock() - tries.started)
 
 
