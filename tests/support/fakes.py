@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from pulumi_ssoadmin_waiter import ratelimit
 from pulumi_ssoadmin_waiter.timing import Timing
 
 
@@ -84,6 +85,7 @@ class FakeClient:
 
 
 OUTSTANDING_QUOTA = 10
+INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 KIND_CALLS = {
     # kind: (start, describe, list, request id member, status member, list member)
     "creation": (
@@ -116,10 +118,27 @@ class FakeSsoAdmin:
     ``NextToken``; ``fault(call, now)`` may answer any call with an exception instead. Every
     call is logged with its fake time."""
 
-    def __init__(self, clock: FakeClock, duration: float = 5.0, page_size: int = 25) -> None:
+    def __init__(
+        self,
+        clock: Any,
+        duration: float = 5.0,
+        page_size: int = 25,
+        *,
+        rate_limited: bool = False,
+        latency: float = 0.0,
+        filter_first: bool = True,
+    ) -> None:
         self.clock = clock
         self.duration = duration
         self.page_size = page_size
+        self.rate_limited = rate_limited
+        """Each call first takes a token from the package's process-wide bucket, as the
+        ``before-send`` hook of a real client does (the model installs one on its clock)."""
+        self.latency = latency
+        """Fake seconds each call takes after it is sent (``clock.sleep``)."""
+        self.filter_first = filter_first
+        """List calls with a status filter filter before paging (full pages); else they page
+        over every request and filter each page (short, even empty, pages)."""
         self.fault: Fault | None = None
         self.failing: dict[tuple[Any, ...], str] = {}
         self.requests: dict[str, dict[str, Any]] = {}
@@ -127,6 +146,7 @@ class FakeSsoAdmin:
         self.calls: list[tuple[float, str]] = []
         self.peak_outstanding = 0
         self.refused = 0
+        self._active: set[str] = set()  # requests IN_PROGRESS
         self._ids = (f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 10**9))
         for kind, (start, describe, listing, *_) in KIND_CALLS.items():
             setattr(self, start, self._starter(kind))
@@ -137,10 +157,16 @@ class FakeSsoAdmin:
         return [t for t, n in self.calls if n == name]
 
     def _enter(self, name: str) -> None:
+        if self.rate_limited:
+            ratelimit.acquire_for_request()
         now = self.clock.now
         self.calls.append((now, name))
-        for request in self.requests.values():
-            if request["Status"] == "IN_PROGRESS" and now >= request["ends"]:
+        if self.latency:
+            self.clock.sleep(self.latency)
+            now = self.clock.now
+        for request in [self.requests[r] for r in self._active]:
+            if now >= request["ends"]:
+                self._active.discard(request["RequestId"])
                 self._finish(request)
         if self.fault is not None and (error := self.fault(name, now)) is not None:
             raise error
@@ -157,7 +183,35 @@ class FakeSsoAdmin:
             self.assignments.discard((request["InstanceArn"], *identity))
 
     def outstanding(self) -> int:
-        return sum(r["Status"] == "IN_PROGRESS" for r in self.requests.values())
+        return sum(
+            not self.requests[r]["PrincipalId"].startswith("elsewhere-") for r in self._active
+        )
+
+    def add_requests(
+        self, kind: str, count: int, lasting: float, status: str = "IN_PROGRESS"
+    ) -> list[str]:
+        """``count`` requests of ``kind`` started elsewhere (not counted against the quota),
+        ending ``lasting`` fake seconds from now; with a final ``status``, a history."""
+        ids = []
+        for _ in range(count):
+            request_id = next(self._ids)
+            self.requests[request_id] = {
+                "PermissionSetArn": "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0",
+                "PrincipalType": "GROUP",
+                "PrincipalId": f"elsewhere-{request_id}",
+                "TargetId": "222222222222",
+                "TargetType": "AWS_ACCOUNT",
+                "InstanceArn": INSTANCE,
+                "RequestId": request_id,
+                "Status": status,
+                "CreatedDate": self.clock.now,
+                "ends": self.clock.now + lasting,
+                "kind": kind,
+            }
+            if status == "IN_PROGRESS":
+                self._active.add(request_id)
+            ids.append(request_id)
+        return ids
 
     def _starter(self, kind: str) -> Callable[..., dict[str, Any]]:
         def start(**params: Any) -> dict[str, Any]:
@@ -175,6 +229,7 @@ class FakeSsoAdmin:
                 "ends": self.clock.now + self.duration,
                 "kind": kind,
             }
+            self._active.add(request_id)
             self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
             return {KIND_CALLS[kind][4]: self._status(self.requests[request_id])}
 
@@ -211,11 +266,17 @@ class FakeSsoAdmin:
                     "CreatedDate": r["CreatedDate"],
                 }
                 for r in self.requests.values()
-                if r["kind"] == kind
-                and r["InstanceArn"] == params["InstanceArn"]
-                and wanted in (None, r["Status"])
+                if r["kind"] == kind and r["InstanceArn"] == params["InstanceArn"]
             ]
-            return self._page(items, KIND_CALLS[kind][5], params)
+            if self.filter_first:
+                return self._page(
+                    [i for i in items if wanted in (None, i["Status"])], KIND_CALLS[kind][5], params
+                )
+            page = self._page(items, KIND_CALLS[kind][5], params)
+            page[KIND_CALLS[kind][5]] = [
+                i for i in page[KIND_CALLS[kind][5]] if wanted in (None, i["Status"])
+            ]
+            return page
 
         return listing
 

@@ -1,0 +1,67 @@
+"""CI guards of the fan-out figures: the package's real code on the deterministic model
+(``support/fanout_model.py``: virtual time, the in-memory endpoint with T = 5 s and the quota of
+10, the default 8 requests per second, 30 ms per call). A change that makes a fan-out slower, or
+costlier in calls, fails here; the wall-clock figures through real processes are in bench/."""
+
+from __future__ import annotations
+
+import pytest
+from support import fanout_model as model
+
+T = 5.0
+
+
+def _safe(f: model.Figures) -> None:
+    """What every run keeps: the rate, the quota, nothing refused, nothing failed."""
+    assert f.peak_per_second <= 8, "never more than the configured TPS in any second"
+    assert f.peak_outstanding <= 10 and f.refused == 0, "never past the quota"
+    assert f.failed == 0, "every assignment SUCCEEDED"
+
+
+@pytest.mark.parametrize(
+    ("n", "per_account", "most"),
+    [
+        # N = 10 misses the 1.25 goal at 8 TPS: 12 calls come before the last start (a list,
+        # a check, 10 starts), so it goes out a second late; see bench/README.md, section 7.
+        (10, 10, 1.34),
+        (100, 10, 1.08),
+        (300, 10, 1.06),
+        (100, 1, 1.12),
+    ],
+    ids=["10-in-one-account", "100-ten-per-account", "300-ten-per-account", "100-accounts"],
+)
+def test_a_set_finishes_near_the_quota_bound(n: int, per_account: int, most: float) -> None:
+    f = model.a_set(n, per_account, T)
+    print(f"\nset of {n}, {per_account}/account: {f.seconds:.2f}s = {f.ratio(T):.3f} x bound")
+    _safe(f)
+    assert f.ratio(T) <= most
+    assert f.by_call["create_account_assignment"] == n, "one start per assignment"
+    assert f.by_call["describe_account_assignment_creation_status"] <= n + n // 10
+
+
+def test_separate_assignments_sixteen_at_a_time_share_one_poll_loop() -> None:
+    f = model.separate(100, 10, concurrent=16, t=T)
+    print(f"\n100 separate, 16 at a time: {f.seconds:.2f}s = {f.ratio(T):.3f} x bound, ", end="")
+    print(f"{f.calls_per_assignment:.2f} calls each {f.by_call}")
+    _safe(f)
+    assert f.calls_per_assignment <= 4.0
+    assert f.ratio(T) <= 1.25
+
+
+def test_separate_assignments_four_at_a_time_stay_near_their_floor() -> None:
+    """The dynamic-provider server runs 4 at a time: its floor is 25 rounds x T."""
+    f = model.separate(100, 10, concurrent=4, t=T)
+    floor = 25 * T
+    print(f"\n100 separate, 4 at a time: {f.seconds:.2f}s = {f.seconds / floor:.3f} x floor")
+    _safe(f)
+    assert f.calls_per_assignment <= 4.1, "each start needs a list newer than itself"
+    assert f.seconds <= 1.3 * floor
+
+
+def test_a_thousand_status_waits_cost_one_describe_each_and_the_shared_lists() -> None:
+    f, lists = model.status_waits(1000, t=T)
+    ratio = f.calls / (lists + f.n)
+    print(f"\n1000 waits: {f.calls} calls, {lists} list pages: {ratio:.3f} x (lists + N)")
+    assert f.failed == 0 and f.peak_per_second <= 8
+    assert ratio <= 1.2
+    assert f.by_call["list_account_assignment_creation_status"] == lists
