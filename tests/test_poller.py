@@ -83,6 +83,7 @@ def test_a_set_over_a_long_history_that_pages_before_filtering_describes_instead
             )
         )
         assert done.failures() == {}
+        assert sso.refused == 0 and sso.peak_outstanding <= 10, "a slot is kept until described"
         lists = len(sso.calls_to(LIST))
         assert lists <= 2 * 11, "the in-flight check's list, then describes"
         assert vt.now <= 1.5 * 15, "each round describes 10: slower than a one-page list"

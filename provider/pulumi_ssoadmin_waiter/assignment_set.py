@@ -119,6 +119,8 @@ class _SetRun:
     existing: list[AssignmentKey] = field(default_factory=list)
     """In place, not to be adopted: the set starts no more once it has found one."""
     held: int = 0
+    closed: bool = False
+    """The run has ended: late checks are dropped."""
     started_any: bool = False
     failure: BaseException | None = None
     """A check that could not be made (cancel, or an error that ends the set)."""
@@ -192,6 +194,8 @@ class _SetRun:
             present = lookups.existing_assignments(self.deadline, self.client, group)
         except (OperationCancelledError, WaiterError) as exc:
             with self.cond:
+                if self.closed:
+                    return
                 self.checking -= 1
                 self.checking_keys -= len(group)
                 if isinstance(exc, OperationCancelledError) or self.failure is None:
@@ -200,6 +204,8 @@ class _SetRun:
             return
         adopt = self.options.get("adopt_existing", False)
         with self.cond:
+            if self.closed:
+                return
             self.checking -= 1
             self.checking_keys -= len(group)
             for key in group:
@@ -243,9 +249,10 @@ class _SetRun:
 
     def poll_round(self) -> None:
         """See which requests have ended: from a shared list newer than the last one used
-        (one per instance), or, where that list takes more calls than describing each request
-        in flight, by describing each. An ended request's slot is free at once; it is
-        described after the next starts (:meth:`describe_ended`)."""
+        (one per instance); an ended request's slot is free at once, and it is described after
+        the next starts (:meth:`describe_ended`). Where that list takes more calls than
+        describing each request in flight, each is described instead, and keeps its slot
+        until its describe says it has ended."""
         self.deadline.pause(self.last_round + self.deadline.policy.round_interval - self._now())
         # The starts it frees slots for come first: wait for spare tokens, within patience.
         ratelimit.shared_limiter().wait_for_spare(min(ratelimit.PATIENCE, self.deadline.left()))
@@ -255,15 +262,20 @@ class _SetRun:
             mine = {r: p for r, p in self.outstanding.items() if p.key.instance_arn == instance}
             pages = poller.last.pages if poller.last else 1
             if not poll_by_list(len(mine), pages) and poller.last is not None:
-                ended = list(mine)  # cheaper to describe each than to page through the list
-            else:
-                snapshot = poller.snapshot(self.deadline, newer_than=self.seen.get(instance, 0))
-                self.seen[instance] = snapshot.epoch
-                ids = snapshot.ids
-                ended = [r for r, p in mine.items() if p.after < snapshot.epoch and r not in ids]
-            for request_id in ended:
-                self.ended[request_id] = self.outstanding.pop(request_id)
-                self._release()
+                for request_id, pending in mine.items():
+                    with ratelimit.background():
+                        ended = self._read(request_id, pending)
+                    if ended:
+                        del self.outstanding[request_id]
+                        self._release()
+                continue
+            snapshot = poller.snapshot(self.deadline, newer_than=self.seen.get(instance, 0))
+            self.seen[instance] = snapshot.epoch
+            ids = snapshot.ids
+            for request_id, pending in mine.items():
+                if pending.after < snapshot.epoch and request_id not in ids:
+                    self.ended[request_id] = self.outstanding.pop(request_id)
+                    self._release()
 
     def describe_ended(self) -> None:
         """Read the final status of each request that left the list, once. While requests
@@ -274,29 +286,36 @@ class _SetRun:
             if self.todo and not bucket.roomy():
                 return
             del self.ended[request_id]
-            request = Request(self.operation, pending.key.instance_arn, request_id)
-            try:
-                body = self.deadline.call_if_found(
-                    f"describing {request}",
-                    self.operation.api_name,
-                    partial(calls.describe, self.client, request),
-                )
-            except OperationCancelledError:
-                raise
-            except WaiterError as exc:
-                self.errors[pending.key.id] = str(exc)
-                continue
-            waited = self.deadline.clock() - pending.started
-            if body is None and waited >= self.deadline.policy.not_found_grace:
-                self.errors[pending.key.id] = f"request {request_id} was not found"
-            elif body is None or not is_terminal(body.get("Status")):
+            if not self._read(request_id, pending):
                 # Not visible yet (a just-started request can be), or the list ran ahead of
                 # the describe: keep polling it; it takes a slot again.
                 self.outstanding[request_id] = pending
-            else:
-                result = result_from(request, body)
-                self.outcomes[pending.key.id] = AssignmentOutcome(pending.key, pending.path, result)
-                self.say(f"{pending.key}: {result.status}")
+
+    def _read(self, request_id: str, pending: _Pending) -> bool:
+        """Describe one request: record its outcome (or error) and say True if it has ended;
+        False while it is in progress or not visible yet (within the not-found grace)."""
+        request = Request(self.operation, pending.key.instance_arn, request_id)
+        try:
+            body = self.deadline.call_if_found(
+                f"describing {request}",
+                self.operation.api_name,
+                partial(calls.describe, self.client, request),
+            )
+        except OperationCancelledError:
+            raise
+        except WaiterError as exc:
+            self.errors[pending.key.id] = str(exc)
+            return True
+        waited = self.deadline.clock() - pending.started
+        if body is None and waited >= self.deadline.policy.not_found_grace:
+            self.errors[pending.key.id] = f"request {request_id} was not found"
+            return True
+        if body is None or not is_terminal(body.get("Status")):
+            return False
+        result = result_from(request, body)
+        self.outcomes[pending.key.id] = AssignmentOutcome(pending.key, pending.path, result)
+        self.say(f"{pending.key}: {result.status}")
+        return True
 
     def idle(self) -> None:
         """Nothing in flight to poll: wait for a check to come back (or a slot that another
@@ -306,7 +325,13 @@ class _SetRun:
             self.timing.block(self.cond, wait)
 
     def finish(self, why: str | None = None) -> SetOutcome:
-        """Every assignment not done by now gets an error saying where it stood."""
+        """Every assignment not done by now gets an error saying where it stood. A check still
+        running on a helper thread changes nothing after this."""
+        with self.cond:
+            self.closed = True
+            return self._finish(why)
+
+    def _finish(self, why: str | None) -> SetOutcome:
         seconds = self.deadline.timeout
         running = {p.key.id for p in [*self.outstanding.values(), *self.ended.values()]}
         existing = {k.id for k in self.existing}
