@@ -248,6 +248,23 @@ class Behaviour:
                 if r.kind != "provisioning" and self._status(r, now) == "IN_PROGRESS"
             )
 
+    def add_history(
+        self, count: int, instance_arn: str, region: str = LOCAL_REGION, kind: str = "creation"
+    ) -> None:
+        """``count`` requests of ``kind`` that ended long ago (SUCCEEDED, for assignments
+        this layer does not track), as an instance in use for years has: lists that page over
+        every request before filtering then take many pages."""
+        with self._lock:
+            now = self.clock()
+            long_ago = datetime.now(UTC).timestamp() - 86400.0
+            done = Script(pending_seconds=0)
+            for n in range(count):
+                request = _Request(
+                    str(uuid.uuid4()), kind, region, instance_arn, {}, now, long_ago + n
+                )
+                self._requests[request.request_id] = request
+                self.scripts[request.request_id] = done
+
     def forget(self, request_id: str) -> None:
         """AWS keeps request records for a while only: this one is no longer known (what it
         did to its assignment stands)."""
