@@ -92,8 +92,9 @@ def test_500_concurrent_waits_with_20_percent_throttling(local: LocalSsoAdmin) -
     assert throttled > 0.1 * len(calls)
     assert len(sent) == len(local.behaviour.calls), "every attempt sent arrived (lists too)"
     # No TPS + 1 calls sent within one second: 5 ms allowed for the clock read after the
-    # limiter. At the endpoint a second's burst (the limiter lets TPS requests go at once after
-    # a quiet spell) reaches it spread by the scheduling of 500 threads on this machine's cores
-    # and the server's threads: up to 0.17 s measured, so 0.25 s is allowed there.
+    # limiter. (At 20 requests/s, the service's whole quota, it sends evenly spaced, no burst.)
     assert shortest_span(sent) >= 1.0 - 0.005
-    assert shortest_span(arrived) >= 1.0 - 0.25
+    # The endpoint stamps a call when one of its handler threads, in this same process beside
+    # the 500 waits, gets to it; behind the shared list's 5-page answers some wait their turn
+    # and bunch: up to 23 stamps in one second were measured. A quarter over is allowed there.
+    assert max_in_any_second(arrived) <= 1.25 * TPS

@@ -176,23 +176,18 @@ class Poller:
         self,
         deadline: Deadline,
         *,
-        newer_than: int | None = None,
-        max_age: float | None = None,
+        newer_than: int,
         patience: float = 0.0,
     ) -> Snapshot:
-        """A list of the requests in progress: one numbered above ``newer_than``, or one that
-        started at most ``max_age`` seconds ago. Joins a list being made, waits up to
-        ``patience`` seconds for another caller's, or makes one."""
+        """A list of the requests in progress numbered above ``newer_than`` (started after that
+        one). Joins a list being made, waits up to ``patience`` seconds for another caller's,
+        or makes one."""
         until = deadline.clock() + min(patience, max(0.0, deadline.left()))
         while True:
             with self.cond:
                 last = self.last
-                if last is not None:
-                    if newer_than is not None and last.epoch > newer_than:
-                        return last
-                    age = deadline.clock() - last.started
-                    if max_age is not None and age <= max_age:
-                        return last
+                if last is not None and last.epoch > newer_than:
+                    return last
                 wait = until - deadline.clock()
                 if wait > 0 and not self.listing:
                     deadline.timing.block(self.cond, wait)

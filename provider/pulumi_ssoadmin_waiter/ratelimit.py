@@ -18,6 +18,8 @@ from contextvars import ContextVar
 
 from . import cancellation
 
+SERVICE_TPS = 20
+"""IAM Identity Center's throttle for all its APIs of an account together."""
 DEFAULT_MAX_TPS = 8.0
 """Well under the 20 TPS shared quota, leaving room for the rest of the account's callers."""
 DEFAULT_BURST = 1.0
@@ -181,7 +183,8 @@ def _rate_from_env() -> float:
     """Requests per second from ``SSOADMIN_WAITER_MAX_TPS``: at most the service's 20."""
     from .validation import env_number
 
-    return env_number(MAX_TPS_ENV, DEFAULT_MAX_TPS, 20, "requests per second (the quota is 20)")
+    quota = f"requests per second (the quota is {SERVICE_TPS})"
+    return env_number(MAX_TPS_ENV, DEFAULT_MAX_TPS, SERVICE_TPS, quota)
 
 
 _shared: TokenBucket | None = None
@@ -199,12 +202,16 @@ def shared_limiter() -> TokenBucket:
 
 
 def one_second_burst(rate: float) -> float:
-    """The process-wide bucket's burst: a second's worth of requests may go at once after a
-    quiet spell (a set's first checks and starts), and still no window of one second holds
-    more than ``rate`` (the bucket's sliding-window check)."""
+    """The process-wide bucket's burst: up to a second's worth of requests may go at once after
+    a quiet spell (a set's first checks and starts), and still no window of one second holds
+    more than ``rate`` as sent (the bucket's sliding-window check). A burst's last requests
+    can reach AWS late, in the next second's window, so it is also at most the headroom that
+    ``rate`` leaves under the service's :data:`SERVICE_TPS`: 8 at the default 8 requests/s,
+    4 at 16, none (evenly spaced) at 20."""
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate):
         return DEFAULT_BURST  # the bucket names the bad rate
-    return max(1.0, float(math.floor(rate)))
+    whole = math.floor(rate)
+    return float(max(1, min(whole, SERVICE_TPS - whole)))
 
 
 def configure_rate_limit(max_tps: float, burst: float | None = None) -> TokenBucket:
