@@ -79,10 +79,11 @@ def in_flight(
 ) -> InFlight:
     """For each key with a request of ``operation`` in progress, the earliest such request: one
     shared list per instance (:mod:`poller`) that started after this call, or after the list
-    numbered ``since`` (when the caller's operation began: a list made while it waited for a
-    slot counts), and a describe only for requests this process has not met, earliest first
-    and only until each key has its request. A request in progress at any time during the
-    operation is waited on; an older list could show one that ended before it began."""
+    numbered ``since`` (a number of the keys' one instance's poller, taken when the caller's
+    operation began: a list made while it waited for a slot counts), and a describe only for
+    requests this process has not met, earliest first and only until each key has its request.
+    A request in progress at any time during the operation is waited on; an older list could
+    show one that ended before it began."""
     found: dict[str, str] = {}
     listed_at = deadline.clock()
     by_instance: dict[str, list[AssignmentKey]] = {}
