@@ -52,12 +52,9 @@ def sleep(seconds: float) -> None:
 
 def wait(condition: threading.Condition, seconds: float) -> None:
     """``condition.wait(seconds)`` (the lock held), looking at the scope's event every
-    :data:`SLICE` seconds. The main thread (the command line) also wakes every slice, so that
-    a Ctrl-C delivered to another thread of the process is handled at once, not when the wait
-    would have ended."""
+    :data:`SLICE` seconds."""
     if _current.get() is None:
-        main = threading.current_thread() is threading.main_thread()
-        condition.wait(min(seconds, SLICE) if main else seconds)
+        condition.wait(seconds)
         return
     condition.wait(min(seconds, SLICE))
     check()
