@@ -164,6 +164,11 @@ class Poller:
                 now = timing.clock()
                 if watch.gone or now >= end:
                     return
+                lone = not self.shared()
+            if lone:  # nothing to wake it for: a plain sleep, as a wait on its own always did
+                timing.sleep(end - now)
+                return
+            with self.cond:
                 due = self._hurry_due(deadline)
                 if due is None or self.listing or now < due:
                     wake = end if due is None or self.listing else min(end, due)
