@@ -242,6 +242,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(local: LocalSsoAdmin) -> None:
          slow.instance_arn, "--request-id", slow.request_id],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=bare_env(local, **CREDENTIALS),
+        # Ctrl-C's default action, as from a terminal: a test run started in the background
+        # by a script (no job control) ignores SIGINT, and a child inherits that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     # Interrupt once this process's wait is under way (its first progress line), not when
     # the endpoint sees some describe: a thread of an earlier test may still be polling it.
