@@ -59,11 +59,6 @@ class OutstandingLimiter:
             self.active += 1
             self.peak = max(self.peak, self.active)
 
-    @property
-    def queued(self) -> int:
-        """How many callers wait for a slot (they want a request to end soon)."""
-        return len(self._queue)
-
     def try_acquire(self) -> bool:
         """Take a slot now if one is free and nobody is queued before us; never blocks."""
         with self._cond:
