@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
+from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support.drivers import Driver, DynamicDriver, PluginDriver
 from support.local import local_env, start_plugin, start_server
 from support.plugin_host import FakeEngine, PluginProcess, install
@@ -20,6 +21,9 @@ AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalSsoAdmin]:
     with LocalSsoAdmin() as server:
+        # The directory (groups, users, permission sets, OU tree) first: lookups that scan
+        # the permission sets find the seeded ones before the many each test adds.
+        seed_directory(server.url)
         yield server
 
 

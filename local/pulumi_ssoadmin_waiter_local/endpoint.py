@@ -72,6 +72,9 @@ KINDS = {
         "PermissionSetsProvisioningStatus",
     ),
 }
+OTHER_SERVICES = {"AWSIdentityStore": "identitystore", "AWSOrganizationsV20161128": "organizations"}
+"""The JSON targets of the other services lookups by name use: their calls are logged as
+``identitystore:<Operation>`` / ``organizations:<Operation>`` and answered by moto."""
 STARTS = {spec[0]: kind for kind, spec in KINDS.items()}
 DESCRIBES = {spec[1]: kind for kind, spec in KINDS.items()}
 LISTS = {spec[4]: kind for kind, spec in KINDS.items()}
@@ -435,6 +438,9 @@ class Behaviour:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        service, _, name = target.partition(".")
+        if service in OTHER_SERVICES:
+            return self._pass(f"{OTHER_SERVICES[service]}:{name}", environ, start_response)
         if not target.startswith(TARGET_PREFIX):
             return self.app(environ, start_response)
         operation = target[len(TARGET_PREFIX) :]
@@ -463,6 +469,20 @@ class Behaviour:
         environ["CONTENT_LENGTH"] = str(len(moto_raw))
         return self._forward(environ, start_response)
 
+    def _pass(
+        self, operation: str, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """A call to Identity Store or Organizations (``identitystore:GetGroupId``): logged,
+        faulted and slowed as asked, else answered by moto as it is."""
+        if self.latency is not None:
+            time.sleep(self.latency(operation))
+        fault = self._fault_for(operation)
+        if fault is not None:
+            return _json(
+                start_response, fault.http_status, {"__type": fault.code, "message": fault.message}
+            )
+        return self.app(environ, start_response)
+
     def _fault_for(self, operation: str) -> Fault | None:
         fault = self.fault(operation) if self.fault else None
         with self._lock:
@@ -490,7 +510,29 @@ class Behaviour:
             return self._list_requests(LISTS[operation], region, params)
         if operation == "ListAccountAssignments":
             return self._list_assignments(region, params)
+        if operation == "ListAccountsForProvisionedPermissionSet":
+            return self._accounts_with(region, params)
         return None
+
+    def _accounts_with(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The accounts a permission set is provisioned to: here, those where it is assigned
+        (AWS provisions a permission set to an account when it is first assigned there)."""
+        with self._lock:
+            now = self.clock()
+            accounts = sorted(
+                {
+                    identity[2]
+                    for identity in self._by_identity
+                    if identity[:2] == (region, params.get("InstanceArn"))
+                    and identity[4] == params.get("PermissionSetArn")
+                    and self._present(identity, now)
+                }
+            )
+        page, token = self._page([{"AccountId": a} for a in accounts], params)
+        return {
+            "AccountIds": [i["AccountId"] for i in page],
+            **({"NextToken": token} if token else {}),
+        }
 
     def _forward(
         self, environ: dict[str, Any], start_response: Callable[..., Any]

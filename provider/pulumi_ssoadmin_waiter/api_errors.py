@@ -150,11 +150,14 @@ def final_error(
     call failed; the message says what to fix.
     """
     ids = {"request_id": request_id, "instance_arn": instance_arn}
-    api_name = error.operation or api_name
+    # "identitystore:GetGroupId": another service's call, named with its IAM prefix.
+    service, _, bare = api_name.rpartition(":")
+    api_name = error.operation or bare
     kind = error.kind
     if kind is ErrorKind.ACCESS_DENIED:
         return AccessDeniedError(
-            f"access denied {what}: the caller needs IAM permission for sso:{api_name} ({error})",
+            f"access denied {what}: the caller needs IAM permission for "
+            f"{service or 'sso'}:{api_name} ({error})",
             **ids,
         )
     if kind is ErrorKind.CREDENTIALS:

@@ -1,4 +1,5 @@
-"""The SSO Admin calls this package makes, by operation: start a request, describe one, list.
+"""The SSO Admin calls this package makes, by operation: start a request, describe one, list
+(any service's list: lookups by name page through Identity Store and Organizations too).
 
 The only place that turns an operation's API names (data, :mod:`operations`) into boto3 methods.
 These functions make one call each (all pages for a list) and raise botocore's errors; what an
@@ -42,21 +43,19 @@ def start(
     return response[operation.response_key]  # type: ignore[no-any-return]
 
 
-def list_all(client: SSOAdminClient, api_name: str, result_key: str, **params: Any) -> list[Any]:
+def list_all(client: Any, api_name: str, result_key: str, **params: Any) -> list[Any]:
     """Every item of a paginated list call, all pages (see :func:`list_pages`)."""
     return list_pages(client, api_name, result_key, **params)[0]
 
 
-def list_pages(
-    client: SSOAdminClient, api_name: str, result_key: str, **params: Any
-) -> tuple[list[Any], int]:
+def list_pages(client: Any, api_name: str, result_key: str, **params: Any) -> tuple[list[Any], int]:
     """Every item of a paginated list call and how many calls it took: botocore's paginator
     follows ``NextToken`` and asks for the largest page the service model allows (a page may
     hold fewer, which the API allows)."""
     from botocore import xform_name
 
     paginator = client.get_paginator(xform_name(api_name))  # type: ignore[call-overload]
-    config = {"PageSize": largest_page(api_name)}
+    config = {"PageSize": _largest_page_of(client.meta.service_model, api_name)}
     items: list[Any] = []
     pages = 0
     for page in paginator.paginate(**params, PaginationConfig=config):
@@ -70,7 +69,12 @@ def largest_page(api_name: str) -> int:
     """``MaxResults``'s maximum for a list call, read from botocore's sso-admin model."""
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model("sso-admin")
+    return _largest_page_of(botocore.session.get_session().get_service_model("sso-admin"), api_name)
+
+
+def _largest_page_of(model: Any, api_name: str) -> int:
+    """``MaxResults``'s maximum in a service model (any service: lookups list Identity Store
+    and Organizations too)."""
     shape = model.operation_model(api_name).input_shape
     assert shape is not None, api_name
     member = shape.members["MaxResults"]

@@ -1,10 +1,12 @@
-"""boto3 clients for SSO Admin: made lazily, cached per process, rate limited.
+"""boto3 clients for SSO Admin (and, for lookups by name, Identity Store and Organizations):
+made lazily, cached per process, rate limited by one process-wide bucket.
 
 A boto3 client cannot be pickled and must never reach Pulumi state, so nothing here is stored on a
 provider object; clients live in this module's cache, keyed by everything that changes which
 endpoint and credentials they use. Region, profile and endpoint follow the standard AWS
 configuration (``AWS_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL``,
-``AWS_ENDPOINT_URL_SSO_ADMIN``, ``AWS_RETRY_MODE``), which botocore itself resolves.
+``AWS_ENDPOINT_URL_SSO_ADMIN``, ``AWS_ENDPOINT_URL_IDENTITYSTORE``,
+``AWS_ENDPOINT_URL_ORGANIZATIONS``, ``AWS_RETRY_MODE``), which botocore itself resolves.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .ratelimit import acquire_for_request
 from .validation import env_number, region_problem
 
 if TYPE_CHECKING:
+    from mypy_boto3_identitystore import IdentityStoreClient
+    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sso_admin import SSOAdminClient
 
 CONNECT_TIMEOUT = 5.0
@@ -35,12 +39,14 @@ MAX_ATTEMPTS = 3
 _KEY_ENV = (
     "AWS_ENDPOINT_URL_SSO_ADMIN",
     "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_IDENTITYSTORE",
+    "AWS_ENDPOINT_URL_ORGANIZATIONS",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
 )
 
-_cache: dict[tuple[Any, ...], SSOAdminClient] = {}
+_cache: dict[tuple[Any, ...], Any] = {}
 _lock = threading.Lock()
 
 
@@ -82,13 +88,38 @@ def sso_admin_client(
     fallback_region: str | None = None,
 ) -> SSOAdminClient:
     """The cached SSO Admin client for this region, profile and endpoint (thread-safe)."""
+    return cast("SSOAdminClient", aws_client("sso-admin", region, endpoint_url, fallback_region))
+
+
+def identity_store_client(
+    region: str | None = None, *, fallback_region: str | None = None
+) -> IdentityStoreClient:
+    """The cached Identity Store client (group and user names), in the instance's region."""
+    return cast("IdentityStoreClient", aws_client("identitystore", region, None, fallback_region))
+
+
+def organizations_client(
+    region: str | None = None, *, fallback_region: str | None = None
+) -> OrganizationsClient:
+    """The cached Organizations client (accounts and OUs); botocore picks the partition's
+    global endpoint from the region."""
+    return cast("OrganizationsClient", aws_client("organizations", region, None, fallback_region))
+
+
+def aws_client(
+    service: str,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    fallback_region: str | None = None,
+) -> Any:
+    """The cached client of ``service``, rate limited with every other call of the process."""
     import boto3
     from botocore.config import Config
     from botocore.exceptions import ProfileNotFound
 
     profile = os.environ.get("AWS_PROFILE") or None
     env = tuple(os.environ.get(name) for name in (*_KEY_ENV, *TIMEOUT_ENV.values()))
-    key = (region, fallback_region, profile, endpoint_url, env, _retry_mode())
+    key = (service, region, fallback_region, profile, endpoint_url, env, _retry_mode())
     client = _cache.get(key)
     if client is not None:
         return client
@@ -112,7 +143,7 @@ def sso_admin_client(
             retries=cast(Any, {"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS}),
         )
         try:
-            client = session.client("sso-admin", endpoint_url=endpoint_url, config=config)
+            client = session.client(service, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]
         except ValueError as exc:
             given = endpoint_url or " or ".join(
                 f"{n}={os.environ[n]!r}" for n in _KEY_ENV[:2] if os.environ.get(n)
@@ -121,7 +152,8 @@ def sso_admin_client(
                 f"the endpoint URL {given} is not a URL ({exc}): give one like "
                 "https://sso.us-east-1.amazonaws.com or http://127.0.0.1:5000"
             ) from None
-        client.meta.events.register("before-send.sso-admin", _throttle_hook)
+        event = client.meta.service_model.service_id.hyphenize()
+        client.meta.events.register(f"before-send.{event}", _throttle_hook)
         _cache[key] = client
         return client
 
@@ -148,6 +180,10 @@ def _region(given: str | None, from_profile: str | None, fallback: str | None) -
 
 
 def clear_client_cache() -> None:
-    """Forget cached clients (after the environment changed, e.g. in tests)."""
+    """Forget cached clients (after the environment changed, e.g. in tests), and the names
+    looked up through them."""
+    from .directory import forget_directories
+
     with _lock:
         _cache.clear()
+    forget_directories()

@@ -65,6 +65,17 @@ CREDENTIAL_CODES = frozenset(
         "RequestExpired",
     }
 )
+NOT_FOUND_CODES = frozenset(
+    {
+        "ResourceNotFoundException",  # SSO Admin, Identity Store
+        # Organizations: an OU, root or account id that is not (or no longer) in it.
+        "ParentNotFoundException",
+        "OrganizationalUnitNotFoundException",
+        "AccountNotFoundException",
+        "ChildNotFoundException",
+        "TargetNotFoundException",
+    }
+)
 UNSUPPORTED_CODES = frozenset(
     {"UnknownOperationException", "InvalidAction", "NotImplemented", "NotImplementedException"}
 )
@@ -89,7 +100,7 @@ def classify_error(code: str, http_status: int | None, reason: str | None = None
         return ErrorKind.CREDENTIALS
     if code == "ConflictException":
         return ErrorKind.CONFLICT
-    if code == "ResourceNotFoundException":
+    if code in NOT_FOUND_CODES:
         return ErrorKind.NOT_FOUND
     if code in ("AccessDeniedException", "AccessDenied"):
         return ErrorKind.ACCESS_DENIED

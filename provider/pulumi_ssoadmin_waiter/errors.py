@@ -100,3 +100,13 @@ class RequestFailedError(WaiterError):
     ) -> None:
         super().__init__(message, request_id=request_id, instance_arn=instance_arn)
         self.failure_reason = failure_reason
+
+
+class NameNotFoundError(WaiterError):
+    """A name (group, user, permission set, account, OU) matched nothing where it was looked
+    for; the message names where, and the closest existing names."""
+
+
+class AmbiguousNameError(WaiterError):
+    """A name matched more than one thing (account and OU names need not be unique); the
+    message lists every match, so the caller can give an id or a path instead."""

@@ -164,7 +164,7 @@ def existing_assignments(
             calls.list_all, client, "ListAccountAssignments", "AccountAssignments", **params
         )
         what = f"listing the assignments of account {account} with {permission_set}"
-        listed: list[Any] = _joined(
+        listed: list[Any] = joined(
             (id(client), instance, account, permission_set),
             deadline,
             partial(deadline.call, what, "ListAccountAssignments", listing),
@@ -187,7 +187,7 @@ class _Flight:
 _flights: dict[tuple[Any, ...], _Flight] = {}
 
 
-def _joined(key: tuple[Any, ...], deadline: Deadline, fn: Callable[[], T]) -> T:
+def joined(key: tuple[Any, ...], deadline: Deadline, fn: Callable[[], T]) -> T:
     """``fn()``, or the answer of the same call that another thread is making now. A caller
     whose leader failed makes the call itself, within its own deadline."""
     with _lock:

@@ -214,4 +214,4 @@ class Deadline:
             )
         if verdict is Verdict.NOT_FOUND:
             raise tries.not_found(elapsed)
-        raise final_error(error, api_name=api, what=tries.what, **tries.ids)
+        raise final_error(error, api_name=tries.api_name, what=tries.what, **tries.ids)

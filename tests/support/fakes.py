@@ -109,6 +109,16 @@ IDENTITY = ("PermissionSetArn", "PrincipalType", "PrincipalId", "TargetId", "Tar
 Fault = Callable[[str, float], "Exception | None"]
 
 
+class _Meta:
+    """What the package reads of a client's ``meta``: its service model (the real one)."""
+
+    @property
+    def service_model(self) -> Any:
+        import botocore.session
+
+        return botocore.session.get_session().get_service_model("sso-admin")
+
+
 class FakeSsoAdmin:
     """An in-memory SSO Admin on a :class:`FakeClock`, for the package's own code unchanged.
 
@@ -131,6 +141,7 @@ class FakeSsoAdmin:
         self.clock = clock
         self.duration = duration
         self.page_size = page_size
+        self.meta = _Meta()
         self.rate_limited = rate_limited
         """Each call first takes a token from the package's process-wide bucket, as the
         ``before-send`` hook of a real client does (the model installs one on its clock)."""

@@ -30,6 +30,8 @@ def local_env(server: LocalSsoAdmin) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_REGION": LOCAL_REGION,
         "AWS_ENDPOINT_URL_SSO_ADMIN": server.url,
+        "AWS_ENDPOINT_URL_IDENTITYSTORE": server.url,
+        "AWS_ENDPOINT_URL_ORGANIZATIONS": server.url,
     }
 
 
