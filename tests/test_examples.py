@@ -40,14 +40,14 @@ def test_the_yaml_example_names_only_what_the_schema_has() -> None:
 def test_the_yaml_check_finds_what_yaml_would_reject() -> None:
     program = yaml_program()
     team = program["resources"]["team-access"]
-    team["properties"]["principal_id"] = team["properties"].pop("principalId")
+    team["properties"]["target_id"] = team["properties"].pop("targetId")
     team["options"]["customTimeouts"]["read"] = "1m"
     program["resources"]["readers"]["type"] = "ssoadmin-waiter:AccountAssignments"
     program["variables"]["teamRequest"]["fn::invoke"]["arguments"].pop("kind")
     program["outputs"]["typo"] = "${team-access.createDate}"
     assert problems(program, package_schema()) == [
-        "resources.team-access.properties.principal_id: not in the schema",
-        "resources.team-access.properties: lacks the required principalId",
+        "resources.team-access.properties.target_id: not in the schema",
+        "resources.team-access.properties: lacks the required targetId",
         "resources.team-access.options.customTimeouts.read: no such timeout",
         "resources.readers: type ssoadmin-waiter:AccountAssignments is not in the schema",
         "variables.teamRequest.arguments: lacks the required kind",

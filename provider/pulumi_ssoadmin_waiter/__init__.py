@@ -14,10 +14,12 @@ from .clients import sso_admin_client
 from .decisions import DEFAULT_POLICY, Policy
 from .errors import (
     AccessDeniedError,
+    AmbiguousNameError,
     AssignmentExistsError,
     CredentialsError,
     EndpointError,
     InvalidRequestError,
+    NameNotFoundError,
     RequestFailedError,
     RequestNotFoundError,
     WaiterError,
@@ -30,6 +32,7 @@ from .operations import (
     PERMISSION_SET_PROVISIONING,
     StatusOperation,
 )
+from .products import load_products
 from .ratelimit import configure_rate_limit
 from .results import PollEvent, StatusChanges, WaitResult
 from .schedule import Backoff
@@ -75,6 +78,7 @@ __all__ = [
     "AccessDeniedError",
     "AccountAssignment",
     "AccountAssignmentSet",
+    "AmbiguousNameError",
     "AssignmentCreationStatus",
     "AssignmentDeletionStatus",
     "AssignmentExistsError",
@@ -84,6 +88,7 @@ __all__ = [
     "CredentialsError",
     "EndpointError",
     "InvalidRequestError",
+    "NameNotFoundError",
     "PermissionSetProvisioningStatus",
     "Policy",
     "PollEvent",
@@ -99,6 +104,7 @@ __all__ = [
     "configure_rate_limit",
     "create_assignment",
     "delete_assignment",
+    "load_products",
     "sso_admin_client",
     "wait_for",
     "wait_for_assignment_creation",

@@ -12,17 +12,28 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 
 from . import calls, lookups
 from .assignments import AssignmentOutcome, create_assignment, delete_assignment
-from .declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY
+from .declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
+from .directory import LOOKUP_TIMEOUT
+from .errors import InvalidRequestError, WaiterError
 from .identity import AssignmentKey
+from .names import one_of
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
 from .provider_base import (
     Redactor,
     SsoAdminProvider,
     check_inputs,
+    contains_unknown,
     diff_inputs,
     keep_secret,
     log_info,
@@ -65,13 +76,60 @@ class AssignmentProvider(SsoAdminProvider):
     """Creates and deletes one account assignment, waiting for each."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return check_inputs(ACCOUNT_ASSIGNMENT, news)
+        result = check_inputs(ACCOUNT_ASSIGNMENT, news)
+        inputs, failures = result.inputs, list(result.failures or [])
+        for id_name, name_name in NAMED_PAIRS.items():
+            pair = (inputs.get(id_name), inputs.get(name_name))
+            problem = None if contains_unknown(pair) else one_of(inputs, id_name, name_name)
+            if problem:
+                failures.append(CheckFailure(id_name, f"{id_name} {problem}"))
+        if failures:
+            return CheckResult(inputs, failures)
+        return CheckResult(inputs, self._look_up_names(inputs))
+
+    def _look_up_names(self, inputs: dict[str, Any]) -> list[CheckFailure]:
+        """Fill the ids of the names given (``principal_name``, ``permission_set_name``);
+        a failure naming the input for a name that resolves to nothing. Names not known yet
+        (preview) leave the id unset: it is looked up at apply."""
+        failures = []
+        redact = Redactor(inputs)
+        for id_name, name_name in NAMED_PAIRS.items():
+            name = inputs.get(name_name)
+            if name is None:
+                continue
+            needed = (name, inputs.get("instance_arn"), inputs.get("principal_type"))
+            if contains_unknown(needed) or contains_unknown(inputs.get("region")):
+                continue
+            deadline = Deadline(LOOKUP_TIMEOUT, instance_arn=inputs["instance_arn"])
+            try:
+                directory = self.directory(inputs, inputs["instance_arn"])
+                if id_name == "principal_id":
+                    found = directory.principal_id(deadline, inputs["principal_type"], name)
+                else:
+                    found = directory.permission_set_arn(deadline, name)
+            except (WaiterError, ValueError) as exc:
+                failures.append(CheckFailure(name_name, redact(f"{name_name}: {exc}")))
+                continue
+            inputs[id_name] = found
+        return failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_inputs(ACCOUNT_ASSIGNMENT, olds, news)
+        result = diff_inputs(ACCOUNT_ASSIGNMENT, olds, news)
+        for id_name, name_name in NAMED_PAIRS.items():
+            name, was, now = news.get(name_name), olds.get(id_name), news.get(id_name)
+            if name and id_name in (result.replaces or []) and was and now:
+                log_info(Redactor(news))(
+                    f"{name_name} {name!r} now names {now}, not {was} as when it was created: "
+                    f"the assignment is replaced ({id_name} changes)"
+                )
+        return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with speaking_pulumi(props) as redact:
+            if any(props.get(id_name) is None for id_name in NAMED_PAIRS):
+                failures = self._look_up_names(props)  # names that were unknown at check
+                if failures:
+                    raise InvalidRequestError("; ".join(str(f.reason) for f in failures))
             key = key_of(props)
             outcome = create_assignment(
                 self.client(props),

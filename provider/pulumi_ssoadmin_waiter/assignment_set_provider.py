@@ -26,8 +26,10 @@ from . import lookups
 from .assignment_set import SetOutcome, create_assignments, delete_assignments
 from .assignments import AssignmentOutcome
 from .declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
+from .directory import LOOKUP_TIMEOUT
 from .errors import WaiterError
 from .identity import AssignmentKey
+from .products import expand_products, problems
 from .provider_base import (
     Redactor,
     SsoAdminProvider,
@@ -46,6 +48,7 @@ from .status_provider import READ_TIMEOUT
 
 DECLARED = ACCOUNT_ASSIGNMENT_SET
 SETTINGS = tuple(n for n in DECLARED.input_names if n != "assignments")
+"""Every input but the list: settings, the products and what they expanded to."""
 IDENTITY = tuple(i.name for i in ASSIGNMENT_IDENTITY)
 
 
@@ -53,12 +56,27 @@ def item_key(item: Mapping[str, Any]) -> AssignmentKey:
     return AssignmentKey(**{k: item[k] for k in IDENTITY})
 
 
+def all_items(props: Mapping[str, Any]) -> list[Any]:
+    """The set's assignments: those listed, then those the products expanded to."""
+    listed = props.get("assignments")
+    expanded = props.get("expanded")
+    return [
+        *(listed if isinstance(listed, list) else []),
+        *(expanded if isinstance(expanded, list) else []),
+    ]
+
+
 def known_keys(items: Any) -> dict[str, AssignmentKey]:
-    """The keys of the items whose every field is known (all of them outside preview)."""
+    """The keys of the items whose every field is known (all of them outside preview), each
+    once (a product may expand to an assignment also listed, or that another one covers)."""
     if not isinstance(items, list):
         return {}
     keys = [item_key(i) for i in items if isinstance(i, dict) and not contains_unknown(i)]
     return {k.id: k for k in keys}
+
+
+def item_of(key: AssignmentKey) -> dict[str, str]:
+    return {name: getattr(key, name) for name in IDENTITY}
 
 
 def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
@@ -84,16 +102,50 @@ class AssignmentSetProvider(SsoAdminProvider):
         redact = Redactor(inputs)
         settings = [i for i in DECLARED.inputs if i.name in SETTINGS]
         failures = check_failures(inputs, settings, redact)
-        items = inputs["assignments"]
-        if contains_unknown(items) and not isinstance(items, list):
-            return CheckResult(inputs, failures)
-        if not isinstance(items, list):
+        items, products = inputs["assignments"], inputs["products"]
+        if items is None and products is None:
+            failures.append(
+                CheckFailure(
+                    "assignments",
+                    "assignments or products is required: list the assignments, or give "
+                    "products (principals x permission sets x targets), or both",
+                )
+            )
+        if isinstance(items, list):
+            inputs["assignments"] = self._check_items(items, failures, redact)
+        elif items is not None and not contains_unknown(items):
             failures.append(
                 CheckFailure("assignments", "assignments must be a list of assignments")
             )
-            return CheckResult(inputs, failures)
-        inputs["assignments"] = self._check_items(items, failures, redact)
+        inputs["expanded"] = self._expand(inputs, failures, redact)
         return CheckResult(inputs, failures)
+
+    def _expand(
+        self, inputs: dict[str, Any], failures: list[CheckFailure], redact: Redactor
+    ) -> list[dict[str, str]] | None:
+        """The products' assignments, looked up now (every ``up`` and ``preview``): ``None``
+        when there are no products, or some are not known yet, or wrong."""
+        products = inputs["products"]
+        if products is None or contains_unknown(products):
+            return None
+        if not isinstance(products, list):
+            failures.append(CheckFailure("products", "products must be a list of products"))
+            return None
+        found = [p for i, item in enumerate(products) for p in problems(item, f"products[{i}]")]
+        if not found and contains_unknown(inputs.get("region")):
+            return None
+        if not found:
+            try:
+                expansion = expand_products(
+                    products,
+                    lambda instance: self.directory(inputs, instance),
+                    Deadline(LOOKUP_TIMEOUT),
+                )
+                found = expansion.problems
+            except (WaiterError, ValueError) as exc:  # reading the tree failed as a whole
+                found = [("products", f"products: {exc}")]
+        failures += [CheckFailure(path, redact(text)) for path, text in found]
+        return None if found else [item_of(k) for k in expansion.keys]
 
     @staticmethod
     def _check_items(items: list[Any], failures: list[CheckFailure], redact: Redactor) -> list[Any]:
@@ -123,15 +175,19 @@ class AssignmentSetProvider(SsoAdminProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Never a replacement: assignments added or removed are created or deleted one by one.
         Items not known yet (preview) count as changes."""
-        items = news.get("assignments")
-        unknown = contains_unknown(items)
-        old = known_keys(olds.get("assignments"))
+        items = all_items(news)
+        unknown = contains_unknown(news.get("assignments")) or contains_unknown(
+            news.get("products")
+        )
+        old = known_keys(all_items(olds))
         new = known_keys(items)
         added = sorted(set(new) - set(old))
         removed = [] if unknown else sorted(set(old) - set(new))
         if added or removed or unknown:
-            pending = sum(contains_unknown(i) for i in items) if isinstance(items, list) else 0
+            pending = sum(contains_unknown(i) for i in items)
+            products = contains_unknown(news.get("products"))
             later = f"; {pending} not known until apply" if unknown else ""
+            later += " (and the products' expansion)" if products else ""
             log_info(Redactor(news))(
                 f"AccountAssignmentSet: {len(added)} to create {added}, {len(removed)} to delete "
                 f"{removed}{later}"
@@ -141,19 +197,20 @@ class AssignmentSetProvider(SsoAdminProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with speaking_pulumi(props) as redact:
-            keys = [item_key(i) for i in props["assignments"]]
+            keys = list(known_keys(all_items(props)).values())
             created = self._step(props, redact, "create", create_assignments, keys)
             outputs = {
                 **{k: props.get(k) for k in ("assignments", *SETTINGS)},
                 "results": {kid: result_entry(o) for kid, o in created.outcomes.items()},
+                "drift": {},
             }
             keep_secret(outputs, redact, DECLARED.derived)
             return CreateResult(f"assignment-set-{uuid.uuid4()}", outputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with speaking_pulumi(news) as redact:
-            old = known_keys(olds.get("assignments"))
-            new = known_keys(news["assignments"])
+            old = known_keys(all_items(olds))
+            new = known_keys(all_items(news))
             added = [k for kid, k in new.items() if kid not in old]
             removed = [k for kid, k in old.items() if kid not in new]
             created = self._step(news, redact, "update (create)", create_assignments, added)
@@ -166,30 +223,58 @@ class AssignmentSetProvider(SsoAdminProvider):
             fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
             outputs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
             outputs["results"] = {**kept, **fresh}
+            outputs["drift"] = {}
             keep_secret(outputs, redact, DECLARED.derived)
             return UpdateResult(outputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with speaking_pulumi(props) as redact:
-            keys = [item_key(i) for i in props.get("assignments") or []]
+            keys = list(known_keys(all_items(props)).values())
             self._step(props, redact, "delete", delete_assignments, keys)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with speaking_pulumi(props) as redact:
-            items = props.get("assignments") or []
-            keys = [item_key(i) for i in items]
+            keys = list(known_keys(all_items(props)).values())
             present = lookups.existing_assignments(Deadline(READ_TIMEOUT), self.client(props), keys)
-            kept = [i for i in items if item_key(i).id in present]
             gone = sorted(k.id for k in keys if k.id not in present)
             if gone:
                 log_warn(redact)(
                     f"AccountAssignmentSet: {len(gone)} assignments no longer exist and are "
                     f"removed from the state ({gone}); the next update creates them again"
                 )
+            outputs = {**props, "drift": self._drift(props, redact)}
+            for name in ("assignments", "expanded"):
+                if isinstance(props.get(name), list):
+                    outputs[name] = [i for i in props[name] if item_key(i).id in present]
             results = {k: v for k, v in (props.get("results") or {}).items() if k in present}
-            outputs = {**props, "assignments": kept, "results": results}
+            outputs["results"] = results
             keep_secret(outputs, redact, DECLARED.derived)
             return ReadResult(id_, outputs)
+
+    def _drift(self, props: Mapping[str, Any], redact: Redactor) -> dict[str, str]:
+        """How the products' expansion now differs from the state (an account that joined or
+        left an OU): recorded by a refresh, applied by the next ``up``."""
+        products = props.get("products")
+        if not isinstance(products, list) or not products:
+            return {}
+        expansion = expand_products(
+            products, lambda instance: self.directory(props, instance), Deadline(LOOKUP_TIMEOUT)
+        )
+        if expansion.problems:
+            for _, text in expansion.problems:
+                log_warn(redact)(f"AccountAssignmentSet (refresh): {text}")
+            return {}
+        now = {k.id for k in expansion.keys}
+        was = set(known_keys(props.get("expanded")))
+        drift = {kid: "to create" for kid in sorted(now - was)}
+        drift.update({kid: "to delete" for kid in sorted(was - now)})
+        if drift:
+            log_warn(redact)(
+                f"AccountAssignmentSet: the products now expand to {len(now - was)} assignments "
+                f"the state lacks and no longer to {len(was - now)} it has ({drift}); the next "
+                "up applies them"
+            )
+        return drift
 
     # -- helpers ---------------------------------------------------------------------------
     def _step(

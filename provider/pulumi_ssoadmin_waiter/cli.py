@@ -1,4 +1,5 @@
-"""``ssoadmin-waiter``: wait on an SSO Admin request from a shell or CI step.
+"""``ssoadmin-waiter``: wait on an SSO Admin request from a shell or CI step; look up names and
+OUs, and export an instance's assignments (:mod:`directory_cli`).
 
 Exit codes: 0 SUCCEEDED, 1 FAILED, 2 timed out, 3 usage, setup, credentials, permission or
 validation error, 130 interrupted. Progress goes to stderr, the result to stdout (``--json`` for
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from . import directory_cli
 from ._version import __version__
 from .errors import WaiterError, WaitTimeoutError, field_names
 from .operations import FAILED, OPERATIONS, SUCCEEDED, Request
@@ -42,6 +44,12 @@ EXIT_CODES = """exit codes:
 
 With --json, stdout carries one JSON object for every exit code: the result, or
 {"exit_code": N, "error": {"type": ..., "message": ...}}."""
+
+
+LOOKUP_EXIT_CODES = """exit codes:
+  0    every name resolved (and the export was written)
+  3    a name matched nothing (the closest names are printed) or more than one thing (every
+       match is printed), or a usage, credentials or permission error"""
 
 
 @dataclass
@@ -224,6 +232,13 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     demo.add_argument("--fail-with", default=None, metavar="REASON", help="end FAILED with REASON")
     demo.add_argument("--timeout", type=float, default=None, help="seconds to wait (default 300)")
     demo.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    directory_cli.add_commands(
+        commands,
+        _Parser,
+        report=report,
+        epilog=LOOKUP_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     return parser
 
 
@@ -235,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.command == "demo":
                 return _demo(args, report)
+            if args.command in ("lookup", "assignments"):
+                return directory_cli.run(args)
             return run_wait(
                 Request(args.operation, args.instance_arn, args.request_id),
                 timeout=args.timeout,

@@ -10,7 +10,7 @@ data and checks: no Pulumi, no AWS call.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import validation
@@ -57,6 +57,9 @@ class Input:
     """A change replaces the resource (else it updates in place)."""
     items: tuple[Input, ...] = ()
     """For an array of objects: the objects' fields."""
+    element: str = ""
+    """For an array: ``string``, or the schema type of its objects (``Assignment``,
+    ``Product``)."""
     internal: bool = False
     """Set by the resource classes, never by a program (not in the schema or the README)."""
 
@@ -70,6 +73,9 @@ class Output:
     description: str
     derived_from: str = ""
     """The input this output is computed from: secret when that input is."""
+    element: str = ""
+    """For an array, or an object (a map): the type of its items or values (``string``, or a
+    schema type: ``Assignment``, ``AssignmentResult``)."""
 
 
 SECRET_INPUTS = Input(
@@ -194,31 +200,121 @@ INSTANCE_ARN = _identifying(
     _alone(validation.instance_arn_problem),
 )
 
+PERMISSION_SET_ARN = _identifying(
+    "permission_set_arn",
+    "The permission set: `arn:aws:sso:::permissionSet/ssoins-.../ps-...`.",
+    _create_input("PermissionSetArn", validation.PERMISSION_SET_ARN_HINT),
+)
+PRINCIPAL_TYPE = _identifying("principal_type", "`USER` or `GROUP`.", _enum("PrincipalType"))
+PRINCIPAL_ID = _identifying(
+    "principal_id",
+    "The Identity Store user or group id.",
+    _create_input("PrincipalId", validation.PRINCIPAL_ID_HINT),
+)
+TARGET_ID = _identifying(
+    "target_id",
+    "The 12-digit account id.",
+    _create_input("TargetId", validation.ACCOUNT_ID_HINT),
+)
+TARGET_TYPE = _identifying(
+    "target_type", "`AWS_ACCOUNT`, the only target type.", _enum("TargetType"), "AWS_ACCOUNT"
+)
 ASSIGNMENT_IDENTITY: tuple[Input, ...] = (
     INSTANCE_ARN,
-    _identifying(
-        "permission_set_arn",
-        "The permission set: `arn:aws:sso:::permissionSet/ssoins-.../ps-...`.",
-        _create_input("PermissionSetArn", validation.PERMISSION_SET_ARN_HINT),
-    ),
-    _identifying("principal_type", "`USER` or `GROUP`.", _enum("PrincipalType")),
-    _identifying(
-        "principal_id",
-        "The Identity Store user or group id.",
-        _create_input("PrincipalId", validation.PRINCIPAL_ID_HINT),
-    ),
-    _identifying(
-        "target_id",
-        "The 12-digit account id.",
-        _create_input("TargetId", validation.ACCOUNT_ID_HINT),
-    ),
-    _identifying(
-        "target_type", "`AWS_ACCOUNT`, the only target type.", _enum("TargetType"), "AWS_ACCOUNT"
-    ),
+    PERMISSION_SET_ARN,
+    PRINCIPAL_TYPE,
+    PRINCIPAL_ID,
+    TARGET_ID,
+    TARGET_TYPE,
 )
 """What identifies an assignment: ``AccountAssignment``'s identity inputs and the fields of each
 item of ``AccountAssignmentSet.assignments`` (no other input of ``AccountAssignment`` joins
 the set)."""
+
+
+def _name_problem(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value and value == value.strip()):
+        return None
+    return f"must be a name without surrounding whitespace, got {validation.show(value)}"
+
+
+def _by_id_or_name(id_input: Input, name: str, what: str) -> tuple[Input, Input]:
+    """An identity input that may be given by name instead: exactly one of the pair (the
+    provider's check says so, as it alone knows which values are not known yet); the id is
+    looked up from the name at check, so the state, the outputs and the diff carry the id, and
+    a name that comes to mean another id replaces."""
+    id_problem = id_input.problem
+
+    def when_given(value: Any, inputs: Mapping[str, Any]) -> str | None:
+        return None if value is None or id_problem is None else id_problem(value, inputs)
+
+    optional_id = replace(
+        id_input,
+        required=False,
+        problem=when_given,
+        description=f"{id_input.description} Or give `{name}`; the id found is kept here.",
+    )
+    by_name = Input(
+        name,
+        "string",
+        f"{what}, looked up in the instance at every `up` and `preview` (instead of "
+        f"`{id_input.name}`). Updates in place; the id it names replaces when it changes.",
+        problem=_alone(_name_problem),
+    )
+    return optional_id, by_name
+
+
+ASSIGNMENT_BY_NAME: tuple[Input, ...] = (
+    INSTANCE_ARN,
+    *_by_id_or_name(PERMISSION_SET_ARN, "permission_set_name", "The permission set's name"),
+    PRINCIPAL_TYPE,
+    *_by_id_or_name(
+        PRINCIPAL_ID,
+        "principal_name",
+        "The group's display name (`GROUP`) or the user's user name (`USER`)",
+    ),
+    TARGET_ID,
+    TARGET_TYPE,
+)
+"""``AccountAssignment``'s identity inputs: the ids, or names for the principal and the
+permission set."""
+NAMED_PAIRS = {"principal_id": "principal_name", "permission_set_arn": "permission_set_name"}
+
+
+def _strings(value: Any) -> str | None:
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        return None
+    return f"must be a non-empty list of non-empty strings, got {validation.show(value)}"
+
+
+def _strings_input(name: str, description: str) -> Input:
+    return Input(
+        name, "array", description, required=True, problem=_alone(_strings), element="string"
+    )
+
+
+PRODUCT: tuple[Input, ...] = (
+    INSTANCE_ARN,
+    replace(PRINCIPAL_TYPE, replaces=False),
+    _strings_input(
+        "principals",
+        "Groups (display names) or users (user names) of `principal_type`, or their ids.",
+    ),
+    _strings_input("permission_sets", "Permission sets, by name or ARN."),
+    _strings_input(
+        "targets",
+        "Accounts (12-digit id or account name), OUs (`ou-...`, a name, or a path from the "
+        "root such as `Workloads/Prod`) and roots (`r-...`).",
+    ),
+    _flag("recursive", True, "Whether an OU or root target covers its nested OUs too."),
+    _flag(
+        "include_suspended",
+        False,
+        "Whether OU and root targets cover suspended accounts (and ones pending closure).",
+    ),
+)
+"""The fields of one product of ``AccountAssignmentSet.products``: every principal gets every
+permission set in every account of the targets."""
 
 
 def status_resource(name: str, operation: StatusOperation, description: str) -> Resource:
@@ -264,9 +360,9 @@ ACCOUNT_ASSIGNMENT = Resource(
     "An account assignment whose create and delete block until AWS has finished them. A create "
     "that finds a request for the same assignment in flight waits on it; one that finds the "
     "assignment in place fails unless `adopt_existing` is set. Changing an identity input "
-    "replaces it.",
+    "replaces it. The principal and the permission set may be given by name.",
     (
-        *ASSIGNMENT_IDENTITY,
+        *ASSIGNMENT_BY_NAME,
         _timeout(ASSIGNMENT_CREATION.default_timeout, "for the create and for the delete"),
         _fail_on_failed("a FAILED creation"),
         _adopt_existing("the assignment when it is"),
@@ -295,15 +391,32 @@ ACCOUNT_ASSIGNMENT = Resource(
 ACCOUNT_ASSIGNMENT_SET = Resource(
     "AccountAssignmentSet",
     "Many account assignments as one resource, created and deleted within the API's quotas; "
-    "an update creates the added and deletes the removed.",
+    "an update creates the added and deletes the removed. Given as a list, as products "
+    "(principals x permission sets x targets, by name or id, OUs included), or both.",
     (
         Input(
             "assignments",
             "array",
-            "The assignments, each with `AccountAssignment`'s identity fields; a repeated one "
-            "is a check failure naming both indexes.",
-            required=True,
+            "The assignments, each with `AccountAssignment`'s identity fields (ids); a repeated "
+            "one is a check failure naming both indexes.",
             items=ASSIGNMENT_IDENTITY,
+            element="Assignment",
+        ),
+        Input(
+            "products",
+            "array",
+            "Products, each expanded at every `up` and `preview` into an assignment for every "
+            'principal, permission set and account of its targets (see "By name and by OU").',
+            items=PRODUCT,
+            element="Product",
+        ),
+        Input(
+            "expanded",
+            "array",
+            "What the products expanded to at check (set by the provider).",
+            items=ASSIGNMENT_IDENTITY,
+            element="Assignment",
+            internal=True,
         ),
         _timeout(SET_TIMEOUT, "for the whole create, update or delete"),
         _fail_on_failed("a FAILED creation (recorded in `results`)"),
@@ -318,6 +431,22 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             "Each assignment's id (Terraform's format) to its `request_id`, `status`, "
             "`failure_reason`, `created_date` and `path`; secret when the assignments are.",
             derived_from="assignments",
+            element="AssignmentResult",
+        ),
+        Output(
+            "expanded",
+            "array",
+            "The assignments the products expanded to, with ids and ARNs (after a refresh: "
+            "those still in place).",
+            element="Assignment",
+        ),
+        Output(
+            "drift",
+            "object",
+            "After a refresh: each assignment id the products now expand to that the state "
+            "lacks (`to create`), or that they no longer expand to (`to delete`); the next `up` "
+            "makes it so. Empty after create and update.",
+            element="string",
         ),
     ),
 )

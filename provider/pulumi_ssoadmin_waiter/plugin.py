@@ -137,7 +137,8 @@ class WaiterPlugin(p.Provider):
         result = await self._run(
             request.urn, lambda: kind.provider().diff(request.resource_id, olds, news)
         )
-        names = [i.name for i in kind.declared.user_inputs]
+        # What the provider computes at check (a set's expansion) is a change the engine shows.
+        names = [i.name for i in kind.declared.inputs if i.name != SECRET_INPUTS]
         ignored = {snake(path) for path in request.ignore_changes}
         changed = [n for n in changed_inputs(names, olds, news) if n not in ignored]
         replaces = set(result.replaces or [])

@@ -20,9 +20,10 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from . import validation
-from .clients import sso_admin_client
+from .clients import identity_store_client, organizations_client, sso_admin_client
 from .declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
 from .declarations import Input, Resource
+from .directory import Clients, Directory, directory_for
 from .errors import RequestFailedError, WaiterError, field_names
 from .operations import FAILED, OPERATIONS, StatusOperation
 from .results import StatusChanges, WaitResult
@@ -255,3 +256,13 @@ class SsoAdminProvider(ResourceProvider):
     def client(self, props: Mapping[str, Any]) -> Any:
         region = props.get("region") or self.default_region
         return sso_admin_client(region, fallback_region=self.stack_region)
+
+    def directory(self, props: Mapping[str, Any], instance_arn: str) -> Directory:
+        """Names to ids for ``instance_arn``, in the resource's region (kept per process)."""
+        region = props.get("region") or self.default_region
+        clients = Clients(
+            self.client(props),
+            identity_store_client(region, fallback_region=self.stack_region),
+            organizations_client(region, fallback_region=self.stack_region),
+        )
+        return directory_for(clients, instance_arn)

@@ -153,9 +153,18 @@ class AssignmentSpec(TypedDict):
     target_type: NotRequired[pulumi.Input[str] | None]
 
 
-class AccountAssignmentArgs(AssignmentSpec):
-    """Inputs of :class:`AccountAssignment`: pulumi-aws's, plus the wait's settings."""
+class AccountAssignmentArgs(TypedDict):
+    """Inputs of :class:`AccountAssignment`: pulumi-aws's, names as alternatives to the
+    principal's id and the permission set's ARN (one of each pair), and the wait's settings."""
 
+    instance_arn: Required[pulumi.Input[str]]
+    permission_set_arn: NotRequired[pulumi.Input[str] | None]
+    permission_set_name: NotRequired[pulumi.Input[str] | None]
+    principal_id: NotRequired[pulumi.Input[str] | None]
+    principal_name: NotRequired[pulumi.Input[str] | None]
+    principal_type: Required[pulumi.Input[str]]
+    target_id: Required[pulumi.Input[str]]
+    target_type: NotRequired[pulumi.Input[str] | None]
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
     fail_on_failed: NotRequired[pulumi.Input[bool]]
     adopt_existing: NotRequired[pulumi.Input[bool]]
@@ -173,7 +182,11 @@ class AccountAssignment(_DynamicResource, module=MODULE, name="AccountAssignment
 
     instance_arn: pulumi.Output[str]
     permission_set_arn: pulumi.Output[str]
+    """The ARN given, or the one ``permission_set_name`` names."""
+    permission_set_name: pulumi.Output[str | None]
     principal_id: pulumi.Output[str]
+    """The id given, or the one ``principal_name`` names."""
+    principal_name: pulumi.Output[str | None]
     principal_type: pulumi.Output[str]
     target_id: pulumi.Output[str]
     target_type: pulumi.Output[str]
@@ -196,10 +209,24 @@ class AccountAssignment(_DynamicResource, module=MODULE, name="AccountAssignment
         )
 
 
-class AccountAssignmentSetArgs(TypedDict):
-    """Inputs of :class:`AccountAssignmentSet`."""
+class ProductSpec(TypedDict):
+    """One product of an :class:`AccountAssignmentSet`: every principal gets every permission
+    set in every account of the targets (names or ids; see the README's "By name and by OU")."""
 
-    assignments: Required[pulumi.Input[list[pulumi.Input[AssignmentSpec]]]]
+    instance_arn: Required[pulumi.Input[str]]
+    principal_type: Required[pulumi.Input[str]]
+    principals: Required[pulumi.Input[list[pulumi.Input[str]]]]
+    permission_sets: Required[pulumi.Input[list[pulumi.Input[str]]]]
+    targets: Required[pulumi.Input[list[pulumi.Input[str]]]]
+    recursive: NotRequired[pulumi.Input[bool]]
+    include_suspended: NotRequired[pulumi.Input[bool]]
+
+
+class AccountAssignmentSetArgs(TypedDict):
+    """Inputs of :class:`AccountAssignmentSet`: the assignments, products, or both."""
+
+    assignments: NotRequired[pulumi.Input[list[pulumi.Input[AssignmentSpec]]] | None]
+    products: NotRequired[pulumi.Input[list[pulumi.Input[ProductSpec]]] | None]
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
     fail_on_failed: NotRequired[pulumi.Input[bool]]
     adopt_existing: NotRequired[pulumi.Input[bool]]
@@ -214,8 +241,13 @@ class AccountAssignmentSet(_DynamicResource, module=MODULE, name="AccountAssignm
     ``status``, ``failure_reason``, ``created_date`` and ``path``.
     """
 
-    assignments: pulumi.Output[list[dict[str, str]]]
+    assignments: pulumi.Output[list[dict[str, str]] | None]
+    products: pulumi.Output[list[dict[str, Any]] | None]
     results: pulumi.Output[dict[str, dict[str, Any]]]
+    expanded: pulumi.Output[list[dict[str, str]] | None]
+    """The assignments the products expanded to (ids and ARNs)."""
+    drift: pulumi.Output[dict[str, str]]
+    """After a refresh: assignment id -> ``to create`` / ``to delete`` (the OU changed)."""
     timeout_seconds: pulumi.Output[float]
     fail_on_failed: pulumi.Output[bool]
     adopt_existing: pulumi.Output[bool]

@@ -10,6 +10,7 @@ from ._version import __version__
 from .declarations import (
     ASSIGNMENT_IDENTITY,
     GET_REQUEST_STATUS,
+    PRODUCT,
     RESOURCES,
     Input,
     Output,
@@ -19,6 +20,7 @@ from .declarations import (
 PACKAGE = "ssoadmin-waiter"
 ASSIGNMENT_TYPE = f"{PACKAGE}:index:Assignment"
 RESULT_TYPE = f"{PACKAGE}:index:AssignmentResult"
+PRODUCT_TYPE = f"{PACKAGE}:index:Product"
 _SCALARS = {"string", "number", "boolean"}
 
 
@@ -32,12 +34,16 @@ def token(resource: Resource) -> str:
     return f"{PACKAGE}:index:{resource.name}"
 
 
+def _element(name: str) -> dict[str, Any]:
+    return {"type": name} if name in _SCALARS else {"$ref": f"#/types/{PACKAGE}:index:{name}"}
+
+
 def _type(field: Input | Output) -> dict[str, Any]:
     if field.type in _SCALARS:
         return {"type": field.type}
     if field.type == "array":
-        return {"type": "array", "items": {"$ref": f"#/types/{ASSIGNMENT_TYPE}"}}
-    return {"type": "object", "additionalProperties": {"$ref": f"#/types/{RESULT_TYPE}"}}
+        return {"type": "array", "items": _element(field.element)}
+    return {"type": "object", "additionalProperties": _element(field.element)}
 
 
 def _property(field: Input | Output) -> dict[str, Any]:
@@ -96,6 +102,13 @@ def _types() -> dict[str, Any]:
             "description": "One account assignment of an `AccountAssignmentSet`.",
             "properties": {camel(i.name): _property(i) for i in ASSIGNMENT_IDENTITY},
             "required": [camel(i.name) for i in ASSIGNMENT_IDENTITY if i.required],
+        },
+        PRODUCT_TYPE: {
+            "type": "object",
+            "description": "Principals x permission sets x targets of an `AccountAssignmentSet`, "
+            "by name or id.",
+            "properties": {camel(i.name): _property(i) for i in PRODUCT},
+            "required": [camel(i.name) for i in PRODUCT if i.required],
         },
         RESULT_TYPE: {
             "type": "object",
