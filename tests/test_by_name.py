@@ -5,6 +5,7 @@ OU between two deployments, refresh recording drift, and the check failures for 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,9 +16,18 @@ from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, clients, seed_directory
 from support.drivers import Driver
 from support.local import start_server, stored
+from support.provider_server import ProviderServer
 
 SET = v1.AccountAssignmentSetProvider()
 ASSIGNMENT = v1.AccountAssignmentProvider()
+
+
+@pytest.fixture(scope="module")
+def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
+    """The module's provider process, at the highest rate limit: a permission-set name that
+    matches nothing describes every permission set the test session has made (hundreds)."""
+    with start_server(local_server, SSOADMIN_WAITER_MAX_TPS="20") as provider_server:
+        yield provider_server
 
 
 @pytest.fixture

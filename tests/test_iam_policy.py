@@ -7,13 +7,20 @@ that reach the endpoint are the actions it needs.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from importlib import resources
+from typing import Any
 
 import pytest
+from pulumi_ssoadmin_waiter import AssignmentKey, cli
+from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory
 from support.local import inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
 
@@ -26,10 +33,13 @@ def policy_actions(resource: str) -> set[str]:
     return {action for s in statements for action in s["Action"]}
 
 
-def actions_called(local: LocalSsoAdmin, run: Callable[[], None]) -> set[str]:
+def actions_called(local: LocalSsoAdmin, run: Callable[[], object]) -> set[str]:
     local.behaviour.calls.clear()
     run()
-    return {f"sso:{c.operation}" for c in local.behaviour.calls}
+    # Identity Store and Organizations calls are logged with their service's prefix already.
+    return {
+        c.operation if ":" in c.operation else f"sso:{c.operation}" for c in local.behaviour.calls
+    }
 
 
 STATUS_RESOURCES = {
@@ -106,6 +116,7 @@ def test_account_assignment_policy_is_exact(server: ProviderServer, local: Local
             server.read(provider, created.id, created.outputs)
             server.delete(provider, created.id, created.outputs)  # deleted
             server.delete(provider, created.id, created.outputs)  # absent
+        look_up_names(server, provider, "AccountAssignment", by_name_inputs)
 
     assert actions_called(local, lifecycle) == policy_actions("AccountAssignment")
 
@@ -128,5 +139,90 @@ def test_account_assignment_set_policy_is_exact(
         updated = server.update(provider, created.id, created.outputs, news)  # add and remove
         server.read(provider, created.id, updated)
         server.delete(provider, created.id, updated)
+        look_up_names(server, provider, "AccountAssignmentSet", by_product)
+        by_ou = by_product(tree, "GROUP", "Platform")
+        checked, _ = server.check(provider, by_ou, type_name="AccountAssignmentSet")
+        server.read(provider, "set", {**checked, "results": {}})  # refresh: drift, from the tree
 
+    tree = seed_directory(local.url)
     assert actions_called(local, lifecycle) == policy_actions("AccountAssignmentSet")
+
+
+def by_name_inputs(tree: SeededDirectory, kind: str, name: str) -> dict[str, Any]:
+    return {
+        "instance_arn": tree.instance_arn,
+        "principal_type": kind,
+        "principal_name": name,
+        "permission_set_name": "ReadOnly",
+        "target_id": "111111111111",
+    }
+
+
+def by_product(tree: SeededDirectory, kind: str, name: str) -> dict[str, Any]:
+    product = {
+        "instance_arn": tree.instance_arn,
+        "principal_type": kind,
+        "principals": [name],
+        "permission_sets": ["ReadOnly"],
+        "targets": ["Workloads"],
+    }
+    return {"products": [product]}
+
+
+def look_up_names(
+    server: ProviderServer,
+    provider: Any,
+    type_name: str,
+    inputs: Callable[[SeededDirectory, str, str], dict[str, Any]],
+) -> None:
+    """Checks by name: a group and a user found, and each misspelt (the closest are listed)."""
+    tree = seed_directory(server_url())
+    for kind, name in (
+        ("GROUP", "Platform"),
+        ("USER", "alice"),
+        ("GROUP", "Platfrom"),
+        ("USER", "alcie"),
+    ):
+        _, failures = server.check(provider, inputs(tree, kind, name), type_name=type_name)
+        assert (failures == []) == (name in ("Platform", "alice")), failures
+
+
+def server_url() -> str:
+    return os.environ["AWS_ENDPOINT_URL_IDENTITYSTORE"]
+
+
+def test_lookup_and_export_commands_policies_are_exact(
+    local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = seed_directory(local.url)
+    local.client().create_account_assignment(
+        **AssignmentKey(
+            tree.instance_arn,
+            tree.permission_sets["Admin"],
+            "USER",
+            tree.users["bob"],
+            "111111111111",
+        ).api_params()
+    )
+    previous = install(TokenBucket(500, 50))  # the export describes every permission set
+    try:
+
+        def lookups() -> None:
+            for argv in (
+                ["group", "Platform"],
+                ["group", "Platfrom"],
+                ["user", "alice"],
+                ["user", "alcie"],
+                ["permission-set", "ReadOnly"],
+                ["targets", "Workloads", tree.root_id],
+            ):
+                cli.main(["lookup", *argv])
+
+        assert actions_called(local, lookups) == policy_actions("ssoadmin-waiter lookup")
+        clear_client_cache()  # a new process: nothing looked up yet
+        export = partial(cli.main, ["assignments", "export"])
+        assert actions_called(local, export) == policy_actions("ssoadmin-waiter assignments export")
+    finally:
+        if previous is not None:
+            install(previous)
+        capsys.readouterr()

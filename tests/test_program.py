@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support.local import exists, new_key, new_request
 from support.mocks import Fake, run_program
 
@@ -142,3 +144,52 @@ def test_fan_out_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) 
         for account in accounts:
             k = type(key)(key.instance_arn, key.permission_set_arn, "GROUP", group, account)
             assert exists(local.client(), k)
+
+
+@pytest.mark.slow
+def test_by_name_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OU-wide assignment by names only, a file's access model, and names in place of ids:
+    every expanded assignment exists once the program has run."""
+    tree = seed_directory(local.url)
+    project = "by-name"
+    config = {
+        "aws:region": "us-east-1",
+        f"{project}:instanceArn": tree.instance_arn,
+        f"{project}:securityAccountId": tree.accounts["prod-data"][0],
+    }
+    program = ROOT / "examples" / project / "__main__.py"
+    _, exports = run_program(str(program), config, project, monkeypatch)
+
+    workloads = {
+        a
+        for u in ("Workloads", "Workloads/Prod", "Workloads/Dev")
+        for a in tree.accounts_by_unit[u]
+    }
+    assert set(exports["platform_accounts"]) == workloads - set(tree.accounts["dev-retired"])
+    # Developers x Billing x Sandbox (2) + carol x (ReadOnly, Billing) x (prod-app, dev-app) (4)
+    assert len(exports["access_model"]) == 6
+    assert exports["security_group_id"] == tree.groups["Security"]
+    assert exports["admin_permission_set_arn"] == tree.permission_sets["Admin"]
+    made = [AssignmentKey(**item) for item in exports["access_model"]]
+    made += [
+        AssignmentKey(
+            tree.instance_arn,
+            tree.permission_sets["ReadOnly"],
+            "GROUP",
+            tree.groups["Platform"],
+            account,
+        )
+        for account in exports["platform_accounts"]
+    ]
+    made.append(
+        AssignmentKey(
+            tree.instance_arn,
+            tree.permission_sets["Admin"],
+            "GROUP",
+            tree.groups["Security"],
+            tree.accounts["prod-data"][0],
+        )
+    )
+    for key in made:
+        assert exists(local.client(), key)
+        local.client().delete_account_assignment(**key.api_params())  # leave the tree as found

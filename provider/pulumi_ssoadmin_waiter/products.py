@@ -92,10 +92,12 @@ def _resolve(
     return [a.id for a in accounts]
 
 
-def load_products(path: str | Path) -> list[dict[str, Any]]:
+def load_products(path: str | Path, *, instance_arn: str | None = None) -> list[dict[str, Any]]:
     """The products in a YAML or JSON file (a list of objects with the fields of
-    ``AccountAssignmentSet.products``), checked: an error names the file, the product and the
-    field. Pass the result as ``products=``."""
+    ``AccountAssignmentSet.products``, or a mapping with such a ``products`` list), checked:
+    an error names the file, the product and the field. ``instance_arn`` is used for the
+    products that do not name one (a file shared by stacks of different instances). Pass the
+    result as ``products=``."""
     import yaml
 
     path = Path(path)
@@ -116,6 +118,11 @@ def load_products(path: str | Path) -> list[dict[str, Any]]:
             f"{path} must hold a list of products (or a mapping with a `products` list), got "
             f"{type(data).__name__}"
         )
+    if instance_arn is not None:
+        data = [
+            {"instance_arn": instance_arn, **item} if isinstance(item, Mapping) else item
+            for item in data
+        ]
     bad = [text for i, item in enumerate(data) for _, text in problems(item, f"products[{i}]")]
     if bad:
         raise ValueError(f"{path}: " + "; ".join(bad))

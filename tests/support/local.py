@@ -35,9 +35,10 @@ def local_env(server: LocalSsoAdmin) -> dict[str, str]:
     }
 
 
-def start_server(server: LocalSsoAdmin) -> ProviderServer:
-    """A provider process (``python -m pulumi.dynamic``) configured as the engine would."""
-    provider_server = ProviderServer(local_env(server))
+def start_server(server: LocalSsoAdmin, **env: str) -> ProviderServer:
+    """A provider process (``python -m pulumi.dynamic``) configured as the engine would
+    (``env``: more environment, e.g. ``SSOADMIN_WAITER_MAX_TPS``)."""
+    provider_server = ProviderServer({**local_env(server), **env})
     provider_server.configure({"aws:region": LOCAL_REGION})
     return provider_server
 

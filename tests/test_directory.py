@@ -1,0 +1,268 @@
+"""Lookups by name against the local endpoint (moto's Identity Store and Organizations behind
+the package's own clients): each kind, what they cost, caching, errors, and the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from collections import Counter
+
+import pytest
+from pulumi_ssoadmin_waiter import cli
+from pulumi_ssoadmin_waiter.clients import (
+    identity_store_client,
+    organizations_client,
+    sso_admin_client,
+)
+from pulumi_ssoadmin_waiter.directory import Clients, Directory, directory_for
+from pulumi_ssoadmin_waiter.errors import AccessDeniedError, NameNotFoundError
+from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
+from pulumi_ssoadmin_waiter.retry import Deadline
+from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin
+from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory
+
+
+@pytest.fixture
+def tree(local: LocalSsoAdmin) -> SeededDirectory:
+    return seed_directory(local.url)
+
+
+@pytest.fixture
+def directory(local: LocalSsoAdmin, tree: SeededDirectory) -> Directory:
+    clients = Clients(sso_admin_client(), identity_store_client(), organizations_client())
+    return directory_for(clients, tree.instance_arn)
+
+
+def calls(local: LocalSsoAdmin) -> Counter[str]:
+    return Counter(c.operation for c in local.behaviour.calls)
+
+
+def test_groups_and_users_by_name_cost_one_unique_attribute_lookup_each(
+    local: LocalSsoAdmin, tree: SeededDirectory, directory: Directory
+) -> None:
+    deadline = Deadline(30)
+    assert directory.principal_id(deadline, "GROUP", "Platform") == tree.groups["Platform"]
+    assert directory.principal_id(deadline, "USER", "bob") == tree.users["bob"]
+    assert calls(local) == {
+        "ListInstances": 1,
+        "identitystore:GetGroupId": 1,
+        "identitystore:GetUserId": 1,
+    }
+    local.behaviour.calls.clear()
+    assert directory.principal_id(deadline, "GROUP", "Platform") == tree.groups["Platform"]
+    assert (
+        directory.principal(deadline, "GROUP", tree.groups["Security"]) == tree.groups["Security"]
+    )
+    assert calls(local) == {}, "once per process; an id is used as given"
+
+
+def test_threads_asking_for_one_name_at_once_share_one_lookup(
+    local: LocalSsoAdmin, tree: SeededDirectory, directory: Directory
+) -> None:
+    found: list[str] = []
+    local.behaviour.latency = lambda _op: 0.2
+    threads = [
+        threading.Thread(
+            target=lambda: found.append(directory.principal_id(Deadline(30), "GROUP", "Auditors"))
+        )
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert found == [tree.groups["Auditors"]] * 6
+    assert calls(local)["identitystore:GetGroupId"] == 1
+
+
+def test_permission_sets_by_name_describe_only_until_found(
+    local: LocalSsoAdmin, tree: SeededDirectory, directory: Directory
+) -> None:
+    deadline = Deadline(30)
+    assert directory.permission_set_arn(deadline, "ReadOnly") == tree.permission_sets["ReadOnly"]
+    assert calls(local) == {"ListPermissionSets": 1, "DescribePermissionSet": 1}
+    assert directory.permission_set(deadline, "arn:aws:sso:::permissionSet/x/ps-1") == (
+        "arn:aws:sso:::permissionSet/x/ps-1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "recursive", "suspended", "units"),
+    [
+        ("Workloads", True, False, ["Workloads", "Workloads/Prod", "Workloads/Dev"]),
+        ("Workloads", False, False, ["Workloads"]),
+        ("Workloads/Dev", True, True, ["Workloads/Dev"]),
+        ("Workloads/Dev", True, False, ["Workloads/Dev"]),
+        ("Sandbox", True, False, ["Sandbox"]),
+    ],
+)
+def test_an_ou_covers_its_accounts_and_nested_ones_when_recursive(
+    directory: Directory,
+    tree: SeededDirectory,
+    target: str,
+    recursive: bool,
+    suspended: bool,
+    units: list[str],
+) -> None:
+    expected = {a for u in units for a in tree.accounts_by_unit[u]}
+    if not suspended:
+        expected -= set(tree.accounts["dev-retired"])
+    for given in (target, tree.units[target]):  # by path or name, and by id
+        accounts = directory.target_accounts(Deadline(30), given, recursive, suspended)
+        assert {a.id for a in accounts} == expected
+
+
+def test_the_root_covers_every_account_and_an_account_name_its_account(
+    directory: Directory, tree: SeededDirectory
+) -> None:
+    everything = {a.id for a in directory.target_accounts(Deadline(30), tree.root_id, True, True)}
+    assert {a for ids in tree.accounts_by_unit.values() for a in ids} <= everything
+    assert [a.id for a in directory.target_accounts(Deadline(30), "prod-app", True, False)] == (
+        tree.accounts["prod-app"]
+    )
+
+
+def test_the_tree_is_read_once_per_parent(local: LocalSsoAdmin, directory: Directory) -> None:
+    directory.tree(Deadline(30))
+    first = calls(local)
+    local.behaviour.calls.clear()
+    directory.target_accounts(Deadline(30), "Workloads", True, False)
+    directory.tree(Deadline(30))
+    assert calls(local) == {}
+    parents = first["organizations:ListAccountsForParent"]
+    assert first["organizations:ListOrganizationalUnitsForParent"] == parents
+    assert first["organizations:ListRoots"] == 1
+
+
+def test_an_account_id_needs_no_call(local: LocalSsoAdmin, directory: Directory) -> None:
+    accounts = directory.target_accounts(Deadline(30), "123456789012", True, False)
+    assert [a.id for a in accounts] == ["123456789012"] and calls(local) == {}
+
+
+def test_a_refused_lookup_names_the_iam_action(local: LocalSsoAdmin, directory: Directory) -> None:
+    local.behaviour.fault = lambda op: (
+        Fault(400, "AccessDeniedException", "no") if op.startswith("identitystore:") else None
+    )
+    with pytest.raises(
+        AccessDeniedError, match="needs IAM permission for identitystore:GetGroupId"
+    ):
+        directory.principal_id(Deadline(30), "GROUP", "Developers")
+
+
+def test_throttled_tree_reads_are_retried(
+    local: LocalSsoAdmin, tree: SeededDirectory, directory: Directory
+) -> None:
+    refused = [2]
+
+    def throttle(op: str) -> Fault | None:
+        if op.startswith("organizations:") and refused[0] > 0:
+            refused[0] -= 1
+            return Fault(400, "TooManyRequestsException", "slow down")
+        return None
+
+    local.behaviour.fault = throttle
+    accounts = directory.target_accounts(Deadline(60), "Sandbox", True, False)
+    assert {a.id for a in accounts} == set(tree.accounts_by_unit["Sandbox"])
+    assert refused == [0]
+
+
+def test_an_unknown_instance_is_named(local: LocalSsoAdmin) -> None:
+    clients = Clients(sso_admin_client(), identity_store_client(), organizations_client())
+    other = directory_for(clients, "arn:aws:sso:::instance/ssoins-0000000000000000")
+    with pytest.raises(NameNotFoundError, match="ssoins-0000000000000000 is not among"):
+        other.principal_id(Deadline(30), "GROUP", "Platform")
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lookup_prints_ids_and_accounts(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(capsys, "lookup", "group", "Platform", "Security")
+    assert code == 0
+    assert out.splitlines() == [
+        f"Platform\t{tree.groups['Platform']}",
+        f"Security\t{tree.groups['Security']}",
+    ]
+    code, out, _ = run_cli(capsys, "lookup", "permission-set", "Admin", "--json")
+    assert json.loads(out) == [{"name": "Admin", "arn": tree.permission_sets["Admin"]}]
+    code, out, _ = run_cli(
+        capsys, "lookup", "targets", "Workloads/Dev", "--include-suspended", "--json"
+    )
+    assert code == 0
+    assert {(a["account_name"], a["status"], a["parent"]) for a in json.loads(out)} == {
+        ("dev-app", "ACTIVE", "Workloads/Dev"),
+        ("dev-retired", "SUSPENDED", "Workloads/Dev"),
+    }
+
+
+def test_lookup_of_an_unknown_name_exits_3_with_the_closest(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "lookup", "user", "alcie")
+    assert code == 3 and out == ""
+    assert "no user named 'alcie'" in err and "closest: 'alice'" in err
+    code, out, err = run_cli(capsys, "lookup", "targets", "shared-tools", "--json")
+    assert code == 3
+    assert json.loads(out)["error"]["type"] == "AmbiguousNameError"
+
+
+def test_export_lists_every_assignment_with_names(
+    local: LocalSsoAdmin,
+    tree: SeededDirectory,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: object,
+) -> None:
+    client = local.client()
+    made = [
+        ("GROUP", tree.groups["Developers"], "Billing", tree.accounts["sandbox-1"][0]),
+        ("USER", tree.users["carol"], "Billing", tree.accounts["prod-data"][0]),
+    ]
+    for kind, principal, ps, account in made:
+        client.create_account_assignment(
+            InstanceArn=tree.instance_arn,
+            TargetId=account,
+            TargetType="AWS_ACCOUNT",
+            PermissionSetArn=tree.permission_sets[ps],
+            PrincipalType=kind,
+            PrincipalId=principal,
+        )
+    mine = {(principal, account) for _, principal, _, account in made}
+    # The export describes every permission set of the instance (the test session has made
+    # hundreds): not at the default rate of 8 calls/s here.
+    previous = install(TokenBucket(500, 50))
+    try:
+        code, out, _ = run_cli(capsys, "assignments", "export")
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(out)))
+        ours = [r for r in rows if (r["principal_id"], r["account_id"]) in mine]
+        assert sorted((r["principal_name"], r["account_name"]) for r in ours) == [
+            ("Developers", "sandbox-1"),
+            ("carol", "prod-data"),
+        ]
+        assert {r["permission_set_name"] for r in ours} == {"Billing"}
+        assert {r["permission_set_arn"] for r in ours} == {tree.permission_sets["Billing"]}
+        assert {r["principal_type"] for r in ours} == {"GROUP", "USER"}
+        code, out, _ = run_cli(capsys, "assignments", "export", "--format", "json")
+        assert json.loads(out) == rows, "the same rows, as JSON"
+    finally:
+        if previous is not None:
+            install(previous)
+        for kind, principal, ps, account in made:
+            client.delete_account_assignment(
+                InstanceArn=tree.instance_arn,
+                TargetId=account,
+                TargetType="AWS_ACCOUNT",
+                PermissionSetArn=tree.permission_sets[ps],
+                PrincipalType=kind,
+                PrincipalId=principal,
+            )
