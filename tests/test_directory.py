@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 
@@ -266,3 +269,37 @@ def test_export_lists_every_assignment_with_names(
                 PrincipalType=kind,
                 PrincipalId=principal,
             )
+
+
+def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> None:
+    """``python -m pulumi_ssoadmin_waiter_local`` as the README shows it: the printed
+    environment is all the command line needs."""
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "pulumi_ssoadmin_waiter_local"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert serving.stdout is not None
+        lines = [serving.stdout.readline() for _ in range(2)]
+        exports = dict(pair.split("=", 1) for pair in lines[1].split()[1:])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        done = subprocess.run(
+            [sys.executable, "-m", "pulumi_ssoadmin_waiter.cli", "assignments", "export"],
+            env={**env, **exports},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        rows = list(csv.DictReader(io.StringIO(done.stdout)))
+        assert {
+            (r["principal_name"], r["permission_set_name"], r["account_name"]) for r in rows
+        } == {
+            ("alice", "Admin", "dev-app"),
+            ("Auditors", "ReadOnly", "sandbox-1"),
+        }
+    finally:
+        serving.terminate()
+        serving.wait(timeout=10)

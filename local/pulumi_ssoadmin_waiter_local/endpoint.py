@@ -592,12 +592,14 @@ def _json(start_response: Callable[..., Any], status: int, payload: dict[str, An
 class LocalSsoAdmin:
     """moto's server with a :class:`Behaviour` in front, on 127.0.0.1 and a free port."""
 
-    def __init__(self, default: Script | None = None) -> None:
+    def __init__(self, default: Script | None = None, port: int = 0) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         self.behaviour = Behaviour(app=DomainDispatcherApplication(create_backend_app))
         if default is not None:
             self.behaviour.default = default
+        self.port = port
+        """The port on 127.0.0.1; 0 takes a free one."""
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -615,7 +617,11 @@ class LocalSsoAdmin:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
 
         self._server = make_server(
-            "127.0.0.1", 0, self.behaviour, threaded=True, request_handler=MotoRequestHandler
+            "127.0.0.1",
+            self.port,
+            self.behaviour,
+            threaded=True,
+            request_handler=MotoRequestHandler,
         )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
