@@ -143,6 +143,7 @@ def ou_set(n: int, t: float) -> None:
                 "permission_sets": ["Set-0"],
                 "targets": ["Workloads"],
             }
+            local.behaviour.calls.clear()
             started = time.monotonic()
             inputs, failures = server.check(
                 provider, {"products": [product]}, type_name="AccountAssignmentSet"
@@ -150,6 +151,7 @@ def ou_set(n: int, t: float) -> None:
             checked = time.monotonic() - started
             assert failures == [], failures
             expanded = len(inputs["expanded"])
+            check_calls = Counter(c.operation for c in local.behaviour.calls)
             local.behaviour.calls.clear()
             started = time.monotonic()
             results = server.create(provider, inputs, timeout=1800).outputs["results"]
@@ -159,7 +161,8 @@ def ou_set(n: int, t: float) -> None:
             print(
                 f"(b) an OU-wide set by names through the provider server: {expanded} "
                 f"assignments, T = {t:g} s, quota {QUOTA}\n"
-                f"  check (lookups and expansion): {checked:.2f} s\n"
+                f"  check (lookups and expansion): {checked:.2f} s, "
+                f"{sum(check_calls.values())} calls {dict(sorted(check_calls.items()))}\n"
                 f"  create: {created:.2f} s for {ok} SUCCEEDED, {len(local.behaviour.calls)} calls,"
                 f" peak outstanding {local.behaviour.peak_outstanding}, refused "
                 f"{local.behaviour.refused}\n"

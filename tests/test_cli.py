@@ -285,8 +285,18 @@ def test_help_lists_exit_codes_and_every_option_is_explained() -> None:
 
     parser = build_parser()
     assert "130" in parser.format_help() and "exit codes" in parser.format_help()
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for name, sub in subparsers.choices.items():
+
+    def commands(p: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+        """Every sub-command, nested ones too (``lookup group``, ``assignments export``)."""
+        found = []
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for name, sub in a.choices.items():
+                    found += [(name, sub), *((f"{name} {n}", s) for n, s in commands(sub))]
+        return found
+
+    assert {"lookup targets", "assignments export"} <= {n for n, _ in commands(parser)}
+    for name, sub in commands(parser):
         assert "exit codes" in sub.format_help(), name
         for action in sub._actions:
             assert action.help, f"{name} {action.option_strings} has no help text"

@@ -4,6 +4,7 @@ matching a name in it, and expanding products."""
 from __future__ import annotations
 
 import pytest
+from pulumi_ssoadmin_waiter.directory import is_principal_id
 from pulumi_ssoadmin_waiter.errors import AmbiguousNameError, NameNotFoundError
 from pulumi_ssoadmin_waiter.names import (
     Account,
@@ -14,7 +15,6 @@ from pulumi_ssoadmin_waiter.names import (
     closest,
     covered,
     expand,
-    is_principal_id,
     match_name,
     one_of,
     walk,

@@ -28,6 +28,7 @@ PURE = {
     "timing",
     "quota",
     "cancellation",
+    "names",
 }
 """Modules with no I/O and no AWS or Pulumi library: they import only each other and the
 standard library."""

@@ -46,12 +46,6 @@ With --json, stdout carries one JSON object for every exit code: the result, or
 {"exit_code": N, "error": {"type": ..., "message": ...}}."""
 
 
-LOOKUP_EXIT_CODES = """exit codes:
-  0    every name resolved (and the export was written)
-  3    a name matched nothing (the closest names are printed) or more than one thing (every
-       match is printed), or a usage, credentials or permission error"""
-
-
 @dataclass
 class Report:
     """Where results and errors go: a line (stdout/stderr), or JSON on stdout."""
@@ -232,13 +226,7 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     demo.add_argument("--fail-with", default=None, metavar="REASON", help="end FAILED with REASON")
     demo.add_argument("--timeout", type=float, default=None, help="seconds to wait (default 300)")
     demo.add_argument("--json", action="store_true", help="print the outcome as JSON")
-    directory_cli.add_commands(
-        commands,
-        _Parser,
-        report=report,
-        epilog=LOOKUP_EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    directory_cli.add_commands(commands, _Parser, report=report)
     return parser
 
 

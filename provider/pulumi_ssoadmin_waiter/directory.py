@@ -12,6 +12,7 @@ are not unique, so a name matching two is an error listing both.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,12 +28,12 @@ from .names import (
     Unit,
     covered,
     is_permission_set_arn,
-    is_principal_id,
     match_name,
     not_found,
     walk,
 )
 from .retry import Deadline
+from .validation import model_rule
 
 T = TypeVar("T")
 
@@ -55,6 +56,13 @@ class Clients:
     sso_admin: Any
     identity_store: Any
     organizations: Any
+
+
+def is_principal_id(text: str) -> bool:
+    """An Identity Store user or group id (the pattern of botocore's ``PrincipalId``), not a
+    name. A group named like an id must be given by its id."""
+    pattern = model_rule("CreateAccountAssignment", "PrincipalId").pattern
+    return re.fullmatch(pattern, text) is not None
 
 
 class Directory:

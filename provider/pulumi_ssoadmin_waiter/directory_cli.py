@@ -37,19 +37,32 @@ class ExportRow:
     account_name: str
 
 
+EXIT_CODES = """exit codes:
+  0    every name resolved (and the export was written)
+  3    a name matched nothing (the closest names are printed) or more than one thing (every
+       match is printed), or a usage, credentials or permission error"""
+
+
 def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser], **common: Any) -> None:
     """The ``lookup`` and ``assignments`` sub-commands (``common``: each parser's settings)."""
+    common = {
+        "epilog": EXIT_CODES,
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+        **common,
+    }
     lookup = commands.add_parser(
         "lookup", help="print what names or targets resolve to (ids, accounts)", **common
     )
-    kinds = lookup.add_subparsers(dest="what", required=True, parser_class=parser_class)
+    kinds = lookup.add_subparsers(
+        dest="what", required=True, parser_class=parser_class, help="what to look up"
+    )
     for kind, help_text in (
         ("group", "groups by display name"),
         ("user", "users by user name"),
         ("permission-set", "permission sets by name"),
     ):
         sub = kinds.add_parser(kind, help=help_text, **common)
-        sub.add_argument("names", nargs="+", metavar="NAME")
+        sub.add_argument("names", nargs="+", metavar="NAME", help="names, exactly as written")
         _instance_options(sub)
         sub.add_argument("--json", action="store_true", help="print JSON")
     targets = kinds.add_parser(
@@ -57,7 +70,12 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser], **c
         help="the accounts of targets: account ids or names, OU ids, names or paths, root ids",
         **common,
     )
-    targets.add_argument("names", nargs="+", metavar="TARGET")
+    targets.add_argument(
+        "names",
+        nargs="+",
+        metavar="TARGET",
+        help="123456789012, ou-..., r-..., an account or OU name, or an OU path (Workloads/Prod)",
+    )
     targets.add_argument(
         "--no-recursive", dest="recursive", action="store_false", help="not nested OUs"
     )
@@ -68,13 +86,17 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser], **c
     assignments = commands.add_parser(
         "assignments", help="every assignment of an instance, with names", **common
     )
-    actions = assignments.add_subparsers(dest="action", required=True, parser_class=parser_class)
+    actions = assignments.add_subparsers(
+        dest="action", required=True, parser_class=parser_class, help="what to do"
+    )
     export = actions.add_parser(
         "export",
         help="write every assignment (principal, permission set, account: names and ids)",
         **common,
     )
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help="csv (default) or json"
+    )
     export.add_argument("--output", default=None, help="a file (default: stdout)")
     _instance_options(export)
 

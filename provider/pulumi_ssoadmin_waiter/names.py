@@ -25,16 +25,6 @@ ROOT_ID = re.compile(r"r-[0-9a-z]{4,32}")
 ACTIVE = "ACTIVE"
 
 
-def is_principal_id(text: str) -> bool:
-    """An Identity Store user or group id (the pattern of botocore's ``PrincipalId``), not a
-    name. A group named like an id must be given by its id."""
-    from .validation import model_rule
-
-    return (
-        re.fullmatch(model_rule("CreateAccountAssignment", "PrincipalId").pattern, text) is not None
-    )
-
-
 def is_permission_set_arn(text: str) -> bool:
     return text.startswith("arn:")
 
