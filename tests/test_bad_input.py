@@ -76,6 +76,10 @@ CASES = [
     Case("assignment timeout negative", "assignment", {"timeout_seconds": -1}, "timeout_seconds", "> 0"),
     Case("assignment fail_on_failed a number", "assignment", {"fail_on_failed": 1}, "fail_on_failed", "true or false"),
     Case("adopt_existing a string", "assignment", {"adopt_existing": "no"}, "adopt_existing", "true or false"),
+    Case("principal name padded", "assignment", {"principal_id": None, "principal_name": " Platform "}, "principal_name", "without surrounding whitespace"),
+    Case("empty permission set name", "assignment", {"permission_set_arn": None, "permission_set_name": ""}, "permission_set_name", "non-empty name"),
+    Case("principal id and name", "assignment", {"principal_name": "Platform"}, "principal_id", "both given: give one of them"),
+    Case("neither permission set ARN nor name", "assignment", {"permission_set_arn": None}, "permission_set_arn", "give permission_set_arn or permission_set_name"),
 ]  # fmt: skip
 
 PROVIDERS = {

@@ -15,7 +15,8 @@ from typing import Any
 
 import grpc
 import pytest
-from pulumi.runtime.rpc import UNKNOWN, is_rpc_secret, wrap_rpc_secret
+from pulumi.runtime.rpc import UNKNOWN, is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.declarations import (
     ACCOUNT_ASSIGNMENT,
     ACCOUNT_ASSIGNMENT_SET,
@@ -25,6 +26,7 @@ from pulumi_ssoadmin_waiter.declarations import (
     Resource,
 )
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support.drivers import Driver
 from support.local import exists, inputs_for, new_key, start_request
 
@@ -251,6 +253,45 @@ def nothing_changed_is_no_diff(driver: Driver, local: LocalSsoAdmin) -> None:
         assert driver.diff(resource, created.id, created.outputs, inputs) == (False, []), resource
 
 
+def by_names_only_a_group_gets_a_permission_set_on_an_ou(
+    driver: Driver, local: LocalSsoAdmin
+) -> None:
+    """Group "Platform" gets "ReadOnly" on OU "Workloads" (recursive), by names only: exactly
+    the active accounts under it, nested OUs too; then secret products keep what they expand
+    to secret."""
+    tree = seed_directory(local.url)
+    product = {
+        "instance_arn": tree.instance_arn,
+        "principal_type": "GROUP",
+        "principals": ["Platform"],
+        "permission_sets": ["ReadOnly"],
+        "targets": ["Workloads"],
+    }
+    inputs, failures = driver.check(ACCOUNT_ASSIGNMENT_SET, {"products": [product]})
+    assert failures == []
+    under = [ids for path, ids in tree.accounts_by_unit.items() if path.startswith("Workloads")]
+    expected = {a for ids in under for a in ids} - set(tree.accounts["dev-retired"])
+    assert {i["target_id"] for i in inputs["expanded"]} == expected and len(expected) == 5
+    assert {(i["principal_id"], i["permission_set_arn"]) for i in inputs["expanded"]} == {
+        (tree.groups["Platform"], tree.permission_sets["ReadOnly"])
+    }
+    created = driver.create(ACCOUNT_ASSIGNMENT_SET, inputs)
+    keys = [AssignmentKey(**i) for i in created.outputs["expanded"]]
+    assert len(created.outputs["results"]) == 5 and created.outputs["drift"] == {}
+    assert all(exists(local.client(), k) for k in keys)
+    driver.delete(ACCOUNT_ASSIGNMENT_SET, created.id, created.outputs)
+    assert not any(exists(local.client(), k) for k in keys)
+
+    hidden = {**product, "principals": ["Developers"], "targets": ["Sandbox"]}
+    inputs, _ = driver.check(ACCOUNT_ASSIGNMENT_SET, {"products": wrap_rpc_secret([hidden])})
+    assert is_rpc_secret(inputs["expanded"])
+    created = driver.create(ACCOUNT_ASSIGNMENT_SET, inputs)
+    for name in ("products", "expanded", "results", "drift"):
+        assert is_rpc_secret(created.outputs[name]), name
+    assert len(unwrap_rpc_secret(created.outputs["expanded"])) == 2
+    driver.delete(ACCOUNT_ASSIGNMENT_SET, created.id, created.outputs)
+
+
 CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
     status_waits_then_reads_and_forgets,
     failed_fails_the_create_with_its_reason,
@@ -263,6 +304,7 @@ CONTRACT: list[Callable[[Driver, LocalSsoAdmin], None]] = [
     status_settings_update_in_place,
     refresh_reads_again_and_keeps_a_lost_record,
     nothing_changed_is_no_diff,
+    by_names_only_a_group_gets_a_permission_set_on_an_ou,
 ]
 
 

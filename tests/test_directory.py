@@ -85,10 +85,26 @@ def test_permission_sets_by_name_describe_only_until_found(
 ) -> None:
     deadline = Deadline(30)
     assert directory.permission_set_arn(deadline, "ReadOnly") == tree.permission_sets["ReadOnly"]
-    assert calls(local) == {"ListPermissionSets": 1, "DescribePermissionSet": 1}
+    made = calls(local)  # ListPermissionSets: a page per 100 (the session has made hundreds)
+    assert set(made) == {"ListPermissionSets", "DescribePermissionSet"}
+    assert made["DescribePermissionSet"] == 1, "the seeded ones come first: found at once"
     assert directory.permission_set(deadline, "arn:aws:sso:::permissionSet/x/ps-1") == (
         "arn:aws:sso:::permissionSet/x/ps-1"
     )
+
+
+def test_a_permission_set_name_that_matches_nothing_lists_the_closest(
+    local: LocalSsoAdmin, directory: Directory
+) -> None:
+    previous = install(TokenBucket(500, 50))  # it describes every one the session has made
+    try:
+        with pytest.raises(NameNotFoundError) as raised:
+            directory.permission_set_arn(Deadline(60), "Readonly")
+    finally:
+        if previous is not None:
+            install(previous)
+    assert str(raised.value).startswith("no permission set named 'Readonly' in instance arn:")
+    assert "closest: 'ReadOnly'" in str(raised.value)
 
 
 @pytest.mark.parametrize(

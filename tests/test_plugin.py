@@ -29,6 +29,7 @@ from pulumi_ssoadmin_waiter.declarations import (
 )
 from pulumi_ssoadmin_waiter.schema import package_schema
 from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support import schema_check
 from support.drivers import PluginDriver, python_map, urn, wire_map
 from support.local import inputs_for, local_env, new_key, start_plugin, start_request
@@ -91,11 +92,24 @@ def test_the_provider_region_comes_before_the_aws_chain(
         assert "no AWS region" in details
     finally:
         bare.close()
-    configured = start_plugin(plugin_dir, engine, local, {"region": LOCAL_REGION})
+    configured = PluginProcess(plugin_dir, engine, env)
     try:
+        region = PropertyValue.marshal_map({"region": PropertyValue(LOCAL_REGION)})
+        configured.stub.Configure(provider_pb2.ConfigureRequest(args=region, acceptSecrets=True))
         created = PluginDriver(configured).create(STATUS, status_inputs(local))
         assert created.outputs["status"] == "SUCCEEDED"
         assert "region" not in created.outputs, "the provider's region is not an input"
+        # Names are looked up at check, in the provider's region too.
+        tree = seed_directory(local.url)
+        by_name = {
+            "instance_arn": tree.instance_arn,
+            "principal_type": "GROUP",
+            "principal_name": "Security",
+            "permission_set_name": "Billing",
+            "target_id": "111111111111",
+        }
+        inputs, failures = PluginDriver(configured).check(ACCOUNT_ASSIGNMENT, by_name)
+        assert failures == [] and inputs["principal_id"] == tree.groups["Security"]
     finally:
         configured.close()
 

@@ -21,6 +21,7 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
+from pulumi.runtime.rpc import wrap_rpc_secret
 
 from . import lookups
 from .assignment_set import SetOutcome, create_assignments, delete_assignments
@@ -117,7 +118,10 @@ class AssignmentSetProvider(SsoAdminProvider):
             failures.append(
                 CheckFailure("assignments", "assignments must be a list of assignments")
             )
-        inputs["expanded"] = self._expand(inputs, failures, redact)
+        expanded = self._expand(inputs, failures, redact)
+        # What secret products expand to is as secret as they are, in the checked inputs too.
+        hidden = expanded is not None and redact.hides("products")
+        inputs["expanded"] = wrap_rpc_secret(expanded) if hidden else expanded
         return CheckResult(inputs, failures)
 
     def _expand(

@@ -71,8 +71,8 @@ class Output:
     name: str
     type: str
     description: str
-    derived_from: str = ""
-    """The input this output is computed from: secret when that input is."""
+    derived_from: tuple[str, ...] = ()
+    """The inputs this output is computed from: secret when one of them is."""
     element: str = ""
     """For an array, or an object (a map): the type of its items or values (``string``, or a
     schema type: ``Assignment``, ``AssignmentResult``)."""
@@ -115,8 +115,8 @@ class Resource:
         return tuple(i.name for i in self.inputs if i.replaces)
 
     @property
-    def derived(self) -> dict[str, str]:
-        """Outputs computed from an input (secret when it is)."""
+    def derived(self) -> dict[str, tuple[str, ...]]:
+        """Outputs computed from inputs (secret when one of them is)."""
         return {o.name: o.derived_from for o in self.outputs if o.derived_from}
 
     def with_defaults(self, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -235,7 +235,7 @@ the set)."""
 def _name_problem(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and value and value == value.strip()):
         return None
-    return f"must be a name without surrounding whitespace, got {validation.show(value)}"
+    return f"must be a non-empty name without surrounding whitespace, got {validation.show(value)}"
 
 
 def _by_id_or_name(id_input: Input, name: str, what: str) -> tuple[Input, Input]:
@@ -430,15 +430,16 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             "object",
             "Each assignment's id (Terraform's format) to its `request_id`, `status`, "
             "`failure_reason`, `created_date` and `path`; secret when the assignments are.",
-            derived_from="assignments",
+            derived_from=("assignments", "products"),
             element="AssignmentResult",
         ),
         Output(
             "expanded",
             "array",
             "The assignments the products expanded to, with ids and ARNs (after a refresh: "
-            "those still in place).",
+            "those still in place); secret when the products are.",
             element="Assignment",
+            derived_from=("products",),
         ),
         Output(
             "drift",
@@ -447,6 +448,7 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             "lacks (`to create`), or that they no longer expand to (`to delete`); the next `up` "
             "makes it so. Empty after create and update.",
             element="string",
+            derived_from=("products",),
         ),
     ),
 )

@@ -126,7 +126,8 @@ class WaiterPlugin(p.Provider):
         kind = kind_of(request.urn)
         olds = from_wire(kind.declared, request.old_inputs)
         news = from_wire(kind.declared, request.new_inputs)
-        result = await self._run(request.urn, lambda: kind.provider().check(olds, news))
+        provider = self._provider(kind, 0)  # names are looked up in the plugin's region
+        result = await self._run(request.urn, lambda: provider.check(olds, news))
         inputs = to_wire(kind.declared, result.inputs, secret=news[SECRET_INPUTS])
         return p.CheckResponse(inputs, _failures(result.failures or []))
 
@@ -134,8 +135,9 @@ class WaiterPlugin(p.Provider):
         kind = kind_of(request.urn)
         olds = from_wire(kind.declared, request.old_state)
         news = from_wire(kind.declared, request.new_inputs)
+        provider = self._provider(kind, 0)
         result = await self._run(
-            request.urn, lambda: kind.provider().diff(request.resource_id, olds, news)
+            request.urn, lambda: provider.diff(request.resource_id, olds, news)
         )
         # What the provider computes at check (a set's expansion) is a change the engine shows.
         names = [i.name for i in kind.declared.inputs if i.name != SECRET_INPUTS]

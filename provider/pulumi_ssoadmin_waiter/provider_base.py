@@ -146,12 +146,14 @@ def diff_inputs(resource: Resource, olds: Mapping[str, Any], news: Mapping[str, 
     return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
 
-def keep_secret(outputs: dict[str, Any], redact: Redactor, derived: Mapping[str, str]) -> None:
+def keep_secret(
+    outputs: dict[str, Any], redact: Redactor, derived: Mapping[str, tuple[str, ...]]
+) -> None:
     """Mark as secret the outputs that echo a secret input, and those derived from one
-    (``derived`` maps an output to the input it is computed from)."""
+    (``derived`` maps an output to the inputs it is computed from)."""
     for name in list(outputs):
         if outputs[name] is not None and (
-            redact.hides(name) or redact.hides(derived.get(name, ""))
+            redact.hides(name) or any(redact.hides(n) for n in derived.get(name, ()))
         ):
             outputs[name] = wrap_rpc_secret(outputs[name])
 
