@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
 from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support.local import exists, new_key, new_request
@@ -158,7 +159,12 @@ def test_by_name_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) 
         f"{project}:securityAccountId": tree.accounts["prod-data"][0],
     }
     program = ROOT / "examples" / project / "__main__.py"
-    _, exports = run_program(str(program), config, project, monkeypatch)
+    previous = install(TokenBucket(500, 50))  # what is tested is the program, not the rate
+    try:
+        _, exports = run_program(str(program), config, project, monkeypatch)
+    finally:
+        if previous is not None:
+            install(previous)
 
     workloads = {
         a

@@ -32,11 +32,11 @@ def main(argv: list[str] | None = None) -> None:
         ):  # something for `ssoadmin-waiter assignments export` to list
             client.create_account_assignment(
                 InstanceArn=tree.instance_arn,
-                TargetId=account,
-                TargetType="AWS_ACCOUNT",
                 PermissionSetArn=tree.permission_sets[permission_set],
                 PrincipalType=kind,
                 PrincipalId=principal,
+                TargetId=account,
+                TargetType="AWS_ACCOUNT",
             )
         print(
             f"local endpoint {local.url} (moto), instance {tree.instance_arn}; in another shell:\n"

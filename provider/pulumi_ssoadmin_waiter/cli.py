@@ -203,14 +203,7 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
             default=None,
             help=f"seconds to wait (default {operation.default_timeout:g})",
         )
-        sub.add_argument(
-            "--region", default=None, help="AWS region (default: AWS_REGION, then the profile)"
-        )
-        sub.add_argument(
-            "--endpoint-url",
-            default=None,
-            help="SSO Admin endpoint (default: AWS_ENDPOINT_URL_SSO_ADMIN, then AWS's)",
-        )
+        directory_cli.aws_options(sub)
         sub.add_argument("--json", action="store_true", help="print the outcome as JSON")
         sub.set_defaults(operation=operation)
     demo = commands.add_parser(

@@ -218,6 +218,11 @@ def _instance_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the Identity Center instance ARN (default: the account's only instance)",
     )
+    aws_options(parser)
+
+
+def aws_options(parser: argparse.ArgumentParser) -> None:
+    """``--region`` and ``--endpoint-url``, as every command that calls AWS takes them."""
     parser.add_argument(
         "--region", default=None, help="AWS region (default: AWS_REGION, then the profile)"
     )
