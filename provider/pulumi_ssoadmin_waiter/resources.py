@@ -226,7 +226,10 @@ class AccountAssignmentSetArgs(TypedDict):
     """Inputs of :class:`AccountAssignmentSet`: the assignments, products, or both."""
 
     assignments: NotRequired[pulumi.Input[list[pulumi.Input[AssignmentSpec]]] | None]
-    products: NotRequired[pulumi.Input[list[pulumi.Input[ProductSpec]]] | None]
+    products: NotRequired[
+        # Or the plain dicts that load_products reads from a file (checked as it reads them).
+        pulumi.Input[list[pulumi.Input[ProductSpec]]] | list[dict[str, Any]] | None
+    ]
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
     fail_on_failed: NotRequired[pulumi.Input[bool]]
     adopt_existing: NotRequired[pulumi.Input[bool]]
