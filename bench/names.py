@@ -27,11 +27,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from pulumi_ssoadmin_waiter.clients import (
-    identity_store_client,
-    organizations_client,
-    sso_admin_client,
-)
 from pulumi_ssoadmin_waiter.directory import Clients, directory_for
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
 from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS
@@ -80,7 +75,7 @@ def lookups(groups: int, sets: int, accounts: int, ous: int) -> None:
         made = build(local, groups, sets, accounts, ous)
         os.environ.update(local_env(local))
         directory = directory_for(
-            Clients(sso_admin_client(), identity_store_client(), organizations_client()),
+            Clients.of(),
             made["instance_arn"],
         )
 

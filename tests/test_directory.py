@@ -15,27 +15,20 @@ from collections.abc import Iterator
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey, cli
-from pulumi_ssoadmin_waiter.clients import (
-    identity_store_client,
-    organizations_client,
-    sso_admin_client,
-)
 from pulumi_ssoadmin_waiter.directory import Clients, Directory, directory_for
 from pulumi_ssoadmin_waiter.errors import AccessDeniedError, NameNotFoundError
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
 from pulumi_ssoadmin_waiter.retry import Deadline
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory
+from support.local import fast_rate_limit
 
 
 @pytest.fixture(autouse=True)
 def fast_bucket() -> Iterator[None]:
     """These tests count calls, not seconds: no need to wait for 8 a second (bench/names.py
     measures the time at the default rate)."""
-    previous = install(TokenBucket(500, 50))
-    yield
-    if previous is not None:
-        install(previous)
+    with fast_rate_limit():
+        yield
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def tree(local: LocalSsoAdmin) -> SeededDirectory:
 
 @pytest.fixture
 def directory(local: LocalSsoAdmin, tree: SeededDirectory) -> Directory:
-    clients = Clients(sso_admin_client(), identity_store_client(), organizations_client())
+    clients = Clients.of()
     return directory_for(clients, tree.instance_arn)
 
 
@@ -194,7 +187,7 @@ def test_throttled_tree_reads_are_retried(
 
 
 def test_an_unknown_instance_is_named(local: LocalSsoAdmin) -> None:
-    clients = Clients(sso_admin_client(), identity_store_client(), organizations_client())
+    clients = Clients.of()
     other = directory_for(clients, "arn:aws:sso:::instance/ssoins-0000000000000000")
     with pytest.raises(NameNotFoundError, match="ssoins-0000000000000000 is not among"):
         other.principal_id(Deadline(30), "GROUP", "Platform")

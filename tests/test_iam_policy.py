@@ -18,10 +18,9 @@ import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey, cli
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.providers import v1
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory
-from support.local import inputs_for, new_key, start_request
+from support.local import fast_rate_limit, inputs_for, new_key, start_request
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -204,8 +203,7 @@ def test_lookup_and_export_commands_policies_are_exact(
             "111111111111",
         ).api_params()
     )
-    previous = install(TokenBucket(500, 50))  # the export describes every permission set
-    try:
+    with fast_rate_limit():  # the export describes every permission set
 
         def lookups() -> None:
             for argv in (
@@ -222,7 +220,4 @@ def test_lookup_and_export_commands_policies_are_exact(
         clear_client_cache()  # a new process: nothing looked up yet
         export = partial(cli.main, ["assignments", "export"])
         assert actions_called(local, export) == policy_actions("ssoadmin-waiter assignments export")
-    finally:
-        if previous is not None:
-            install(previous)
-        capsys.readouterr()
+    capsys.readouterr()

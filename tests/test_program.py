@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
 from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import seed_directory
-from support.local import exists, new_key, new_request
+from support.local import exists, fast_rate_limit, new_key, new_request
 from support.mocks import Fake, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,12 +158,8 @@ def test_by_name_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) 
         f"{project}:securityAccountId": tree.accounts["prod-data"][0],
     }
     program = ROOT / "examples" / project / "__main__.py"
-    previous = install(TokenBucket(500, 50))  # what is tested is the program, not the rate
-    try:
+    with fast_rate_limit():  # what is tested is the program, not the rate
         _, exports = run_program(str(program), config, project, monkeypatch)
-    finally:
-        if previous is not None:
-            install(previous)
 
     workloads = {
         a

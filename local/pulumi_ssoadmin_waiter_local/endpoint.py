@@ -446,16 +446,9 @@ class Behaviour:
         operation = target[len(TARGET_PREFIX) :]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
-        if self.latency is not None:
-            time.sleep(self.latency(operation))
-        fault = self._fault_for(operation)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            error = {"__type": fault.code, "message": fault.message}
-            if fault.reason:
-                error["Reason"] = fault.reason
-            return _json(start_response, fault.http_status, error)
+        refused = self._slowed_or_refused(operation, start_response)
+        if refused is not None:
+            return refused
         params = json.loads(raw or b"{}")
         region = _region_of(environ)
         try:
@@ -474,14 +467,25 @@ class Behaviour:
     ) -> Iterable[bytes]:
         """A call to Identity Store or Organizations (``identitystore:GetGroupId``): logged,
         faulted and slowed as asked, else answered by moto as it is."""
+        refused = self._slowed_or_refused(operation, start_response)
+        return self.app(environ, start_response) if refused is None else refused
+
+    def _slowed_or_refused(
+        self, operation: str, start_response: Callable[..., Any]
+    ) -> list[bytes] | None:
+        """Hold the answer for the scripted latency, log the call, and answer its fault if it
+        has one (``None``: answer it for real)."""
         if self.latency is not None:
             time.sleep(self.latency(operation))
         fault = self._fault_for(operation)
-        if fault is not None:
-            return _json(
-                start_response, fault.http_status, {"__type": fault.code, "message": fault.message}
-            )
-        return self.app(environ, start_response)
+        if fault is None:
+            return None
+        if fault.delay:
+            time.sleep(fault.delay)
+        error = {"__type": fault.code, "message": fault.message}
+        if fault.reason:
+            error["Reason"] = fault.reason
+        return _json(start_response, fault.http_status, error)
 
     def _fault_for(self, operation: str) -> Fault | None:
         fault = self.fault(operation) if self.fault else None

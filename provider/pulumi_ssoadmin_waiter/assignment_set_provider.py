@@ -30,7 +30,7 @@ from .declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defa
 from .directory import LOOKUP_TIMEOUT
 from .errors import WaiterError
 from .identity import AssignmentKey
-from .products import expand_products, problems
+from .products import Expansion, expand_products, problems
 from .provider_base import (
     Redactor,
     SsoAdminProvider,
@@ -140,13 +140,9 @@ class AssignmentSetProvider(SsoAdminProvider):
             return None
         if not found:
             try:
-                expansion = expand_products(
-                    products,
-                    lambda instance: self.directory(inputs, instance),
-                    Deadline(LOOKUP_TIMEOUT),
-                )
+                expansion = self._expansion(inputs, products)
                 found = expansion.problems
-            except (WaiterError, ValueError) as exc:  # reading the tree failed as a whole
+            except (WaiterError, ValueError) as exc:  # no client: a region or profile problem
                 found = [("products", f"products: {exc}")]
         failures += [CheckFailure(path, redact(text)) for path, text in found]
         return None if found else [item_of(k) for k in expansion.keys]
@@ -255,15 +251,19 @@ class AssignmentSetProvider(SsoAdminProvider):
             keep_secret(outputs, redact, DECLARED.derived)
             return ReadResult(id_, outputs)
 
+    def _expansion(self, props: Mapping[str, Any], products: list[Any]) -> Expansion:
+        """The products' assignments, names looked up in the resource's region."""
+        return expand_products(
+            products, lambda instance: self.directory(props, instance), Deadline(LOOKUP_TIMEOUT)
+        )
+
     def _drift(self, props: Mapping[str, Any], redact: Redactor) -> dict[str, str]:
         """How the products' expansion now differs from the state (an account that joined or
         left an OU): recorded by a refresh, applied by the next ``up``."""
         products = props.get("products")
         if not isinstance(products, list) or not products:
             return {}
-        expansion = expand_products(
-            products, lambda instance: self.directory(props, instance), Deadline(LOOKUP_TIMEOUT)
-        )
+        expansion = self._expansion(props, products)
         if expansion.problems:
             for _, text in expansion.problems:
                 log_warn(redact)(f"AccountAssignmentSet (refresh): {text}")

@@ -9,7 +9,7 @@ data and checks: no Pulumi, no AWS call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,6 +130,27 @@ class Resource:
         setting existed lacks it)."""
         value = props.get(name)
         return self.input(name).default if value is None else value
+
+
+def input_problems(
+    inputs: Mapping[str, Any],
+    declared: Iterable[Input],
+    where: str = "",
+    pending: Callable[[Any], bool] = lambda _value: False,
+) -> list[tuple[str, str]]:
+    """``(path, message)`` for each declared input whose value has a problem, the path
+    prefixed by ``where`` (an item's ``assignments[2].``); values that are ``pending`` (not known
+    yet, at preview) are checked later."""
+    found = []
+    for declared_input in declared:
+        value = inputs.get(declared_input.name)
+        if declared_input.problem is None or pending(value):
+            continue
+        reason = declared_input.problem(value, inputs)
+        if reason:
+            path = f"{where}{declared_input.name}"
+            found.append((path, f"{path} {reason}"))
+    return found
 
 
 def with_defaults(declared: tuple[Input, ...], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import calls
+from .clients import identity_store_client, organizations_client, sso_admin_client
 from .errors import NameNotFoundError
 from .lookups import joined
 from .names import (
@@ -41,11 +42,34 @@ LOOKUP_TIMEOUT = 300.0
 """Seconds a resolution may take (retries included): a tree of a few hundred OUs at the
 default rate limit takes about a minute."""
 
+
+class PrincipalCalls(NamedTuple):
+    """How Identity Store finds one kind of principal by name, and names one by id."""
+
+    attribute: str
+    """The unique attribute that ``get_id`` looks up (``displayName``, ``userName``)."""
+    get_id: str
+    id_key: str
+    """The id's member in ``get_id``'s answer and ``describe``'s input."""
+    list_call: str
+    list_key: str
+    name_field: str
+    describe: str
+
+
 PRINCIPALS = {
-    # principal type: (unique attribute, Get...Id call, list call, list key, name field,
-    #                  Describe... call)
-    "GROUP": ("displayName", "GetGroupId", "ListGroups", "Groups", "DisplayName", "DescribeGroup"),
-    "USER": ("userName", "GetUserId", "ListUsers", "Users", "UserName", "DescribeUser"),
+    "GROUP": PrincipalCalls(
+        "displayName",
+        "GetGroupId",
+        "GroupId",
+        "ListGroups",
+        "Groups",
+        "DisplayName",
+        "DescribeGroup",
+    ),
+    "USER": PrincipalCalls(
+        "userName", "GetUserId", "UserId", "ListUsers", "Users", "UserName", "DescribeUser"
+    ),
 }
 
 
@@ -56,6 +80,20 @@ class Clients:
     sso_admin: Any
     identity_store: Any
     organizations: Any
+
+    @staticmethod
+    def of(
+        region: str | None = None,
+        *,
+        endpoint_url: str | None = None,
+        fallback_region: str | None = None,
+    ) -> Clients:
+        """The process's cached clients of the three (``endpoint_url``: SSO Admin's)."""
+        return Clients(
+            sso_admin_client(region, endpoint_url=endpoint_url, fallback_region=fallback_region),
+            identity_store_client(region, fallback_region=fallback_region),
+            organizations_client(region, fallback_region=fallback_region),
+        )
 
 
 def is_principal_id(text: str) -> bool:
@@ -90,15 +128,10 @@ class Directory:
 
         return joined((id(self), *key), deadline, fetch_and_keep)
 
-    @staticmethod
-    def _call(deadline: Deadline, what: str, action: str, fn: Callable[[], T]) -> T:
-        return deadline.call(what, action, fn)
-
     # -- identity store ----------------------------------------------------------------------
     def identity_store_id(self, deadline: Deadline) -> str:
         def fetch() -> str:
-            instances = self._call(
-                deadline,
+            instances = deadline.call(
                 "listing the Identity Center instances",
                 "sso:ListInstances",
                 lambda: calls.list_all(self.clients.sso_admin, "ListInstances", "Instances"),
@@ -120,20 +153,18 @@ class Directory:
 
     def principal_id(self, deadline: Deadline, principal_type: str, name: str) -> str:
         """A group's id by display name, or a user's by user name."""
-        attribute, get_id, *_ = PRINCIPALS[principal_type]
+        kind = PRINCIPALS[principal_type]
 
         def fetch() -> str:
             store = self.identity_store_id(deadline)
-            client = self.clients.identity_store
-            method = calls.method(client, get_id)
+            unique = {"AttributePath": kind.attribute, "AttributeValue": name}
             answer = deadline.call_if_found(
                 f"looking up {principal_type.lower()} {name!r} in {self._store_where(deadline)}",
-                f"identitystore:{get_id}",
-                lambda: method(
+                f"identitystore:{kind.get_id}",
+                partial(
+                    calls.method(self.clients.identity_store, kind.get_id),
                     IdentityStoreId=store,
-                    AlternateIdentifier={
-                        "UniqueAttribute": {"AttributePath": attribute, "AttributeValue": name}
-                    },
+                    AlternateIdentifier={"UniqueAttribute": unique},
                 ),
             )
             if answer is None:
@@ -143,37 +174,42 @@ class Directory:
                     self._store_where(deadline),
                     self._principal_names(deadline, principal_type),
                 )
-            return str(answer["GroupId" if principal_type == "GROUP" else "UserId"])
+            return str(answer[kind.id_key])
 
         return self._cached(("principal", principal_type, name), deadline, fetch)
 
     def _principal_names(self, deadline: Deadline, principal_type: str) -> list[str]:
         """Every group's display name or user's name: only to suggest close ones."""
-        _, _, list_call, key, name_field, _ = PRINCIPALS[principal_type]
+        kind = PRINCIPALS[principal_type]
         store = self.identity_store_id(deadline)
-        items = self._call(
-            deadline,
-            f"listing the {key.lower()} of {self._store_where(deadline)}",
-            f"identitystore:{list_call}",
-            lambda: calls.list_all(
-                self.clients.identity_store, list_call, key, IdentityStoreId=store
+        items = deadline.call(
+            f"listing the {kind.list_key.lower()} of {self._store_where(deadline)}",
+            f"identitystore:{kind.list_call}",
+            partial(
+                calls.list_all,
+                self.clients.identity_store,
+                kind.list_call,
+                kind.list_key,
+                IdentityStoreId=store,
             ),
         )
-        return [str(i.get(name_field)) for i in items if i.get(name_field)]
+        return [str(i[kind.name_field]) for i in items if i.get(kind.name_field)]
 
     def principal_name(self, deadline: Deadline, principal_type: str, principal_id: str) -> str:
         """A group's display name or a user's name by id (empty if it no longer exists)."""
-        *_, name_field, describe = PRINCIPALS[principal_type]
+        kind = PRINCIPALS[principal_type]
 
         def fetch() -> str:
-            store = self.identity_store_id(deadline)
-            method = calls.method(self.clients.identity_store, describe)
             answer = deadline.call_if_found(
                 f"describing {principal_type.lower()} {principal_id}",
-                f"identitystore:{describe}",
-                lambda: method(IdentityStoreId=store, **{f"{describe[8:]}Id": principal_id}),
+                f"identitystore:{kind.describe}",
+                partial(
+                    calls.method(self.clients.identity_store, kind.describe),
+                    IdentityStoreId=self.identity_store_id(deadline),
+                    **{kind.id_key: principal_id},
+                ),
             )
-            return str((answer or {}).get(name_field) or "")
+            return str((answer or {}).get(kind.name_field) or "")
 
         return self._cached(("principal-name", principal_type, principal_id), deadline, fetch)
 
@@ -192,8 +228,7 @@ class Directory:
         arns = self._cached(
             ("permission-set-arns",),
             deadline,
-            lambda: self._call(
-                deadline,
+            lambda: deadline.call(
                 f"listing the permission sets of {self.instance_arn}",
                 "sso:ListPermissionSets",
                 partial(
@@ -235,15 +270,10 @@ class Directory:
         """An ARN as given, or the ARN of the name given."""
         return given if is_permission_set_arn(given) else self.permission_set_arn(deadline, given)
 
-    def permission_set_name(self, deadline: Deadline, arn: str) -> str:
-        names = {a: n for n, a in self.permission_sets(deadline).items()}
-        return names.get(arn, "")
-
     # -- organisation ------------------------------------------------------------------------
     def roots(self, deadline: Deadline) -> list[Unit]:
         def fetch() -> list[Unit]:
-            roots = self._call(
-                deadline,
+            roots = deadline.call(
                 "listing the organisation's root",
                 "organizations:ListRoots",
                 lambda: calls.list_all(self.clients.organizations, "ListRoots", "Roots"),

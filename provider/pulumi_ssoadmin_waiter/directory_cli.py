@@ -235,17 +235,14 @@ def aws_options(parser: argparse.ArgumentParser) -> None:
 
 def open_directory(args: argparse.Namespace) -> tuple[Directory, Deadline]:
     """The directory of ``--instance-arn`` (or of the only instance), and a deadline."""
-    from .clients import identity_store_client, organizations_client, sso_admin_client
-
-    sso = sso_admin_client(args.region, endpoint_url=args.endpoint_url)
-    clients = Clients(sso, identity_store_client(args.region), organizations_client(args.region))
+    clients = Clients.of(args.region, endpoint_url=args.endpoint_url)
     deadline = Deadline(LOOKUP_TIMEOUT)
     instance_arn = args.instance_arn
     if instance_arn is None:
         instances = deadline.call(
             "listing the Identity Center instances",
             "sso:ListInstances",
-            partial(calls.list_all, sso, "ListInstances", "Instances"),
+            partial(calls.list_all, clients.sso_admin, "ListInstances", "Instances"),
         )
         arns = [str(i["InstanceArn"]) for i in instances]
         if len(arns) != 1:

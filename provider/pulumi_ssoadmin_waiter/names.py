@@ -132,10 +132,10 @@ def match_name(
     )
 
 
-def describe(item: Unit | Account, paths: dict[str, str] | None = None) -> str:
+def describe(item: Unit | Account, paths: dict[str, str]) -> str:
+    """One match of a name, and where it is (``paths``: unit id to its path)."""
     if isinstance(item, Account):
-        where = f" in {paths.get(item.parent_id) or 'the root'}" if paths else ""
-        return f"account {item.id} ({item.name}){where}"
+        return f"account {item.id} ({item.name}) in {paths.get(item.parent_id) or 'the root'}"
     return f"OU {item.id} ({item.path or item.name})"
 
 
@@ -179,15 +179,12 @@ class Resolved:
 def expand(product: Product, resolved: Resolved) -> list[AssignmentKey]:
     """Every assignment of the product: each principal gets each permission set in each
     account, each once, in the order given."""
-    keys = {
-        AssignmentKey(product.instance_arn, ps, product.principal_type, principal, account).id: (
-            AssignmentKey(product.instance_arn, ps, product.principal_type, principal, account)
-        )
+    return [
+        AssignmentKey(product.instance_arn, ps, product.principal_type, principal, account)
         for principal in dict.fromkeys(resolved.principal_ids)
         for ps in dict.fromkeys(resolved.permission_set_arns)
         for account in dict.fromkeys(resolved.account_ids)
-    }
-    return list(keys.values())
+    ]
 
 
 def one_of(inputs: dict[str, Any], id_name: str, name_name: str) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .declarations import PRODUCT, with_defaults
+from .declarations import PRODUCT, input_problems, with_defaults
 from .directory import Directory
 from .errors import WaiterError
 from .identity import AssignmentKey
@@ -39,13 +39,7 @@ def problems(item: Any, where: str) -> list[tuple[str, str]]:
         (f"{where}.{k}", f"{where}.{k} is not a field of a product ({', '.join(FIELDS)})")
         for k in unknown
     ]
-    full = with_defaults(PRODUCT, item)
-    for declared in PRODUCT:
-        reason = declared.problem(full[declared.name], full) if declared.problem else None
-        if reason:
-            path = f"{where}.{declared.name}"
-            found.append((path, f"{path} {reason}"))
-    return found
+    return found + input_problems(with_defaults(PRODUCT, item), PRODUCT, f"{where}.")
 
 
 def expand_products(

@@ -20,9 +20,9 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from . import validation
-from .clients import identity_store_client, organizations_client, sso_admin_client
+from .clients import sso_admin_client
 from .declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
-from .declarations import Input, Resource
+from .declarations import Input, Resource, input_problems
 from .directory import Clients, Directory, directory_for
 from .errors import RequestFailedError, WaiterError, field_names
 from .operations import FAILED, OPERATIONS, StatusOperation
@@ -114,16 +114,8 @@ def check_failures(
 ) -> list[CheckFailure]:
     """One failure per bad input, naming it (``where`` prefixes an item's fields); unknown
     values pass (they are checked at create). The value of a secret input is never echoed."""
-    failures = []
-    for declared_input in declared:
-        name = declared_input.name
-        value = inputs.get(name)
-        if declared_input.problem is None or contains_unknown(value):
-            continue
-        reason = declared_input.problem(value, inputs)
-        if reason:
-            failures.append(CheckFailure(f"{where}{name}", redact(f"{where}{name} {reason}")))
-    return failures
+    found = input_problems(inputs, declared, where, pending=contains_unknown)
+    return [CheckFailure(path, redact(text)) for path, text in found]
 
 
 def check_inputs(resource: Resource, news: Mapping[str, Any]) -> CheckResult:
@@ -262,9 +254,4 @@ class SsoAdminProvider(ResourceProvider):
     def directory(self, props: Mapping[str, Any], instance_arn: str) -> Directory:
         """Names to ids for ``instance_arn``, in the resource's region (kept per process)."""
         region = props.get("region") or self.default_region
-        clients = Clients(
-            self.client(props),
-            identity_store_client(region, fallback_region=self.stack_region),
-            organizations_client(region, fallback_region=self.stack_region),
-        )
-        return directory_for(clients, instance_arn)
+        return directory_for(Clients.of(region, fallback_region=self.stack_region), instance_arn)
