@@ -27,6 +27,7 @@ PURE = {
     "errors",
     "timing",
     "quota",
+    "runtime",
     "cancellation",
     "names",
 }

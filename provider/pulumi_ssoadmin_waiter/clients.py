@@ -15,6 +15,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, cast
 
+from . import runtime
 from .errors import field
 from .ratelimit import acquire_for_request
 from .validation import env_number, region_problem
@@ -112,7 +113,11 @@ def aws_client(
     endpoint_url: str | None = None,
     fallback_region: str | None = None,
 ) -> Any:
-    """The cached client of ``service``, rate limited with every other call of the process."""
+    """The cached client of ``service``, rate limited with every other call of the process
+    (or the runtime's own client, where it has an endpoint of its own: the tests' model)."""
+    factory = runtime.current().clients
+    if factory is not None:
+        return factory(service, region or fallback_region)
     import boto3
     from botocore.config import Config
     from botocore.exceptions import ProfileNotFound

@@ -3,7 +3,7 @@ accounts and OUs of its organisation. The rules are :mod:`names`'; this module m
 
 Each answer is kept for the life of the process (one deployment is one provider process, so a
 name is looked up once per ``up``), and callers that ask for the same thing while it is being
-read wait for that read (:func:`lookups.joined`). Every call goes through the process's rate
+read wait for that read (:func:`single_flight.single_flight`). Every call goes through the process's rate
 limit, follows ``NextToken`` and is retried within the caller's :class:`~retry.Deadline`.
 Group display names, user names and permission-set names are unique where they live, so
 groups and users are found with Identity Store's unique-attribute lookups; account and OU names
@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
-from . import calls
+from . import calls, runtime
 from .clients import identity_store_client, organizations_client, sso_admin_client
 from .errors import NameNotFoundError
-from .lookups import joined
 from .names import (
     Account,
     Target,
@@ -34,6 +33,7 @@ from .names import (
     walk,
 )
 from .retry import Deadline
+from .single_flight import single_flight
 from .validation import model_rule
 
 T = TypeVar("T")
@@ -126,7 +126,7 @@ class Directory:
                 self._cache[key] = value
             return value
 
-        return joined((id(self), *key), deadline, fetch_and_keep)
+        return single_flight(("directory", id(self), *key), deadline, fetch_and_keep, " ".join(key))
 
     # -- identity store ----------------------------------------------------------------------
     def identity_store_id(self, deadline: Deadline) -> str:
@@ -345,8 +345,7 @@ class Directory:
         return {a.id: a.name for a in self.tree(deadline)[1]}
 
 
-_directories: dict[tuple[int, int, int, str], Directory] = {}
-_lock = threading.Lock()
+DIRECTORIES = "directories"
 
 
 def directory_for(clients: Clients, instance_arn: str) -> Directory:
@@ -357,13 +356,14 @@ def directory_for(clients: Clients, instance_arn: str) -> Directory:
         id(clients.organizations),
         instance_arn,
     )
-    with _lock:
-        if key not in _directories:
-            _directories[key] = Directory(clients, instance_arn)
-        return _directories[key]
+    process = runtime.current()
+    directories = process.registry(DIRECTORIES)
+    with process.lock:
+        if key not in directories:
+            directories[key] = Directory(clients, instance_arn)
+        return directories[key]  # type: ignore[no-any-return]
 
 
 def forget_directories() -> None:
     """Drop every answer kept (a long-lived process that must see renames; tests)."""
-    with _lock:
-        _directories.clear()
+    runtime.current().forget(DIRECTORIES)

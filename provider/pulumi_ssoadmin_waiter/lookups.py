@@ -11,18 +11,18 @@ or has described once, is never described again to find out whose it is.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import calls
+from . import calls, runtime
 from .identity import IDENTITY_FIELDS, AssignmentKey
 from .operations import ASSIGNMENT_CREATION, Request, StatusOperation
 from .poller import ListedRequest, poller_for
 from .retry import Deadline
+from .single_flight import single_flight
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
@@ -32,24 +32,28 @@ __all__ = ["InFlight", "ListedRequest", "existing_assignments", "in_flight", "st
 
 T = TypeVar("T")
 
-_identities: dict[tuple[str, str], dict[str, Any]] = {}
-_lock = threading.Lock()
+IDENTITIES = "request-identities"
+"""The runtime's table of which assignment each request met is about."""
 
 
 def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> None:
     """Keep which assignment a request is about (from its start answer or a describe)."""
     identity = {k: status.get(k) for k in IDENTITY_FIELDS}
-    with _lock:
-        _identities[(instance_arn, request_id)] = identity
+    process = runtime.current()
+    identities = process.registry(IDENTITIES)
+    with process.lock:
+        identities[(instance_arn, request_id)] = identity
 
 
 def identity_of(deadline: Deadline, client: SSOAdminClient, request: Request) -> Mapping[str, Any]:
     """Which assignment a request is about: from memory, else one describe (empty if AWS
     does not know the request)."""
-    with _lock:
-        known = _identities.get((request.instance_arn, request.request_id))
+    process = runtime.current()
+    identities = process.registry(IDENTITIES)
+    with process.lock:
+        known = identities.get((request.instance_arn, request.request_id))
     if known is not None:
-        return known
+        return known  # type: ignore[no-any-return]
     body = deadline.call_if_found(
         f"describing {request}",
         request.operation.api_name,
@@ -164,54 +168,15 @@ def existing_assignments(
             calls.list_all, client, "ListAccountAssignments", "AccountAssignments", **params
         )
         what = f"listing the assignments of account {account} with {permission_set}"
-        listed: list[Any] = joined(
-            (id(client), instance, account, permission_set),
+        listed: list[Any] = single_flight(
+            ("assignments", id(client), instance, account, permission_set),
             deadline,
             partial(deadline.call, what, "ListAccountAssignments", listing),
+            what,
         )
         present = {(a.get("PrincipalType"), a.get("PrincipalId")) for a in listed}
         found |= {k.id for k in members if (k.principal_type, k.principal_id) in present}
     return found
-
-
-@dataclass(eq=False)
-class _Flight:
-    """One listing being made, that later callers for the same listing wait on."""
-
-    cond: threading.Condition
-    done: bool = False
-    value: Any = None
-    failed: bool = False
-
-
-_flights: dict[tuple[Any, ...], _Flight] = {}
-
-
-def joined(key: tuple[Any, ...], deadline: Deadline, fn: Callable[[], T]) -> T:
-    """``fn()``, or the answer of the same call that another thread is making now. A caller
-    whose leader failed makes the call itself, within its own deadline."""
-    with _lock:
-        flight = _flights.get(key)
-        leading = flight is None
-        if flight is None:
-            flight = _flights[key] = _Flight(deadline.timing.condition())
-    if leading:
-        try:
-            flight.value = fn()
-        except BaseException:
-            flight.failed = True
-            raise
-        finally:
-            with _lock:
-                del _flights[key]
-            with flight.cond:
-                flight.done = True
-                flight.cond.notify_all()
-        return flight.value  # type: ignore[no-any-return]
-    with flight.cond:
-        while not flight.done:
-            deadline.timing.block(flight.cond, min(max(deadline.left(), 0.01), 1.0))
-    return fn() if flight.failed else flight.value  # type: ignore[no-any-return]
 
 
 def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:

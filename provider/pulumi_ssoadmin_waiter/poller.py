@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from . import calls, ratelimit
+from . import calls, ratelimit, runtime
 from .decisions import poll_by_list
 from .errors import AccessDeniedError, EndpointError
 from .operations import IN_PROGRESS, StatusOperation
@@ -276,19 +276,17 @@ def _listed(items: list[Mapping[str, Any]]) -> tuple[ListedRequest, ...]:
     return tuple(sorted(listed, key=lambda r: r.order))
 
 
-_pollers: dict[tuple[int, str, str], Poller] = {}
-_lock = threading.Lock()
-
-
 def poller_for(
     client: SSOAdminClient, operation: StatusOperation, instance_arn: str, timing: Timing
 ) -> Poller:
     """The process's poller for this client (one per region and configuration, see
     :mod:`clients`), instance and kind of request."""
+    process = runtime.current()
+    pollers = process.registry("pollers")
     key = (id(client), instance_arn, operation.name)
-    with _lock:
-        poller = _pollers.get(key)
+    with process.lock:
+        poller = pollers.get(key)
         if poller is None or poller.client is not client:
             poller = Poller(client, operation, instance_arn, timing.condition())
-            _pollers[key] = poller
+            pollers[key] = poller
         return poller

@@ -84,9 +84,8 @@ class OutstandingLimiter:
             self.release()
 
 
-_shared = OutstandingLimiter()
-
-
 def shared_outstanding() -> OutstandingLimiter:
     """The process-wide limiter used by every assignment operation of this library."""
-    return _shared
+    from . import runtime
+
+    return runtime.current().outstanding

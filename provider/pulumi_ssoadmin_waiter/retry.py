@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from . import cancellation
+from . import cancellation, runtime
 from .api_errors import ApiError, Attempt, attempt, final_error, persistent_error
 from .decisions import DEFAULT_POLICY, ErrorKind, ErrorStreak, Policy, Verdict
 from .errors import OperationCancelledError, RequestNotFoundError, WaiterError, WaitTimeoutError
@@ -122,7 +122,7 @@ class Deadline:
     ) -> None:
         self.timeout = timeout
         self.policy = policy
-        self.timing = timing or Timing()
+        self.timing = timing or runtime.current().timing
         self.instance_arn = instance_arn
         self.at = self.clock() + timeout
 
@@ -131,6 +131,15 @@ class Deadline:
 
     def left(self) -> float:
         return self.at - self.clock()
+
+    def timed_out(self, doing: str) -> WaitTimeoutError:
+        """The error for an operation whose deadline passed while it was ``doing`` something
+        other than a call (waiting for another operation's read, say)."""
+        return WaitTimeoutError(
+            f"timed out after {self.timeout:.1f}s {doing}. Raise {field_name('timeout')}.",
+            instance_arn=self.instance_arn,
+            waited=self.timeout,
+        )
 
     def pause(self, seconds: float) -> None:
         """Sleep ``seconds``, never past the deadline."""
