@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from pulumi_ssoadmin_waiter.clients import clear_client_cache
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
 from pulumi_ssoadmin_waiter_local.directory import seed_directory
@@ -16,6 +17,25 @@ from support.plugin_host import FakeEngine, PluginProcess, install
 from support.provider_server import ProviderServer
 
 AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
+
+# The model test's sequences: a fixed number in CI (well under a minute); `deep` on demand
+# (`pytest tests/test_model.py --hypothesis-profile=deep`).
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    stateful_step_count=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep",
+    max_examples=2000,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -112,11 +112,14 @@ Fault = Callable[[str, float], "Exception | None"]
 class _Meta:
     """What the package reads of a client's ``meta``: its service model (the real one)."""
 
+    def __init__(self, service: str = "sso-admin") -> None:
+        self.service = service
+
     @property
     def service_model(self) -> Any:
         import botocore.session
 
-        return botocore.session.get_session().get_service_model("sso-admin")
+        return botocore.session.get_session().get_service_model(self.service)
 
 
 class FakeSsoAdmin:
@@ -151,6 +154,8 @@ class FakeSsoAdmin:
         """List calls with a status filter filter before paging (full pages); else they page
         over every request and filter each page (short, even empty, pages)."""
         self.fault: Fault | None = None
+        self.directory: Any = None
+        """The names of the instance (:class:`support.memory_aws.Directory`), if any."""
         self.failing: dict[tuple[Any, ...], str] = {}
         self.requests: dict[str, dict[str, Any]] = {}
         self.assignments: set[tuple[Any, ...]] = set()
@@ -230,6 +235,9 @@ class FakeSsoAdmin:
             if self.outstanding() >= OUTSTANDING_QUOTA:
                 self.refused += 1
                 raise api_error("ThrottlingException", 400, "Too many outstanding requests")
+            present = (params["InstanceArn"], *(params.get(k) for k in IDENTITY))
+            if kind == "deletion" and present not in self.assignments:
+                raise api_error("ResourceNotFoundException", 400, "no such assignment")
             request_id = next(self._ids)
             self.requests[request_id] = {
                 **{k: params.get(k) for k in IDENTITY},
@@ -305,6 +313,29 @@ class FakeSsoAdmin:
             == (params["InstanceArn"], params["AccountId"], params["PermissionSetArn"])
         ]
         return self._page(items, "AccountAssignments", params)
+
+    # -- the instance's directory (with support.memory_aws) ---------------------------------------
+    def list_instances(self, **params: Any) -> dict[str, Any]:
+        self._enter("list_instances")
+        instance = {"InstanceArn": INSTANCE, "IdentityStoreId": "d-1234567890", "Status": "ACTIVE"}
+        return self._page([instance], "Instances", params)
+
+    def list_permission_sets(self, **params: Any) -> dict[str, Any]:
+        self._enter("list_permission_sets")
+        arns = (
+            list(self.directory.permission_sets.values())
+            if params["InstanceArn"] == INSTANCE
+            else []
+        )
+        return self._page(arns, "PermissionSets", params)
+
+    def describe_permission_set(self, **params: Any) -> dict[str, Any]:
+        self._enter("describe_permission_set")
+        names = {a: n for n, a in self.directory.permission_sets.items()}
+        if params["PermissionSetArn"] not in names:
+            raise api_error("ResourceNotFoundException", 400, "no such permission set")
+        name = names[params["PermissionSetArn"]]
+        return {"PermissionSet": {"Name": name, "PermissionSetArn": params["PermissionSetArn"]}}
 
     def get_paginator(self, name: str) -> Any:
         method = getattr(self, name)

@@ -35,6 +35,7 @@ def local_env(server: LocalSsoAdmin) -> dict[str, str]:
         "AWS_ENDPOINT_URL_SSO_ADMIN": server.url,
         "AWS_ENDPOINT_URL_IDENTITYSTORE": server.url,
         "AWS_ENDPOINT_URL_ORGANIZATIONS": server.url,
+        "AWS_ENDPOINT_URL_STS": server.url,
     }
 
 
