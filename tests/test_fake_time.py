@@ -139,7 +139,7 @@ def test_one_failure_in_a_set_leaves_the_others_done() -> None:
     sso.failing[identity(keys[3])] = "gone"
     done = create_assignments(client, keys, **options(clock))
     assert done.failures() == {keys[3].id: "FAILED: gone"}
-    assert len(done.done_by_this_run()) == 11
+    assert len(done.started_here()) == 11
 
 
 def test_a_set_out_of_time_says_which_were_running_and_which_never_started() -> None:
@@ -180,3 +180,13 @@ def test_a_set_over_existing_assignments_starts_nothing_unless_it_may_adopt() ->
     assert adopted.outcomes[keys[0].id].path == "existing"
     gone = delete_assignments(client, [*keys, key(99)], **options(clock))
     assert gone.outcomes[key(99).id].path == "absent" and gone.failures() == {}
+
+
+def test_create_and_delete_and_sets_refuse_an_unknown_option() -> None:
+    clock, _, client = world()
+    for call in (create_assignment, delete_assignment):
+        with pytest.raises(TypeError, match="adopt_exsting"):
+            call(client, key(1), adopt_exsting=True, **options(clock))  # type: ignore[call-arg]
+    for many in (create_assignments, delete_assignments):
+        with pytest.raises(TypeError, match="timout"):
+            many(client, [key(1)], timout=3, **options(clock))  # type: ignore[call-arg]

@@ -61,8 +61,9 @@ listed: list[str] = []
 )
 def test_a_target_is_an_id_by_its_form_else_a_name(text: str, kind: str) -> None:
     assert Target.parse(text).kind == kind
-    if kind == "name":
-        assert not Target.parse(text).value.startswith("/")
+    if kind == "name":  # a leading / stays: it means a path from the root, an OU's only
+        assert Target.parse(text).value.startswith("/") == text.startswith("/")
+        assert not Target.parse(text).value.endswith("/")
 
 
 def test_principal_ids_follow_the_service_models_pattern() -> None:
@@ -111,7 +112,9 @@ def test_an_ambiguous_name_lists_every_match_with_where_it_is() -> None:
         match_name("Prod", TREE_UNITS, TREE_ACCOUNTS, "the organisation")
     text = str(raised.value)
     assert "'Prod' names 2 things" in text
-    assert f"OU {PROD.id} (Workloads/Prod)" in text and f"OU {SAND_PROD.id} (Sandbox/Prod)" in text
+    assert (
+        f"OU {PROD.id} (/Workloads/Prod)" in text and f"OU {SAND_PROD.id} (/Sandbox/Prod)" in text
+    )
     with pytest.raises(AmbiguousNameError, match=r"account 111111111111 \(shared\) in Workloads"):
         match_name("shared", TREE_UNITS, TREE_ACCOUNTS, "the organisation")
 
@@ -145,3 +148,24 @@ def test_exactly_one_of_an_id_and_its_name() -> None:
     assert "is required" in str(one_of({}, "principal_id", "principal_name"))
     both = {"principal_id": "x", "principal_name": "y"}
     assert "both given" in str(one_of(both, "principal_id", "principal_name"))
+
+
+def test_a_leading_slash_selects_a_top_level_ou_over_a_nested_one_of_the_same_name() -> None:
+    root = Unit("r-1", "Root")
+    top = Unit("ou-top", "Prod", "r-1", "Prod")
+    workloads = Unit("ou-w", "Workloads", "r-1", "Workloads")
+    nested = Unit("ou-nested", "Prod", "ou-w", "Workloads/Prod")
+    units = [root, top, workloads, nested]
+    with pytest.raises(AmbiguousNameError, match=r"/Prod"):
+        match_name("Prod", units, [], "the organisation")
+    assert match_name(Target.parse("/Prod").value, units, [], "the organisation") == top
+    assert match_name(Target.parse("/Workloads/Prod").value, units, [], "o") == nested
+
+
+def test_a_leading_slash_selects_the_ou_that_shares_its_name_with_an_account() -> None:
+    root = Unit("r-1", "Root")
+    unit = Unit("ou-1", "shared-tools", "r-1", "shared-tools")
+    account = Account("111111111111", "shared-tools", "ACTIVE", "r-1")
+    with pytest.raises(AmbiguousNameError):
+        match_name("shared-tools", [root, unit], [account], "the organisation")
+    assert match_name(Target.parse("/shared-tools").value, [root, unit], [account], "o") == unit

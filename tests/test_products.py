@@ -67,3 +67,40 @@ def test_a_bad_file_names_the_file_the_product_and_the_field(
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"cannot read the products file .*nope\.yaml"):
         load_products(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("arn", ["arn:", "arn:aws:sso:::permissionSet/typo", INSTANCE])
+def test_a_permission_set_arn_in_a_product_is_checked_like_one_in_assignments(
+    tmp_path: Path, arn: str
+) -> None:
+    path = tmp_path / "access.json"
+    path.write_text(json.dumps([{**PRODUCT, "permission_sets": ["ReadOnly", arn]}]))
+    with pytest.raises(ValueError, match=r"products\[0\]\.permission_sets") as info:
+        load_products(path)
+    assert "permission set ARN" in str(info.value)
+
+
+def test_a_file_that_is_not_utf8_is_named_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_bytes("- principals: [Platform]\n  targets: [Caf\u00e9]\n".encode("latin-1"))
+    with pytest.raises(ValueError) as info:
+        load_products(path, instance_arn=INSTANCE)
+    assert str(path) in str(info.value) and "UTF-8" in str(info.value)
+
+
+def test_a_utf16_file_with_its_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "access.json"
+    path.write_text(json.dumps([PRODUCT]), encoding="utf-16")
+    assert load_products(path)[0]["principals"] == ["Platform"]
+
+
+def test_an_unquoted_account_id_in_yaml_gets_a_hint_to_quote_it(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text(
+        "- principal_type: GROUP\n  principals: [Platform]\n  permission_sets: [ReadOnly]\n"
+        "  targets: [123456789012, Workloads]\n"
+    )
+    with pytest.raises(ValueError) as info:
+        load_products(path, instance_arn=INSTANCE)
+    text = str(info.value)
+    assert "products[0].targets" in text and "quote" in text and "'123456789012'" in text

@@ -18,6 +18,7 @@ from pulumi_ssoadmin_waiter.ratelimit import (
     NoTokenInTime,
     TokenBucket,
     _rate_from_env,
+    one_second_burst,
 )
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.fakes import FakeClock
@@ -118,3 +119,13 @@ def test_waiting_for_tokens_counts_against_each_waits_deadline(local: LocalSsoAd
     assert any("requests per second" in str(e) for e in errors), "the limiter is named"
     # deadline (1 s) + one slot (1 s at 1 TPS) + one call's time on loopback
     assert max(ended) < 1 + 1 + 1
+
+
+@pytest.mark.parametrize("rate", [2.5, 0.5, 7.25])
+def test_a_fractional_rate_is_taken_exactly(rate: float) -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate, one_second_burst(rate), clock=clock, sleep=clock.sleep)
+    for _ in range(1001):
+        bucket.acquire()
+    steady = (1001 - one_second_burst(rate)) / clock.now  # after the first burst
+    assert steady == pytest.approx(rate, rel=0.01)

@@ -186,3 +186,11 @@ def test_bad_arguments_name_the_field_before_any_call(field: str, kwargs: dict[s
             timing=clock.timing(),
         )
     assert client.calls == []
+
+
+def test_a_misspelt_option_is_an_error_naming_it_and_the_valid_ones() -> None:
+    clock = FakeClock()
+    client = FakeClient(clock, finishes_at(0))
+    with pytest.raises(TypeError) as info:
+        wait(client, clock, timout=10)
+    assert "timout" in str(info.value) and "timeout" in str(info.value)

@@ -20,6 +20,7 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
+from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from . import calls, lookups
 from .assignments import AssignmentOutcome, create_assignment, delete_assignment
@@ -30,6 +31,7 @@ from .identity import AssignmentKey
 from .names import one_of
 from .operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
 from .provider_base import (
+    SECRET_INPUTS,
     Redactor,
     SsoAdminProvider,
     check_inputs,
@@ -65,6 +67,16 @@ def outcome_outputs(props: Mapping[str, Any], outcome: AssignmentOutcome) -> dic
     }
 
 
+def _keep_secret_ids(inputs: dict[str, Any], secret: list[str]) -> None:
+    """The checked inputs carry the ids found from secret names as secrets, named among the
+    secret inputs, so every later operation (and the plugin's wire) keeps them so."""
+    for id_name in secret:
+        inputs[id_name] = wrap_rpc_secret(inputs[id_name])
+    names = inputs.get(SECRET_INPUTS)
+    if secret and isinstance(names, list):
+        inputs[SECRET_INPUTS] = sorted({*names, *secret})
+
+
 def resource_id(key: AssignmentKey, redact: Redactor) -> str:
     """Terraform's id, unless an identity input is secret: ids are stored and shown in clear."""
     if any(redact.hides(name) for name in IDENTITY):
@@ -74,6 +86,8 @@ def resource_id(key: AssignmentKey, redact: Redactor) -> str:
 
 class AssignmentProvider(SsoAdminProvider):
     """Creates and deletes one account assignment, waiting for each."""
+
+    declaration = ACCOUNT_ASSIGNMENT
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = check_inputs(ACCOUNT_ASSIGNMENT, news)
@@ -85,22 +99,29 @@ class AssignmentProvider(SsoAdminProvider):
                 failures.append(CheckFailure(id_name, f"{id_name} {problem}"))
         if failures:
             return CheckResult(inputs, failures)
-        return CheckResult(inputs, self._look_up_names(inputs))
+        redact = Redactor(inputs)
+        deadline = Deadline(LOOKUP_TIMEOUT, instance_arn=str(inputs.get("instance_arn")))
+        failures, secret = self._look_up_names(inputs, deadline, redact)
+        _keep_secret_ids(inputs, secret)
+        return CheckResult(inputs, failures)
 
-    def _look_up_names(self, inputs: dict[str, Any]) -> list[CheckFailure]:
+    def _look_up_names(
+        self, inputs: dict[str, Any], deadline: Deadline, redact: Redactor
+    ) -> tuple[list[CheckFailure], list[str]]:
         """Fill the ids of the names given (``principal_name``, ``permission_set_name``);
         a failure naming the input for a name that resolves to nothing. Names not known yet
-        (preview) leave the id unset: it is looked up at apply."""
-        failures = []
-        redact = Redactor(inputs)
+        (preview) leave the id unknown too: it is looked up at apply. The id a secret name
+        resolves to is as secret as the name: ``redact`` hides it from now on, and its input
+        is among those returned."""
+        failures, secret = [], []
         for id_name, name_name in NAMED_PAIRS.items():
             name = inputs.get(name_name)
-            if name is None:
-                continue
+            if name is None or inputs.get(id_name) not in (None, UNKNOWN):
+                continue  # by id (a name not known yet beside it is checked at apply)
             needed = (name, inputs.get("instance_arn"), inputs.get("principal_type"))
-            if contains_unknown(needed) or contains_unknown(inputs.get("region")):
+            if contains_unknown(needed) or self.region_pending(inputs):
+                inputs[id_name] = UNKNOWN
                 continue
-            deadline = Deadline(LOOKUP_TIMEOUT, instance_arn=inputs["instance_arn"])
             try:
                 directory = self.directory(inputs, inputs["instance_arn"])
                 if id_name == "principal_id":
@@ -111,14 +132,27 @@ class AssignmentProvider(SsoAdminProvider):
                 failures.append(CheckFailure(name_name, redact(f"{name_name}: {exc}")))
                 continue
             inputs[id_name] = found
-        return failures
+            if redact.hides(name_name):
+                redact.hide(id_name, found)
+                secret.append(id_name)
+        return failures, secret
+
+    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """A name is how an id is given: a name that still names the same id changes nothing
+        (an import from the ids, a program that moves from the id to the name)."""
+        changed = super().changed(olds, news)
+        for id_name, name_name in NAMED_PAIRS.items():
+            known = not contains_unknown((news.get(id_name), news.get(name_name)))
+            if name_name in changed and id_name not in changed and known:
+                changed.remove(name_name)
+        return changed
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = diff_inputs(ACCOUNT_ASSIGNMENT, olds, news)
+        result = diff_inputs(ACCOUNT_ASSIGNMENT, self.changed(olds, news))
         for id_name, name_name in NAMED_PAIRS.items():
             name, was, now = news.get(name_name), olds.get(id_name), news.get(id_name)
-            if name and id_name in (result.replaces or []) and was and now:
-                log_info(Redactor(news))(
+            if name and id_name in (result.replaces or []) and was and now and now != UNKNOWN:
+                log_info(Redactor.of(olds, news))(
                     f"{name_name} {name!r} now names {now}, not {was} as when it was created: "
                     f"the assignment is replaced ({id_name} changes)"
                 )
@@ -126,15 +160,18 @@ class AssignmentProvider(SsoAdminProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with speaking_pulumi(props) as redact:
-            if any(props.get(id_name) is None for id_name in NAMED_PAIRS):
-                failures = self._look_up_names(props)  # names that were unknown at check
+            # One deadline for the whole create: the lookups of names not known at check too.
+            timeout = self.timeout(props, ACCOUNT_ASSIGNMENT)
+            deadline = Deadline(timeout, instance_arn=str(props.get("instance_arn")))
+            if any(props.get(id_name) in (None, UNKNOWN) for id_name in NAMED_PAIRS):
+                failures, _ = self._look_up_names(props, deadline, redact)
                 if failures:
                     raise InvalidRequestError("; ".join(str(f.reason) for f in failures))
             key = key_of(props)
             outcome = create_assignment(
                 self.client(props),
                 key,
-                timeout=self.timeout(props, ACCOUNT_ASSIGNMENT),
+                timeout=max(deadline.left(), 0.0),
                 adopt_existing=bool(ACCOUNT_ASSIGNMENT.setting(props, "adopt_existing")),
                 on_poll=progress_log(ASSIGNMENT_CREATION, redact),
             )
@@ -161,6 +198,10 @@ class AssignmentProvider(SsoAdminProvider):
             outs = dict(props)
             if not outs.get("status"):  # no record of its creation (an import): it is in place
                 outs.update(status=SUCCEEDED, creation_path="existing")
+                log_warn(redact)(
+                    f"imported assignment {key}: this resource now owns it and deletes it on "
+                    "destroy; if another resource or stack manages it, keep only one of them"
+                )
             request_id = props.get("creation_request_id")
             if request_id:
                 request = Request(ASSIGNMENT_CREATION, key.instance_arn, request_id)

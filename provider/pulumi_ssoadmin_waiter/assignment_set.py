@@ -21,24 +21,30 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Unpack
 
-from . import calls, lookups, ratelimit
+from . import calls, lookups, ownership, ratelimit
 from .assignments import (
     CREATE,
     DELETE,
     AssignmentOptions,
     AssignmentOutcome,
     Change,
+    adopted_note,
+    claimed_note,
+    exists_error,
+    in_flight_note,
     start_request,
 )
 from .decisions import DEFAULT_POLICY, is_terminal, poll_by_list
 from .errors import AssignmentExistsError, OperationCancelledError, WaiterError
 from .errors import field as field_name
 from .identity import AssignmentKey
-from .operations import FAILED, SET_TIMEOUT, Request
-from .poller import poller_for
+from .operations import FAILED, IN_PROGRESS, SET_TIMEOUT, Request
+from .options import check_options
+from .poller import Snapshot, poller_for
 from .quota import shared_outstanding
 from .results import PollEvent
 from .retry import Deadline
@@ -69,9 +75,18 @@ class SetOutcome:
         }
         return {**failed, **self.errors}
 
-    def done_by_this_run(self) -> list[AssignmentKey]:
-        """The assignments whose request this run started or waited on and that SUCCEEDED."""
-        return [o.key for o in self.outcomes.values() if o.done_by_this_run]
+    def started_here(self) -> list[AssignmentKey]:
+        """The assignments whose request this run started and that SUCCEEDED: the only ones a
+        roll-back may undo (one waited on was started by someone else)."""
+        return [o.key for o in self.outcomes.values() if o.started_here]
+
+    def waited_on(self) -> list[AssignmentKey]:
+        """The assignments whose request was in flight before this run, and SUCCEEDED."""
+        return [o.key for o in self.outcomes.values() if o.path == "in-flight" and o.succeeded]
+
+    def notes(self) -> list[str]:
+        """What to tell the user about single assignments (a request waited on, an adoption)."""
+        return [note for o in self.outcomes.values() for note in o.notes]
 
 
 class SetOptions(AssignmentOptions, total=False):
@@ -90,6 +105,15 @@ class _Pending:
     path: str
     after: int = -1
     """The shared list's number when it was started: only a newer list can show it ended."""
+    created: datetime | None = None
+    """AWS's creation time of a request this run started (to find one that raced it)."""
+    raced: bool = False
+    """A list newer than its start has been searched for a request that raced it."""
+    notes: tuple[str, ...] = ()
+    """What to tell the user when it ends (a request waited on, an adoption)."""
+    refused: str | None = None
+    """Another process's earlier request made the assignment and this run may not adopt it:
+    the reason it ends in ``errors`` when its own request ends (it keeps its slot till then)."""
 
 
 @dataclass
@@ -117,7 +141,13 @@ class _SetRun:
     todo: deque[AssignmentKey] = field(default_factory=deque)
     """Checked, to start, in the order given (every key before them is checked)."""
     existing: list[AssignmentKey] = field(default_factory=list)
-    """In place, not to be adopted: the set starts no more once it has found one."""
+    """In place, or being created by another operation of this process, not to be adopted:
+    the set starts no more once it has found one."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why each of ``existing`` may not be taken (when it is not simply in place)."""
+    deferred: list[AssignmentKey] = field(default_factory=list)
+    """To adopt from another operation's claim once its request has started: tried again
+    after the next round."""
     held: int = 0
     closed: bool = False
     """The run has ended: late checks are dropped."""
@@ -139,6 +169,8 @@ class _SetRun:
         self.timing = self.deadline.timing
         self.cond = self.timing.condition()
         self.started = self.deadline.clock()
+        self.listed_at = self.started
+        """When the list of requests in flight was taken (a racing request came after it)."""
         self.last_round = -float("inf")
 
     def say(self, note: str) -> None:
@@ -152,10 +184,14 @@ class _SetRun:
         """Wait on requests already in flight for these assignments; queue the rest for the
         existence checks, one group per instance, account and permission set."""
         looked = lookups.in_flight(self.deadline, self.client, self.operation, self.keys)
+        self.listed_at = looked.listed_at
         by_id = {k.id: k for k in self.keys}
         for key_id, request_id in looked.found.items():
-            pending = _Pending(by_id[key_id], self.deadline.clock(), "in-flight")
-            self.outstanding[request_id] = pending
+            key = by_id[key_id]
+            if self._claim(key):  # else refused, or adopted from another operation's claim
+                notes = (in_flight_note(key, request_id),) if self.change.leaves_present else ()
+                pending = _Pending(key, self.deadline.clock(), "in-flight", notes=notes)
+                self.outstanding[request_id] = pending
         groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
         for key in self.keys:
             if key.id not in looked.found:
@@ -215,6 +251,10 @@ class _SetRun:
                     continue
                 if change.leaves_present and not adopt:
                     self.existing.append(key)
+                elif change.leaves_present:
+                    self.outcomes[key.id] = AssignmentOutcome(
+                        key, change.done_path, None, (adopted_note(key),)
+                    )
                 else:
                     self.outcomes[key.id] = AssignmentOutcome(key, change.done_path, None)
             while self.order and self.order[0].id in self.verdicts:
@@ -234,18 +274,51 @@ class _SetRun:
                 self.limiter.release()
                 return
             self.held += 1
+            if not self._claim(key):
+                self._release()
+                continue
             self.started_any = True
             poller = poller_for(self.client, self.operation, key.instance_arn, self.timing)
             try:
-                request_id, _ = start_request(self.deadline, self.client, self.operation, key)
+                request_id, created = start_request(self.deadline, self.client, self.operation, key)
             except OperationCancelledError:
                 raise
             except WaiterError as exc:
                 self.errors[key.id] = str(exc)
                 self._release()
                 continue
-            pending = _Pending(key, self.deadline.clock(), self.change.new_path, poller.epoch)
+            if self.change.leaves_present:
+                ownership.started(key, self, request_id)
+            pending = _Pending(
+                key, self.deadline.clock(), self.change.new_path, poller.epoch, created
+            )
             self.outstanding[request_id] = pending
+
+    def _claim(self, key: AssignmentKey) -> bool:
+        """Claim ``key`` for this run before creating it (:mod:`ownership`). Another operation
+        of this process creating it: adopt its request (when asked), or refuse the key like one
+        in place. Deletions claim nothing."""
+        if not self.change.leaves_present:
+            return True
+        other = ownership.claim(key, self)
+        if other is None:
+            return True
+        adopt = self.options.get("adopt_existing", False)
+        if adopt and other.request_id is not None:
+            note = claimed_note(key, other.request_id)
+            pending = _Pending(key, self.deadline.clock(), "in-flight", notes=(note,))
+            self.outstanding.setdefault(other.request_id, pending)
+            return False
+        with self.cond:
+            if adopt:  # its request is about to start: look again after the next round
+                self.deferred.append(key)
+                return False
+            started = f"request {other.request_id}" if other.request_id else "not started yet"
+            self.reasons[key.id] = (
+                f"being created by another resource of this deployment ({started})"
+            )
+            self.existing.append(key)
+        return False
 
     def poll_round(self) -> None:
         """See which requests have ended: from a shared list newer than the last one used
@@ -271,11 +344,41 @@ class _SetRun:
                 continue
             snapshot = poller.snapshot(self.deadline, newer_than=self.seen.get(instance, 0))
             self.seen[instance] = snapshot.epoch
+            self._look_for_races(snapshot, mine)
             ids = snapshot.ids
             for request_id, pending in mine.items():
                 if pending.after < snapshot.epoch and request_id not in ids:
                     self.ended[request_id] = self.outstanding.pop(request_id)
                     self._release()
+
+    def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Pending]) -> None:
+        """Once per request this run started (a creation), in the first list newer than its
+        start: a request for the same assignment created earlier, near its own (another process
+        that passed its checks at the same time), made the assignment. Its starter owns it;
+        this run records it only when adopting, and says so either way."""
+        adopt = self.options.get("adopt_existing", False)
+        for request_id, pending in mine.items():
+            if pending.raced or pending.created is None or pending.after >= snapshot.epoch:
+                continue
+            pending.raced = True
+            since = pending.started - self.listed_at
+            racing = lookups.racing(
+                self.deadline, self.client, pending.key, pending.created, since, snapshot.requests
+            )
+            ours = lookups.ListedRequest(request_id, IN_PROGRESS, pending.created)
+            earlier = [r for r in racing if r.request_id != request_id and r.order < ours.order]
+            if not earlier:
+                continue
+            theirs = earlier[0].request_id
+            if adopt:
+                pending.path = "in-flight"
+                pending.notes = (
+                    f"request {theirs} (another process or resource) created {pending.key} "
+                    f"just before this set's {request_id}; adopted it: this set now owns it "
+                    "and deletes it on destroy",
+                )
+            else:
+                pending.refused = str(exists_error(pending.key, theirs, request_id))
 
     def describe_ended(self) -> None:
         """Read the final status of each request that left the list, once. While requests
@@ -313,7 +416,11 @@ class _SetRun:
         if body is None or not is_terminal(body.get("Status")):
             return False
         result = result_from(request, body)
-        self.outcomes[pending.key.id] = AssignmentOutcome(pending.key, pending.path, result)
+        if pending.refused:
+            self.errors[pending.key.id] = pending.refused
+        else:
+            outcome = AssignmentOutcome(pending.key, pending.path, result, pending.notes)
+            self.outcomes[pending.key.id] = outcome
         self.say(f"{pending.key}: {result.status}")
         return True
 
@@ -326,10 +433,14 @@ class _SetRun:
 
     def finish(self, why: str | None = None) -> SetOutcome:
         """Every assignment not done by now gets an error saying where it stood. A check still
-        running on a helper thread changes nothing after this."""
+        running on a helper thread changes nothing after this. The run's claims end: what it
+        made is in place for all to see."""
         with self.cond:
             self.closed = True
-            return self._finish(why)
+            outcome = self._finish(why)
+        for key in self.keys:
+            ownership.release(key, self)
+        return outcome
 
     def _finish(self, why: str | None) -> SetOutcome:
         seconds = self.deadline.timeout
@@ -339,7 +450,7 @@ class _SetRun:
             if key.id in self.outcomes or key.id in self.errors:
                 continue
             if key.id in existing:
-                self.errors[key.id] = str(_exist_error([key]))
+                self.errors[key.id] = str(_exist_error([key], self.reasons))
             elif why:
                 self.errors[key.id] = why
             elif key.id in running:
@@ -361,6 +472,7 @@ class _SetRun:
         self.outstanding.clear()
         self.ended.clear()
         self.todo.clear()
+        self.deferred.clear()
         return SetOutcome(self.outcomes, self.errors)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -369,7 +481,7 @@ class _SetRun:
             checks = bool(self.unchecked or self.checking) and not (
                 self.existing and self.started_any
             )
-            todo = bool(self.todo) and not self.existing
+            todo = bool(self.todo or self.deferred) and not self.existing
         return bool(self.outstanding or self.ended or todo or checks)
 
     def run(self) -> SetOutcome:
@@ -377,6 +489,9 @@ class _SetRun:
             self.adopt()
             while True:
                 self.check_more()
+                with self.cond:  # adoptions that waited for another operation's request
+                    self.todo.extend(self.deferred)
+                    self.deferred.clear()
                 self.start_more()
                 self.describe_ended()  # while the requests just started run
                 self._raise_failure()
@@ -410,7 +525,7 @@ class _SetRun:
         if isinstance(failure, OperationCancelledError):
             raise failure
         if existing and not self.started_any and not self.outstanding and checked:
-            raise _exist_error(sorted(existing, key=self.keys.index))
+            raise _exist_error(sorted(existing, key=self.keys.index), self.reasons)
         if failure is not None and not (self.outstanding or self.ended):
             raise failure
 
@@ -435,8 +550,10 @@ class _SetRun:
             self.held -= 1
 
 
-def _exist_error(keys: list[AssignmentKey]) -> AssignmentExistsError:
-    lines = "\n".join(f"  {k.id}" for k in keys)
+def _exist_error(keys: list[AssignmentKey], reasons: dict[str, str]) -> AssignmentExistsError:
+    lines = "\n".join(
+        f"  {k.id}" + (f" ({reasons[k.id]})" if k.id in reasons else "") for k in keys
+    )
     return AssignmentExistsError(
         f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
         f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so the "
@@ -456,6 +573,7 @@ def run_set(
     """Create (or delete) every assignment in ``keys``; never raises for one assignment's
     failure: each ends in ``outcomes`` or ``errors``. Raises :class:`AssignmentExistsError`,
     before starting anything, for assignments in place that it was not asked to adopt."""
+    check_options(f"{change.verb}_assignments", options, SetOptions)
     if not keys:
         return SetOutcome({}, {})
     return _SetRun(change, client, keys, options).run()

@@ -10,7 +10,8 @@ over); deletions that already happened are named in the error.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.dynamic import (
@@ -21,14 +22,15 @@ from pulumi.dynamic import (
     ReadResult,
     UpdateResult,
 )
-from pulumi.runtime.rpc import wrap_rpc_secret
+from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from . import lookups
-from .assignment_set import SetOutcome, create_assignments, delete_assignments
-from .assignments import AssignmentOutcome
+from .assignment_set import SetOutcome, delete_assignments, run_set
+from .assignments import CREATE, DELETE, AssignmentOutcome, Change
 from .declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
 from .directory import LOOKUP_TIMEOUT
 from .errors import WaiterError
+from .errors import field as field_name
 from .identity import AssignmentKey
 from .products import Expansion, expand_products, problems
 from .provider_base import (
@@ -98,6 +100,8 @@ class StepFailed(WaiterError):
 class AssignmentSetProvider(SsoAdminProvider):
     """Creates, updates and deletes a set of account assignments, waiting for each."""
 
+    declaration = DECLARED
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = DECLARED.with_defaults(news)
         redact = Redactor(inputs)
@@ -120,24 +124,28 @@ class AssignmentSetProvider(SsoAdminProvider):
             )
         expanded = self._expand(inputs, failures, redact)
         # What secret products expand to is as secret as they are, in the checked inputs too.
-        hidden = expanded is not None and redact.hides("products")
+        hidden = isinstance(expanded, list) and redact.hides("products")
         inputs["expanded"] = wrap_rpc_secret(expanded) if hidden else expanded
         return CheckResult(inputs, failures)
 
     def _expand(
         self, inputs: dict[str, Any], failures: list[CheckFailure], redact: Redactor
-    ) -> list[dict[str, str]] | None:
+    ) -> list[dict[str, str]] | str | None:
         """The products' assignments, looked up now (every ``up`` and ``preview``): ``None``
-        when there are no products, or some are not known yet, or wrong."""
+        when there are no products or they are wrong; Pulumi's unknown marker when they, or
+        the region to look them up in, are not known yet (a preview): the diff then claims
+        nothing about them."""
         products = inputs["products"]
-        if products is None or contains_unknown(products):
+        if products is None:
             return None
+        if contains_unknown(products):
+            return UNKNOWN
         if not isinstance(products, list):
             failures.append(CheckFailure("products", "products must be a list of products"))
             return None
         found = [p for i, item in enumerate(products) for p in problems(item, f"products[{i}]")]
-        if not found and contains_unknown(inputs.get("region")):
-            return None
+        if not found and self.region_pending(inputs):
+            return UNKNOWN
         if not found:
             try:
                 expansion = self._expansion(inputs, products)
@@ -145,7 +153,11 @@ class AssignmentSetProvider(SsoAdminProvider):
             except (WaiterError, ValueError) as exc:  # no client: a region or profile problem
                 found = [("products", f"products: {exc}")]
         failures += [CheckFailure(path, redact(text)) for path, text in found]
-        return None if found else [item_of(k) for k in expansion.keys]
+        if found:
+            return None
+        for warning in expansion.warnings:
+            log_warn(redact)(f"AccountAssignmentSet: {warning}")
+        return [item_of(k) for k in expansion.keys]
 
     @staticmethod
     def _check_items(items: list[Any], failures: list[CheckFailure], redact: Redactor) -> list[Any]:
@@ -177,7 +189,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         Items not known yet (preview) count as changes."""
         items = all_items(news)
         unknown = contains_unknown(news.get("assignments")) or contains_unknown(
-            news.get("products")
+            news.get("expanded")
         )
         old = known_keys(all_items(olds))
         new = known_keys(items)
@@ -185,10 +197,10 @@ class AssignmentSetProvider(SsoAdminProvider):
         removed = [] if unknown else sorted(set(old) - set(new))
         if added or removed or unknown:
             pending = sum(contains_unknown(i) for i in items)
-            products = contains_unknown(news.get("products"))
+            products = contains_unknown(news.get("expanded"))
             later = f"; {pending} not known until apply" if unknown else ""
             later += " (and the products' expansion)" if products else ""
-            log_info(Redactor(news))(
+            log_info(Redactor.of(olds, news))(
                 f"AccountAssignmentSet: {len(added)} to create {added}, {len(removed)} to delete "
                 f"{removed}{later}"
             )
@@ -198,7 +210,8 @@ class AssignmentSetProvider(SsoAdminProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         with speaking_pulumi(props) as redact:
             keys = list(known_keys(all_items(props)).values())
-            created = self._step(props, redact, "create", create_assignments, keys)
+            run = _Operation(self, props, redact)
+            created = run.step("create", CREATE, keys)
             outputs = {
                 **{k: props.get(k) for k in ("assignments", *SETTINGS)},
                 "results": {kid: result_entry(o) for kid, o in created.outcomes.items()},
@@ -213,12 +226,12 @@ class AssignmentSetProvider(SsoAdminProvider):
             new = known_keys(all_items(news))
             added = [k for kid, k in new.items() if kid not in old]
             removed = [k for kid, k in old.items() if kid not in new]
-            created = self._step(news, redact, "update (create)", create_assignments, added)
+            run = _Operation(self, news, redact)  # one deadline for both steps and a roll-back
+            created = run.step("update (create)", CREATE, added)
             try:
-                self._step(news, redact, "update (delete)", delete_assignments, removed)
+                run.step("update (delete)", DELETE, removed)
             except StepFailed as exc:
-                undone = self._roll_back(news, created.done_by_this_run(), redact)
-                raise StepFailed(f"{exc}\n{undone}") from None
+                raise StepFailed(f"{exc}\n{run.roll_back(created)}") from None
             kept = {k: v for k, v in (olds.get("results") or {}).items() if k in new}
             fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
             outputs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
@@ -230,7 +243,7 @@ class AssignmentSetProvider(SsoAdminProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with speaking_pulumi(props) as redact:
             keys = list(known_keys(all_items(props)).values())
-            self._step(props, redact, "delete", delete_assignments, keys)
+            _Operation(self, props, redact).step("delete", DELETE, keys)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with speaking_pulumi(props) as redact:
@@ -280,64 +293,97 @@ class AssignmentSetProvider(SsoAdminProvider):
             )
         return drift
 
-    # -- helpers ---------------------------------------------------------------------------
-    def _step(
-        self,
-        props: Mapping[str, Any],
-        redact: Redactor,
-        step: str,
-        action: Callable[..., SetOutcome],
-        keys: list[AssignmentKey],
-    ) -> SetOutcome:
-        """Run ``action`` over ``keys``; on any failure, undo what a create step made, then
-        raise :class:`StepFailed` naming every assignment that did not succeed."""
-        outcome = action(
-            self.client(props),
+
+@dataclass
+class _Operation:
+    """One create, update or delete of a set: its steps share one deadline, the operation's
+    timeout (``customTimeouts``, else ``timeout_seconds``)."""
+
+    provider: AssignmentSetProvider
+    props: Mapping[str, Any]
+    redact: Redactor
+    deadline: Deadline = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deadline = Deadline(self.provider.timeout(self.props, DECLARED))
+
+    def step(self, step: str, change: Change, keys: list[AssignmentKey]) -> SetOutcome:
+        """Make ``change`` to ``keys`` within what is left of the deadline; on any failure,
+        undo what a create step made, then raise :class:`StepFailed` naming every assignment
+        that did not succeed."""
+        deleting = change is DELETE
+        if keys and self.deadline.left() <= 0:
+            raise StepFailed(
+                f"AccountAssignmentSet {step}: the operation's {field_name('timeout')} "
+                f"({self.deadline.timeout:g}s) was used up before this step; {len(keys)} "
+                f"assignments are still to {change.verb}: run it again, with more time"
+            )
+        outcome = run_set(
+            change,
+            self.provider.client(self.props),
             keys,
-            timeout=self.timeout(props, DECLARED),
-            adopt_existing=bool(DECLARED.setting(props, "adopt_existing")),
-            on_poll=StatusChanges(log_status(redact), prefix="AccountAssignmentSet: "),
+            timeout=max(self.deadline.left(), 0.0),
+            adopt_existing=bool(DECLARED.setting(self.props, "adopt_existing")),
+            on_poll=StatusChanges(log_status(self.redact), prefix="AccountAssignmentSet: "),
         )
-        deleting = action is delete_assignments
-        fail = deleting or DECLARED.setting(props, "fail_on_failed")
-        failures = outcome.failures() if fail else {}
-        failures = {**failures, **outcome.errors}
+        if outcome.notes():
+            log_warn(self.redact)("AccountAssignmentSet: " + "\n".join(outcome.notes()))
+        fail = deleting or DECLARED.setting(self.props, "fail_on_failed")
+        failures = {**(outcome.failures() if fail else {}), **outcome.errors}
         if not failures:
             return outcome
-        done = outcome.done_by_this_run()
         lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(failures.items()))
         text = f"AccountAssignmentSet {step}: {len(failures)} of {len(keys)} assignments did not "
         text += f"succeed:\n{lines}\n"
         if deleting:
+            done = outcome.started_here() + outcome.waited_on()
             text += (
                 f"{len(done)} were deleted; the state lists them until the step succeeds (run it "
                 "again) or a refresh finds them gone."
             )
         else:
-            text += self._roll_back(props, done, redact)
+            text += self.roll_back(outcome)
         raise StepFailed(text)
 
-    def _roll_back(
-        self, props: Mapping[str, Any], keys: list[AssignmentKey], redact: Redactor
-    ) -> str:
-        """Delete again what a failed step created; say what that left behind."""
+    def roll_back(self, outcome: SetOutcome) -> str:
+        """Delete again what a failed step started itself, within what is left of the
+        deadline; say what that left behind. Assignments whose request was in flight before
+        the step (an earlier run, or another resource or stack, started it) are left alone,
+        and named."""
+        keys, waited = outcome.started_here(), outcome.waited_on()
+        kept = (
+            "\nLeft in place, as their request was in flight before this step (an earlier "
+            "interrupted run, or another resource or stack, started it):\n"
+            + "\n".join(f"  {k.id}" for k in waited)
+            if waited
+            else ""
+        )
         if not keys:
-            return "Nothing was created."
+            return "Nothing was created." + kept
+        if self.deadline.left() <= 0:
+            lines = "\n".join(f"  {k.id}" for k in keys)
+            return (
+                f"No time was left to roll back the {len(keys)} assignments this step created; "
+                f"they are in place, in no state:\n{lines}\nDelete them, or run again with "
+                "adopt_existing=True to take them over." + kept
+            )
         undo = delete_assignments(
-            self.client(props),
+            self.provider.client(self.props),
             keys,
-            timeout=self.timeout(props, DECLARED),
-            on_poll=StatusChanges(log_status(redact), prefix="AccountAssignmentSet (roll back): "),
+            timeout=self.deadline.left(),
+            on_poll=StatusChanges(
+                log_status(self.redact), prefix="AccountAssignmentSet (roll back): "
+            ),
         )
         left = undo.failures()
         if not left:
             return (
                 f"The {len(keys)} assignments this step created were deleted again, so the "
-                "state and AWS agree; fix the failures and run it again."
+                "state and AWS agree; fix the failures and run it again." + kept
             )
         lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(left.items()))
         return (
             f"Rolling back the {len(keys)} assignments this step created left {len(left)} in "
             f"place:\n{lines}\nDelete them, or run again with adopt_existing=True to take them "
-            "over."
+            "over." + kept
         )

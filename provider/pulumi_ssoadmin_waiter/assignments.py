@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from . import calls, lookups
+from . import calls, lookups, ownership
 from .decisions import DEFAULT_POLICY, Policy
 from .errors import (
     AssignmentExistsError,
@@ -35,6 +35,7 @@ from .operations import (
     Request,
     StatusOperation,
 )
+from .options import check_options
 from .poller import Poller, poller_for
 from .quota import OutstandingLimiter, SlotTimeoutError, shared_outstanding
 from .results import OnPoll, WaitResult, as_utc
@@ -83,9 +84,13 @@ class AssignmentOutcome:
         return self.result.status if self.result is not None else SUCCEEDED
 
     @property
-    def done_by_this_run(self) -> bool:
-        """This run started or waited on the request, and it SUCCEEDED."""
-        return self.status == SUCCEEDED and self.path in ("created", "deleted", "in-flight")
+    def succeeded(self) -> bool:
+        return self.status == SUCCEEDED
+
+    @property
+    def started_here(self) -> bool:
+        """This run started the request (not one in flight before it), and it SUCCEEDED."""
+        return self.succeeded and self.path in (CREATE.new_path, DELETE.new_path)
 
 
 class AssignmentOptions(TypedDict, total=False):
@@ -199,28 +204,96 @@ def create_assignment(
     client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
 ) -> AssignmentOutcome:
     """Make sure the assignment exists: wait on a request in flight, or call
-    ``CreateAccountAssignment`` and wait. An assignment already in place is adopted only with
-    ``adopt_existing=True`` (:class:`AssignmentExistsError` otherwise). FAILED is returned, not
-    raised."""
+    ``CreateAccountAssignment`` and wait. An assignment already in place, or being created by
+    another operation of this process, is adopted only with ``adopt_existing=True``
+    (:class:`AssignmentExistsError` otherwise). FAILED is returned, not raised."""
+    check_options("create_assignment", options, AssignmentOptions)
     run = _Operation(CREATE, client, key, options)
     adopt = options.get("adopt_existing", False)
     with run.slot():
-        looked = run.in_flight()
-        if key.id in looked.found:
-            return AssignmentOutcome(key, "in-flight", run.wait(looked.found[key.id]))
-        if run.exists():
-            if not adopt:
-                raise _exists_error(key)
-            note = (
-                f"adopted the existing assignment {key}: this resource now owns it and deletes "
-                "it on destroy"
+        other = ownership.claim(key, run)
+        if other is not None:
+            return _claimed_elsewhere(run, other, adopt)
+        try:
+            return _create(run, adopt)
+        finally:  # done: the assignment is in place for all to see, or was not made
+            ownership.release(key, run)
+
+
+def _create(run: _Operation, adopt: bool) -> AssignmentOutcome:
+    """The create, once ``run`` holds the claim on its assignment."""
+    key = run.key
+    looked = run.in_flight()
+    if key.id in looked.found:
+        request_id = looked.found[key.id]
+        ownership.started(key, run, request_id)
+        note = in_flight_note(key, request_id)
+        return AssignmentOutcome(key, "in-flight", run.wait(request_id), (note,))
+    if run.exists():
+        if not adopt:
+            raise exists_error(key)
+        return AssignmentOutcome(key, "existing", None, (adopted_note(key),))
+    request_id, created = run.start()
+    ownership.started(key, run, request_id)
+    after = run.poller().epoch
+    with run.started(request_id):
+        since_check = run.deadline.clock() - looked.listed_at
+        return _converge(run, request_id, created, since_check, adopt, after)
+
+
+def adopted_note(key: AssignmentKey) -> str:
+    """What to tell about an assignment in place that this resource took over on purpose."""
+    return (
+        f"adopted the existing assignment {key}: this resource now owns it and deletes it on "
+        "destroy (if another resource or stack records it too, the first destroyed removes the "
+        "access of both)"
+    )
+
+
+def claimed_note(key: AssignmentKey, request_id: str) -> str:
+    """What to tell about an assignment that another operation of this process is creating,
+    adopted on purpose."""
+    return (
+        f"{key} is being created by another resource of this deployment (request "
+        f"{request_id}); adopted it: both record it, and the first destroyed removes the access "
+        "of both"
+    )
+
+
+def in_flight_note(key: AssignmentKey, request_id: str) -> str:
+    """What to tell about a request for ``key`` that was in progress before this operation
+    began: who started it cannot be known (AWS does not say)."""
+    return (
+        f"request {request_id} for {key} was already in progress when this operation began "
+        "(started by an earlier, interrupted run of this resource, or by another resource or "
+        "stack): waited on it; this resource now records the assignment as its own and deletes "
+        "it on destroy. If another resource manages it, keep only one of them."
+    )
+
+
+CLAIM_POLL = 0.1
+"""Seconds between looks at another operation's claim, waiting for its request to start."""
+
+
+def _claimed_elsewhere(run: _Operation, other: ownership.Claim, adopt: bool) -> AssignmentOutcome:
+    """Another operation of this process is creating the assignment: refuse, or (adopting)
+    wait on its request and record the assignment too, saying so."""
+    key = run.key
+    if not adopt:
+        raise exists_error(key, other.request_id, here=True)
+    while other.request_id is None:
+        if ownership.claim(key, run) is None:  # it gave up before starting: ours now
+            try:
+                return _create(run, adopt)
+            finally:
+                ownership.release(key, run)
+        if run.deadline.left() <= 0:
+            raise run.deadline.timed_out(
+                f"waiting for another resource of this deployment to start creating {key}"
             )
-            return AssignmentOutcome(key, "existing", None, (note,))
-        request_id, created = run.start()
-        after = run.poller().epoch
-        with run.started(request_id):
-            since_check = run.deadline.clock() - looked.listed_at
-            return _converge(run, request_id, created, since_check, adopt, after)
+        run.deadline.pause(CLAIM_POLL)
+    note = claimed_note(key, other.request_id)
+    return AssignmentOutcome(key, "in-flight", run.wait(other.request_id), (note,))
 
 
 def _converge(
@@ -252,7 +325,7 @@ def _converge(
     if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
         return AssignmentOutcome(run.key, "created", run.wait(ours))
     if not adopt:
-        raise _exists_error(run.key, earliest, ours)
+        raise exists_error(run.key, earliest, ours)
     note = (
         f"request {earliest} (another process or resource) created {run.key} just before this "
         f"one's {ours}; adopted it: this resource now owns it and deletes it on destroy"
@@ -260,15 +333,19 @@ def _converge(
     return AssignmentOutcome(run.key, "in-flight", theirs, (note,))
 
 
-def _exists_error(
-    key: AssignmentKey, other: str | None = None, ours: str | None = None
+def exists_error(
+    key: AssignmentKey, other: str | None = None, ours: str | None = None, here: bool = False
 ) -> AssignmentExistsError:
-    how = (
-        f"was created at the same time by request {other} (another process or resource; this "
-        f"resource's own request {ours} added nothing)"
-        if other
-        else "already exists"
-    )
+    if here:
+        started = f"request {other}" if other else "a request about to start"
+        how = f"is being created by another resource of this deployment ({started})"
+    elif other:
+        how = (
+            f"was created at the same time by request {other} (another process or resource; "
+            f"this resource's own request {ours} added nothing)"
+        )
+    else:
+        how = "already exists"
     return AssignmentExistsError(
         f"assignment {key} {how}. This resource will not take it over silently: whoever owns "
         "it deletes it on destroy, and the other owner would keep recording access that no "
@@ -285,6 +362,7 @@ def delete_assignment(
 ) -> AssignmentOutcome:
     """Make sure the assignment is gone: wait on a deletion in flight, accept one already gone,
     or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
+    check_options("delete_assignment", options, AssignmentOptions)
     run = _Operation(DELETE, client, key, options)
     with run.slot():
         looked = run.in_flight()

@@ -6,7 +6,8 @@ provider object; clients live in this module's cache, keyed by everything that c
 endpoint and credentials they use. Region, profile and endpoint follow the standard AWS
 configuration (``AWS_REGION``, ``AWS_PROFILE``, ``AWS_ENDPOINT_URL``,
 ``AWS_ENDPOINT_URL_SSO_ADMIN``, ``AWS_ENDPOINT_URL_IDENTITYSTORE``,
-``AWS_ENDPOINT_URL_ORGANIZATIONS``, ``AWS_RETRY_MODE``), which botocore itself resolves.
+``AWS_ENDPOINT_URL_ORGANIZATIONS``, ``AWS_ENDPOINT_URL_STS``, ``AWS_RETRY_MODE``), which
+botocore itself resolves.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _KEY_ENV = (
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_IDENTITYSTORE",
     "AWS_ENDPOINT_URL_ORGANIZATIONS",
+    "AWS_ENDPOINT_URL_STS",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
@@ -93,18 +95,36 @@ def sso_admin_client(
 
 
 def identity_store_client(
-    region: str | None = None, *, fallback_region: str | None = None
+    region: str | None = None,
+    *,
+    endpoint_url: str | None = None,
+    fallback_region: str | None = None,
 ) -> IdentityStoreClient:
     """The cached Identity Store client (group and user names), in the instance's region."""
-    return cast("IdentityStoreClient", aws_client("identitystore", region, None, fallback_region))
+    client = aws_client("identitystore", region, endpoint_url, fallback_region)
+    return cast("IdentityStoreClient", client)
 
 
 def organizations_client(
-    region: str | None = None, *, fallback_region: str | None = None
+    region: str | None = None,
+    *,
+    endpoint_url: str | None = None,
+    fallback_region: str | None = None,
 ) -> OrganizationsClient:
     """The cached Organizations client (accounts and OUs); botocore picks the partition's
     global endpoint from the region."""
-    return cast("OrganizationsClient", aws_client("organizations", region, None, fallback_region))
+    client = aws_client("organizations", region, endpoint_url, fallback_region)
+    return cast("OrganizationsClient", client)
+
+
+def sts_client(
+    region: str | None = None,
+    *,
+    endpoint_url: str | None = None,
+    fallback_region: str | None = None,
+) -> Any:
+    """The cached STS client: which account the caller's credentials are of."""
+    return aws_client("sts", region, endpoint_url, fallback_region)
 
 
 def aws_client(

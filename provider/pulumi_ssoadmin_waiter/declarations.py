@@ -305,12 +305,39 @@ NAMED_PAIRS = {"principal_id": "principal_name", "permission_set_arn": "permissi
 def _strings(value: Any) -> str | None:
     if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
         return None
-    return f"must be a non-empty list of non-empty strings, got {validation.show(value)}"
+    problem = f"must be a non-empty list of non-empty strings, got {validation.show(value)}"
+    numbers = [v for v in value if _is_number(v)] if isinstance(value, list) else []
+    if numbers:  # YAML reads an unquoted 123456789012 as a number (and 012... as octal)
+        quoted = ", ".join(f"'{n}'" for n in numbers)
+        problem += f"; quote account ids in YAML ({quoted}): unquoted, they are read as numbers"
+    return problem
 
 
-def _strings_input(name: str, description: str) -> Input:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _permission_sets(value: Any) -> str | None:
+    """Names, or ARNs checked as ``assignments`` checks them (an ARN is what starts ``arn:``)."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    rule = validation.create_input_problem("PermissionSetArn", validation.PERMISSION_SET_ARN_HINT)
+    for item in value:
+        arn_problem = rule(item) if item.startswith("arn:") else None
+        if arn_problem:
+            return f"has {validation.show(item)}: an ARN there {arn_problem}"
+    return None
+
+
+def _strings_input(name: str, description: str, problem: Problem | None = None) -> Input:
     return Input(
-        name, "array", description, required=True, problem=_alone(_strings), element="string"
+        name,
+        "array",
+        description,
+        required=True,
+        problem=problem or _alone(_strings),
+        element="string",
     )
 
 
@@ -321,7 +348,7 @@ PRODUCT: tuple[Input, ...] = (
         "principals",
         "Groups (display names) or users (user names) of `principal_type`, or their ids.",
     ),
-    _strings_input("permission_sets", "Permission sets, by name or ARN."),
+    _strings_input("permission_sets", "Permission sets, by name or ARN.", _alone(_permission_sets)),
     _strings_input(
         "targets",
         "Accounts (12-digit id or account name), OUs (`ou-...`, a name, or a path from the "
@@ -395,7 +422,15 @@ ACCOUNT_ASSIGNMENT = Resource(
             "creation_request_id",
             "string",
             "The `CreateAccountAssignment` request waited on; empty if an existing assignment "
-            "was adopted.",
+            "was adopted. Secret when an input that says which assignment it is is secret.",
+            derived_from=(
+                "instance_arn",
+                "permission_set_arn",
+                "permission_set_name",
+                "principal_id",
+                "principal_name",
+                "target_id",
+            ),
         ),
         Output(
             "creation_path",
@@ -476,7 +511,7 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
 
 
 def _kind(value: Any) -> str | None:
-    if value in OPERATIONS:
+    if isinstance(value, str) and value in OPERATIONS:
         return None
     return f"must be one of {', '.join(OPERATIONS)}, got {validation.show(value)}"
 

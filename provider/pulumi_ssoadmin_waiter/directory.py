@@ -3,7 +3,7 @@ accounts and OUs of its organisation. The rules are :mod:`names`'; this module m
 
 Each answer is kept for the life of the process (one deployment is one provider process, so a
 name is looked up once per ``up``), and callers that ask for the same thing while it is being
-read wait for that read (:func:`single_flight.single_flight`). Every call goes through the process's rate
+read wait for that read (:mod:`single_flight`). Every call goes through the process's rate
 limit, follows ``NextToken`` and is retried within the caller's :class:`~retry.Deadline`.
 Group display names, user names and permission-set names are unique where they live, so
 groups and users are found with Identity Store's unique-attribute lookups; account and OU names
@@ -15,15 +15,17 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from . import calls, runtime
-from .clients import identity_store_client, organizations_client, sso_admin_client
+from .clients import identity_store_client, organizations_client, sso_admin_client, sts_client
 from .errors import NameNotFoundError
 from .names import (
+    NOT_LOOKED_UP,
     Account,
+    Organization,
     Target,
     Unit,
     covered,
@@ -75,11 +77,12 @@ PRINCIPALS = {
 
 @dataclass(frozen=True)
 class Clients:
-    """The three services a lookup reads, all in the instance's region."""
+    """The services a lookup reads, all in the instance's region."""
 
     sso_admin: Any
     identity_store: Any
     organizations: Any
+    sts: Any
 
     @staticmethod
     def of(
@@ -88,11 +91,14 @@ class Clients:
         endpoint_url: str | None = None,
         fallback_region: str | None = None,
     ) -> Clients:
-        """The process's cached clients of the three (``endpoint_url``: SSO Admin's)."""
+        """The process's cached clients of the services (``endpoint_url``: one endpoint for
+        them all, such as the local one; else each its own, from the AWS configuration)."""
+        where = {"endpoint_url": endpoint_url, "fallback_region": fallback_region}
         return Clients(
-            sso_admin_client(region, endpoint_url=endpoint_url, fallback_region=fallback_region),
-            identity_store_client(region, fallback_region=fallback_region),
-            organizations_client(region, fallback_region=fallback_region),
+            sso_admin_client(region, **where),
+            identity_store_client(region, **where),
+            organizations_client(region, **where),
+            sts_client(region, **where),
         )
 
 
@@ -329,17 +335,36 @@ class Directory:
         """The accounts one target covers (see :class:`names.Target`)."""
         target = Target.parse(text)
         if target.kind == "account":
-            return [Account(target.value, "", "ACTIVE")]
+            return [Account(target.value, "", NOT_LOOKED_UP, named=True)]
         if target.kind == "name":
             units, accounts = self.tree(deadline)
             found = match_name(target.value, units, accounts, "the organisation")
             if isinstance(found, Account):
-                return [found]
+                return [replace(found, named=True)]
             start = found
         else:
             start = Unit(target.value, target.value)
         under = walk(start, lambda u: self.children(deadline, u), recursive)
         return covered((i for i in under if isinstance(i, Account)), include_suspended)
+
+    def organization(self, deadline: Deadline) -> Organization:
+        """The management account and the caller's account (one call each, per process)."""
+
+        def fetch() -> Organization:
+            org = deadline.call(
+                "describing the organisation",
+                "organizations:DescribeOrganization",
+                self.clients.organizations.describe_organization,
+            )
+            caller = deadline.call(
+                "asking which account the credentials belong to",
+                "sts:GetCallerIdentity",
+                self.clients.sts.get_caller_identity,
+            )
+            management = org.get("Organization", {}).get("MasterAccountId")
+            return Organization(management, caller.get("Account"))
+
+        return self._cached(("organization",), deadline, fetch)
 
     def account_names(self, deadline: Deadline) -> dict[str, str]:
         return {a.id: a.name for a in self.tree(deadline)[1]}

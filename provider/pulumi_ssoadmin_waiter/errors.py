@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 _names: ContextVar[Mapping[str, str] | None] = ContextVar("field_names", default=None)
 
@@ -55,6 +56,8 @@ class WaitTimeoutError(WaiterError):
         self.last_status = last_status
         self.waited = waited
         self.polls = polls
+        self.tries: Any = None
+        """The run of tries that ended (internal: an outer run tells its own from inner ones)."""
 
 
 class RequestNotFoundError(WaiterError):

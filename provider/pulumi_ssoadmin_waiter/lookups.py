@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
 
-__all__ = ["InFlight", "ListedRequest", "existing_assignments", "in_flight", "started_near"]
+__all__ = [
+    "InFlight",
+    "ListedRequest",
+    "existing_assignments",
+    "in_flight",
+    "racing",
+    "started_near",
+]
 
 T = TypeVar("T")
 
@@ -122,25 +129,34 @@ def started_near(
 ) -> list[ListedRequest]:
     """Creation requests for this assignment in flight that were created close enough to
     ``created`` to have raced it, earliest first, from the first shared list numbered above
-    ``after`` (taken once this process's own request was started). A racing request was not in
-    flight yet when this process looked (``since`` seconds before its own request was created):
-    one started earlier would have been found then.
+    ``after`` (taken once this process's own request was started): see :func:`racing`. The
+    list is the one the process's waits make anyway, if one comes within the hurry interval."""
+    poller = poller_for(client, ASSIGNMENT_CREATION, key.instance_arn, deadline.timing)
+    snapshot = poller.snapshot(deadline, newer_than=after, patience=deadline.policy.hurry_interval)
+    return racing(deadline, client, key, created, since, snapshot.requests)
+
+
+def racing(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    key: AssignmentKey,
+    created: datetime,
+    since: float,
+    listed: Iterable[ListedRequest],
+) -> list[ListedRequest]:
+    """The requests of ``listed`` (in progress) for ``key`` created close enough to ``created``
+    to have raced a request created then. A racing request was not in flight yet when the
+    caller looked (``since`` seconds before its own request was created): one started earlier
+    would have been found then.
 
     Only requests still IN_PROGRESS are listed: an instance keeps a long history of finished
     requests, and paging through all of it on every create would cost more calls than the
-    create itself. A racing request that both started and finished in the moment between this
-    process's create and this look is missed (the residual window of the race). The list is
-    the one the process's waits make anyway, if one comes within the hurry interval."""
+    create itself. A racing request that both started and finished in the moment between the
+    caller's create and this list is missed (the residual window of the race). Requests this
+    process started or met are known without a call; others are described once."""
     earliest = created - timedelta(seconds=since) - CLOCK_SKEW
     latest = created + CLOCK_SKEW
-    poller = poller_for(client, ASSIGNMENT_CREATION, key.instance_arn, deadline.timing)
-    near = [
-        r
-        for r in poller.snapshot(
-            deadline, newer_than=after, patience=deadline.policy.hurry_interval
-        ).requests
-        if r.created is not None and earliest <= r.created <= latest
-    ]
+    near = [r for r in listed if r.created is not None and earliest <= r.created <= latest]
     return [
         r
         for r in near

@@ -23,6 +23,8 @@ ROOT_ID = re.compile(r"r-[0-9a-z]{4,32}")
 """Organizations' id formats (its API reference's patterns)."""
 
 ACTIVE = "ACTIVE"
+NOT_LOOKED_UP = "NOT_LOOKED_UP"
+"""The status of an account named by its id: resources use such an id as given, no call."""
 
 
 def is_permission_set_arn(text: str) -> bool:
@@ -53,8 +55,11 @@ class Account:
     id: str
     name: str
     status: str
-    """``ACTIVE``, ``SUSPENDED`` or ``PENDING_CLOSURE`` (Organizations' ``State``/``Status``)."""
+    """``ACTIVE``, ``SUSPENDED`` or ``PENDING_CLOSURE`` (Organizations' ``State``/``Status``);
+    :data:`NOT_LOOKED_UP` for an account id used as given."""
     parent_id: str = ""
+    named: bool = False
+    """A target named this account itself (its id or name), rather than an OU or root."""
 
     @staticmethod
     def from_api(item: dict[str, Any], parent_id: str = "") -> Account:
@@ -98,7 +103,8 @@ def covered(accounts: Iterable[Account], include_suspended: bool) -> list[Accoun
 @dataclass(frozen=True)
 class Target:
     """One target as written: an account id, an OU id, a root id, or a name (an account's, an
-    OU's, or an OU's path ``Workloads/Prod``)."""
+    OU's, or an OU's path ``Workloads/Prod``; with a leading ``/``, only an OU's path from the
+    root: ``/Prod`` is the top-level OU even where ``Workloads/Prod`` exists too)."""
 
     kind: str
     """``account``, ``ou``, ``root`` or ``name``."""
@@ -109,26 +115,33 @@ class Target:
         for kind, pattern in (("account", ACCOUNT_ID), ("ou", OU_ID), ("root", ROOT_ID)):
             if pattern.fullmatch(text):
                 return Target(kind, text)
-        return Target("name", text.strip("/"))
+        path = text.strip("/")
+        return Target("name", f"/{path}" if text.startswith("/") else path)
 
 
 def match_name(
     name: str, units: Sequence[Unit], accounts: Sequence[Account], where: str
 ) -> Unit | Account:
-    """The one account or OU that ``name`` (an account name, an OU name, or an OU path) means
-    in the whole tree; an error listing the closest names, or every match."""
-    matches: list[Unit | Account] = [a for a in accounts if a.name == name]
-    matches += [u for u in units if u.parent_id and (u.name == name or u.path == name)]
+    """The one account or OU that ``name`` (an account name, an OU name, an OU path, or with a
+    leading ``/`` an OU's path from the root only) means in the whole tree; an error listing the
+    closest names, or every match."""
+    ous = [u for u in units if u.parent_id]
+    if name.startswith("/"):
+        matches: list[Unit | Account] = [u for u in ous if u.path == name[1:]]
+        candidates = [f"/{u.path}" for u in ous]
+    else:
+        matches = [a for a in accounts if a.name == name]
+        matches += [u for u in ous if name in (u.name, u.path)]
+        candidates = [a.name for a in accounts] + [u.path for u in ous]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        names = [a.name for a in accounts] + [u.path for u in units if u.parent_id]
-        raise not_found("account or organisational unit", name, where, names)
+        raise not_found("account or organisational unit", name, where, candidates)
     paths = {u.id: u.path or "the root" for u in units}
     listed = "; ".join(describe(m, paths) for m in matches)
     raise AmbiguousNameError(
         f"{name!r} names {len(matches)} things in {where}: {listed}. Give the id, or the OU's "
-        "path from the root (Parent/Child)"
+        "path from the root with a leading / (as listed)"
     )
 
 
@@ -136,7 +149,7 @@ def describe(item: Unit | Account, paths: dict[str, str]) -> str:
     """One match of a name, and where it is (``paths``: unit id to its path)."""
     if isinstance(item, Account):
         return f"account {item.id} ({item.name}) in {paths.get(item.parent_id) or 'the root'}"
-    return f"OU {item.id} ({item.path or item.name})"
+    return f"OU {item.id} (/{item.path or item.name})"
 
 
 # -- products ----------------------------------------------------------------------------------
@@ -185,6 +198,50 @@ def expand(product: Product, resolved: Resolved) -> list[AssignmentKey]:
         for ps in dict.fromkeys(resolved.permission_set_arns)
         for account in dict.fromkeys(resolved.account_ids)
     ]
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Which account manages the organisation, and which account's credentials make the
+    calls: from a delegated administrator, IAM Identity Center cannot assign access in (or
+    provision permission sets to) the management account."""
+
+    management: str | None
+    caller: str | None
+
+    @property
+    def delegated(self) -> bool:
+        """The caller is a delegated administrator, not the management account."""
+        return bool(self.management and self.caller and self.management != self.caller)
+
+
+def management_rule(
+    organization: Organization, accounts: Iterable[Account], where: str, given: str
+) -> tuple[list[str], list[str], str | None]:
+    """Apply :class:`Organization`'s rule to the accounts a target (``given``, at ``where``)
+    covers: the account ids to use, the warnings for the management account left out of an OU
+    or root, and the problem when the target names the management account itself."""
+    kept: list[str] = []
+    warnings: list[str] = []
+    for account in accounts:
+        if not (organization.delegated and account.id == organization.management):
+            kept.append(account.id)
+            continue
+        why = (
+            f"the organisation's management account {account.id}: IAM Identity Center cannot "
+            f"assign access there from a delegated administrator account ({organization.caller})"
+        )
+        if account.named:
+            return (
+                kept,
+                warnings,
+                (
+                    f"{where} names {why}; make this assignment from the management account, or "
+                    "remove it"
+                ),
+            )
+        warnings.append(f"{where} {given!r} covers {why}; it is left out")
+    return kept, warnings, None
 
 
 def one_of(inputs: dict[str, Any], id_name: str, name_name: str) -> str | None:

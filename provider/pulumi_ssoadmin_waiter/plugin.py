@@ -15,7 +15,7 @@ import json
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -32,8 +32,8 @@ from .provider_base import (
     SECRET_INPUTS,
     Redactor,
     SsoAdminProvider,
-    changed_inputs,
     check_failures,
+    is_unknown,
     logging_to,
     speaking_pulumi,
 )
@@ -79,6 +79,11 @@ FUNCTION_TOKEN = f"{PACKAGE}:index:{GET_REQUEST_STATUS.name}"
 class PluginError(Exception):
     """An operation failed; the message (first line) says why and what to fix."""
 
+    def __init__(self, message: str, cause: type[BaseException] | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
+        """The type of the error the operation raised (one of the package's documented ones)."""
+
 
 def kind_of(urn: str) -> Kind:
     type_token = urn.split("::")[2].split("$")[-1] if urn.count("::") >= 3 else urn
@@ -95,11 +100,16 @@ def _failures(failures: list[Any]) -> list[p.CheckFailure]:
 class WaiterPlugin(p.Provider):
     """The ``ssoadmin-waiter`` provider."""
 
-    def __init__(self, engine_address: str | None) -> None:
+    def __init__(self, engine_address: str | None, executor: Executor | None = None) -> None:
         self.log = EngineLog(engine_address)
         self.cancelled = threading.Event()
-        self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="ssoadmin-waiter")
+        self.executor = executor or ThreadPoolExecutor(
+            WORKERS, thread_name_prefix="ssoadmin-waiter"
+        )
+        """Where operations run: worker threads (a test may run them in the caller's)."""
         self.region: str | None = None
+        self.region_unknown = False
+        """The provider's region comes from an output not known yet (a preview)."""
 
     # -- provider ----------------------------------------------------------------------------
     async def get_schema(self, request: p.GetSchemaRequest) -> p.GetSchemaResponse:
@@ -107,14 +117,17 @@ class WaiterPlugin(p.Provider):
 
     async def check_config(self, request: p.CheckRequest) -> p.CheckResponse:
         region = plain(request.new_inputs["region"]) if "region" in request.new_inputs else None
-        problem = region_problem(region) if region else None
+        # A region from another resource's output is not known during preview: checked later.
+        problem = region_problem(region) if region and not is_unknown(region) else None
         failures = [p.CheckFailure("region", f"region {problem}")] if problem else []
         return p.CheckResponse(request.new_inputs, failures)
 
     async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
         region = plain(request.args["region"]) if "region" in request.args else None
         region = region or request.variables.get(f"{PACKAGE}:config:region")
-        self.region = region if isinstance(region, str) and region else None
+        self.region_unknown = is_unknown(region)
+        known = isinstance(region, str) and region and not self.region_unknown
+        self.region = region if known else None
         return p.ConfigureResponse(accept_secrets=True, supports_preview=False)
 
     async def cancel(self) -> None:
@@ -128,7 +141,9 @@ class WaiterPlugin(p.Provider):
         news = from_wire(kind.declared, request.new_inputs)
         provider = self._provider(kind, 0)  # names are looked up in the plugin's region
         result = await self._run(request.urn, lambda: provider.check(olds, news))
-        inputs = to_wire(kind.declared, result.inputs, secret=news[SECRET_INPUTS])
+        checked = result.inputs or {}
+        hidden = checked.get(SECRET_INPUTS) or news[SECRET_INPUTS]  # ids that secret names found
+        inputs = to_wire(kind.declared, checked, secret=hidden)
         return p.CheckResponse(inputs, _failures(result.failures or []))
 
     async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
@@ -140,9 +155,10 @@ class WaiterPlugin(p.Provider):
             request.urn, lambda: provider.diff(request.resource_id, olds, news)
         )
         # What the provider computes at check (a set's expansion) is a change the engine shows.
-        names = [i.name for i in kind.declared.inputs if i.name != SECRET_INPUTS]
         ignored = {snake(path) for path in request.ignore_changes}
-        changed = [n for n in changed_inputs(names, olds, news) if n not in ignored]
+        changed = [
+            n for n in provider.changed(olds, news) if n not in ignored and n != SECRET_INPUTS
+        ]
         replaces = set(result.replaces or [])
         return p.DiffResponse(
             changes=bool(result.changes),
@@ -218,12 +234,15 @@ class WaiterPlugin(p.Provider):
     async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
         if request.tok != FUNCTION_TOKEN:
             raise PluginError(f"unknown function {request.tok}: this provider has {FUNCTION_TOKEN}")
-        args = GET_REQUEST_STATUS.with_defaults(from_wire(GET_REQUEST_STATUS, request.args))
+        given = from_wire(GET_REQUEST_STATUS, request.args)
+        args = {**GET_REQUEST_STATUS.with_defaults(given), SECRET_INPUTS: given[SECRET_INPUTS]}
         failures = check_failures(args, GET_REQUEST_STATUS.inputs, Redactor(args))
         if failures:
             return p.InvokeResponse(failures=_failures(failures))
         status = await self._run("", lambda: self._describe(args))
-        return p.InvokeResponse(to_wire(GET_REQUEST_STATUS, status))
+        # The status of a secret request (or instance) says which request it is: all secret.
+        secret = list(status) if given[SECRET_INPUTS] else []
+        return p.InvokeResponse(to_wire(GET_REQUEST_STATUS, status, secret=secret))
 
     def _describe(self, args: dict[str, Any]) -> dict[str, Any]:
         request = Request(OPERATIONS[args["kind"]], args["instance_arn"], args["request_id"])
@@ -244,6 +263,7 @@ class WaiterPlugin(p.Provider):
     def _configured(self, provider: SsoAdminProvider, timeout: float) -> SsoAdminProvider:
         """``provider`` with this plugin's region and the operation's customTimeouts."""
         provider.default_region = self.region
+        provider.default_region_unknown = self.region_unknown
         provider.custom_timeout = timeout if timeout and timeout > 0 else None
         return provider
 
@@ -258,7 +278,7 @@ class WaiterPlugin(p.Provider):
             text = camel_text(str(exc))
             if custom_timeout:
                 text = text.replace("timeoutSeconds", "the resource's customTimeouts")
-            raise PluginError(text) from None
+            raise PluginError(text, type(exc)) from None
 
     def _in_scope(self, urn: str, fn: Callable[[], T]) -> T:
         with cancellation.scope(self.cancelled), logging_to(self.log.sink_for(urn)):

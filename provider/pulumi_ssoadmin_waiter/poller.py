@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import calls, ratelimit, runtime
 from .decisions import poll_by_list
-from .errors import AccessDeniedError, EndpointError
+from .errors import AccessDeniedError, EndpointError, WaitTimeoutError
 from .operations import IN_PROGRESS, StatusOperation
 from .results import as_utc
 from .retry import Deadline
@@ -137,20 +137,22 @@ class Poller:
     # -- what a wait calls -------------------------------------------------------------------
     def look(self, watch: Watch, deadline: Deadline, describe: Callable[[], Any]) -> Any:
         """The request's status now: from a shared list when one newer than this wait's last
-        look shows it in progress, else ``describe()`` (a lone wait, or the request has left
-        the list). Lists for everyone when no newer list exists and none is being made."""
+        look shows it in progress, else ``describe()`` (a lone wait, the request has left the
+        list, or this wait's deadline has come while another wait lists: its last look is its
+        own). Lists for everyone when no newer list exists and none is being made."""
         while True:
             with self.cond:
                 if watch.listed and not watch.gone:
                     watch.listed = False
                     return {"Status": IN_PROGRESS, "RequestId": watch.request_id}
-                if watch.gone or not self.shared():
+                if watch.gone or not self.shared() or deadline.left() <= 0:
                     watch.gone = watch.listed = False
                     watch.seen = self.epoch
                     break
                 if not self._claim(deadline):
                     continue
-            self._list(deadline, tolerant=True)
+            with contextlib.suppress(WaitTimeoutError):  # the deadline came: describe, once
+                self._list(deadline, tolerant=True)
         with ratelimit.background():
             return describe()
 
@@ -186,7 +188,7 @@ class Poller:
     ) -> Snapshot:
         """A list of the requests in progress numbered above ``newer_than`` (started after that
         one). Joins a list being made, waits up to ``patience`` seconds for another caller's,
-        or makes one."""
+        or makes one; a caller whose deadline passes while another lists stops waiting."""
         until = deadline.clock() + min(patience, max(0.0, deadline.left()))
         while True:
             with self.cond:
@@ -197,15 +199,21 @@ class Poller:
                 if wait > 0 and not self.listing:
                     deadline.timing.block(self.cond, wait)
                     continue
+                if self.listing and deadline.left() <= 0:
+                    raise deadline.timed_out(
+                        f"waiting for the list of {self.operation.started_by} requests in "
+                        f"progress on {self.instance_arn} that another operation is making"
+                    )
                 if not self._claim(deadline):
                     continue
             self._list(deadline, tolerant=False)
 
     # -- the shared list ---------------------------------------------------------------------
     def _claim(self, deadline: Deadline) -> bool:
-        """Under the lock: take the turn to list (True), or wait for the list being made."""
+        """Under the lock: take the turn to list (True), or wait for the list being made, at
+        most until ``deadline`` (the caller looks at it again)."""
         if self.listing:
-            deadline.timing.block(self.cond, min(max(deadline.left(), 0.01), 1.0))
+            deadline.timing.block(self.cond, min(max(deadline.left(), 0.0), 1.0))
             return False
         self.listing = True
         return True

@@ -3,10 +3,11 @@ clients, input checks that name their property, unknowns, secrets, and progress 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -68,9 +69,29 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
+REVEALING = frozenset(
+    {
+        "instance_arn",
+        "permission_set_arn",
+        "permission_set_name",
+        "principal_id",
+        "principal_name",
+        "target_id",
+        "assignments",
+        "products",
+        "request_id",
+    }
+)
+"""Inputs whose secrecy makes the requests made for them secret too: a request id, described,
+says which principal, permission set and account it is about."""
+REQUEST_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+"""A request id (a lower-case UUID, botocore's pattern for them)."""
+
+
 class Redactor:
     """Replaces the values of secret inputs in any text bound for the engine (errors, logs,
-    check failures), in every form this package prints them."""
+    check failures), in every form this package prints them; where an input that identifies
+    an assignment is secret, the ids of requests made for it too."""
 
     def __init__(self, props: Mapping[str, Any]) -> None:
         names = props.get(SECRET_INPUTS) or []
@@ -81,13 +102,35 @@ class Redactor:
         forms = {f for v in values for f in (v, repr(v), validation.show(v))}
         self.forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
 
+    @classmethod
+    def of(cls, *props: Mapping[str, Any]) -> Redactor:
+        """One redactor for several property maps (a diff's old state and new inputs: what was
+        secret before stays hidden when it no longer is)."""
+        joined = cls({})
+        for each in props:
+            one = cls(each)
+            joined.names = joined.names | one.names
+            joined.forms = sorted({*joined.forms, *one.forms}, key=len, reverse=True)
+        return joined
+
+    @property
+    def requests(self) -> bool:
+        """Whether the ids of requests are secret here."""
+        return bool(self.names & REVEALING)
+
     def __call__(self, text: str) -> str:
         for form in self.forms:
             text = text.replace(form, REDACTED)
-        return text
+        return REQUEST_ID.sub(REDACTED, text) if self.requests else text
 
     def hides(self, name: str) -> bool:
         return name in self.names
+
+    def hide(self, name: str, value: Any) -> None:
+        """From now on, also hide ``name`` and its ``value`` (an id a secret name resolved to)."""
+        self.names = self.names | {name}
+        forms = {f for v in _strings(value) for f in (v, repr(v), validation.show(v))}
+        self.forms = sorted({*self.forms, *forms}, key=len, reverse=True)
 
 
 class RedactedError(WaiterError):
@@ -131,9 +174,8 @@ def changed_inputs(
     return [k for k in names if contains_unknown(news.get(k)) or olds.get(k) != news.get(k)]
 
 
-def diff_inputs(resource: Resource, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    """Changed inputs update in place, unless declared to replace the resource."""
-    changed = changed_inputs(resource.input_names, olds, news)
+def diff_inputs(resource: Resource, changed: list[str]) -> DiffResult:
+    """The ``changed`` inputs update in place, unless declared to replace the resource."""
     replaces = [k for k in resource.replace_on_change if k in changed]
     return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
@@ -223,9 +265,12 @@ class SsoAdminProvider(ResourceProvider):
     """Base of every provider here. Pulumi pickles the provider object into each resource's
     state, so nothing set at run time (region, clients) may travel with it."""
 
+    declaration: ClassVar[Resource]
     stack_region: str | None = None
     default_region: str | None = None
     """The provider plugin's ``region`` setting: before the AWS environment's."""
+    default_region_unknown = False
+    """The plugin's ``region`` comes from an output not known yet (a preview)."""
     custom_timeout: float | None = None
     """The plugin's ``customTimeouts`` for this operation: before the ``timeout_seconds``
     input and the default."""
@@ -236,6 +281,15 @@ class SsoAdminProvider(ResourceProvider):
         if self.custom_timeout:
             return self.custom_timeout
         return float(declared.setting(props, "timeout_seconds"))
+
+    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The inputs that differ (or may, once known) between the state and the new inputs."""
+        return changed_inputs(self.declaration.input_names, olds, news)
+
+    def region_pending(self, props: Mapping[str, Any]) -> bool:
+        """Whether the region calls would go to is not known yet (a preview): lookups wait."""
+        given = props.get("region")
+        return contains_unknown(given) or (given is None and self.default_region_unknown)
 
     def __getstate__(self) -> dict[str, Any]:
         return {}

@@ -69,12 +69,17 @@ class TokenBucket:
         self.burst = float(burst)
         self._interval = 1.0 / self.rate
         self._clock = clock
+        self.clock = clock
+        """The bucket's clock: request deadlines are measured on it too."""
         self._sleep = sleep or cancellation.sleep
         self._lock = threading.Lock()
         self._next_free = -math.inf  # theoretical arrival time of the next request
-        # Release times of the last ``rate`` requests: a thread woken late by the scheduler must
-        # not squeeze one request too many into a second after the one before it.
+        # Release times of the last ``rate`` requests (rounded down): a thread woken late by the
+        # scheduler must not squeeze one request too many into the window after the one that
+        # many before it. The window is as long as those requests take at the rate (one second
+        # for a whole rate), so a fractional rate is taken exactly.
         self._recent: deque[float] = deque(maxlen=max(1, math.floor(self.rate)))
+        self._window = (self._recent.maxlen or 1) / self.rate
 
     def reserve(self, max_wait: float = math.inf) -> float:
         """Take the next slot and return how long the caller must wait for it; raise
@@ -100,7 +105,7 @@ class TokenBucket:
             behind = max(0.0, self._next_free - now)
             tokens = math.floor((self.burst * self._interval - behind) / self._interval + 1e-9)
             recent = self._recent
-            in_window = sum(1 for t in recent if now - t < 1.0 - WINDOW_SLACK)
+            in_window = sum(1 for t in recent if now - t < self._window - WINDOW_SLACK)
             return max(0, min(tokens, (recent.maxlen or 1) - in_window))
 
     def roomy(self) -> bool:
@@ -124,14 +129,15 @@ class TokenBucket:
         waited = self.reserve(max_wait)
         if waited > 0:
             self._sleep(waited)
+        window = self._window
         while True:
             with self._lock:
                 now = self._clock()
                 recent = self._recent
-                if len(recent) < (recent.maxlen or 1) or now - recent[0] >= 1.0 - WINDOW_SLACK:
+                if len(recent) < (recent.maxlen or 1) or now - recent[0] >= window - WINDOW_SLACK:
                     recent.append(now)
                     return waited
-                extra = 1.0 - (now - recent[0])
+                extra = window - (now - recent[0])
             if waited + extra > max_wait:
                 raise NoTokenInTime(waited + extra, self.rate)
             self._sleep(extra)
@@ -145,7 +151,8 @@ _deadline: ContextVar[float] = ContextVar("request_deadline", default=math.inf)
 def deadline_in(seconds: float) -> Iterator[None]:
     """Requests sent by this thread within the block wait for a token at most ``seconds``
     (an enclosing, earlier deadline still holds)."""
-    token = _deadline.set(min(_deadline.get(), time.monotonic() + max(0.0, seconds)))
+    now = shared_limiter().clock()
+    token = _deadline.set(min(_deadline.get(), now + max(0.0, seconds)))
     try:
         yield
     finally:
@@ -174,7 +181,7 @@ def acquire_for_request() -> float:
     milliseconds away. In the :func:`background`, it first waits (up to :data:`PATIENCE`) until
     more than :data:`RESERVE` tokens are spare."""
     bucket = shared_limiter()
-    max_wait = _deadline.get() - time.monotonic() + 1.0 / bucket.rate
+    max_wait = _deadline.get() - bucket.clock() + 1.0 / bucket.rate
     waited = bucket.wait_for_spare(min(PATIENCE, max_wait)) if _background.get() else 0.0
     return waited + bucket.acquire(max_wait=max_wait - waited)
 

@@ -128,18 +128,31 @@ OnPoll = Callable[[PollEvent], None]
 class StatusChanges:
     """An ``on_poll`` callback that reports each change of status once, with the request id
     and the time waited, and every note: the CLI writes to stderr, the Pulumi providers to the
-    engine's log."""
+    engine's log. With ``heartbeat``, a status that lasts also gets a line every ``heartbeat``
+    seconds, so a long wait never looks stuck."""
 
-    def __init__(self, write: Callable[[str], None], prefix: str = "") -> None:
+    def __init__(
+        self, write: Callable[[str], None], prefix: str = "", heartbeat: float | None = None
+    ) -> None:
         self.write = write
         self.prefix = prefix
+        self.heartbeat = heartbeat
         self.last: dict[str, str] = {}
+        self.said_at: dict[str, float] = {}
 
     def __call__(self, event: PollEvent) -> None:
         if event.note:
             self.write(f"{self.prefix}{event.note}")
             return
         seen = event.status or f"retrying after {event.error_code}"
-        if self.last.get(event.request_id) != seen:
-            self.last[event.request_id] = seen
-            self.write(f"{self.prefix}{event.request_id}: {seen} after {event.elapsed:.1f}s")
+        rid = event.request_id
+        if self.last.get(rid) != seen:
+            self.last[rid] = seen
+            self.said_at[rid] = event.elapsed
+            self.write(f"{self.prefix}{rid}: {seen} after {event.elapsed:.1f}s")
+        elif self.heartbeat and event.elapsed - self.said_at[rid] >= self.heartbeat:
+            self.said_at[rid] = event.elapsed
+            self.write(
+                f"{self.prefix}{rid}: still {seen} after {event.elapsed:.1f}s "
+                f"(poll {event.attempt})"
+            )

@@ -88,13 +88,15 @@ class Tries:
             if self.request
             else ("or look for a conflicting operation on the same assignment")
         )
-        return WaitTimeoutError(
+        expired = WaitTimeoutError(
             f"{text}. Raise {field_name('timeout')} {hint}.",
             **self.ids,
             last_status=self.last_status,
             waited=waited,
             polls=self.count,
         )
+        expired.tries = self
+        return expired
 
 
 def cancelled_error(what: str, request: Request) -> OperationCancelledError:
@@ -176,6 +178,14 @@ class Deadline:
             return self._run(tries, fn, finished, after_try, absent_ok, pause or self.timing.sleep)
         except OperationCancelledError:
             raise tries.cancelled() from None
+        except WaitTimeoutError as inner:
+            if inner.tries is tries:
+                raise
+            # The deadline passed inside a try (a shared list, another operation's read): these
+            # tries' own evidence (request, last status, polls) is what the caller needs.
+            error = inner.tries.last_error if inner.tries is not None else None
+            why = f"last error {error}" if error else "the deadline passed during a shared read"
+            raise tries.expired(self.clock() - tries.started, why) from None
 
     def _run(
         self,

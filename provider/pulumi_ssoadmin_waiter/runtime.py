@@ -38,7 +38,7 @@ class Runtime:
     outstanding: OutstandingLimiter = field(init=False)
     registries: dict[str, dict[Any, Any]] = field(default_factory=dict)
     """Each module's process-wide table, by module (pollers, requests, flights, ...)."""
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.outstanding = OutstandingLimiter(timing=self.timing)

@@ -53,7 +53,7 @@ class StatusProvider(SsoAdminProvider):
         return check_inputs(self.declaration, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_inputs(self.declaration, olds, news)
+        return diff_inputs(self.declaration, self.changed(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with speaking_pulumi(props) as redact:

@@ -36,10 +36,12 @@ class StringRule:
         if value != value.strip() or not value:
             return f"must be {what} without surrounding whitespace, got {show(value)}"
         if not self.min_length <= len(value) <= self.max_length:
-            return (
-                f"must be {self.min_length}-{self.max_length} characters ({what}), "
-                f"got {len(value)} characters"
+            span = (
+                str(self.min_length)
+                if self.min_length == self.max_length
+                else f"{self.min_length}-{self.max_length}"
             )
+            return f"must be {span} characters ({what}), got {len(value)} characters"
         if re.fullmatch(self.pattern, value) is None:
             return f"must be {what} matching {self.pattern!r}, got {show(value)}"
         return None

@@ -23,6 +23,7 @@ from .operations import (
     Request,
     StatusOperation,
 )
+from .options import check_options
 from .poller import poller_for
 from .results import OnPoll, PollEvent, RequestStatus, StatusChanges, WaitResult
 from .retry import Deadline, Tries
@@ -142,6 +143,7 @@ def wait_for(
     """Poll ``operation``'s request until SUCCEEDED or FAILED, or raise a
     :class:`~errors.WaiterError` (see :func:`wait`). Time spent waiting for a rate-limit token
     counts against the timeout."""
+    check_options("wait_for", options, WaitOptions)
     request = Request(operation, instance_arn, request_id)
     timeout = options.get("timeout")
     timeout = operation.default_timeout if timeout is None else timeout

@@ -15,7 +15,7 @@ from typing import Any
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 
-from .declarations import GET_REQUEST_STATUS, RESOURCES, Resource
+from .declarations import GET_REQUEST_STATUS, RESOURCES, Input, Resource
 from .provider_base import SECRET_INPUTS
 from .schema import RESULT_FIELDS, camel
 
@@ -110,8 +110,13 @@ def to_wire(
     return {camel_key: to_value(v, snake(camel_key) in hidden) for camel_key, v in named.items()}
 
 
+def _input_names(inputs: Iterable[Input]) -> set[str]:
+    """Every input's name and, for a list of objects, its items' field names."""
+    return {n for i in inputs for n in (i.name, *_input_names(i.items))}
+
+
 _NAMES = sorted(
-    {i.name for r in (*RESOURCES, GET_REQUEST_STATUS) for i in r.inputs if "_" in i.name}
+    {n for r in (*RESOURCES, GET_REQUEST_STATUS) for n in _input_names(r.inputs) if "_" in n}
     | {n for n in RESULT_FIELDS if "_" in n},
     key=len,
     reverse=True,

@@ -1,0 +1,67 @@
+"""Which operation of this process is creating which assignment: claims, taken before the
+request that creates it is started.
+
+Whoever records an assignment as its own deletes it on destroy, so two resources must never both
+record one without being told. Within a process that is known exactly: an operation (one
+``AccountAssignment`` create, one set's run) claims an assignment before it starts the request,
+and any other operation of the process that wants the same assignment sees the claim: a second
+resource for it in the same deployment, or two sets whose products overlap. Across processes
+(two stacks) only AWS's list of requests in progress tells, after the fact
+(:func:`lookups.started_near`).
+
+A claim lasts while its operation runs: once it ends, the assignment is in place for any later
+operation to find (and refuse, or adopt when asked), or was not made. Pure bookkeeping on the
+runtime: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import runtime
+from .identity import AssignmentKey
+
+REGISTRY = "claims"
+
+
+@dataclass(eq=False)
+class Claim:
+    """One operation's claim on one assignment, and the request it started for it."""
+
+    owner: object
+    key: AssignmentKey
+    request_id: str | None = None
+    """Set once the owner's request is started."""
+
+
+def claim(key: AssignmentKey, owner: object) -> Claim | None:
+    """Claim ``key`` for ``owner``; ``None`` when it is ``owner``'s now (or was already), else
+    the other operation's claim, which stands."""
+    process = runtime.current()
+    claims = process.registry(REGISTRY)
+    with process.lock:
+        held: Claim | None = claims.get(key.id)
+        if held is not None and held.owner is not owner:
+            return held
+        if held is None:
+            claims[key.id] = Claim(owner, key)
+        return None
+
+
+def started(key: AssignmentKey, owner: object, request_id: str) -> None:
+    """``owner`` started ``request_id`` for its claim on ``key``."""
+    process = runtime.current()
+    with process.lock:
+        held = process.registry(REGISTRY).get(key.id)
+        if held is not None and held.owner is owner:
+            held.request_id = request_id
+
+
+def release(key: AssignmentKey, owner: object) -> None:
+    """End ``owner``'s claim on ``key``: its operation has ended."""
+    process = runtime.current()
+    claims = process.registry(REGISTRY)
+    with process.lock:
+        held = claims.get(key.id)
+        if held is not None and held.owner is owner:
+            del claims[key.id]

@@ -1,0 +1,71 @@
+"""Every input check answers for any value a program, a plugin's caller or a file can give: a
+sentence, or nothing; never an exception (RELIABILITY.md, I5). Hypothesis draws the values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pulumi_ssoadmin_waiter import load_products
+from pulumi_ssoadmin_waiter.declarations import GET_REQUEST_STATUS, RESOURCES, Input
+from pulumi_ssoadmin_waiter.products import problems
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+"""Any value the engine's wire or a YAML file can carry."""
+
+
+def inputs(declared: tuple[Input, ...]) -> list[Input]:
+    """Every input, and the fields of the items of a list of objects."""
+    return [n for i in declared for n in (i, *inputs(i.items))]
+
+
+CHECKED = sorted(
+    {
+        (r.name, i.name): i
+        for r in (*RESOURCES, GET_REQUEST_STATUS)
+        for i in inputs(r.inputs)
+        if i.problem is not None
+    }.items()
+)
+
+
+@pytest.mark.parametrize(("where", "declared"), CHECKED, ids=[f"{r}.{n}" for (r, n), _ in CHECKED])
+@settings(max_examples=60, deadline=None)
+@given(value=JSON, others=st.dictionaries(st.text(max_size=12), JSON, max_size=4))
+def test_an_input_check_answers_for_any_value(
+    where: tuple[str, str], declared: Input, value: Any, others: dict[str, Any]
+) -> None:
+    assert declared.problem is not None
+    answer = declared.problem(value, {**others, declared.name: value})
+    assert answer is None or isinstance(answer, str), where
+
+
+@settings(max_examples=200, deadline=None)
+@given(item=JSON)
+def test_a_product_of_any_shape_gets_problems_not_an_exception(item: Any) -> None:
+    found = problems(item, "products[0]")
+    assert all(isinstance(path, str) and isinstance(text, str) for path, text in found)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_a_products_file_of_any_bytes_is_loaded_or_refused_with_a_value_error(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    path: Path = tmp_path_factory.mktemp("products") / "access.yaml"
+    path.write_bytes(data)
+    try:
+        loaded = load_products(path, instance_arn="arn:aws:sso:::instance/ssoins-0123456789abcdef")
+    except ValueError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert isinstance(loaded, list)

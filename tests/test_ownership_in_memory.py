@@ -1,0 +1,140 @@
+"""Who owns an assignment when two resources want it at once, on the in-memory AWS: two sets
+whose products overlap, a second resource that finds the first one's request in flight, and a
+set's roll-back. Whoever records an assignment as its own deletes it on destroy, so two owners
+must never both record it silently (RELIABILITY.md, I2)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey
+from pulumi_ssoadmin_waiter.assignments import start_request
+from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION
+from pulumi_ssoadmin_waiter.providers.v1 import (
+    AccountAssignmentProvider,
+    AccountAssignmentSetProvider,
+)
+from pulumi_ssoadmin_waiter.retry import Deadline
+from support.fakes import IDENTITY
+from support.memory_aws import INSTANCE, World, world
+from support.operations import Outcome, checked, operation
+
+SET = AccountAssignmentSetProvider()
+SINGLE = AccountAssignmentProvider()
+
+
+def product(*targets: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "instance_arn": INSTANCE,
+        "principal_type": "GROUP",
+        "principals": ["Platform"],
+        "permission_sets": ["ReadOnly"],
+        "targets": list(targets),
+        **extra,
+    }
+
+
+def key(w: World, account: str, group: str = "Platform") -> AssignmentKey:
+    d = w.aws.directory
+    return AssignmentKey(INSTANCE, d.permission_sets["ReadOnly"], "GROUP", d.groups[group], account)
+
+
+def present(w: World, k: AssignmentKey) -> bool:
+    return (INSTANCE, *(k.api_params()[f] for f in IDENTITY)) in w.sso.assignments
+
+
+def told(outcome: Outcome, k: AssignmentKey) -> bool:
+    return k.id in outcome.warned() or str(k) in outcome.warned()
+
+
+def owns(outcome: Outcome, k: AssignmentKey) -> bool:
+    """The resource's state records ``k`` as its own (a create that returned it)."""
+    if outcome.error is not None:
+        return False
+    outs = outcome.value.outs
+    return k.id in (outs.get("results") or {}) or outs.get("status") == "SUCCEEDED"
+
+
+def test_two_sets_with_overlapping_products_in_one_up_never_both_own_silently() -> None:
+    with world(t=2.0) as w:
+        process = w.process()
+        wide, narrow = w.run(
+            process,
+            lambda: checked(SET, {"products": [product("Workloads")]}),
+            lambda: checked(SET, {"products": [product("Workloads/Prod")]}),
+        )
+        a, b = w.run(
+            process,
+            operation(w, lambda: SET.create(wide)),
+            operation(w, lambda: SET.create(narrow)),
+        )
+        prod = w.aws.directory.under(w.aws.directory.unit("Workloads/Prod"))
+        assert prod, "the products overlap"
+        for account in prod:
+            k = key(w, account)
+            silent = [o for o in (a, b) if owns(o, k) and not told(o, k)]
+            assert len(silent) <= 1, f"both sets own {k} and neither was told"
+            assert present(w, k)
+
+
+def test_a_second_resource_in_the_same_up_does_not_take_over_a_request_in_flight() -> None:
+    with world(t=5.0) as w:
+        process = w.process()
+        k = key(w, "100000000000")
+        inputs = checked(SINGLE, _inputs(k))
+
+        def later() -> Any:
+            w.vt.sleep(1.0)  # the first resource's request is in flight by now
+            return SINGLE.create(inputs)
+
+        first, second = w.run(
+            process,
+            operation(w, lambda: SINGLE.create(inputs)),
+            operation(w, later),
+        )
+        assert first.error is None and first.value.outs["creation_path"] == "created"
+        assert isinstance(second.error, AssignmentExistsError), second.said()
+        assert first.value.outs["creation_request_id"] in str(second.error)
+
+
+def test_a_request_in_flight_from_another_process_is_waited_on_and_said() -> None:
+    """An earlier run of this resource that was interrupted, or another stack: the create waits
+    on it (no second request) and names it in a warning."""
+    with world(t=5.0) as w:
+        k = key(w, "100000000000")
+        other = w.process()
+        (started,) = w.run(
+            other, lambda: start_request(Deadline(10), cast(Any, w.sso), ASSIGNMENT_CREATION, k)
+        )
+        inputs = checked(SINGLE, _inputs(k))
+        (created,) = w.run(w.process(), operation(w, lambda: SINGLE.create(inputs)))
+        assert created.error is None, created.said()
+        assert created.value.outs["creation_path"] == "in-flight"
+        assert told(created, k) and started[0] in created.warned()
+        assert len(w.sso.calls_to("create_account_assignment")) == 1
+
+
+def test_a_failed_set_create_rolls_back_only_what_it_started() -> None:
+    with world(t=2.0) as w:
+        waited, failing = key(w, "100000000000"), key(w, "100000000000", "Developers")
+        w.sso.failing[tuple(failing.api_params()[f] for f in IDENTITY)] = "no access"
+        other = w.process()
+        w.run(
+            other,
+            lambda: start_request(Deadline(10), cast(Any, w.sso), ASSIGNMENT_CREATION, waited),
+        )
+        inputs = checked(SET, {"assignments": [_inputs(waited), _inputs(failing)]})
+        (outcome,) = w.run(w.process(), operation(w, lambda: SET.create(inputs)))
+        assert outcome.error is not None and "no access" in str(outcome.error)
+        assert present(w, waited), "another process's request made it: the roll-back keeps it"
+        assert waited.id in str(outcome.error), "the error says it was left in place"
+
+
+def _inputs(k: AssignmentKey) -> dict[str, Any]:
+    return {
+        "instance_arn": k.instance_arn,
+        "permission_set_arn": k.permission_set_arn,
+        "principal_type": k.principal_type,
+        "principal_id": k.principal_id,
+        "target_id": k.target_id,
+    }
