@@ -302,3 +302,41 @@ def test_help_lists_exit_codes_and_every_option_is_explained() -> None:
             assert action.help, f"{name} {action.option_strings} has no help text"
     version = cli("--version")
     assert version.returncode == 0 and version.stdout.strip().endswith(__version__)
+
+
+def test_a_timeout_in_json_carries_the_request_its_last_status_and_polls(
+    local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    req = new_request(local, Script(pending_seconds=60))
+    args = ["--instance-arn", req.instance_arn, "--request-id", req.request_id]
+    code = run(local, "creation", *args, "--timeout", "1.5", "--json")
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert code == 2 and error["type"] == "WaitTimeoutError"
+    assert error["request_id"] == req.request_id
+    assert error["last_status"] == "IN_PROGRESS" and error["polls"] >= 1
+
+
+def test_a_long_wait_prints_a_heartbeat_between_status_changes() -> None:
+    from pulumi_ssoadmin_waiter.results import PollEvent, StatusChanges
+
+    lines: list[str] = []
+    report = StatusChanges(lines.append, heartbeat=10.0)
+    for second in range(0, 41, 2):
+        report(PollEvent("creation", "r-1", second // 2 + 1, float(second), "IN_PROGRESS"))
+    assert len(lines) == 5, lines  # the change at 0 s, then one line every 10 s
+    assert "still IN_PROGRESS after 40.0s" in lines[-1]
+
+
+def test_the_help_is_whole_and_usage_errors_read_well(capsys: pytest.CaptureFixture[str]) -> None:
+    from pulumi_ssoadmin_waiter.cli import build_parser
+
+    text = build_parser().format_help()
+    assert "Wait on an SSO Admin request from a shell or CI step" in " ".join(text.split())
+    assert "look up names and OUs" in " ".join(text.split())
+    with pytest.raises(SystemExit) as exited:
+        main(["lookup"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 3 and "required: what" not in err and "group" in err
+    assert main(["creation", "--instance-arn", INSTANCE, "--request-id", "x" * 37]) == 3
+    err = capsys.readouterr().err
+    assert "36-36" not in err and "36 characters" in err

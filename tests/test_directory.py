@@ -12,6 +12,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey, cli
@@ -227,11 +228,12 @@ def test_lookup_of_an_unknown_name_exits_3_with_the_closest(
     local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run_cli(capsys, "lookup", "user", "alcie")
-    assert code == 3 and out == ""
+    assert code == 3 and out == "alcie\tNOT_FOUND\n"
     assert "no user named 'alcie'" in err and "closest: 'alice'" in err
     code, out, err = run_cli(capsys, "lookup", "targets", "shared-tools", "--json")
     assert code == 3
-    assert json.loads(out)["error"]["type"] == "AmbiguousNameError"
+    assert [e["status"] for e in json.loads(out)] == ["AMBIGUOUS"]
+    assert "names 2 things" in err
 
 
 def test_export_lists_every_assignment_with_names(
@@ -307,3 +309,110 @@ def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> 
     finally:
         serving.terminate()
         serving.wait(timeout=10)
+
+
+# -- the command line, tried as a new user would --------------------------------------------------
+
+
+def test_a_malformed_instance_arn_is_a_usage_error_with_json(
+    local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["lookup", "group", "Platform"], ["assignments", "export"]):
+        code, out, err = run_cli(capsys, *argv, "--instance-arn", "arn:aws:sso:::nope", "--json")
+        assert code == 3, err
+        assert json.loads(out)["error"]["type"] == "InvalidRequestError"
+        assert "Traceback" not in err and "--instance-arn" in err
+    assert local.behaviour.calls == []
+
+
+def test_export_to_a_path_it_cannot_write_stops_before_reading_anything(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    for where in (tmp_path / "missing" / "out.csv", tmp_path):
+        code, _, err = run_cli(capsys, "assignments", "export", "--output", str(where))
+        assert code == 3 and "--output" in err and "Traceback" not in err
+    assert local.behaviour.calls == []
+
+
+def test_export_of_an_instance_that_does_not_exist_exits_3(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tree.instance_arn[:-4] + "zzzz"
+    code, out, err = run_cli(capsys, "assignments", "export", "--instance-arn", missing)
+    assert code == 3 and out == "" and missing in err
+
+
+def test_an_account_id_target_says_its_real_status_or_that_it_is_not_found(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    retired = tree.accounts["dev-retired"][0]
+    code, out, _ = run_cli(capsys, "lookup", "targets", retired, "--json")
+    assert code == 0
+    assert [(a["account_name"], a["status"]) for a in json.loads(out)] == [
+        ("dev-retired", "SUSPENDED")
+    ]
+    code, out, _ = run_cli(capsys, "lookup", "targets", "999999999999", "--json")
+    assert code == 3
+    assert [a["status"] for a in json.loads(out)] == ["NOT_FOUND"]
+
+
+def test_every_name_is_reported_and_a_miss_is_not_found(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "lookup", "group", "Platform", "Nope", "Security")
+    assert code == 3
+    assert out.splitlines() == [
+        f"Platform\t{tree.groups['Platform']}",
+        "Nope\tNOT_FOUND",
+        f"Security\t{tree.groups['Security']}",
+    ]
+    assert "no group named 'Nope'" in err
+
+
+def test_lookups_take_a_timeout(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    local.behaviour.fault = lambda op: (
+        Fault(400, "ThrottlingException", "slow down") if op.startswith("identitystore:") else None
+    )
+    code, _, err = run_cli(capsys, "lookup", "group", "Platform", "--timeout", "1")
+    assert code == 2 and "--timeout" in err
+
+
+def test_the_endpoint_url_option_covers_every_service_a_command_calls(
+    local: LocalSsoAdmin,
+    tree: SeededDirectory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in (
+        "AWS_ENDPOINT_URL_SSO_ADMIN",
+        "AWS_ENDPOINT_URL_IDENTITYSTORE",
+        "AWS_ENDPOINT_URL_ORGANIZATIONS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    code, out, _ = run_cli(capsys, "lookup", "group", "Platform", "--endpoint-url", local.url)
+    assert code == 0 and tree.groups["Platform"] in out
+    code, out, _ = run_cli(capsys, "lookup", "targets", "Sandbox", "--endpoint-url", local.url)
+    assert code == 0 and "sandbox-1" in out
+
+
+def test_an_sso_admin_endpoint_alone_says_where_the_other_calls_go(
+    local: LocalSsoAdmin,
+    tree: SeededDirectory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL_IDENTITYSTORE")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_IDENTITYSTORE", "http://127.0.0.1:9")  # nothing listens
+    monkeypatch.delenv("AWS_ENDPOINT_URL_ORGANIZATIONS")
+    code, _, err = run_cli(capsys, "lookup", "group", "Platform", "--timeout", "2")
+    assert code != 0
+    assert "AWS_ENDPOINT_URL_ORGANIZATIONS" in err, err
+
+
+def test_export_takes_json_like_every_other_command(
+    local: LocalSsoAdmin, tree: SeededDirectory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(capsys, "assignments", "export", "--json")
+    assert code == 0 and isinstance(json.loads(out), list)

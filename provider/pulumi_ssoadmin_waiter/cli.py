@@ -26,6 +26,13 @@ from .results import StatusChanges, WaitResult
 from .waiter import check_arguments, wait_for
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+DESCRIPTION = (
+    "Wait on an SSO Admin request from a shell or CI step (creation, deletion, provisioning); "
+    "look up names and OUs, and export an instance's assignments with names (lookup, "
+    "assignments export); try it all on a local endpoint (demo)."
+)
+HEARTBEAT = 10.0
+"""Seconds between progress lines while a status lasts: a long wait never looks stuck."""
 
 CLI_FIELDS = {
     "timeout": "--timeout",
@@ -43,7 +50,8 @@ EXIT_CODES = """exit codes:
   130  interrupted (Ctrl-C): the wait stopped; the request itself keeps running at AWS
 
 With --json, stdout carries one JSON object for every exit code: the result, or
-{"exit_code": N, "error": {"type": ..., "message": ...}}."""
+{"exit_code": N, "error": {"type": ..., "message": ...}}; a timeout's error also carries
+"request_id", "last_status", "polls" and "waited"."""
 
 
 @dataclass
@@ -121,7 +129,7 @@ def run_wait(
             request.instance_arn,
             request.request_id,
             timeout=wait_timeout,
-            on_poll=StatusChanges(lambda line: print(line, file=sys.stderr)),
+            on_poll=StatusChanges(lambda line: print(line, file=sys.stderr), heartbeat=HEARTBEAT),
         )
     except KeyboardInterrupt:
         return report.error(
@@ -177,12 +185,14 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         report=report,
         prog="ssoadmin-waiter",
-        description=__doc__.split("\n")[0] if __doc__ else "",
+        description=DESCRIPTION,
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     for operation in OPERATIONS.values():
         sub = commands.add_parser(
             operation.name,
@@ -243,9 +253,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             return report.error(EXIT_INTERRUPTED, "Interrupted", "interrupted")
         except WaitTimeoutError as exc:
-            return report.error(EXIT_TIMEOUT, type(exc).__name__, str(exc))
+            evidence = {
+                "request_id": exc.request_id or None,
+                "last_status": exc.last_status,
+                "polls": exc.polls,
+                "waited": round(exc.waited, 3),
+            }
+            return report.error(EXIT_TIMEOUT, type(exc).__name__, str(exc), **evidence)
         except (WaiterError, ValueError) as exc:  # setup: settings, region, endpoint, profile
             return report.error(EXIT_ERROR, type(exc).__name__, str(exc))
+        except Exception as exc:  # a defect: still one line and a documented exit code
+            text = f"unexpected {type(exc).__name__}: {exc} (a defect of ssoadmin-waiter)"
+            return report.error(EXIT_ERROR, "InternalError", text)
 
 
 if __name__ == "__main__":
