@@ -1,0 +1,558 @@
+"""Stacks of this package's resources and their deployments, as Pulumi's engine runs them, in
+the test's own process on the in-memory AWS and virtual time: what the model test drives.
+
+A :class:`Stack` has a program (the resources declared) and a state (the resources recorded).
+:meth:`Stack.up` does what ``pulumi up`` does with them: Check each declared resource, Diff it
+against its state, then Create, Update or replace it (create the new, delete the old last), all
+at once as the engine's parallel steps do, and finally Delete what the program no longer
+declares. A failed create records nothing, a failed update keeps the old state, a failed delete
+keeps the resource. Refresh (Read), destroy and, for the plugin, import by id are here too.
+
+Each stack speaks to its provider the way one adapter does, both in-process:
+
+- ``dynamic``: the provider classes the dynamic resources pickle, called as Pulumi's
+  dynamic-provider server calls them (plain values, the secret inputs named);
+- ``plugin``: :class:`~pulumi_ssoadmin_waiter.plugin.WaiterPlugin`'s handlers, with the wire's
+  camelCase names and secret values, ``customTimeouts`` and import (its operations run in the
+  caller's thread, on virtual time).
+
+Every operation is kept (:class:`Op`): what it said, how long it took, what it raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, Future
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from pulumi.provider.experimental import provider as p
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+from pulumi_ssoadmin_waiter import runtime
+from pulumi_ssoadmin_waiter.declarations import Resource
+from pulumi_ssoadmin_waiter.plugin import KINDS, WaiterPlugin
+from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS, logging_to
+from pulumi_ssoadmin_waiter.schema import camel, token
+from pulumi_ssoadmin_waiter.wire import rename, snake, to_value
+
+from .drivers import _secrets_named
+from .memory_aws import World
+from .operations import Outcome
+
+_outcome: ContextVar[Outcome | None] = ContextVar("outcome", default=None)
+
+
+@dataclass
+class Declared:
+    """A resource in a program: its type and inputs (secret ones wrapped)."""
+
+    resource: Resource
+    inputs: dict[str, Any]
+    custom_timeout: float = 0.0
+    """The resource's ``customTimeouts`` (the plugin only; 0: none)."""
+
+
+@dataclass
+class Recorded:
+    """A resource in a stack's state."""
+
+    resource: Resource
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    custom_timeout: float = 0.0
+
+
+@dataclass
+class Op:
+    """One provider operation of a deployment."""
+
+    stack: str
+    name: str
+    kind: str
+    """check, diff, create, update, delete, read or import."""
+    outcome: Outcome
+    timeout: float | None = None
+    """The operation's own timeout, for the ones that have one."""
+    adapter: str = "dynamic"
+
+
+class DirectExecutor(Executor):
+    """Runs what the plugin submits in the submitting thread: on virtual time, every thread
+    must be one the scheduler knows."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+class _CapturedLog:
+    """The plugin's engine log, kept with the operation that wrote it."""
+
+    def sink_for(self, _urn: str) -> Callable[[str, str, bool], None]:
+        def sink(severity: str, message: str, _ephemeral: bool) -> None:
+            outcome = _outcome.get()
+            if outcome is not None:
+                outcome.lines.append((severity, message))
+
+        return sink
+
+
+def run_op(world: World, fn: Callable[[], Any]) -> Outcome:
+    """Run ``fn`` as one operation here and now: its lines, outcome and times kept."""
+    outcome = Outcome(began=world.vt.now)
+    token_ = _outcome.set(outcome)
+    try:
+        with logging_to(lambda severity, line, _e: outcome.lines.append((severity, line))):
+            outcome.value = fn()
+    except Exception as exc:
+        outcome.error = exc
+    finally:
+        _outcome.reset(token_)
+    outcome.ended = world.vt.now
+    return outcome
+
+
+# -- the two adapters ----------------------------------------------------------------------------
+
+
+class DynamicAdapter:
+    """The dynamic provider classes, as the dynamic-provider server calls them."""
+
+    name = "dynamic"
+
+    def configure(self, region: Any = None) -> None:
+        """Dynamic resources take the stack's config only (no provider region)."""
+
+    @staticmethod
+    def provider(resource: Resource) -> Any:
+        return KINDS[token(resource)].provider()
+
+    def check(
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        result = self.provider(resource).check(
+            _secrets_named(resource, olds), _secrets_named(resource, news)
+        )
+        inputs = dict(result.inputs or {})
+        hidden = inputs.get(SECRET_INPUTS)
+        if isinstance(hidden, list):  # as the engine stores them: secret inputs secret
+            for name in hidden:
+                if inputs.get(name) is not None and not is_rpc_secret(inputs[name]):
+                    inputs[name] = wrap_rpc_secret(inputs[name])
+        inputs.pop(SECRET_INPUTS, None)
+        return inputs, [(f.property, f.reason) for f in result.failures or []]
+
+    def diff(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> tuple[bool, list[str]]:
+        result = self.provider(resource).diff(
+            id_, _secrets_named(resource, olds), _secrets_named(resource, news)
+        )
+        return bool(result.changes), sorted(result.replaces or [])
+
+    def create(
+        self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
+    ) -> tuple[str, dict[str, Any]]:
+        made = self.provider(resource).create(_secrets_named(resource, inputs))
+        return made.id, _outputs(made.outs)
+
+    def read(
+        self, resource: Resource, id_: str, outputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        got = self.provider(resource).read(id_, _secrets_named(resource, outputs))
+        return got.id, _outputs(got.outs)
+
+    def update(
+        self,
+        resource: Resource,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        timeout: float,
+    ) -> dict[str, Any]:
+        done = self.provider(resource).update(
+            id_, _secrets_named(resource, olds), _secrets_named(resource, news)
+        )
+        return _outputs(done.outs)
+
+    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:
+        self.provider(resource).delete(id_, _secrets_named(resource, outputs))
+
+    def import_(self, resource: Resource, id_: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        raise NotImplementedError("dynamic resources cannot be imported (Read without inputs)")
+
+
+def _outputs(outs: Any) -> dict[str, Any]:
+    return {k: v for k, v in dict(outs or {}).items() if k != SECRET_INPUTS}
+
+
+class PluginAdapter:
+    """The provider plugin's handlers, spoken to on the wire's terms."""
+
+    name = "plugin"
+
+    def __init__(self) -> None:
+        self.plugin = WaiterPlugin(None, executor=DirectExecutor())
+        self.plugin.log = _CapturedLog()  # type: ignore[assignment]
+        self.configure()
+
+    def configure(self, region: Any = None) -> None:
+        args = {} if region is None else {"region": PropertyValue(region)}
+        asyncio.run(self.plugin.configure(p.ConfigureRequest({}, args, True, False)))
+
+    def check(
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        request = p.CheckRequest(
+            _urn(resource, "r"), _wire(resource, olds), _wire(resource, news), b""
+        )
+        answer = asyncio.run(self.plugin.check(request))
+        failures = [(_snake_path(f.property), f.reason) for f in answer.failures or []]
+        return _python(resource, answer.inputs or {}), failures
+
+    def diff(
+        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> tuple[bool, list[str]]:
+        request = p.DiffRequest(
+            _urn(resource, "r"), id_, _wire(resource, olds), _wire(resource, news), []
+        )
+        answer = asyncio.run(self.plugin.diff(request))
+        return bool(answer.changes), sorted(snake(r) for r in answer.replaces or [])
+
+    def create(
+        self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
+    ) -> tuple[str, dict[str, Any]]:
+        request = p.CreateRequest(_urn(resource, name), _wire(resource, inputs), timeout, False)
+        answer = asyncio.run(self.plugin.create(request))
+        return str(answer.resource_id), _python(resource, answer.properties or {})
+
+    def read(
+        self, resource: Resource, id_: str, outputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        wired = _wire(resource, outputs)
+        request = p.ReadRequest(_urn(resource, "r"), id_, wired, wired)
+        answer = asyncio.run(self.plugin.read(request))
+        return str(answer.resource_id or ""), _python(resource, answer.properties or {})
+
+    def update(
+        self,
+        resource: Resource,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        timeout: float,
+    ) -> dict[str, Any]:
+        request = p.UpdateRequest(
+            _urn(resource, "r"),
+            id_,
+            _wire(resource, olds),
+            _wire(resource, news),
+            timeout,
+            [],
+            False,
+        )
+        answer = asyncio.run(self.plugin.update(request))
+        return _python(resource, answer.properties or {})
+
+    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:
+        request = p.DeleteRequest(_urn(resource, "r"), id_, _wire(resource, outputs), timeout)
+        asyncio.run(self.plugin.delete(request))
+
+    def import_(self, resource: Resource, id_: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """``pulumi import``: Read with the id alone; the id, outputs and inputs it gives."""
+        request = p.ReadRequest(_urn(resource, "imported"), id_, {}, {})
+        answer = asyncio.run(self.plugin.read(request))
+        if not answer.resource_id:
+            raise LookupError(f"nothing to import at {id_}")
+        return (
+            str(answer.resource_id),
+            _python(resource, answer.properties or {}),
+            _python(resource, answer.inputs or {}),
+        )
+
+
+def _urn(resource: Resource, name: str) -> str:
+    return f"urn:pulumi:model::ssoadmin-waiter::{token(resource)}::{name}"
+
+
+def _wire(resource: Resource, props: dict[str, Any]) -> dict[str, PropertyValue]:
+    named = rename(resource, {k: v for k, v in props.items() if v is not None}, camel)
+    return {k: to_value(v) for k, v in named.items()}
+
+
+def _python(resource: Resource, props: Any) -> dict[str, Any]:
+    def python(value: PropertyValue) -> Any:
+        inner = value.value
+        if isinstance(inner, tuple):
+            inner = [python(v) for v in inner]
+        elif isinstance(inner, Mapping):
+            inner = {k: python(v) for k, v in inner.items()}
+        return wrap_rpc_secret(inner) if value.is_secret else inner
+
+    return rename(resource, {k: python(v) for k, v in dict(props).items()}, snake)
+
+
+def _snake_path(path: str) -> str:
+    return ".".join(snake(part) for part in path.split("."))
+
+
+Adapter = DynamicAdapter | PluginAdapter
+
+
+# -- stacks --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    """A program and its state, deployed by one adapter in a provider process per run."""
+
+    name: str
+    adapter: Adapter
+    program: dict[str, Declared] = field(default_factory=dict)
+    state: dict[str, Recorded] = field(default_factory=dict)
+    ops: list[Op] = field(default_factory=list)
+
+    def op(
+        self,
+        world: World,
+        name: str,
+        kind: str,
+        fn: Callable[[], Any],
+        timeout: float | None = None,
+    ) -> Outcome:
+        outcome = run_op(world, fn)
+        self.ops.append(Op(self.name, name, kind, outcome, timeout, self.adapter.name))
+        return outcome
+
+    # -- pulumi up -------------------------------------------------------------------------
+    def up(self, world: World) -> bool:
+        """One deployment, in the calling provider process; whether every step succeeded."""
+        steps: list[Callable[[], bool]] = []
+        replaced: list[str] = []
+        ok = True
+        for given, declared in list(self.program.items()):
+            name = urn(given, declared)  # another type under the same name is another resource
+            recorded = self.state.get(name)
+            olds = recorded.inputs if recorded else {}
+            checked = self.op(
+                world,
+                name,
+                "check",
+                partial(self.adapter.check, declared.resource, declared.inputs, olds),
+            )
+            if checked.error is not None or checked.value[1]:
+                ok = False
+                continue
+            inputs = checked.value[0]
+            if recorded is None:
+                steps.append(self._create_step(world, name, declared, inputs))
+                continue
+            diffed = self.op(
+                world,
+                name,
+                "diff",
+                partial(
+                    self.adapter.diff, recorded.resource, recorded.id, recorded.outputs, inputs
+                ),
+            )
+            if diffed.error is not None:
+                ok = False
+                continue
+            changes, replaces = diffed.value
+            if replaces:
+                replaced.append(name)
+                steps.append(self._create_step(world, name, declared, inputs, replacing=True))
+            elif changes:
+                steps.append(self._update_step(world, name, declared, inputs))
+            else:
+                recorded.inputs = inputs
+        ok = all(gather(world, steps)) and ok
+        if not ok:
+            return False
+        declared_here = {urn(n, d) for n, d in self.program.items()}
+        removed = [n for n in self.state if n not in declared_here]
+        deletes = [self._delete_step(world, n, self.state[n]) for n in removed]
+        deletes += [self._delete_step(world, n, r) for n, r in self._replaced.items()]
+        self._replaced = {}
+        return all(gather(world, deletes))
+
+    _replaced: dict[str, Recorded] = field(default_factory=dict)
+
+    def _timeout(self, declared: Declared | Recorded) -> float:
+        if declared.custom_timeout and self.adapter.name == "plugin":
+            return declared.custom_timeout
+        given = unwrap_rpc_secret(declared.inputs.get("timeout_seconds"))
+        default = declared.resource.input("timeout_seconds").default
+        return float(given if given is not None else default)
+
+    def _create_step(
+        self,
+        world: World,
+        name: str,
+        declared: Declared,
+        inputs: dict[str, Any],
+        replacing: bool = False,
+    ) -> Callable[[], bool]:
+        def step() -> bool:
+            timeout = self._timeout(declared)
+            custom = declared.custom_timeout if self.adapter.name == "plugin" else 0.0
+            made = self.op(
+                world,
+                name,
+                "create",
+                lambda: self.adapter.create(declared.resource, inputs, custom, name),
+                timeout,
+            )
+            if made.error is not None:
+                return False
+            if replacing:
+                self._replaced[f"{name} (replaced)"] = self.state[name]
+            id_, outputs = made.value
+            self.state[name] = Recorded(
+                declared.resource, id_, inputs, outputs, declared.custom_timeout
+            )
+            return True
+
+        return step
+
+    def _update_step(
+        self, world: World, name: str, declared: Declared, inputs: dict[str, Any]
+    ) -> Callable[[], bool]:
+        def step() -> bool:
+            recorded = self.state[name]
+            timeout = self._timeout(declared)
+            custom = declared.custom_timeout if self.adapter.name == "plugin" else 0.0
+            done = self.op(
+                world,
+                name,
+                "update",
+                lambda: self.adapter.update(
+                    declared.resource, recorded.id, recorded.outputs, inputs, custom
+                ),
+                timeout,
+            )
+            if done.error is not None:
+                return False
+            self.state[name] = Recorded(
+                declared.resource, recorded.id, inputs, done.value, declared.custom_timeout
+            )
+            return True
+
+        return step
+
+    def _delete_step(self, world: World, name: str, recorded: Recorded) -> Callable[[], bool]:
+        def step() -> bool:
+            timeout = self._timeout(recorded)
+            custom = recorded.custom_timeout if self.adapter.name == "plugin" else 0.0
+            done = self.op(
+                world,
+                name,
+                "delete",
+                lambda: self.adapter.delete(
+                    recorded.resource, recorded.id, recorded.outputs, custom
+                ),
+                timeout,
+            )
+            if done.error is not None:
+                return False
+            if self.state.get(name) is recorded:
+                del self.state[name]
+            return True
+
+        return step
+
+    # -- other commands --------------------------------------------------------------------
+    def refresh(self, world: World) -> None:
+        for name, recorded in list(self.state.items()):
+            read = self.op(
+                world,
+                name,
+                "read",
+                partial(self.adapter.read, recorded.resource, recorded.id, recorded.outputs),
+            )
+            if read.error is not None:
+                continue
+            id_, outputs = read.value
+            if not id_:
+                del self.state[name]
+            else:
+                recorded.outputs = outputs
+
+    def import_(self, world: World, given: str, declared: Declared, id_: str) -> bool:
+        """``pulumi import`` of ``id_`` as the program's ``given`` resource: refused (False)
+        when the program's inputs differ from what was read."""
+        name = urn(given, declared)
+        read = self.op(world, name, "import", lambda: self.adapter.import_(declared.resource, id_))
+        if read.error is not None:
+            return False
+        got_id, outputs, imported = read.value
+        checked = self.op(
+            world,
+            name,
+            "check",
+            lambda: self.adapter.check(declared.resource, declared.inputs, imported),
+        )
+        if checked.error is not None or checked.value[1]:
+            return False
+        inputs = checked.value[0]
+        diffed = self.op(
+            world,
+            name,
+            "diff",
+            lambda: self.adapter.diff(declared.resource, got_id, outputs, inputs),
+        )
+        if diffed.error is not None or diffed.value[0]:
+            return False
+        self.program[given] = declared
+        self.state[name] = Recorded(declared.resource, got_id, inputs, outputs)
+        return True
+
+
+def urn(name: str, declared: Declared | Recorded) -> str:
+    """A resource's key in a stack's state: its name and type, as its URN has them."""
+    return f"{name}:{declared.resource.name}"
+
+
+def gather(world: World, steps: Iterable[Callable[[], bool]]) -> list[bool]:
+    """Run ``steps`` at once on virtual time (from a virtual-time thread); their answers."""
+    steps = list(steps)
+    results: list[bool] = [False] * len(steps)
+    left = [len(steps)]
+    cond = world.vt.condition()
+
+    def wrap(i: int, step: Callable[[], bool]) -> Callable[[], None]:
+        def body() -> None:
+            try:
+                results[i] = step()
+            finally:
+                with cond:
+                    left[0] -= 1
+                    cond.notify_all()
+
+        return body
+
+    for i, step in enumerate(steps):
+        world.vt.spawn(wrap(i, step))
+    with cond:
+        while left[0]:
+            cond.wait(3600.0)
+    return results
+
+
+def in_process(process: runtime.Runtime, fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` to run in ``process`` (a provider process of its own)."""
+
+    def body() -> Any:
+        with runtime.using(process):
+            return fn()
+
+    return body

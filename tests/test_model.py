@@ -1,0 +1,709 @@
+"""The stateful model test: random sequences of deployments of two stacks, each on its own
+adapter, against the in-memory AWS on virtual time, with the environment changing under them;
+after every step the invariants of RELIABILITY.md are checked against AWS's truth:
+
+- I1 no silent loss of access: a resource whose state records an assignment that AWS no
+  longer has was told (a warning or error naming it), or someone outside Pulumi removed it;
+- I2 one owner, or told: an assignment that two resources record as theirs was named to at
+  least one of them by the operation that made it theirs;
+- I3 deadlines hold: every create, update, delete, lookup and wait ended within its timeout
+  plus :data:`BOUND`;
+- I4 secrets stay secret: a secret name or product, and all it resolves to (ids, accounts,
+  request ids), is in no id, line, error or clear value of its resource;
+- I5 documented errors only: every error is one of the package's (a ``WaiterError``), on the
+  plugin too;
+- I6 preview is safe: Check and Diff with any input unknown (a field, an item's field, the
+  region, the plugin's region) answer without failing and claim no deletion.
+
+``--hypothesis-profile=deep`` runs many more and longer sequences (``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import partial
+from typing import Any, cast
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+from pulumi.runtime.rpc import UNKNOWN, is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+from pulumi_ssoadmin_waiter import WaiterError, runtime
+from pulumi_ssoadmin_waiter.assignments import start_request
+from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
+from pulumi_ssoadmin_waiter.identity import AssignmentKey
+from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION
+from pulumi_ssoadmin_waiter.plugin import PluginError
+from pulumi_ssoadmin_waiter.retry import Deadline
+from pulumi_ssoadmin_waiter.waiter import wait_for_assignment_creation
+from support.fakes import IDENTITY, api_error
+from support.memory_aws import INSTANCE, Directory, World, principal_id, world
+from support.stacks import (
+    Declared,
+    DynamicAdapter,
+    Op,
+    PluginAdapter,
+    Stack,
+    in_process,
+    urn,
+)
+
+BOUND = 1.0
+"""Seconds past its own timeout an operation may end on virtual time: its last call lands on
+the deadline, and takes one token of the rate limit (calls take no time here)."""
+GROUPS = ("Platform", "Developers")
+PERMISSION_SETS = ("ReadOnly", "Admin")
+TARGETS = ("Workloads", "Workloads/Prod", "Sandbox", "/Workloads")
+SECRET_GROUP, SECRET_PERMISSION_SET, SECRET_OU = "Security", "Audit", "Vault"
+
+
+def plain(value: Any) -> Any:
+    return unwrap_rpc_secret(value) if is_rpc_secret(value) else value
+
+
+def clear_texts(value: Any) -> Iterator[str]:
+    """Every string of ``value`` that is not secret."""
+    if is_rpc_secret(value):
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from clear_texts(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from clear_texts(v)
+    elif value is not None:
+        yield str(value)
+
+
+class Deployments(RuleBasedStateMachine):
+    """Two stacks, the AWS they share, and what each resource was told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._world = world(t=2.0)
+        self.world: World = self._world.__enter__()
+        self.directory: Directory = self.world.aws.directory
+        self._seed_secrets()
+        self.stacks: dict[str, Stack] = {}
+        self.told: dict[tuple[str, str], set[str]] = {}
+        """(stack, resource) -> the assignment ids it records that it was told about."""
+        self.recorded: dict[tuple[str, str], set[str]] = {}
+        self.exempt: set[str] = set()
+        """Assignments someone outside Pulumi removed or made (their owners are not told)."""
+        self.checked_ops: dict[str, int] = {}
+        """How many of each stack's operations the invariants have seen."""
+        self.secret: dict[tuple[str, str], set[str]] = {}
+        """(stack, resource) -> the secret values and all they resolve to."""
+
+    def teardown(self) -> None:
+        self._world.__exit__(None, None, None)
+
+    def _seed_secrets(self) -> None:
+        d = self.directory
+        d.groups[SECRET_GROUP] = principal_id()
+        d.permission_sets[SECRET_PERMISSION_SET] = (
+            "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-5ec2e75ec2e75ec2"
+        )
+        vault = d.add_unit(SECRET_OU)
+        self.vault_account = d.add_account("vault-1", vault)
+
+    # -- the stacks ------------------------------------------------------------------------
+    @initialize(
+        adapters=st.tuples(
+            st.sampled_from(["dynamic", "plugin"]), st.sampled_from(["dynamic", "plugin"])
+        )
+    )
+    def make_stacks(self, adapters: tuple[str, str]) -> None:
+        for name, adapter in zip("ab", adapters, strict=True):
+            self.stacks[name] = Stack(
+                name, PluginAdapter() if adapter == "plugin" else DynamicAdapter()
+            )
+
+    @property
+    def accounts(self) -> list[str]:
+        return sorted(a for a, acc in self.directory.accounts.items() if acc.name != "vault-1")
+
+    def key(self, group: str, permission_set: str, account: str) -> AssignmentKey:
+        d = self.directory
+        return AssignmentKey(
+            INSTANCE, d.permission_sets[permission_set], "GROUP", d.groups[group], account
+        )
+
+    @rule(
+        stack=st.sampled_from("ab"),
+        slot=st.integers(0, 2),
+        group=st.sampled_from(GROUPS),
+        permission_set=st.sampled_from(PERMISSION_SETS),
+        account=st.integers(0, 7),
+        by_name=st.booleans(),
+        adopt=st.booleans(),
+        timeout=st.sampled_from([3.0, 30.0, 300.0]),
+        custom=st.sampled_from([0.0, 4.0]),
+    )
+    def declare_assignment(
+        self,
+        stack: str,
+        slot: int,
+        group: str,
+        permission_set: str,
+        account: int,
+        by_name: bool,
+        adopt: bool,
+        timeout: float,
+        custom: float,
+    ) -> None:
+        d = self.directory
+        inputs: dict[str, Any] = {
+            "instance_arn": INSTANCE,
+            "principal_type": "GROUP",
+            "target_id": self.accounts[account % len(self.accounts)],
+            "adopt_existing": adopt,
+            "timeout_seconds": timeout,
+        }
+        if by_name:
+            inputs |= {"principal_name": group, "permission_set_name": permission_set}
+        else:
+            inputs |= {
+                "principal_id": d.groups[group],
+                "permission_set_arn": d.permission_sets[permission_set],
+            }
+        self.stacks[stack].program[f"one-{slot}"] = Declared(ACCOUNT_ASSIGNMENT, inputs, custom)
+
+    @rule(
+        stack=st.sampled_from("ab"),
+        slot=st.integers(0, 1),
+        items=st.lists(
+            st.tuples(st.sampled_from(GROUPS), st.sampled_from(PERMISSION_SETS), st.integers(0, 7)),
+            max_size=3,
+            unique=True,
+        ),
+        products=st.lists(
+            st.tuples(
+                st.sampled_from(GROUPS), st.sampled_from(PERMISSION_SETS), st.sampled_from(TARGETS)
+            ),
+            max_size=2,
+        ),
+        adopt=st.booleans(),
+        timeout=st.sampled_from([5.0, 60.0, 900.0]),
+    )
+    def declare_set(
+        self,
+        stack: str,
+        slot: int,
+        items: list[tuple[str, str, int]],
+        products: list[tuple[str, str, str]],
+        adopt: bool,
+        timeout: float,
+    ) -> None:
+        if not items and not products:
+            return
+        inputs: dict[str, Any] = {"adopt_existing": adopt, "timeout_seconds": timeout}
+        if items:
+            inputs["assignments"] = [
+                {
+                    "instance_arn": INSTANCE,
+                    "permission_set_arn": self.directory.permission_sets[ps],
+                    "principal_type": "GROUP",
+                    "principal_id": self.directory.groups[g],
+                    "target_id": self.accounts[a % len(self.accounts)],
+                }
+                for g, ps, a in items
+            ]
+        if products:
+            inputs["products"] = [
+                {
+                    "instance_arn": INSTANCE,
+                    "principal_type": "GROUP",
+                    "principals": [g],
+                    "permission_sets": [ps],
+                    "targets": [t],
+                }
+                for g, ps, t in products
+            ]
+        self.stacks[stack].program[f"set-{slot}"] = Declared(ACCOUNT_ASSIGNMENT_SET, inputs)
+
+    @rule(as_set=st.booleans())
+    def declare_secret(self, as_set: bool) -> None:
+        """Only stack a, and only names no other declaration uses: a secret is never shared."""
+        if as_set:
+            product = {
+                "instance_arn": INSTANCE,
+                "principal_type": "GROUP",
+                "principals": [SECRET_GROUP],
+                "permission_sets": [SECRET_PERMISSION_SET],
+                "targets": [SECRET_OU],
+            }
+            inputs = {"products": wrap_rpc_secret([product]), "timeout_seconds": 60.0}
+            declared = Declared(ACCOUNT_ASSIGNMENT_SET, inputs)
+        else:
+            inputs = {
+                "instance_arn": INSTANCE,
+                "principal_type": "GROUP",
+                "principal_name": wrap_rpc_secret(SECRET_GROUP),
+                "permission_set_name": wrap_rpc_secret(SECRET_PERMISSION_SET),
+                "target_id": self.vault_account,
+                "timeout_seconds": 60.0,
+            }
+            declared = Declared(ACCOUNT_ASSIGNMENT, inputs)
+        self.stacks["a"].program["secret"] = declared
+        d = self.directory
+        self.secret[("a", urn("secret", declared))] = {
+            SECRET_GROUP,
+            SECRET_PERMISSION_SET,
+            SECRET_OU,
+            d.groups[SECRET_GROUP],
+            d.permission_sets[SECRET_PERMISSION_SET],
+            *([self.vault_account] if as_set else []),
+        }
+
+    @rule(stack=st.sampled_from("ab"), data=st.data())
+    def remove(self, stack: str, data: st.DataObject) -> None:
+        names = sorted(self.stacks[stack].program)
+        if names:
+            del self.stacks[stack].program[data.draw(st.sampled_from(names))]
+
+    # -- deployments -----------------------------------------------------------------------
+    def _deploy(self, *runs: tuple[str, str]) -> None:
+        """Each ``(stack, command)`` in a provider process of its own, all at once."""
+
+        def command(stack: Stack, what: str) -> Any:
+            if what == "up":
+                return stack.up(self.world)
+            if what == "refresh":
+                return stack.refresh(self.world)
+            stack.program.clear()
+            return stack.up(self.world)
+
+        fns = [
+            in_process(self.world.process(), partial(command, self.stacks[n], w)) for n, w in runs
+        ]
+        self.world.vt.run(*fns)
+
+    @rule(stack=st.sampled_from("ab"))
+    def up(self, stack: str) -> None:
+        self._deploy((stack, "up"))
+
+    @rule()
+    def up_both_at_once(self) -> None:
+        self._deploy(("a", "up"), ("b", "up"))
+
+    @rule(stack=st.sampled_from("ab"))
+    def refresh(self, stack: str) -> None:
+        self._deploy((stack, "refresh"))
+
+    @rule(stack=st.sampled_from("ab"))
+    def destroy(self, stack: str) -> None:
+        self._deploy((stack, "destroy"))
+
+    @rule(stack=st.sampled_from("ab"), data=st.data())
+    def crash_then_up(self, stack: str, data: st.DataObject) -> None:
+        """A provider process started a declared assignment's request and died before the
+        engine recorded it; the next up runs."""
+        s = self.stacks[stack]
+        pending = [
+            n
+            for n, d in s.program.items()
+            if n not in s.state and d.resource is ACCOUNT_ASSIGNMENT and n != "secret"
+        ]
+        if pending:
+            declared = s.program[data.draw(st.sampled_from(sorted(pending)))]
+            key = self._key_of(declared.inputs)
+            dead = self.world.process()
+            self.world.vt.run(
+                in_process(
+                    dead,
+                    lambda: start_request(
+                        Deadline(30), cast(Any, self.world.sso), ASSIGNMENT_CREATION, key
+                    ),
+                )
+            )
+        self._deploy((stack, "up"))
+
+    def _key_of(self, inputs: dict[str, Any]) -> AssignmentKey:
+        d = self.directory
+        principal = plain(inputs.get("principal_id")) or d.groups[plain(inputs["principal_name"])]
+        arn = (
+            plain(inputs.get("permission_set_arn"))
+            or d.permission_sets[plain(inputs["permission_set_name"])]
+        )
+        return AssignmentKey(INSTANCE, arn, "GROUP", principal, inputs["target_id"])
+
+    @precondition(
+        lambda self: any(isinstance(s.adapter, PluginAdapter) for s in self.stacks.values())
+    )
+    @rule(data=st.data(), by_name=st.booleans())
+    def import_existing(self, data: st.DataObject, by_name: bool) -> None:
+        """``pulumi import`` of an assignment in AWS into a plugin stack."""
+        stack = next(s for s in self.stacks.values() if isinstance(s.adapter, PluginAdapter))
+        names = {v: k for k, v in self.directory.groups.items()}
+        arns = {v: k for k, v in self.directory.permission_sets.items()}
+        present = sorted(
+            a
+            for a in self.world.sso.assignments
+            if a[3] in names and a[1] in arns and names[a[3]] in GROUPS
+        )
+        if not present or "imported" in stack.program:
+            return
+        _, arn, kind, principal, account, _ = data.draw(st.sampled_from(present))
+        key = AssignmentKey(INSTANCE, arn, kind, principal, account)
+        inputs: dict[str, Any] = {
+            "instance_arn": INSTANCE,
+            "principal_type": kind,
+            "target_id": account,
+        }
+        if by_name:
+            inputs |= {"principal_name": names[principal], "permission_set_name": arns[arn]}
+        else:
+            inputs |= {"principal_id": principal, "permission_set_arn": arn}
+
+        def run() -> None:
+            imported = stack.import_(
+                self.world, "imported", Declared(ACCOUNT_ASSIGNMENT, inputs), key.id
+            )
+            assert imported, f"import of {key.id} refused: {stack.ops[-1].outcome.said()}"
+
+        self.world.vt.run(in_process(self.world.process(), run))
+
+    # -- the world changing ----------------------------------------------------------------
+    @rule(group=st.sampled_from(GROUPS))
+    def group_recreated(self, group: str) -> None:
+        """Deleted and made again under the same name: the name now means another id."""
+        self.directory.groups[group] = principal_id()
+
+    @rule(
+        account=st.integers(0, 7), unit=st.sampled_from(["Workloads", "Workloads/Prod", "Sandbox"])
+    )
+    def account_moved(self, account: int, unit: str) -> None:
+        acc = self.directory.accounts[self.accounts[account % len(self.accounts)]]
+        if acc.name != "management":
+            acc.parent = self.directory.unit(unit)
+
+    @rule(throttled=st.booleans(), lists_refused=st.booleans())
+    def faults(self, throttled: bool, lists_refused: bool) -> None:
+        def fault(name: str, now: float) -> Exception | None:
+            status_list = name.startswith("list_account_assignment_") and name.endswith("_status")
+            if lists_refused and status_list:
+                return api_error("AccessDeniedException", 400, "not allowed")
+            if throttled and int(now * 10) % 3 == 0:
+                return api_error("ThrottlingException")
+            return None
+
+        self.world.sso.fault = fault if throttled or lists_refused else None
+
+    @rule(account=st.integers(0, 7), failing=st.booleans())
+    def creations_fail_in(self, account: int, failing: bool) -> None:
+        target = self.accounts[account % len(self.accounts)]
+        for g in GROUPS:
+            for ps in PERMISSION_SETS:
+                identity = tuple(self.key(g, ps, target).api_params()[f] for f in IDENTITY)
+                if failing:
+                    self.world.sso.failing[identity] = "the account does not accept it"
+                else:
+                    self.world.sso.failing.pop(identity, None)
+
+    @rule(data=st.data())
+    def removed_outside_pulumi(self, data: st.DataObject) -> None:
+        present = sorted(self.world.sso.assignments)
+        if present:
+            gone = data.draw(st.sampled_from(present))
+            self.world.sso.assignments.discard(gone)
+            self.exempt.add(key_of_row(gone).id)
+
+    @rule(seconds=st.sampled_from([1.0, 5.0, 30.0]))
+    def time_passes(self, seconds: float) -> None:
+        self.world.vt.run(lambda: self.world.vt.sleep(seconds))
+
+    @rule(timeouts=st.lists(st.sampled_from([1.0, 2.0, 5.0, 40.0]), min_size=2, max_size=5))
+    def waits_share_one_poll_loop(self, timeouts: list[float]) -> None:
+        """Status waits with different timeouts in one process, on requests that outlast them
+        all, while lists are throttled: each ends within its own timeout (I3)."""
+        sso = self.world.sso
+        ids = sso.add_requests("creation", len(timeouts), 10_000)
+        saved = sso.fault
+        sso.fault = lambda name, now: (
+            api_error("ThrottlingException") if name.startswith("list_") else None
+        )
+
+        def wait(request_id: str, timeout: float) -> Any:
+            def body() -> tuple[float, float, Any]:
+                began = self.world.vt.now
+                try:
+                    wait_for_assignment_creation(sso, INSTANCE, request_id, timeout=timeout)  # type: ignore[arg-type]
+                except Exception as exc:
+                    return timeout, self.world.vt.now - began, exc
+                return timeout, self.world.vt.now - began, None
+
+            return body
+
+        try:
+            with runtime.using(self.world.process()):
+                results = self.world.vt.run(
+                    *[wait(r, t) for r, t in zip(ids, timeouts, strict=True)]
+                )
+        finally:
+            sso.fault = saved
+        for timeout, took, error in results:
+            assert took <= timeout + BOUND, f"I3: a {timeout} s wait took {took:.1f} s"
+            assert error is None or isinstance(error, WaiterError), f"I5: {error!r}"
+
+    # -- I6: previews with unknowns --------------------------------------------------------
+    @rule(stack=st.sampled_from("ab"), data=st.data())
+    def preview_with_an_unknown(self, stack: str, data: st.DataObject) -> None:
+        s = self.stacks[stack]
+        names = sorted(n for n, d in s.program.items() if urn(n, d) in s.state)
+        if not names:
+            return
+        given = data.draw(st.sampled_from(names))
+        declared = s.program[given]
+        name = urn(given, declared)
+        recorded = s.state[name]
+        paths = [*_paths(declared.inputs), "region"]
+        if isinstance(s.adapter, PluginAdapter):
+            paths.append("<plugin region>")
+        where = data.draw(st.sampled_from(paths))
+        news = (
+            dict(declared.inputs)
+            if where == "<plugin region>"
+            else _with_unknown(declared.inputs, where)
+        )
+
+        def preview() -> None:
+            if where == "<plugin region>":
+                s.adapter.configure(UNKNOWN)
+            try:
+                checked = s.op(
+                    self.world,
+                    name,
+                    "check",
+                    lambda: s.adapter.check(declared.resource, news, recorded.inputs),
+                )
+                assert checked.error is None, (
+                    f"I6: check with {where} unknown raised {checked.error!r}"
+                )
+                inputs, failures = checked.value
+                assert failures == [], f"I6: check with {where} unknown failed: {failures}"
+                diffed = s.op(
+                    self.world,
+                    name,
+                    "diff",
+                    lambda: s.adapter.diff(
+                        declared.resource, recorded.id, recorded.outputs, inputs
+                    ),
+                )
+                assert diffed.error is None, (
+                    f"I6: diff with {where} unknown raised {diffed.error!r}"
+                )
+                claimed = re.findall(r"(\d+) to delete", diffed.said())
+                if declared.resource is ACCOUNT_ASSIGNMENT_SET and where not in (
+                    "adopt_existing",
+                    "timeout_seconds",
+                ):
+                    assert claimed in ([], ["0"]), (
+                        f"I6: a preview with {where} unknown claims deletions: {diffed.said()}"
+                    )
+            finally:
+                if where == "<plugin region>":
+                    s.adapter.configure(None)
+
+        self.world.vt.run(in_process(self.world.process(), preview))
+
+    # -- the invariants --------------------------------------------------------------------
+    def _records(self) -> dict[tuple[str, str], set[str]]:
+        """Which assignments each resource's state records as in place."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for s in self.stacks.values():
+            for name, r in s.state.items():
+                outs = {k: plain(v) for k, v in r.outputs.items()}
+                if r.resource is ACCOUNT_ASSIGNMENT:
+                    keys = {self._key_of(outs).id} if outs.get("status") == "SUCCEEDED" else set()
+                else:
+                    results = outs.get("results") or {}
+                    keys = {k for k, v in results.items() if plain(v).get("status") == "SUCCEEDED"}
+                found[(s.name, name)] = keys
+        return found
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        """After every step: I3 to I5 for its operations, then I1 and I2 against AWS."""
+        self._operations_kept_their_promises()
+        self._no_silent_loss_and_one_owner_or_told()
+
+    def _operations_kept_their_promises(self) -> None:
+        """I3, I4, I5 for the operations since the last step; who was told what (I1, I2)."""
+        new: list[Op] = []
+        for s in self.stacks.values():
+            new += s.ops[self.checked_ops.get(s.name, 0) :]
+            self.checked_ops[s.name] = len(s.ops)
+        records = self._records()
+        for op in new:
+            self._deadline_held(op)
+            self._documented_error(op)
+            self._secrets_kept(op)
+        for owner, keys in records.items():
+            before = self.recorded.get(owner, set())
+            said = "\n".join(op.outcome.said() for op in new if (op.stack, op.name) == owner)
+            told = self.told.setdefault(owner, set())
+            for key_id in keys - before:
+                if key_id in said or self._spelled(key_id) in said:
+                    told.add(key_id)
+                else:
+                    told.discard(key_id)
+            told &= keys
+        self.recorded = records
+
+    def _spelled(self, key_id: str) -> str:
+        principal, kind, account, target_type, arn, _ = key_id.split(",")
+        return f"{kind} {principal} -> {target_type} {account} with {arn}"
+
+    @staticmethod
+    def _deadline_held(op: Op) -> None:
+        if op.timeout is not None:
+            took = op.outcome.seconds
+            assert took <= op.timeout + BOUND, (
+                f"I3: a {op.kind} with timeout {op.timeout} took {took:.1f} s: {op.outcome.said()}"
+            )
+
+    @staticmethod
+    def _documented_error(op: Op) -> None:
+        error = op.outcome.error
+        if error is None:
+            return
+        if isinstance(error, PluginError):
+            assert error.cause is not None and issubclass(error.cause, WaiterError), (
+                f"I5: {op.kind} raised {error.cause}: {error}"
+            )
+        else:
+            assert isinstance(error, WaiterError), f"I5: {op.kind} raised {error!r}"
+
+    def _secrets_kept(self, op: Op) -> None:
+        values = self.secret.get((op.stack, op.name))
+        if not values:
+            return
+        s = self.stacks[op.stack]
+        texts = [op.outcome.said()]
+        recorded = s.state.get(op.name)
+        if recorded is not None:
+            texts += [recorded.id, *clear_texts(recorded.inputs), *clear_texts(recorded.outputs)]
+        joined = "\n".join(texts)
+        values = values | self._request_ids()
+        leaked = sorted(v for v in values if v in joined)
+        assert not leaked, (
+            f"I4: {leaked} in the clear after a {op.kind} of {op.name}: {joined[:500]}"
+        )
+
+    def _request_ids(self) -> set[str]:
+        """The requests made for the secret assignments (their ids say who they are for)."""
+        secret = self.directory.groups[SECRET_GROUP]
+        return {rid for rid, r in self.world.sso.requests.items() if r["PrincipalId"] == secret}
+
+    def _no_silent_loss_and_one_owner_or_told(self) -> None:
+        present = {key_of_row(a).id for a in self.world.sso.assignments}
+        owners: dict[str, list[tuple[str, str]]] = {}
+        for owner, keys in self.recorded.items():
+            for key_id in keys:
+                owners.setdefault(key_id, []).append(owner)
+                told = key_id in self.told.get(owner, set())
+                if key_id not in present:
+                    assert told or key_id in self.exempt, (
+                        f"I1: {owner} records {key_id}, which AWS no longer has, and was never told"
+                    )
+        for key_id, who in owners.items():
+            if len(who) > 1 and key_id in present:
+                assert any(key_id in self.told.get(o, set()) for o in who), (
+                    f"I2: {who} all own {key_id}, none was told"
+                )
+
+
+def key_of_row(row: tuple[Any, ...]) -> AssignmentKey:
+    """The key of one of the in-memory AWS's assignments (instance first, then its identity)."""
+    return AssignmentKey(row[0], row[1], row[2], row[3], row[4], row[5])
+
+
+def _paths(inputs: dict[str, Any]) -> list[str]:
+    """Where an unknown can stand: each input, each item, each item's field."""
+    found = []
+    for name, value in inputs.items():
+        found.append(name)
+        value = plain(value)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                found.append(f"{name}[{i}]")
+                if isinstance(item, dict):
+                    found += [f"{name}[{i}].{f}" for f in item]
+    return found
+
+
+def _with_unknown(inputs: dict[str, Any], where: str) -> dict[str, Any]:
+    news = {k: v for k, v in inputs.items()}
+    name, _, rest = where.partition("[")
+    if not rest:
+        news[name] = UNKNOWN
+        return news
+    secret = is_rpc_secret(news[name])
+    items = [dict(i) if isinstance(i, dict) else i for i in plain(news[name])]
+    index, _, field = rest.partition("]")
+    if field:
+        items[int(index)][field.lstrip(".")] = UNKNOWN
+    else:
+        items[int(index)] = UNKNOWN
+    news[name] = wrap_rpc_secret(items) if secret else items
+    return news
+
+
+TestDeployments = Deployments.TestCase
+
+
+# -- counterexamples the model found, kept as explicit sequences ---------------------------------
+
+
+def replay(adapters: tuple[str, str] = ("dynamic", "dynamic")) -> Deployments:
+    machine = Deployments()
+    machine.make_stacks(adapters=adapters)
+    return machine
+
+
+def test_found_a_set_that_adopts_an_assignment_in_place_says_so() -> None:
+    """Stack b's set is removed while stack a's adopts the same assignment, in one moment: b
+    deletes it, and a's state records what AWS no longer has. a was never told it had taken
+    over an assignment (I1): the set's adoption was silent."""
+    machine = replay()
+    try:
+        item = [("Platform", "ReadOnly", 0)]
+        machine.declare_set(adopt=False, items=item, products=[], slot=0, stack="b", timeout=5.0)
+        machine.up_both_at_once()
+        machine.invariants_hold()
+        del machine.stacks["b"].program["set-0"]
+        machine.declare_set(adopt=True, items=item, products=[], slot=0, stack="a", timeout=5.0)
+        machine.up_both_at_once()
+        machine.invariants_hold()
+    finally:
+        machine.teardown()
+
+
+def test_found_a_diff_keeps_hiding_what_was_secret() -> None:
+    """A secret product made plain again, for other accounts: the diff's line of what is to be
+    deleted listed the old, secret expansion in clear (I4)."""
+    machine = replay()
+    try:
+        machine.declare_secret(as_set=True)
+        machine.up("a")
+        machine.invariants_hold()
+        stack = machine.stacks["a"]
+        secret = stack.program["secret"]
+        secret.inputs["products"] = [
+            {**plain(secret.inputs["products"])[0], "targets": ["Sandbox"]}
+        ]
+        machine.secret.clear()  # the program made it plain: what it now names is not secret
+        machine.up("a")
+        diffs = [op for op in stack.ops if op.kind == "diff"]
+        assert diffs and "1 to delete" in diffs[-1].outcome.said()
+        assert machine.vault_account not in diffs[-1].outcome.said()
+    finally:
+        machine.teardown()
