@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any, cast
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -657,7 +658,7 @@ def _with_unknown(inputs: dict[str, Any], where: str) -> dict[str, Any]:
     return news
 
 
-TestDeployments = Deployments.TestCase
+TestDeployments = pytest.mark.slow(Deployments.TestCase)  # about a minute of sequences
 
 
 # -- counterexamples the model found, kept as explicit sequences ---------------------------------

@@ -35,11 +35,22 @@ PURE = {
 standard library."""
 
 
-def modules() -> dict[str, ast.Module]:
+def _parsed() -> dict[str, ast.Module]:
     return {
         ".".join(p.relative_to(PACKAGE).with_suffix("").parts): ast.parse(p.read_text())
         for p in PACKAGE.rglob("*.py")
     }
+
+
+# Parsed once, at collection, before any test starts a thread: CPython 3.11's AST builder keeps
+# its recursion counter per interpreter (python/cpython#106905), and a parse late in a run, with
+# threads of earlier tests about, once failed with "SystemError: AST constructor recursion depth
+# mismatch".
+_MODULES = _parsed()
+
+
+def modules() -> dict[str, ast.Module]:
+    return _MODULES
 
 
 def imports(tree: ast.AST, top_level_only: bool = False) -> set[str]:
