@@ -708,3 +708,23 @@ def test_found_a_diff_keeps_hiding_what_was_secret() -> None:
         assert machine.vault_account not in diffs[-1].outcome.said()
     finally:
         machine.teardown()
+
+
+def test_found_a_refresh_keeps_a_secret_expansion_secret_once_the_state_lost_it() -> None:
+    """A secret product's assignment removed outside Pulumi: the first refresh drops it from
+    the state, and the second's drift line named it in clear, as nothing in the state held it
+    secret any more (I4, on the plugin)."""
+    machine = replay(("plugin", "dynamic"))
+    try:
+        machine.declare_secret(as_set=True)
+        machine.up("a")
+        machine.invariants_hold()
+        vault = [a for a in machine.world.sso.assignments if a[4] == machine.vault_account]
+        assert vault, "the secret set made its assignment"
+        machine.world.sso.assignments.discard(vault[0])
+        machine.exempt.add(key_of_row(vault[0]).id)
+        for _ in range(2):
+            machine.refresh("a")
+            machine.invariants_hold()
+    finally:
+        machine.teardown()

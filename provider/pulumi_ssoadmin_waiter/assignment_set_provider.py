@@ -25,7 +25,7 @@ from pulumi.dynamic import (
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from . import lookups
-from .assignment_set import SetOutcome, delete_assignments, run_set
+from .assignment_set import SetOutcome, run_set
 from .assignments import CREATE, DELETE, AssignmentOutcome, Change
 from .declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
 from .directory import LOOKUP_TIMEOUT
@@ -148,7 +148,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             return UNKNOWN
         if not found:
             try:
-                expansion = self._expansion(inputs, products)
+                expansion = self._expansion(inputs, products, redact)
                 found = expansion.problems
             except (WaiterError, ValueError) as exc:  # no client: a region or profile problem
                 found = [("products", f"products: {exc}")]
@@ -264,11 +264,18 @@ class AssignmentSetProvider(SsoAdminProvider):
             keep_secret(outputs, redact, DECLARED.derived)
             return ReadResult(id_, outputs)
 
-    def _expansion(self, props: Mapping[str, Any], products: list[Any]) -> Expansion:
-        """The products' assignments, names looked up in the resource's region."""
-        return expand_products(
+    def _expansion(
+        self, props: Mapping[str, Any], products: list[Any], redact: Redactor
+    ) -> Expansion:
+        """The products' assignments, names looked up in the resource's region. What secret
+        products expand to is as secret as they are: ``redact`` hides it from then on (a
+        refresh's drift names assignments that the state no longer lists)."""
+        expansion = expand_products(
             products, lambda instance: self.directory(props, instance), Deadline(LOOKUP_TIMEOUT)
         )
+        if redact.hides("products"):
+            redact.hide("expanded", [item_of(k) for k in expansion.keys])
+        return expansion
 
     def _drift(self, props: Mapping[str, Any], redact: Redactor) -> dict[str, str]:
         """How the products' expansion now differs from the state (an account that joined or
@@ -276,7 +283,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         products = props.get("products")
         if not isinstance(products, list) or not products:
             return {}
-        expansion = self._expansion(props, products)
+        expansion = self._expansion(props, products, redact)
         if expansion.problems:
             for _, text in expansion.problems:
                 log_warn(redact)(f"AccountAssignmentSet (refresh): {text}")
@@ -367,7 +374,8 @@ class _Operation:
                 f"they are in place, in no state:\n{lines}\nDelete them, or run again with "
                 "adopt_existing=True to take them over." + kept
             )
-        undo = delete_assignments(
+        undo = run_set(
+            DELETE,
             self.provider.client(self.props),
             keys,
             timeout=self.deadline.left(),
