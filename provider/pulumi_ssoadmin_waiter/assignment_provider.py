@@ -22,8 +22,13 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from . import calls, lookups
-from .assignments import AssignmentOutcome, create_assignment, delete_assignment
+from . import calls, lookups, ownership
+from .assignments import (
+    AssignmentOutcome,
+    create_assignment,
+    delete_assignment,
+    taken_over_note,
+)
 from .declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
 from .directory import LOOKUP_TIMEOUT
 from .errors import InvalidRequestError, WaiterError
@@ -182,7 +187,10 @@ class AssignmentProvider(SsoAdminProvider):
             raise_if_failed(outcome.result, fail, who=str(key))
             outputs = outcome_outputs(props, outcome)
             keep_secret(outputs, redact, ACCOUNT_ASSIGNMENT.derived)
-            return CreateResult(resource_id(key, redact), outputs)
+            made = resource_id(key, redact)
+            if outcome.succeeded:
+                ownership.record(key, made)
+            return CreateResult(made, outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with speaking_pulumi(props) as redact:
@@ -229,6 +237,11 @@ class AssignmentProvider(SsoAdminProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with speaking_pulumi(props) as redact:
             key = key_of(props)
+            owner = ownership.recorded_by_another(key, _id)
+            if owner is not None:  # moved to another resource in this up: it stays
+                log_warn(redact)(taken_over_note(key.id, owner))
+                return
+            ownership.forget(key, _id)
             outcome = delete_assignment(
                 self.client(props),
                 key,

@@ -260,6 +260,15 @@ def claimed_note(key: AssignmentKey, request_id: str) -> str:
     )
 
 
+def taken_over_note(key_id: str, owner: str) -> str:
+    """What to tell a resource being deleted whose assignment another resource of the same
+    deployment now records (moved in one ``up``)."""
+    return (
+        f"left assignment {key_id} in place: resource {owner} of this deployment now records "
+        "it as its own; this resource leaves the state without deleting it"
+    )
+
+
 def in_flight_note(key: AssignmentKey, request_id: str) -> str:
     """What to tell about a request for ``key`` that was in progress before this operation
     began: who started it cannot be known (AWS does not say)."""

@@ -10,8 +10,10 @@ resource for it in the same deployment, or two sets whose products overlap. Acro
 (:func:`lookups.started_near`).
 
 A claim lasts while its operation runs: once it ends, the assignment is in place for any later
-operation to find (and refuse, or adopt when asked), or was not made. Pure bookkeeping on the
-runtime: no I/O.
+operation to find (and refuse, or adopt when asked), or was not made. Separately, the providers
+keep which resource of the deployment records which assignment (:func:`record`), so that the
+delete of a resource that another one took an assignment over from (a move between resources in
+one ``up``) leaves it in place. Pure bookkeeping on the runtime: no I/O.
 """
 
 from __future__ import annotations
@@ -65,3 +67,36 @@ def release(key: AssignmentKey, owner: object) -> None:
         held = claims.get(key.id)
         if held is not None and held.owner is owner:
             del claims[key.id]
+
+
+RECORDS = "records"
+"""The runtime's table: assignment id -> the id of the resource of this deployment that last
+recorded it as its own (a create or update that made or adopted it)."""
+
+
+def record(key: AssignmentKey, resource_id: str) -> None:
+    """The resource ``resource_id`` now records ``key`` as its own (in this deployment)."""
+    process = runtime.current()
+    records = process.registry(RECORDS)
+    with process.lock:
+        records[key.id] = resource_id
+
+
+def recorded_by_another(key: AssignmentKey, resource_id: str) -> str | None:
+    """The id of another resource of this deployment that took ``key`` over (moved it from
+    ``resource_id`` in one ``up``: the new one is created first, the old one deleted last), so
+    that deleting ``resource_id`` must leave it in place; else ``None``."""
+    process = runtime.current()
+    records = process.registry(RECORDS)
+    with process.lock:
+        owner: str | None = records.get(key.id)
+    return owner if owner is not None and owner != resource_id else None
+
+
+def forget(key: AssignmentKey, resource_id: str) -> None:
+    """``resource_id`` deleted ``key``: it records it no more."""
+    process = runtime.current()
+    records = process.registry(RECORDS)
+    with process.lock:
+        if records.get(key.id) == resource_id:
+            del records[key.id]
