@@ -99,7 +99,6 @@ class Deployments(RuleBasedStateMachine):
         self.stale: set[tuple[tuple[str, str], str]] = set()
         """(resource, assignment id): records that someone outside Pulumi made stale (the
         assignment removed while the resource recorded it); it is not told, by nature."""
-        """Assignments someone outside Pulumi removed or made (their owners are not told)."""
         self.checked_ops: dict[str, int] = {}
         """How many of each stack's operations the invariants have seen."""
         self.secret: dict[tuple[str, str], set[str]] = {}

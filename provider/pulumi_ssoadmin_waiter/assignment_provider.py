@@ -22,13 +22,8 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from . import calls, lookups, ownership
-from .assignments import (
-    AssignmentOutcome,
-    create_assignment,
-    delete_assignment,
-    taken_over_note,
-)
+from . import calls, lookups
+from .assignments import AssignmentOutcome, create_assignment, delete_assignment
 from .declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
 from .directory import LOOKUP_TIMEOUT
 from .errors import InvalidRequestError, WaiterError
@@ -45,8 +40,10 @@ from .provider_base import (
     keep_secret,
     log_info,
     log_warn,
+    not_taken_over,
     progress_log,
     raise_if_failed,
+    record_owned,
     speaking_pulumi,
 )
 from .retry import Deadline
@@ -188,8 +185,7 @@ class AssignmentProvider(SsoAdminProvider):
             outputs = outcome_outputs(props, outcome)
             keep_secret(outputs, redact, ACCOUNT_ASSIGNMENT.derived)
             made = resource_id(key, redact)
-            if outcome.succeeded:
-                ownership.record(key, made)
+            record_owned([outcome], made)
             return CreateResult(made, outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -237,11 +233,8 @@ class AssignmentProvider(SsoAdminProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with speaking_pulumi(props) as redact:
             key = key_of(props)
-            owner = ownership.recorded_by_another(key, _id)
-            if owner is not None:  # moved to another resource in this up: it stays
-                log_warn(redact)(taken_over_note(key.id, owner))
+            if not not_taken_over([key], _id, redact):  # moved to another resource: it stays
                 return
-            ownership.forget(key, _id)
             outcome = delete_assignment(
                 self.client(props),
                 key,

@@ -24,9 +24,9 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from . import lookups, ownership
+from . import lookups
 from .assignment_set import SetOutcome, run_set
-from .assignments import CREATE, DELETE, AssignmentOutcome, Change, taken_over_note
+from .assignments import CREATE, DELETE, AssignmentOutcome, Change
 from .declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
 from .directory import LOOKUP_TIMEOUT
 from .errors import WaiterError
@@ -43,6 +43,8 @@ from .provider_base import (
     log_info,
     log_status,
     log_warn,
+    not_taken_over,
+    record_owned,
     speaking_pulumi,
 )
 from .results import StatusChanges
@@ -213,7 +215,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             run = _Operation(self, props, redact)
             created = run.step("create", CREATE, keys)
             set_id = f"assignment-set-{uuid.uuid4()}"
-            _record(created, set_id)
+            record_owned(created.outcomes.values(), set_id)
             outputs = {
                 **{k: props.get(k) for k in ("assignments", *SETTINGS)},
                 "results": {kid: result_entry(o) for kid, o in created.outcomes.items()},
@@ -231,10 +233,10 @@ class AssignmentSetProvider(SsoAdminProvider):
             run = _Operation(self, news, redact)  # one deadline for both steps and a roll-back
             created = run.step("update (create)", CREATE, added)
             try:
-                run.step("update (delete)", DELETE, _not_taken_over(removed, _id, redact))
+                run.step("update (delete)", DELETE, not_taken_over(removed, _id, redact))
             except StepFailed as exc:
                 raise StepFailed(f"{exc}\n{run.roll_back(created)}") from None
-            _record(created, _id)
+            record_owned(created.outcomes.values(), _id)
             kept = {k: v for k, v in (olds.get("results") or {}).items() if k in new}
             fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
             outputs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
@@ -246,7 +248,7 @@ class AssignmentSetProvider(SsoAdminProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with speaking_pulumi(props) as redact:
             keys = list(known_keys(all_items(props)).values())
-            keys = _not_taken_over(keys, _id, redact)
+            keys = not_taken_over(keys, _id, redact)
             _Operation(self, props, redact).step("delete", DELETE, keys)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -303,26 +305,6 @@ class AssignmentSetProvider(SsoAdminProvider):
                 "up applies them"
             )
         return drift
-
-
-def _record(outcome: SetOutcome, set_id: str) -> None:
-    """The set records what it made or took over (see :func:`ownership.record`)."""
-    for done in outcome.outcomes.values():
-        if done.succeeded:
-            ownership.record(done.key, set_id)
-
-
-def _not_taken_over(
-    keys: list[AssignmentKey], resource_id: str, redact: Redactor
-) -> list[AssignmentKey]:
-    """The assignments to delete: those no other resource of this deployment took over (a move
-    between resources in one ``up``); those it did are left in place, and named."""
-    keep = {k.id: owner for k in keys if (owner := ownership.recorded_by_another(k, resource_id))}
-    for key_id, owner in keep.items():
-        log_warn(redact)(taken_over_note(key_id, owner))
-    for key in keys:
-        ownership.forget(key, resource_id)
-    return [k for k in keys if k.id not in keep]
 
 
 @dataclass

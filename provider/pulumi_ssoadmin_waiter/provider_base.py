@@ -20,12 +20,14 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from . import validation
+from . import ownership, validation
+from .assignments import AssignmentOutcome, taken_over_note
 from .clients import sso_admin_client
 from .declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
 from .declarations import Input, Resource, input_problems
 from .directory import Clients, Directory, directory_for
 from .errors import RequestFailedError, WaiterError, field_names
+from .identity import AssignmentKey
 from .operations import FAILED, OPERATIONS, StatusOperation
 from .results import StatusChanges, WaitResult
 
@@ -259,6 +261,29 @@ def log_status(redact: Redactor) -> Callable[[str], None]:
 def progress_log(operation: StatusOperation, redact: Redactor) -> StatusChanges:
     """Status changes of ``operation``'s request, as status lines in the engine's log."""
     return StatusChanges(log_status(redact), prefix=f"{operation.started_by} request ")
+
+
+def record_owned(outcomes: Iterable[AssignmentOutcome], resource_id: str) -> None:
+    """``resource_id`` records as its own what of ``outcomes`` it made or took over (see
+    :func:`ownership.record`)."""
+    for done in outcomes:
+        if done.succeeded:
+            ownership.record(done.key, resource_id)
+
+
+def not_taken_over(
+    keys: Iterable[AssignmentKey], resource_id: str, redact: Redactor
+) -> list[AssignmentKey]:
+    """What deleting ``resource_id`` may delete: the assignments no other resource of this
+    deployment took over (a move between resources in one ``up``); those it did are left in
+    place, and named."""
+    keys = list(keys)
+    keep = {k.id: owner for k in keys if (owner := ownership.recorded_by_another(k, resource_id))}
+    for key_id, owner in keep.items():
+        log_warn(redact)(taken_over_note(key_id, owner))
+    for key in keys:
+        ownership.forget(key, resource_id)
+    return [k for k in keys if k.id not in keep]
 
 
 class SsoAdminProvider(ResourceProvider):
