@@ -42,7 +42,7 @@ from .decisions import DEFAULT_POLICY, is_terminal, poll_by_list
 from .errors import AssignmentExistsError, OperationCancelledError, WaiterError
 from .errors import field as field_name
 from .identity import AssignmentKey
-from .operations import FAILED, IN_PROGRESS, SET_TIMEOUT, Request
+from .operations import FAILED, SET_TIMEOUT, Request
 from .options import check_options
 from .poller import Snapshot, poller_for
 from .quota import shared_outstanding
@@ -365,7 +365,7 @@ class _SetRun:
             racing = lookups.racing(
                 self.deadline, self.client, pending.key, pending.created, since, snapshot.requests
             )
-            ours = lookups.ListedRequest(request_id, IN_PROGRESS, pending.created)
+            ours = lookups.ListedRequest(request_id, pending.created)
             earlier = [r for r in racing if r.request_id != request_id and r.order < ours.order]
             if not earlier:
                 continue

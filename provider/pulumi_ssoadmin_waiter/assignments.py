@@ -30,7 +30,6 @@ from .operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
     FAILED,
-    IN_PROGRESS,
     SUCCEEDED,
     Request,
     StatusOperation,
@@ -59,11 +58,10 @@ class Change:
     done_path: str
     """The path when the assignment was already as wanted."""
     verb: str
-    done_words: str
 
 
-CREATE = Change(ASSIGNMENT_CREATION, True, "created", "existing", "create", "in place")
-DELETE = Change(ASSIGNMENT_DELETION, False, "deleted", "absent", "delete", "gone")
+CREATE = Change(ASSIGNMENT_CREATION, True, "created", "existing", "create")
+DELETE = Change(ASSIGNMENT_DELETION, False, "deleted", "absent", "delete")
 
 
 @dataclass(frozen=True)
@@ -320,7 +318,7 @@ def _converge(
     if created is None:  # no creation date to order by: nothing to compare
         return AssignmentOutcome(run.key, "created", run.wait(ours, after))
     racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check, after)
-    mine = lookups.ListedRequest(ours, IN_PROGRESS, created)
+    mine = lookups.ListedRequest(ours, created)
     others = [r for r in racing if r.request_id != ours]
     earliest = min([mine, *others], key=lambda r: r.order).request_id
     if earliest == ours:

@@ -8,7 +8,6 @@ error means is decided by the caller's retry policy (:mod:`retry`).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -62,14 +61,6 @@ def list_pages(client: Any, api_name: str, result_key: str, **params: Any) -> tu
         pages += 1
         items.extend(page.get(result_key, []))
     return items, pages
-
-
-@functools.cache
-def largest_page(api_name: str) -> int:
-    """``MaxResults``'s maximum for a list call, read from botocore's sso-admin model."""
-    import botocore.session
-
-    return _largest_page_of(botocore.session.get_session().get_service_model("sso-admin"), api_name)
 
 
 def _largest_page_of(model: Any, api_name: str) -> int:

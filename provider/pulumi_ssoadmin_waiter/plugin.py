@@ -292,4 +292,8 @@ def engine_address(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    server.main(args, __version__, WaiterPlugin(engine_address(args)))
+    plugin = WaiterPlugin(engine_address(args))
+    try:
+        server.main(args, __version__, plugin)
+    finally:
+        plugin.log.close()  # the engine's channel, once the server has stopped

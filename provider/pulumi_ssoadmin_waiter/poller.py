@@ -45,7 +45,6 @@ class ListedRequest:
     """One entry of a ``List...Status`` answer."""
 
     request_id: str
-    status: str
     created: datetime | None
 
     @property
@@ -277,10 +276,7 @@ class Poller:
 
 
 def _listed(items: list[Mapping[str, Any]]) -> tuple[ListedRequest, ...]:
-    listed = [
-        ListedRequest(str(i["RequestId"]), str(i.get("Status")), as_utc(i.get("CreatedDate")))
-        for i in items
-    ]
+    listed = [ListedRequest(str(i["RequestId"]), as_utc(i.get("CreatedDate"))) for i in items]
     return tuple(sorted(listed, key=lambda r: r.order))
 
 

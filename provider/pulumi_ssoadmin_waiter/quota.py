@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from .timing import Timing
 
@@ -74,14 +72,6 @@ class OutstandingLimiter:
                 raise RuntimeError("release() without acquire()")
             self.active -= 1
             self._cond.notify_all()
-
-    @contextmanager
-    def slot(self, timeout: float) -> Iterator[None]:
-        self.acquire(timeout)
-        try:
-            yield
-        finally:
-            self.release()
 
 
 def shared_outstanding() -> OutstandingLimiter:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 DEFAULT_MIN_DELAY = 1.3
@@ -63,14 +62,6 @@ class Backoff:
         """The gap after poll ``attempt``, shortened by a random fraction up to ``jitter``."""
         base = self.base_delay(attempt)
         return base * (1.0 - self.jitter * rng.random())
-
-    def delays(self, rng: random.Random | None = None) -> Iterator[float]:
-        """The endless sequence of gaps (for printing and simulation)."""
-        rng = rng or random.Random()
-        attempt = 1
-        while True:
-            yield self.delay(attempt, rng)
-            attempt += 1
 
 
 def next_sleep(delay: float, now: float, deadline: float) -> float:
