@@ -27,11 +27,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentProvider,
     AccountAssignmentSetProvider,
 )
-from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, Script
 from support.provider_server import ProviderServer
 

@@ -75,7 +75,7 @@ def main() -> None:
                 cold_create.append(time.perf_counter() - started)
 
     imports = []
-    for module in ("pulumi_ssoadmin_waiter.waiter", "pulumi_ssoadmin_waiter.providers.v1"):
+    for module in ("pulumi_ssoadmin_waiter.aws.waiter", "pulumi_ssoadmin_waiter.providers.v1"):
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
         imports.append((module, time.perf_counter() - started))

@@ -38,8 +38,8 @@ import grpc
 from fanout import QUOTA, keys, peak_rate
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
-from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_CREATION_STATUS
-from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS, MAX_TPS_ENV
+from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_CREATION_STATUS
+from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS, MAX_TPS_ENV
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.drivers import Driver, DynamicDriver, PluginDriver, urn, wire_map
 from support.local import inputs_for, local_env, start_plugin, start_request

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from pulumi_ssoadmin_waiter.clients import clear_client_cache
+from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
 from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support.drivers import Driver, DynamicDriver, PluginDriver

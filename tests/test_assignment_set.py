@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentExistsError, sso_admin_client
-from pulumi_ssoadmin_waiter.assignment_set import create_assignments, delete_assignments
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
+from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from support.local import exists, new_key
 

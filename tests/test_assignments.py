@@ -14,7 +14,7 @@ from pulumi_ssoadmin_waiter import (
     delete_assignment,
     sso_admin_client,
 )
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter_local import (
     Fault,
     LocalSsoAdmin,

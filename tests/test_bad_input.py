@@ -8,7 +8,7 @@ from typing import Any
 
 import grpc
 import pytest
-from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_CREATION_STATUS
+from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_CREATION_STATUS
 from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentProvider,
     AssignmentCreationStatusProvider,

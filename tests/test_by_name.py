@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
-from pulumi_ssoadmin_waiter.identity import AssignmentKey
+from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
+from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, clients, seed_directory

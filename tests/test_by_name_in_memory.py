@@ -85,8 +85,8 @@ def test_an_assignment_given_by_names_can_be_imported_from_its_ids() -> None:
         program = by_name(w)
         (inputs,) = w.run(process, lambda: checked(SINGLE, program))
         (created,) = w.run(process, operation(w, lambda: SINGLE.create(inputs)))
-        from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT
-        from pulumi_ssoadmin_waiter.plugin_ids import import_props
+        from pulumi_ssoadmin_waiter.adapters.plugin.ids import import_props
+        from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT
 
         imported = import_props(ACCOUNT_ASSIGNMENT, created.value.id)
         (read,) = w.run(process, operation(w, lambda: SINGLE.read(created.value.id, imported)))

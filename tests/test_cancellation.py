@@ -10,14 +10,15 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
-from pulumi_ssoadmin_waiter import AssignmentKey, cancellation
-from pulumi_ssoadmin_waiter.assignments import create_assignment
-from pulumi_ssoadmin_waiter.errors import OperationCancelledError
-from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION, Request
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket
-from pulumi_ssoadmin_waiter.retry import Deadline
-from pulumi_ssoadmin_waiter.waiter import wait
+from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.aws.assignments import create_assignment
+from pulumi_ssoadmin_waiter.aws.retry import Deadline
+from pulumi_ssoadmin_waiter.aws.waiter import wait
+from pulumi_ssoadmin_waiter.core import cancellation
+from pulumi_ssoadmin_waiter.core.errors import OperationCancelledError
+from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION, Request
+from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket
 from support.fakes import FakeClock, FakeSsoAdmin
 
 REQUEST = Request(ASSIGNMENT_CREATION, "arn:aws:sso:::instance/ssoins-1234567890abcdef", "r-1")

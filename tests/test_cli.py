@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from pulumi_ssoadmin_waiter.cli import main
+from pulumi_ssoadmin_waiter.cli.commands import main
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import new_request
 
@@ -269,7 +269,7 @@ def test_demo_rejects_a_bad_pending_before_starting_anything(pending: str) -> No
 def test_demo_without_the_local_endpoint_says_how_to_install_it() -> None:
     code = (
         "import sys; sys.modules['pulumi_ssoadmin_waiter_local'] = None\n"
-        "from pulumi_ssoadmin_waiter.cli import main\n"
+        "from pulumi_ssoadmin_waiter.cli.commands import main\n"
         "sys.exit(main(['demo']))"
     )
     done = subprocess.run(
@@ -281,7 +281,7 @@ def test_demo_without_the_local_endpoint_says_how_to_install_it() -> None:
 
 def test_help_lists_exit_codes_and_every_option_is_explained() -> None:
     from pulumi_ssoadmin_waiter import __version__
-    from pulumi_ssoadmin_waiter.cli import build_parser
+    from pulumi_ssoadmin_waiter.cli.commands import build_parser
 
     parser = build_parser()
     assert "130" in parser.format_help() and "exit codes" in parser.format_help()
@@ -317,7 +317,7 @@ def test_a_timeout_in_json_carries_the_request_its_last_status_and_polls(
 
 
 def test_a_long_wait_prints_a_heartbeat_between_status_changes() -> None:
-    from pulumi_ssoadmin_waiter.results import PollEvent, StatusChanges
+    from pulumi_ssoadmin_waiter.core.results import PollEvent, StatusChanges
 
     lines: list[str] = []
     report = StatusChanges(lines.append, heartbeat=10.0)
@@ -328,7 +328,7 @@ def test_a_long_wait_prints_a_heartbeat_between_status_changes() -> None:
 
 
 def test_the_help_is_whole_and_usage_errors_read_well(capsys: pytest.CaptureFixture[str]) -> None:
-    from pulumi_ssoadmin_waiter.cli import build_parser
+    from pulumi_ssoadmin_waiter.cli.commands import build_parser
 
     text = build_parser().format_help()
     assert "Wait on an SSO Admin request from a shell or CI step" in " ".join(text.split())

@@ -17,7 +17,7 @@ import grpc
 import pytest
 from pulumi.runtime.rpc import UNKNOWN, is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.declarations import (
+from pulumi_ssoadmin_waiter.core.declarations import (
     ACCOUNT_ASSIGNMENT,
     ACCOUNT_ASSIGNMENT_SET,
     ASSIGNMENT_CREATION_STATUS,
@@ -318,6 +318,6 @@ def test_contract(
 def test_every_resource_is_in_the_contract() -> None:
     """A sixth resource must join the table."""
     covered: set[Resource] = {*STATUS.values(), ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET}
-    from pulumi_ssoadmin_waiter.declarations import RESOURCES
+    from pulumi_ssoadmin_waiter.core.declarations import RESOURCES
 
     assert set(RESOURCES) <= covered

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey, cli
-from pulumi_ssoadmin_waiter.directory import Clients, Directory, directory_for
-from pulumi_ssoadmin_waiter.errors import AccessDeniedError, NameNotFoundError
-from pulumi_ssoadmin_waiter.retry import Deadline
+from pulumi_ssoadmin_waiter.aws.clients import Clients
+from pulumi_ssoadmin_waiter.aws.directory import Directory, directory_for
+from pulumi_ssoadmin_waiter.aws.retry import Deadline
+from pulumi_ssoadmin_waiter.core.errors import AccessDeniedError, NameNotFoundError
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory
 from support.local import fast_rate_limit

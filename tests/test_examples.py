@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from pulumi_ssoadmin_waiter.schema import package_schema
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import package_schema
 from support.pulumi_yaml import problems
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ from typing import Any, cast
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey, WaitTimeoutError
-from pulumi_ssoadmin_waiter.assignment_set import create_assignments, delete_assignments
-from pulumi_ssoadmin_waiter.assignments import create_assignment, delete_assignment
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter, SlotTimeoutError
+from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
+from pulumi_ssoadmin_waiter.aws.assignments import create_assignment, delete_assignment
+from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter, SlotTimeoutError
 from support.fakes import IDENTITY, FakeClock, FakeSsoAdmin, api_error
 
 INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"

@@ -4,7 +4,7 @@ the last real status, no later than the deadline + one poll + one request's wors
 from __future__ import annotations
 
 import pytest
-from pulumi_ssoadmin_waiter.clients import clear_client_cache
+from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.scenarios import TIMEOUT_ENV, run_all, scenarios, table
 

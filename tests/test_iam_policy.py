@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey, cli
-from pulumi_ssoadmin_waiter.clients import clear_client_cache
+from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi_ssoadmin_waiter import load_products
-from pulumi_ssoadmin_waiter.declarations import GET_REQUEST_STATUS, RESOURCES, Input
-from pulumi_ssoadmin_waiter.products import problems
+from pulumi_ssoadmin_waiter.aws.products import problems
+from pulumi_ssoadmin_waiter.core.declarations import GET_REQUEST_STATUS, RESOURCES, Input
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),

@@ -35,14 +35,15 @@ from hypothesis.stateful import (
     rule,
 )
 from pulumi.runtime.rpc import UNKNOWN, is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
-from pulumi_ssoadmin_waiter import WaiterError, runtime
-from pulumi_ssoadmin_waiter.assignments import start_request
-from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
-from pulumi_ssoadmin_waiter.identity import AssignmentKey
-from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION
-from pulumi_ssoadmin_waiter.plugin import PluginError
-from pulumi_ssoadmin_waiter.retry import Deadline
-from pulumi_ssoadmin_waiter.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter import WaiterError
+from pulumi_ssoadmin_waiter.adapters.plugin.provider import PluginError
+from pulumi_ssoadmin_waiter.aws.assignments import start_request
+from pulumi_ssoadmin_waiter.aws.retry import Deadline
+from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter.core import runtime
+from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
+from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
+from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION
 from support.fakes import IDENTITY, api_error
 from support.memory_aws import INSTANCE, Directory, World, principal_id, world
 from support.stacks import (

@@ -4,9 +4,9 @@ matching a name in it, and expanding products."""
 from __future__ import annotations
 
 import pytest
-from pulumi_ssoadmin_waiter.directory import is_principal_id
-from pulumi_ssoadmin_waiter.errors import AmbiguousNameError, NameNotFoundError
-from pulumi_ssoadmin_waiter.names import (
+from pulumi_ssoadmin_waiter.aws.directory import is_principal_id
+from pulumi_ssoadmin_waiter.core.errors import AmbiguousNameError, NameNotFoundError
+from pulumi_ssoadmin_waiter.core.names import (
     Account,
     Product,
     Resolved,

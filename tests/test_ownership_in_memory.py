@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey
-from pulumi_ssoadmin_waiter.assignments import start_request
-from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION
+from pulumi_ssoadmin_waiter.aws.assignments import start_request
+from pulumi_ssoadmin_waiter.aws.retry import Deadline
+from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION
 from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentProvider,
     AccountAssignmentSetProvider,
 )
-from pulumi_ssoadmin_waiter.retry import Deadline
 from support.fakes import IDENTITY
 from support.memory_aws import INSTANCE, World, world
 from support.operations import Outcome, checked, operation

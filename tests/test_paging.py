@@ -12,7 +12,7 @@ from pulumi_ssoadmin_waiter import (
     delete_assignment,
     sso_admin_client,
 )
-from pulumi_ssoadmin_waiter.assignment_set import create_assignments
+from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import new_key, stored
 
@@ -40,7 +40,8 @@ def test_a_request_in_flight_on_page_three_is_waited_on(
     local.behaviour.filter_before_paging = filter_first
     fill_first_pages(local, 5, pending=30)
     key = new_key(local, region=REGION)
-    local.behaviour.script_next(Script(pending_seconds=2))
+    # In flight long enough to be found so on a loaded machine (2 s once was not).
+    local.behaviour.script_next(Script(pending_seconds=6))
     crashed = local.client(REGION).create_account_assignment(**key.api_params())  # "crashed"
     local.behaviour.calls.clear()
 

@@ -21,13 +21,13 @@ from google.protobuf import empty_pb2
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import wrap_rpc_secret
-from pulumi_ssoadmin_waiter.declarations import (
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import package_schema
+from pulumi_ssoadmin_waiter.core.declarations import (
     ACCOUNT_ASSIGNMENT,
     ACCOUNT_ASSIGNMENT_SET,
     ASSIGNMENT_CREATION_STATUS,
     GET_REQUEST_STATUS,
 )
-from pulumi_ssoadmin_waiter.schema import package_schema
 from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support import schema_check

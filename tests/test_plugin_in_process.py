@@ -10,7 +10,11 @@ from typing import Any
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
-from pulumi_ssoadmin_waiter.plugin import FUNCTION_TOKEN, PluginError, WaiterPlugin
+from pulumi_ssoadmin_waiter.adapters.plugin.provider import (
+    FUNCTION_TOKEN,
+    PluginError,
+    WaiterPlugin,
+)
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.local import new_request
 

@@ -8,12 +8,12 @@ import logging
 from typing import Any, cast
 
 import pytest
-from pulumi_ssoadmin_waiter import ratelimit
-from pulumi_ssoadmin_waiter.assignment_set import create_assignments
-from pulumi_ssoadmin_waiter.decisions import poll_by_list
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket
-from pulumi_ssoadmin_waiter.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
+from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter.core import ratelimit
+from pulumi_ssoadmin_waiter.core.decisions import poll_by_list
+from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket
 from support import fanout_model as model
 from support.fakes import INSTANCE, FakeClock, api_error
 

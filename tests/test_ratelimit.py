@@ -13,7 +13,7 @@ from pulumi_ssoadmin_waiter import (
     sso_admin_client,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.ratelimit import (
+from pulumi_ssoadmin_waiter.core.ratelimit import (
     DEFAULT_MAX_TPS,
     NoTokenInTime,
     TokenBucket,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import botocore.session
 import pytest
-from pulumi_ssoadmin_waiter import validation
+from pulumi_ssoadmin_waiter.core import validation
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.provider_server import ProviderServer

@@ -6,16 +6,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from pulumi_ssoadmin_waiter.decisions import ErrorKind, Policy, Verdict
-from pulumi_ssoadmin_waiter.errors import (
+from pulumi_ssoadmin_waiter.aws.retry import Deadline
+from pulumi_ssoadmin_waiter.core.decisions import ErrorKind, Policy, Verdict
+from pulumi_ssoadmin_waiter.core.errors import (
     AccessDeniedError,
     EndpointError,
     RequestNotFoundError,
     WaitTimeoutError,
 )
-from pulumi_ssoadmin_waiter.ratelimit import NoTokenInTime
-from pulumi_ssoadmin_waiter.retry import Deadline
-from pulumi_ssoadmin_waiter.schedule import Backoff
+from pulumi_ssoadmin_waiter.core.ratelimit import NoTokenInTime
+from pulumi_ssoadmin_waiter.core.schedule import Backoff
 from support.fakes import FakeClock, api_error, connection_error
 
 

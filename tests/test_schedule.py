@@ -7,7 +7,7 @@ import math
 import random
 
 import pytest
-from pulumi_ssoadmin_waiter.schedule import Backoff, next_sleep
+from pulumi_ssoadmin_waiter.core.schedule import Backoff, next_sleep
 
 
 def test_default_gaps_start_near_one_second_and_grow_to_ten() -> None:

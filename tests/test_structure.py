@@ -5,34 +5,47 @@ declarations."""
 from __future__ import annotations
 
 import ast
+import graphlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from pulumi_ssoadmin_waiter import declarations, resources
-from pulumi_ssoadmin_waiter.schema import camel, package_schema, token
+from pulumi_ssoadmin_waiter.adapters.dynamic import resources
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, package_schema, token
+from pulumi_ssoadmin_waiter.core import declarations
 from support import schema_check
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "provider" / "pulumi_ssoadmin_waiter"
 MAX_LINES, MAX_PARAMS = 60, 6
-PURE = {
-    "operations",
-    "decisions",
-    "schedule",
-    "results",
-    "identity",
-    "errors",
-    "timing",
-    "quota",
-    "runtime",
-    "cancellation",
-    "names",
+LAYERS = ("core", "aws", "adapters", "cli", "providers")
+"""The package's layers, lowest first: each imports only itself, the layers named in
+``MAY_IMPORT`` and the libraries in ``LIBRARIES``."""
+MAY_IMPORT = {
+    "core": {"core"},
+    "aws": {"core", "aws"},
+    "adapters": {"core", "aws", "adapters", "providers", "_version"},
+    "cli": {"core", "aws", "cli", "_version"},
+    "providers": {"core", "adapters"},
 }
-"""Modules with no I/O and no AWS or Pulumi library: they import only each other and the
-standard library."""
+BOTOCORE_DATA = {"botocore", "botocore.loaders", "botocore.model", "botocore.regions"}
+"""botocore's bundled service model and endpoint data, which the core's input checks read."""
+LIBRARIES = {
+    "core": BOTOCORE_DATA,
+    "aws": {
+        "boto3",
+        "botocore",
+        "mypy_boto3_sso_admin",
+        "mypy_boto3_identitystore",
+        "mypy_boto3_organizations",
+        "yaml",
+    },
+    "adapters": {"boto3", "botocore", "pulumi", "grpc"},
+    "cli": {"boto3", "botocore", "pulumi_ssoadmin_waiter_local"},
+    "providers": set(),
+}
 
 
 def _parsed() -> dict[str, ast.Module]:
@@ -81,18 +94,75 @@ def test_no_function_is_over_60_lines_or_6_parameters() -> None:
     assert too_big == []
 
 
-def test_the_pure_core_imports_no_io_library() -> None:
-    trees = modules()
-    for name in sorted(PURE):
-        found = imports(trees[name])
-        foreign = {
-            m
-            for m in found
-            if not m.startswith(".") and m.split(".")[0] not in sys.stdlib_module_names
-        }
-        own = {m.lstrip(".") for m in found if m.startswith(".")}
-        assert foreign == set(), f"{name} imports {foreign}"
-        assert own <= PURE, f"{name} imports the impure {own - PURE}"
+def layer_of(module: str) -> str:
+    return module.split(".")[0]
+
+
+def own_imports(module: str, tree: ast.AST) -> set[str]:
+    """The package's modules that ``module`` imports, as absolute names under the package
+    (``from ..core import runtime`` imports ``core.runtime``)."""
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = ".".join(module.split(".")[: -node.level])
+            target = ".".join(p for p in (base, node.module or "") if p)
+        elif (node.module or "").startswith("pulumi_ssoadmin_waiter."):
+            target = (node.module or "").removeprefix("pulumi_ssoadmin_waiter.")
+        else:
+            continue
+        submodules = {f"{target}.{a.name}" for a in node.names} & set(modules())
+        found |= submodules or {target}
+    return found
+
+
+def test_every_module_sits_in_a_layer() -> None:
+    loose = {m for m in modules() if layer_of(m) not in LAYERS}
+    assert loose == {"__init__", "_version", "_moved"}
+
+
+def library_allowed(layer: str, lib: str) -> bool:
+    """The core names botocore's data modules exactly; other layers name whole libraries."""
+    if layer == "core":
+        return lib in LIBRARIES["core"]
+    return any(lib == top or lib.startswith(f"{top}.") for top in LIBRARIES[layer])
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_imports_only_the_layers_and_libraries_below_it(layer: str) -> None:
+    """core: the standard library and botocore's data; aws: no Pulumi; adapters: no CLI."""
+    wrong = []
+    for name, tree in modules().items():
+        if layer_of(name) != layer:
+            continue
+        for target in own_imports(name, tree):
+            if target.split(".")[0] not in MAY_IMPORT[layer]:
+                wrong.append(f"{name} imports {target}")
+        for lib in imports(tree):
+            top = lib.split(".")[0]
+            if (
+                lib.startswith(".")
+                or top in sys.stdlib_module_names
+                or top == "pulumi_ssoadmin_waiter"
+            ):
+                continue
+            if not library_allowed(layer, lib):
+                wrong.append(f"{name} imports the library {lib}")
+    assert wrong == []
+
+
+def test_the_modules_import_no_cycle() -> None:
+    """The package's ``__init__`` re-exports everything, so it is left out."""
+    graph = {
+        name.removesuffix(".__init__"): own_imports(name, tree) - {"__init__", ""}
+        for name, tree in modules().items()
+        if name != "__init__"
+    }
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        pytest.fail(f"import cycle: {' -> '.join(exc.args[1])}")
 
 
 def test_the_runtime_package_loads_no_test_tooling() -> None:
@@ -110,46 +180,42 @@ def test_the_runtime_package_loads_no_test_tooling() -> None:
     assert out.stdout.strip() == "[]"
 
 
-CLASSES = {
-    "AssignmentCreationStatus": declarations.ASSIGNMENT_CREATION_STATUS,
-    "AssignmentDeletionStatus": declarations.ASSIGNMENT_DELETION_STATUS,
-    "PermissionSetProvisioningStatus": declarations.PERMISSION_SET_PROVISIONING_STATUS,
-    "AccountAssignment": declarations.ACCOUNT_ASSIGNMENT,
-    "AccountAssignmentSet": declarations.ACCOUNT_ASSIGNMENT_SET,
-}
-ARGS = {
-    "AssignmentCreationStatus": resources.StatusArgs,
-    "AssignmentDeletionStatus": resources.StatusArgs,
-    "PermissionSetProvisioningStatus": resources.StatusArgs,
-    "AccountAssignment": resources.AccountAssignmentArgs,
-    "AccountAssignmentSet": resources.AccountAssignmentSetArgs,
-}
-
-
-@pytest.mark.parametrize("name", sorted(CLASSES))
-def test_the_typed_python_surface_matches_the_declaration(name: str) -> None:
-    declared = CLASSES[name]
-    args = ARGS[name]
+@pytest.mark.parametrize("declared", declarations.RESOURCES, ids=lambda r: r.name)
+def test_the_typed_python_surface_matches_the_declaration(declared: declarations.Resource) -> None:
+    """Checked at run time too: generated or not, the classes say what the declarations say."""
+    args = vars(resources)[f"{declared.name}Args"]
     assert set(args.__annotations__) - {"opts"} == {i.name for i in declared.user_inputs}
     required = {i.name for i in declared.user_inputs if i.required}
     typed = {k for k, v in args.__annotations__.items() if "NotRequired[" not in str(v)}
     assert typed == required
-    ours = [c for c in getattr(resources, name).__mro__ if c.__module__ == resources.__name__]
-    hints = {k: str(v) for c in ours for k, v in vars(c).get("__annotations__", {}).items()}
+    resource = vars(resources)[declared.name]
+    hints = {
+        k: str(v) for c in resource.__mro__ for k, v in vars(c).get("__annotations__", {}).items()
+    }
     outputs = {k for k, v in hints.items() if v.startswith("pulumi.Output[")}
     assert outputs == {i.name for i in declared.user_inputs} | set(declared.output_names)
 
 
-def test_the_readme_tables_are_generated_from_the_declarations() -> None:
+def test_the_generated_files_are_in_step_with_the_declarations() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "readme_tables.py"), "--check"], check=False
+        [sys.executable, str(ROOT / "tools" / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert done.returncode == 0, "README.md is out of step: run python tools/readme_tables.py"
+    assert done.returncode == 0, done.stdout
     text = (ROOT / "README.md").read_text()
     for resource in declarations.RESOURCES:
         if resource.name in ("AssignmentDeletionStatus", "PermissionSetProvisioningStatus"):
             continue  # documented with AssignmentCreationStatus: the same table
         assert f"<!-- tables: {resource.name} -->" in text
+
+
+def test_the_architecture_layer_map_is_in_step_with_the_source() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "module_map.py"), "--check"], check=False
+    )
+    assert done.returncode == 0, "ARCHITECTURE.md is out of step: run python tools/module_map.py"
 
 
 def test_the_plugin_schema_is_valid_and_describes_everything() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
-from pulumi_ssoadmin_waiter.declarations import (
+from pulumi_ssoadmin_waiter.core.declarations import (
     ACCOUNT_ASSIGNMENT,
     ACCOUNT_ASSIGNMENT_SET,
     ASSIGNMENT_CREATION_STATUS,

@@ -15,7 +15,7 @@ from pulumi_ssoadmin_waiter import (
     WaitTimeoutError,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.results import PollEvent
+from pulumi_ssoadmin_waiter.core.results import PollEvent
 from support.fakes import (
     FakeClient,
     FakeClock,

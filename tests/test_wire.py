@@ -6,10 +6,13 @@ from collections.abc import Mapping
 
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import wrap_rpc_secret
-from pulumi_ssoadmin_waiter.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_CREATION_STATUS
-from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS
-from pulumi_ssoadmin_waiter.schema import camel
-from pulumi_ssoadmin_waiter.wire import camel_text, from_wire, snake, to_wire
+from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import camel_text, from_wire, snake, to_wire
+from pulumi_ssoadmin_waiter.core.declarations import (
+    ACCOUNT_ASSIGNMENT_SET,
+    ASSIGNMENT_CREATION_STATUS,
+)
 
 SET = ACCOUNT_ASSIGNMENT_SET
 KEY = "g-1,GROUP,123456789012,AWS_ACCOUNT,arn:aws:sso:::permissionSet/ssoins-1/ps-1,arn:x"

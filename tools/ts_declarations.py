@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_ssoadmin_waiter.schema import package_schema
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import package_schema
 
 _SCALARS = {"string": "string", "number": "number", "boolean": "boolean"}
 

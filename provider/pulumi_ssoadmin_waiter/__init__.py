@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _moved
 from ._version import __version__
-from .assignments import AssignmentOutcome, create_assignment, delete_assignment
-from .clients import sso_admin_client
-from .decisions import DEFAULT_POLICY, Policy
-from .errors import (
+from .aws.assignments import AssignmentOutcome, create_assignment, delete_assignment
+from .aws.clients import sso_admin_client
+from .aws.products import load_products
+from .aws.waiter import (
+    wait_for,
+    wait_for_assignment_creation,
+    wait_for_assignment_deletion,
+    wait_for_permission_set_provisioning,
+)
+from .core.decisions import DEFAULT_POLICY, Policy
+from .core.errors import (
     AccessDeniedError,
     AmbiguousNameError,
     AssignmentExistsError,
@@ -25,27 +33,22 @@ from .errors import (
     WaiterError,
     WaitTimeoutError,
 )
-from .identity import AssignmentKey
-from .operations import (
+from .core.identity import AssignmentKey
+from .core.operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
     PERMISSION_SET_PROVISIONING,
     StatusOperation,
 )
-from .products import load_products
-from .ratelimit import configure_rate_limit
-from .results import PollEvent, StatusChanges, WaitResult
-from .schedule import Backoff
-from .timing import Timing
-from .waiter import (
-    wait_for,
-    wait_for_assignment_creation,
-    wait_for_assignment_deletion,
-    wait_for_permission_set_provisioning,
-)
+from .core.ratelimit import configure_rate_limit
+from .core.results import OutcomePath, PollEvent, StatusChanges, WaitResult
+from .core.schedule import Backoff
+from .core.timing import Timing
+
+_moved.install()
 
 if TYPE_CHECKING:
-    from .resources import (
+    from .adapters.dynamic.resources import (
         AccountAssignment,
         AccountAssignmentSet,
         AssignmentCreationStatus,
@@ -64,7 +67,7 @@ _PULUMI_RESOURCES = {
 
 def __getattr__(name: str) -> Any:
     if name in _PULUMI_RESOURCES:
-        from . import resources
+        from .adapters.dynamic import resources
 
         return getattr(resources, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -89,6 +92,7 @@ __all__ = [
     "EndpointError",
     "InvalidRequestError",
     "NameNotFoundError",
+    "OutcomePath",
     "PermissionSetProvisioningStatus",
     "Policy",
     "PollEvent",

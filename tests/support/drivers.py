@@ -17,11 +17,11 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
-from pulumi_ssoadmin_waiter.declarations import Resource
-from pulumi_ssoadmin_waiter.plugin import KINDS
-from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS
-from pulumi_ssoadmin_waiter.schema import camel, token
-from pulumi_ssoadmin_waiter.wire import rename, snake, to_value
+from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
+from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
+from pulumi_ssoadmin_waiter.core.declarations import Resource
 
 from .plugin_host import PluginProcess
 from .provider_server import Created, ProviderServer

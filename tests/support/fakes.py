@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
-from pulumi_ssoadmin_waiter import ratelimit
-from pulumi_ssoadmin_waiter.timing import Timing
+from pulumi_ssoadmin_waiter.core import ratelimit
+from pulumi_ssoadmin_waiter.core.timing import Timing
 
 
 class FakeClock:

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from pulumi_ssoadmin_waiter import ratelimit
-from pulumi_ssoadmin_waiter.assignment_set import create_assignments
-from pulumi_ssoadmin_waiter.assignments import create_assignment
-from pulumi_ssoadmin_waiter.identity import AssignmentKey
-from pulumi_ssoadmin_waiter.quota import OutstandingLimiter
-from pulumi_ssoadmin_waiter.ratelimit import DEFAULT_MAX_TPS, TokenBucket, one_second_burst
-from pulumi_ssoadmin_waiter.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
+from pulumi_ssoadmin_waiter.aws.assignments import create_assignment
+from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
+from pulumi_ssoadmin_waiter.core import ratelimit
+from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
+from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS, TokenBucket, one_second_burst
 
 from .fakes import INSTANCE, FakeSsoAdmin
 from .virtual_time import VirtualTime
@@ -146,8 +146,8 @@ def separate(n: int, per_account: int, concurrent: int, t: float = 5.0) -> Figur
 def status_waits(n: int, t: float = 5.0, spread: float = 20.0) -> tuple[Figures, int]:
     """N concurrent waits on requests started elsewhere, ending over ``spread`` seconds after
     ``t``; the figures and the shared loop's list calls."""
-    from pulumi_ssoadmin_waiter.operations import ASSIGNMENT_CREATION
-    from pulumi_ssoadmin_waiter.poller import poller_for
+    from pulumi_ssoadmin_waiter.aws.poller import poller_for
+    from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION
 
     with world(t) as (vt, sso):
         ids = [sso.add_requests("creation", 1, t + spread * i / n)[0] for i in range(n)]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket, install
+from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket, install
 from pulumi_ssoadmin_waiter_local import (
     LOCAL_ACCOUNT_ID,
     LOCAL_REGION,
@@ -162,8 +162,8 @@ def stored(local: LocalSsoAdmin, key: AssignmentKey) -> list[dict[str, Any]]:
 
 def exists(client: Any, key: AssignmentKey) -> bool:
     """Whether the assignment is in place, as the package itself looks (all pages)."""
-    from pulumi_ssoadmin_waiter.lookups import assignment_exists
-    from pulumi_ssoadmin_waiter.retry import Deadline
+    from pulumi_ssoadmin_waiter.aws.lookups import assignment_exists
+    from pulumi_ssoadmin_waiter.aws.retry import Deadline
 
     return assignment_exists(Deadline(30), client, key)
 

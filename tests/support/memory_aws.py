@@ -5,7 +5,7 @@ SSO Admin fake's one ``fault`` hook (calls of the other services are named
 ``identitystore.<method>``, ``organizations.<method>``, ``sts.<method>``).
 
 :func:`world` runs the package's real code against it on virtual time, in a
-:class:`~pulumi_ssoadmin_waiter.runtime.Runtime` of its own (one per provider process), so that
+:class:`~pulumi_ssoadmin_waiter.core.runtime.Runtime` of its own (one per provider process), so that
 the providers, the waits and the lookups run unchanged, in milliseconds.
 """
 
@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from pulumi_ssoadmin_waiter import ratelimit, runtime
-from pulumi_ssoadmin_waiter.ratelimit import TokenBucket
+from pulumi_ssoadmin_waiter.core import ratelimit, runtime
+from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket
 
 from .fakes import INSTANCE, FakeSsoAdmin, _Meta, api_error
 from .virtual_time import VirtualTime

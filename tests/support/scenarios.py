@@ -14,9 +14,9 @@ from typing import Any
 
 import grpc
 from pulumi_ssoadmin_waiter import WaiterError, sso_admin_client, wait_for_assignment_creation
-from pulumi_ssoadmin_waiter.clients import call_worst_case
+from pulumi_ssoadmin_waiter.aws.clients import call_worst_case
+from pulumi_ssoadmin_waiter.core.schedule import DEFAULT_MAX_DELAY
 from pulumi_ssoadmin_waiter.providers.v1 import AssignmentCreationStatusProvider
-from pulumi_ssoadmin_waiter.schedule import DEFAULT_MAX_DELAY
 from pulumi_ssoadmin_waiter_local import Fault, FaultRule, LocalSsoAdmin, Script, seed
 
 from support.localnet import FaultProxy, Mode

@@ -12,9 +12,9 @@ Each stack speaks to its provider the way one adapter does, both in-process:
 
 - ``dynamic``: the provider classes the dynamic resources pickle, called as Pulumi's
   dynamic-provider server calls them (plain values, the secret inputs named);
-- ``plugin``: :class:`~pulumi_ssoadmin_waiter.plugin.WaiterPlugin`'s handlers, with the wire's
-  camelCase names and secret values, ``customTimeouts`` and import (its operations run in the
-  caller's thread, on virtual time).
+- ``plugin``: :class:`~pulumi_ssoadmin_waiter.adapters.plugin.provider.WaiterPlugin`'s
+  handlers, with the wire's camelCase names and secret values, ``customTimeouts`` and import
+  (its operations run in the caller's thread, on virtual time).
 
 Every operation is kept (:class:`Op`): what it said, how long it took, what it raised.
 """
@@ -32,12 +32,12 @@ from typing import Any
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
-from pulumi_ssoadmin_waiter import runtime
-from pulumi_ssoadmin_waiter.declarations import Resource
-from pulumi_ssoadmin_waiter.plugin import KINDS, WaiterPlugin
-from pulumi_ssoadmin_waiter.provider_base import SECRET_INPUTS, logging_to
-from pulumi_ssoadmin_waiter.schema import camel, token
-from pulumi_ssoadmin_waiter.wire import rename, snake, to_value
+from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS, logging_to
+from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS, WaiterPlugin
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
+from pulumi_ssoadmin_waiter.core import runtime
+from pulumi_ssoadmin_waiter.core.declarations import Resource
 
 from .drivers import _secrets_named
 from .memory_aws import World

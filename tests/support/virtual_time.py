@@ -6,7 +6,7 @@ and the clock jumps to its time. A call costs no time unless the fake endpoint s
 100 fake seconds takes well under a second, and the same code gives the same calls at the same
 fake times on every machine.
 
-The package's own blocking goes through :class:`~pulumi_ssoadmin_waiter.timing.Timing`
+The package's own blocking goes through :class:`~pulumi_ssoadmin_waiter.core.timing.Timing`
 (``sleep``, ``condition``, ``block``, ``start``), which :meth:`VirtualTime.timing` fills in.
 """
 
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_ssoadmin_waiter.timing import Timing
+from pulumi_ssoadmin_waiter.core.timing import Timing
 
 
 @dataclass(eq=False)

@@ -1,0 +1,336 @@
+"""What every provider of this package shares: no state in the pickle, the stack's region,
+clients, input checks that name their property, unknowns, secrets, and progress lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ResourceProvider,
+)
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
+
+from ...aws.assignments import AssignmentOutcome, taken_over_note
+from ...aws.clients import Clients, sso_admin_client
+from ...aws.directory import Directory, directory_for
+from ...core import ownership, validation
+from ...core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
+from ...core.declarations import Input, Resource, input_problems
+from ...core.errors import RequestFailedError, WaiterError, field_names
+from ...core.identity import AssignmentKey
+from ...core.operations import FAILED, OPERATIONS, StatusOperation
+from ...core.results import StatusChanges, WaitResult
+
+PULUMI_FIELDS = {"timeout": "timeout_seconds"}
+"""How the core's messages name the inputs of a Pulumi resource (where the names differ)."""
+
+SECRET_INPUTS = SECRET_INPUTS_INPUT.name
+"""The input in which the resource classes list the names of the inputs the program marked
+secret. The engine hands a dynamic provider plain values (it does not accept secrets), so this
+is how the provider knows which values must never appear in an id, a message or a log line."""
+
+REDACTED = "[secret]"
+
+
+def is_unknown(value: Any) -> bool:
+    """During preview, inputs computed by other resources arrive as Pulumi's unknown marker."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def contains_unknown(value: Any) -> bool:
+    """Whether ``value`` or anything nested in it is not known yet."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and value:
+        yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+REVEALING = frozenset(
+    {
+        "instance_arn",
+        "permission_set_arn",
+        "permission_set_name",
+        "principal_id",
+        "principal_name",
+        "target_id",
+        "assignments",
+        "products",
+        "request_id",
+    }
+)
+"""Inputs whose secrecy makes the requests made for them secret too: a request id, described,
+says which principal, permission set and account it is about."""
+REQUEST_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+"""A request id (a lower-case UUID, botocore's pattern for them)."""
+
+
+class Redactor:
+    """Replaces the values of secret inputs in any text bound for the engine (errors, logs,
+    check failures), in every form this package prints them; where an input that identifies
+    an assignment is secret, the ids of requests made for it too."""
+
+    def __init__(self, props: Mapping[str, Any]) -> None:
+        names = props.get(SECRET_INPUTS) or []
+        if not isinstance(names, (list, tuple)):  # not known yet: take every input for secret
+            names = [n for n in props if n != SECRET_INPUTS]
+        self.names = frozenset(n for n in names if isinstance(n, str))
+        values = {s for n in self.names for s in _strings(props.get(n)) if not is_unknown(s)}
+        forms = {f for v in values for f in (v, repr(v), validation.show(v))}
+        self.forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
+
+    @classmethod
+    def of(cls, *props: Mapping[str, Any]) -> Redactor:
+        """One redactor for several property maps (a diff's old state and new inputs: what was
+        secret before stays hidden when it no longer is)."""
+        joined = cls({})
+        for each in props:
+            one = cls(each)
+            joined.names = joined.names | one.names
+            joined.forms = sorted({*joined.forms, *one.forms}, key=len, reverse=True)
+        return joined
+
+    @property
+    def requests(self) -> bool:
+        """Whether the ids of requests are secret here."""
+        return bool(self.names & REVEALING)
+
+    def __call__(self, text: str) -> str:
+        for form in self.forms:
+            text = text.replace(form, REDACTED)
+        return REQUEST_ID.sub(REDACTED, text) if self.requests else text
+
+    def hides(self, name: str) -> bool:
+        return name in self.names
+
+    def hide(self, name: str, value: Any) -> None:
+        """From now on, also hide ``name`` and its ``value`` (an id a secret name resolved to)."""
+        self.names = self.names | {name}
+        forms = {f for v in _strings(value) for f in (v, repr(v), validation.show(v))}
+        self.forms = sorted({*self.forms, *forms}, key=len, reverse=True)
+
+
+class RedactedError(WaiterError):
+    """An error whose message had a secret input's value in it, replaced by ``[secret]``."""
+
+
+@contextmanager
+def speaking_pulumi(props: Mapping[str, Any]) -> Iterator[Redactor]:
+    """Within this block, messages name Pulumi inputs, and no error leaves with a secret."""
+    redact = Redactor(props)
+    with field_names(PULUMI_FIELDS):
+        try:
+            yield redact
+        except Exception as exc:
+            text = str(exc)
+            clean = redact(text)
+            if clean != text:
+                raise RedactedError(clean) from None
+            raise
+
+
+def check_failures(
+    inputs: Mapping[str, Any], declared: Iterable[Input], redact: Redactor, where: str = ""
+) -> list[CheckFailure]:
+    """One failure per bad input, naming it (``where`` prefixes an item's fields); unknown
+    values pass (they are checked at create). The value of a secret input is never echoed."""
+    found = input_problems(inputs, declared, where, pending=contains_unknown)
+    return [CheckFailure(path, redact(text)) for path, text in found]
+
+
+def check_inputs(resource: Resource, news: Mapping[str, Any]) -> CheckResult:
+    """``resource``'s inputs with defaults filled in, and a failure for each bad one."""
+    inputs = resource.with_defaults(news)
+    return CheckResult(inputs, check_failures(inputs, resource.inputs, Redactor(inputs)))
+
+
+def changed_inputs(
+    names: Iterable[str], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> list[str]:
+    """The inputs that differ, or may differ once known (an unknown value counts as changed)."""
+    return [k for k in names if contains_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+
+
+def diff_inputs(resource: Resource, changed: list[str]) -> DiffResult:
+    """The ``changed`` inputs update in place, unless declared to replace the resource."""
+    replaces = [k for k in resource.replace_on_change if k in changed]
+    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+
+def keep_secret(
+    outputs: dict[str, Any], redact: Redactor, derived: Mapping[str, tuple[str, ...]]
+) -> None:
+    """Mark as secret the outputs that echo a secret input, and those derived from one
+    (``derived`` maps an output to the inputs it is computed from)."""
+    for name in list(outputs):
+        if outputs[name] is not None and (
+            redact.hides(name) or any(redact.hides(n) for n in derived.get(name, ()))
+        ):
+            outputs[name] = wrap_rpc_secret(outputs[name])
+
+
+def raise_if_failed(result: WaitResult | None, fail: bool, who: str | None = None) -> None:
+    """How FAILED reaches Pulumi, everywhere: an error that says how to find and fix it when
+    ``fail`` (``fail_on_failed``, always for a deletion), else nothing (the outputs record it)."""
+    if result is None or result.status != FAILED or not fail:
+        return
+    if who is None:
+        principal = f"{result.principal_type or 'principal'} {result.principal_id or '?'}"
+        target = result.target_id or result.account_id or "?"
+        who = f"principal {principal}, target {target}, permission set "
+        who += result.permission_set_arn or "?"
+    started_by = OPERATIONS[result.operation].started_by
+    raise RequestFailedError(
+        f"{started_by} request {result.request_id} FAILED: "
+        f"{result.failure_reason or 'no FailureReason given'} "
+        f"({who}, instance {result.instance_arn}). Set fail_on_failed=False to record the "
+        "failure instead.",
+        request_id=result.request_id,
+        instance_arn=result.instance_arn,
+        failure_reason=result.failure_reason,
+    )
+
+
+LogSink = Callable[[str, str, bool], None]
+"""Where a provider's lines go: ``(severity, message, ephemeral)``, severity ``info`` or
+``warning``; an ephemeral line is a status that the next one replaces."""
+
+_sink: ContextVar[LogSink | None] = ContextVar("log_sink", default=None)
+
+
+@contextmanager
+def logging_to(sink: LogSink) -> Iterator[None]:
+    """Within this block (this thread), lines go to ``sink`` instead of ``pulumi.log``: the
+    provider plugin sends them to the engine's Log RPC, on the resource's own row."""
+    token = _sink.set(sink)
+    try:
+        yield
+    finally:
+        _sink.reset(token)
+
+
+def _emit(severity: str, message: str, ephemeral: bool = False) -> None:
+    sink = _sink.get()
+    if sink is not None:
+        sink(severity, message, ephemeral)
+    elif severity == "warning":
+        pulumi.log.warn(message)
+    else:
+        pulumi.log.info(message)
+
+
+def log_info(redact: Redactor) -> Callable[[str], None]:
+    """Info lines for the engine's log, with secret values replaced."""
+    return lambda line: _emit("info", redact(line))
+
+
+def log_warn(redact: Redactor) -> Callable[[str], None]:
+    return lambda line: _emit("warning", redact(line))
+
+
+def log_status(redact: Redactor) -> Callable[[str], None]:
+    """Status lines during a wait: each replaces the one before on the resource's row."""
+    return lambda line: _emit("info", redact(line), ephemeral=True)
+
+
+def progress_log(operation: StatusOperation, redact: Redactor) -> StatusChanges:
+    """Status changes of ``operation``'s request, as status lines in the engine's log."""
+    return StatusChanges(log_status(redact), prefix=f"{operation.started_by} request ")
+
+
+def record_owned(outcomes: Iterable[AssignmentOutcome], resource_id: str) -> None:
+    """``resource_id`` records as its own what of ``outcomes`` it made or took over (see
+    :func:`ownership.record`)."""
+    for done in outcomes:
+        if done.succeeded:
+            ownership.record(done.key, resource_id)
+
+
+def not_taken_over(
+    keys: Iterable[AssignmentKey], resource_id: str, redact: Redactor
+) -> list[AssignmentKey]:
+    """What deleting ``resource_id`` may delete: the assignments no other resource of this
+    deployment took over (a move between resources in one ``up``); those it did are left in
+    place, and named."""
+    keys = list(keys)
+    keep = {k.id: owner for k in keys if (owner := ownership.recorded_by_another(k, resource_id))}
+    for key_id, owner in keep.items():
+        log_warn(redact)(taken_over_note(key_id, owner))
+    for key in keys:
+        ownership.forget(key, resource_id)
+    return [k for k in keys if k.id not in keep]
+
+
+class SsoAdminProvider(ResourceProvider):
+    """Base of every provider here. Pulumi pickles the provider object into each resource's
+    state, so nothing set at run time (region, clients) may travel with it."""
+
+    declaration: ClassVar[Resource]
+    stack_region: str | None = None
+    default_region: str | None = None
+    """The provider plugin's ``region`` setting: before the AWS environment's."""
+    default_region_unknown = False
+    """The plugin's ``region`` comes from an output not known yet (a preview)."""
+    custom_timeout: float | None = None
+    """The plugin's ``customTimeouts`` for this operation: before the ``timeout_seconds``
+    input and the default."""
+
+    def timeout(self, props: Mapping[str, Any], declared: Resource) -> float:
+        """Seconds the operation may take: ``customTimeouts``, else ``timeout_seconds``, else
+        the declared default."""
+        if self.custom_timeout:
+            return self.custom_timeout
+        return float(declared.setting(props, "timeout_seconds"))
+
+    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The inputs that differ (or may, once known) between the state and the new inputs."""
+        return changed_inputs(self.declaration.input_names, olds, news)
+
+    def region_pending(self, props: Mapping[str, Any]) -> bool:
+        """Whether the region calls would go to is not known yet (a preview): lookups wait."""
+        given = props.get("region")
+        return contains_unknown(given) or (given is None and self.default_region_unknown)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        pass
+
+    def configure(self, req: ConfigureRequest) -> None:
+        region = req.config.get("aws:region")
+        self.stack_region = region if isinstance(region, str) and region else None
+
+    def client(self, props: Mapping[str, Any]) -> Any:
+        region = props.get("region") or self.default_region
+        return sso_admin_client(region, fallback_region=self.stack_region)
+
+    def directory(self, props: Mapping[str, Any], instance_arn: str) -> Directory:
+        """Names to ids for ``instance_arn``, in the resource's region (kept per process)."""
+        region = props.get("region") or self.default_region
+        return directory_for(Clients.of(region, fallback_region=self.stack_region), instance_arn)

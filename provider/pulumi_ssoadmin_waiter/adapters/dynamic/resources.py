@@ -1,0 +1,177 @@
+"""The Pulumi resources users declare: typed inputs and outputs over the v1 providers.
+
+What each resource takes and gives is declared in :mod:`declarations`; the classes here pass
+exactly those inputs and outputs to the engine, and their type annotations (the static surface
+for mypy and editors) are checked against the declarations by the tests.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+from typing import Any, Unpack
+
+import pulumi
+from pulumi.dynamic import Resource, ResourceProvider
+
+from ...core import declarations
+from ...core.declarations import Resource as Declaration
+from ...providers.v1 import (
+    AccountAssignmentProvider,
+    AccountAssignmentSetProvider,
+    AssignmentCreationStatusProvider,
+    AssignmentDeletionStatusProvider,
+    PermissionSetProvisioningStatusProvider,
+)
+from .provider_base import SECRET_INPUTS
+from .resource_types import (
+    AccountAssignmentArgs,
+    AccountAssignmentOutputs,
+    AccountAssignmentSetArgs,
+    AccountAssignmentSetOutputs,
+    AssignmentCreationStatusArgs,
+    AssignmentCreationStatusOutputs,
+    AssignmentDeletionStatusArgs,
+    AssignmentDeletionStatusOutputs,
+    AssignmentSpec,
+    PermissionSetProvisioningStatusArgs,
+    PermissionSetProvisioningStatusOutputs,
+    ProductSpec,
+)
+
+MODULE = "ssoadmin_waiter"
+
+
+def secret_names(inputs: Mapping[str, Any]) -> pulumi.Output[list[str]]:
+    """The names of the inputs the program made secret (deeply: a list with one secret item
+    counts), for the provider, which the engine hands plain values."""
+    outputs = {k: pulumi.Output.from_input(v) for k, v in inputs.items() if v is not None}
+
+    async def names() -> list[str]:
+        return sorted([k for k, out in outputs.items() if await out.is_secret()])
+
+    return pulumi.Output.from_input(names())
+
+
+class _DynamicResource(Resource):
+    """What every resource here does on construction: tell the provider which inputs are
+    secret, declare the outputs, and serialize the provider without the SDK's pickler leak."""
+
+    def __init__(
+        self,
+        provider: ResourceProvider,
+        resource_name: str,
+        declared: Declaration,
+        given: Mapping[str, object],
+    ) -> None:
+        given = dict(given)
+        opts = given.pop("opts", None)
+        unknown = sorted(set(given) - {i.name for i in declared.user_inputs})
+        if unknown:
+            raise TypeError(f"{declared.name} has no input {', '.join(unknown)}")
+        inputs = {i.name: given.get(i.name) for i in declared.user_inputs}
+        outputs = dict.fromkeys(declared.output_names)
+        props = {**inputs, SECRET_INPUTS: secret_names(inputs), **outputs}
+        # The SDK's serialize_provider wraps pickle's _batch_setitems once more on every call
+        # and never unwraps it, so some 985 dynamic resources into a program the next one fails
+        # with RecursionError. Put the original back after ours is serialized.
+        original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+        try:
+            super().__init__(provider, resource_name, props, opts)  # type: ignore[arg-type]
+        finally:
+            pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
+
+
+class AssignmentCreationStatus(
+    _DynamicResource,
+    AssignmentCreationStatusOutputs,
+    module=MODULE,
+    name="AssignmentCreationStatus",
+):
+    """Blocks until a ``CreateAccountAssignment`` request is SUCCEEDED or FAILED.
+
+    Downstream resources that depend on ``status`` (or any output) are created only after the
+    assignment, and the ``AWSReservedSSO_*`` role it provisions, exist.
+    """
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[AssignmentCreationStatusArgs]) -> None:
+        provider = AssignmentCreationStatusProvider()
+        super().__init__(provider, resource_name, provider.declaration, kwargs)
+
+
+class AssignmentDeletionStatus(
+    _DynamicResource,
+    AssignmentDeletionStatusOutputs,
+    module=MODULE,
+    name="AssignmentDeletionStatus",
+):
+    """Blocks until a ``DeleteAccountAssignment`` request is SUCCEEDED or FAILED."""
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[AssignmentDeletionStatusArgs]) -> None:
+        provider = AssignmentDeletionStatusProvider()
+        super().__init__(provider, resource_name, provider.declaration, kwargs)
+
+
+class PermissionSetProvisioningStatus(
+    _DynamicResource,
+    PermissionSetProvisioningStatusOutputs,
+    module=MODULE,
+    name="PermissionSetProvisioningStatus",
+):
+    """Blocks until a ``ProvisionPermissionSet`` request is SUCCEEDED or FAILED."""
+
+    def __init__(
+        self, resource_name: str, **kwargs: Unpack[PermissionSetProvisioningStatusArgs]
+    ) -> None:
+        provider = PermissionSetProvisioningStatusProvider()
+        super().__init__(provider, resource_name, provider.declaration, kwargs)
+
+
+class AccountAssignment(
+    _DynamicResource, AccountAssignmentOutputs, module=MODULE, name="AccountAssignment"
+):
+    """An account assignment whose create and delete block until AWS has finished them.
+
+    A create that finds a request for the same assignment in flight waits on it; one that
+    finds the assignment in place fails unless ``adopt_existing=True``. A delete of an
+    assignment already gone succeeds. Changing any identity input replaces the assignment.
+    """
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentArgs]) -> None:
+        super().__init__(
+            AccountAssignmentProvider(), resource_name, declarations.ACCOUNT_ASSIGNMENT, kwargs
+        )
+
+
+class AccountAssignmentSet(
+    _DynamicResource, AccountAssignmentSetOutputs, module=MODULE, name="AccountAssignmentSet"
+):
+    """Many account assignments as one resource, created and deleted within the API's quotas.
+
+    ``results`` maps each assignment's id (Terraform's format) to its ``request_id``,
+    ``status``, ``failure_reason``, ``created_date`` and ``path``.
+    """
+
+    def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentSetArgs]) -> None:
+        super().__init__(
+            AccountAssignmentSetProvider(),
+            resource_name,
+            declarations.ACCOUNT_ASSIGNMENT_SET,
+            kwargs,
+        )
+
+
+__all__ = [
+    "AccountAssignment",
+    "AccountAssignmentArgs",
+    "AccountAssignmentSet",
+    "AccountAssignmentSetArgs",
+    "AssignmentCreationStatus",
+    "AssignmentCreationStatusArgs",
+    "AssignmentDeletionStatus",
+    "AssignmentDeletionStatusArgs",
+    "AssignmentSpec",
+    "PermissionSetProvisioningStatus",
+    "PermissionSetProvisioningStatusArgs",
+    "ProductSpec",
+]

@@ -1,0 +1,129 @@
+"""The provider plugin's wire form: camelCase names and ``PropertyValue`` maps in, the Python
+names and plain values the providers use out, and back.
+
+Secrets: the engine marks secret values; the providers learn which inputs are secret from the
+``secret_inputs`` list (as the dynamic resource classes send it), so :func:`from_wire` builds
+that list, and :func:`to_wire` turns the providers' secret outputs back into secret values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+
+from ...core.declarations import GET_REQUEST_STATUS, RESOURCES, Input, Resource
+from ..dynamic.provider_base import SECRET_INPUTS
+from .schema import RESULT_FIELDS, camel
+
+_CAPITAL = re.compile(r"(?<!^)([A-Z])")
+
+
+def snake(name: str) -> str:
+    """``timeoutSeconds`` -> ``timeout_seconds``."""
+    return _CAPITAL.sub(r"_\1", name).lower()
+
+
+def _maps(resource: Resource) -> frozenset[str]:
+    """The properties that are maps of objects (keys are data, not names)."""
+    return frozenset(o.name for o in resource.outputs if o.type == "object")
+
+
+def _through_secret(value: Any, change: Callable[[Any], Any]) -> Any:
+    """``change(value)``, inside a ``wrap_rpc_secret`` wrapper if there is one."""
+    if is_rpc_secret(value):
+        return wrap_rpc_secret(change(unwrap_rpc_secret(value)))
+    return change(value)
+
+
+def rename(
+    resource: Resource, props: Mapping[str, Any], to: Callable[[str], str]
+) -> dict[str, Any]:
+    """``props`` with every property name (nested ones too) in ``to``'s form; the keys of a
+    map (a set's ``results``: assignment ids) are data and stay as they are."""
+
+    def fields(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {to(k): v for k, v in value.items()}
+        return value
+
+    def items(value: Any) -> Any:
+        return [_through_secret(i, fields) for i in value] if isinstance(value, list) else value
+
+    def entries(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _through_secret(v, fields) for k, v in value.items()}
+        return value
+
+    maps = _maps(resource)
+    return {
+        to(key): _through_secret(value, entries if snake(key) in maps else items)
+        for key, value in props.items()
+    }
+
+
+def plain(value: PropertyValue) -> Any:
+    """The Python value of ``value`` (secret marks dropped; see :func:`from_wire`)."""
+    inner = value.value
+    if isinstance(inner, Mapping):
+        return {k: plain(v) for k, v in inner.items()}
+    if isinstance(inner, tuple):
+        return [plain(v) for v in inner]
+    return inner
+
+
+def from_wire(resource: Resource, props: Mapping[str, PropertyValue]) -> dict[str, Any]:
+    """Provider-side properties: Python names, plain values, and ``secret_inputs`` naming
+    each input that is or holds a secret (in a state, outputs derived from one are secret too;
+    they are not inputs)."""
+    out = rename(resource, {k: plain(v) for k, v in props.items()}, snake)
+    inputs = set(resource.input_names)
+    hidden = {snake(k) for k, v in props.items() if v.contains_secret()}
+    out[SECRET_INPUTS] = sorted(hidden & inputs)
+    return out
+
+
+def to_value(python: Any, secret: bool = False) -> PropertyValue:
+    """The wire value of ``python``; a value wrapped by ``wrap_rpc_secret`` becomes secret."""
+    if is_rpc_secret(python):
+        return to_value(unwrap_rpc_secret(python), True)
+    if isinstance(python, Mapping):
+        return PropertyValue({str(k): to_value(v) for k, v in python.items()}, secret)
+    if isinstance(python, (list, tuple)):
+        return PropertyValue([to_value(v) for v in python], secret)
+    if isinstance(python, int) and not isinstance(python, bool):
+        python = float(python)  # PropertyValue takes numbers as float only
+    return PropertyValue(python, secret)
+
+
+def to_wire(
+    resource: Resource, props: Mapping[str, Any], secret: Iterable[str] = ()
+) -> dict[str, PropertyValue]:
+    """Wire properties: camelCase names, ``secret`` (Python names) and wrapped values secret;
+    ``secret_inputs`` and unset values are not sent."""
+    hidden = frozenset(secret)
+    kept = {k: v for k, v in props.items() if k != SECRET_INPUTS and v is not None}
+    named = rename(resource, kept, camel)
+    return {camel_key: to_value(v, snake(camel_key) in hidden) for camel_key, v in named.items()}
+
+
+def _input_names(inputs: Iterable[Input]) -> set[str]:
+    """Every input's name and, for a list of objects, its items' field names."""
+    return {n for i in inputs for n in (i.name, *_input_names(i.items))}
+
+
+_NAMES = sorted(
+    {n for r in (*RESOURCES, GET_REQUEST_STATUS) for n in _input_names(r.inputs) if "_" in n}
+    | {n for n in RESULT_FIELDS if "_" in n},
+    key=len,
+    reverse=True,
+)
+_NAME = re.compile(r"\b(" + "|".join(map(re.escape, _NAMES)) + r")\b")
+
+
+def camel_text(text: str) -> str:
+    """A message with the property names in the schema's (camelCase) words."""
+    return _NAME.sub(lambda m: camel(m.group(1)), text)

@@ -1,0 +1,595 @@
+"""Many account assignments at once, within the API's quotas, polled as a set.
+
+One loop per operation (creation or deletion) keeps up to the outstanding-operation quota of
+requests in flight, starts the next as soon as one ends, and polls them all with the process's
+shared ``List...Status(IN_PROGRESS)`` list (:mod:`poller`) as often as the rate limit leaves room
+for: a request missing from a list taken after it started has ended and is described once for
+its final status. So 100 assignments cost about 100 start calls, 100 describes and one list call
+per round, instead of a describe per request per poll. Where a list would take more calls than
+describing each request in flight (AWS paging over a long history), each is described instead.
+
+It waits on requests already in flight for the same assignments (crash recovery), then checks
+which assignments exist, one listing per account and permission set, on a few helper threads
+(:data:`CHECK_WORKERS`) while it starts the creates of accounts already checked. Assignments in
+place are adopted only when asked (``adopt_existing``): found before anything was started, they
+stop the whole set (:class:`AssignmentExistsError`); found later, each ends in ``errors`` and no
+more are started. One assignment's failure never stops the others: each ends in ``outcomes``
+or, with its reason, in ``errors``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Unpack
+
+from ..core import ownership, ratelimit, runtime
+from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
+from ..core.errors import AssignmentExistsError, OperationCancelledError, WaiterError
+from ..core.errors import field as field_name
+from ..core.identity import AssignmentKey
+from ..core.operations import FAILED, SET_TIMEOUT, Request
+from ..core.options import check_options
+from ..core.results import OutcomePath, PollEvent
+from . import calls, lookups
+from .assignments import (
+    CREATE,
+    DELETE,
+    AssignmentOptions,
+    AssignmentOutcome,
+    Change,
+    adopted_note,
+    claimed_note,
+    exists_error,
+    in_flight_note,
+    start_request,
+)
+from .poller import Snapshot, poller_for
+from .retry import Deadline
+from .waiter import result_from
+
+if TYPE_CHECKING:
+    from mypy_boto3_sso_admin import SSOAdminClient
+
+CHECK_WORKERS = 4
+"""Existence checks (one listing per account and permission set) run this many at a time, so a
+set over 100 accounts starts its first create after one check, not after 100."""
+
+
+@dataclass(frozen=True)
+class SetOutcome:
+    """What happened to each assignment, keyed by :attr:`AssignmentKey.id`."""
+
+    outcomes: dict[str, AssignmentOutcome]
+    errors: dict[str, str]
+    """Assignments that ended without a terminal status (timeout, API error), with the reason."""
+
+    def failures(self) -> dict[str, str]:
+        """Every assignment that did not succeed, with its reason."""
+        failed = {
+            key: f"FAILED: {o.result.failure_reason if o.result else ''}"
+            for key, o in self.outcomes.items()
+            if o.status == FAILED
+        }
+        return {**failed, **self.errors}
+
+    def started_here(self) -> list[AssignmentKey]:
+        """The assignments whose request this run started and that SUCCEEDED: the only ones a
+        roll-back may undo (one waited on was started by someone else)."""
+        return [o.key for o in self.outcomes.values() if o.started_here]
+
+    def waited_on(self) -> list[AssignmentKey]:
+        """The assignments whose request was in flight before this run, and SUCCEEDED."""
+        return [
+            o.key for o in self.outcomes.values() if o.path == OutcomePath.IN_FLIGHT and o.succeeded
+        ]
+
+    def notes(self) -> list[str]:
+        """What to tell the user about single assignments (a request waited on, an adoption)."""
+        return [note for o in self.outcomes.values() for note in o.notes]
+
+
+class SetOptions(AssignmentOptions, total=False):
+    """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`: those
+    of a single assignment, with three differences. ``timeout`` is for the whole set (default
+    :data:`operations.SET_TIMEOUT`), the policy's ``round_interval`` is the least gap between
+    list rounds, and ``on_poll`` hears the set's steps and each assignment's end as notes."""
+
+
+@dataclass
+class _Pending:
+    """A request this run waits on."""
+
+    key: AssignmentKey
+    started: float
+    path: OutcomePath
+    after: int = -1
+    """The shared list's number when it was started: only a newer list can show it ended."""
+    created: datetime | None = None
+    """AWS's creation time of a request this run started (to find one that raced it)."""
+    raced: bool = False
+    """A list newer than its start has been searched for a request that raced it."""
+    notes: tuple[str, ...] = ()
+    """What to tell the user when it ends (a request waited on, an adoption)."""
+    refused: str | None = None
+    """Another process's earlier request made the assignment and this run may not adopt it:
+    the reason it ends in ``errors`` when its own request ends (it keeps its slot till then)."""
+
+
+@dataclass
+class _SetRun:
+    """The state of one run over a set: what is to check, to start, in flight, and done.
+    Helper threads (the checks) and the loop share it under ``cond``."""
+
+    change: Change
+    client: SSOAdminClient
+    keys: list[AssignmentKey]
+    options: SetOptions
+    outcomes: dict[str, AssignmentOutcome] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    outstanding: dict[str, _Pending] = field(default_factory=dict)
+    ended: dict[str, _Pending] = field(default_factory=dict)
+    """Requests gone from the in-flight list, to describe once."""
+    unchecked: deque[list[AssignmentKey]] = field(default_factory=deque)
+    """Groups of keys (one account and permission set) whose existence is not known yet."""
+    checking: int = 0
+    checking_keys: int = 0
+    order: deque[AssignmentKey] = field(default_factory=deque)
+    """The keys not in flight, in the order given, until their check is back."""
+    verdicts: dict[str, bool] = field(default_factory=dict)
+    """Checked keys waiting for the keys before them: whether each is to start."""
+    todo: deque[AssignmentKey] = field(default_factory=deque)
+    """Checked, to start, in the order given (every key before them is checked)."""
+    existing: list[AssignmentKey] = field(default_factory=list)
+    """In place, or being created by another operation of this process, not to be adopted:
+    the set starts no more once it has found one."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why each of ``existing`` may not be taken (when it is not simply in place)."""
+    deferred: list[AssignmentKey] = field(default_factory=list)
+    """To adopt from another operation's claim once its request has started: tried again
+    after the next round."""
+    held: int = 0
+    closed: bool = False
+    """The run has ended: late checks are dropped."""
+    started_any: bool = False
+    failure: BaseException | None = None
+    """A check that could not be made (cancel, or an error that ends the set)."""
+    seen: dict[str, int] = field(default_factory=dict)
+    """By instance: the number of the newest shared list used."""
+
+    def __post_init__(self) -> None:
+        o = self.options
+        self.operation = self.change.operation
+        self.limiter = o.get("limiter") or runtime.current().outstanding
+        self.deadline = Deadline(
+            o.get("timeout", SET_TIMEOUT),
+            policy=o.get("policy", DEFAULT_POLICY),
+            timing=o.get("timing"),
+        )
+        self.timing = self.deadline.timing
+        self.cond = self.timing.condition()
+        self.started = self.deadline.clock()
+        self.listed_at = self.started
+        """When the list of requests in flight was taken (a racing request came after it)."""
+        self.last_round = -float("inf")
+
+    def say(self, note: str) -> None:
+        on_poll = self.options.get("on_poll")
+        if on_poll is not None:
+            elapsed = self.deadline.clock() - self.started
+            on_poll(PollEvent(self.operation.name, "", 0, elapsed, None, note=note))
+
+    # -- the steps ---------------------------------------------------------------------------
+    def adopt(self) -> None:
+        """Wait on requests already in flight for these assignments; queue the rest for the
+        existence checks, one group per instance, account and permission set."""
+        looked = lookups.in_flight(self.deadline, self.client, self.operation, self.keys)
+        self.listed_at = looked.listed_at
+        by_id = {k.id: k for k in self.keys}
+        for key_id, request_id in looked.found.items():
+            key = by_id[key_id]
+            if self._claim(key):  # else refused, or adopted from another operation's claim
+                notes = (in_flight_note(key, request_id),) if self.change.leaves_present else ()
+                pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=notes)
+                self.outstanding[request_id] = pending
+        groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
+        for key in self.keys:
+            if key.id not in looked.found:
+                group = (key.instance_arn, key.target_id, key.permission_set_arn)
+                groups.setdefault(group, []).append(key)
+        self.unchecked.extend(groups.values())
+        self.order.extend(k for k in self.keys if k.id not in looked.found)
+        rest = sum(map(len, groups.values()))
+        self.say(f"{len(self.outstanding)} in flight, {rest} to check in {len(groups)} groups")
+
+    def check_more(self) -> None:
+        """Start checks while fewer than a quota's worth of keys are checked or being checked
+        and not started: the checks run just ahead of the starts, never ahead of them."""
+        with self.cond:
+            while (
+                self.unchecked
+                and self.checking < CHECK_WORKERS
+                and (self.listing_all() or len(self.todo) + self.checking_keys < self.limiter.limit)
+                and not (self.existing and self.started_any)
+                and self.failure is None
+            ):
+                group = self.unchecked.popleft()
+                self.checking += 1
+                self.checking_keys += len(group)
+                self.timing.start(partial(self._check, group))
+
+    def listing_all(self) -> bool:
+        """Assignments in place were found before anything started: check every group, so
+        that the error names them all (nothing more starts)."""
+        return bool(self.existing) and not self.started_any
+
+    def _check(self, group: list[AssignmentKey]) -> None:
+        """On a helper thread: which keys of one group exist; sort them into done and to do."""
+        change = self.change
+        try:
+            present = lookups.existing_assignments(self.deadline, self.client, group)
+        except (OperationCancelledError, WaiterError) as exc:
+            with self.cond:
+                if self.closed:
+                    return
+                self.checking -= 1
+                self.checking_keys -= len(group)
+                if isinstance(exc, OperationCancelledError) or self.failure is None:
+                    self.failure = exc
+                self.cond.notify_all()
+            return
+        adopt = self.options.get("adopt_existing", False)
+        with self.cond:
+            if self.closed:
+                return
+            self.checking -= 1
+            self.checking_keys -= len(group)
+            for key in group:
+                to_start = (key.id in present) != change.leaves_present
+                self.verdicts[key.id] = to_start
+                if to_start:
+                    continue
+                if change.leaves_present and not adopt:
+                    self.existing.append(key)
+                elif change.leaves_present:
+                    self.outcomes[key.id] = AssignmentOutcome(
+                        key, change.done_path, None, (adopted_note(key),)
+                    )
+                else:
+                    self.outcomes[key.id] = AssignmentOutcome(key, change.done_path, None)
+            while self.order and self.order[0].id in self.verdicts:
+                key = self.order.popleft()
+                if self.verdicts.pop(key.id):
+                    self.todo.append(key)  # starts keep the order given, whichever check ends first
+            self.cond.notify_all()
+
+    def start_more(self) -> None:
+        """Start as many as the quota allows; adopted requests count against it too."""
+        while self.held < len(self.outstanding) and self.limiter.try_acquire():
+            self.held += 1
+        while self.limiter.try_acquire():
+            with self.cond:
+                key = self.todo.popleft() if self.todo and not self.existing else None
+            if key is None:
+                self.limiter.release()
+                return
+            self.held += 1
+            if not self._claim(key):
+                self._release()
+                continue
+            self.started_any = True
+            poller = poller_for(self.client, self.operation, key.instance_arn, self.timing)
+            try:
+                request_id, created = start_request(self.deadline, self.client, self.operation, key)
+            except OperationCancelledError:
+                raise
+            except WaiterError as exc:
+                self.errors[key.id] = str(exc)
+                self._release()
+                continue
+            if self.change.leaves_present:
+                ownership.started(key, self, request_id)
+            pending = _Pending(
+                key, self.deadline.clock(), self.change.new_path, poller.epoch, created
+            )
+            self.outstanding[request_id] = pending
+
+    def _claim(self, key: AssignmentKey) -> bool:
+        """Claim ``key`` for this run before creating it (:mod:`ownership`). Another operation
+        of this process creating it: adopt its request (when asked), or refuse the key like one
+        in place. Deletions claim nothing."""
+        if not self.change.leaves_present:
+            return True
+        other = ownership.claim(key, self)
+        if other is None:
+            return True
+        adopt = self.options.get("adopt_existing", False)
+        if adopt and other.request_id is not None:
+            note = claimed_note(key, other.request_id)
+            pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=(note,))
+            self.outstanding.setdefault(other.request_id, pending)
+            return False
+        with self.cond:
+            if adopt:  # its request is about to start: look again after the next round
+                self.deferred.append(key)
+                return False
+            started = f"request {other.request_id}" if other.request_id else "not started yet"
+            self.reasons[key.id] = (
+                f"being created by another resource of this deployment ({started})"
+            )
+            self.existing.append(key)
+        return False
+
+    def poll_round(self) -> None:
+        """See which requests have ended: from a shared list newer than the last one used
+        (one per instance); an ended request's slot is free at once, and it is described after
+        the next starts (:meth:`describe_ended`). Where that list takes more calls than
+        describing each request in flight, each is described instead, and keeps its slot
+        until its describe says it has ended."""
+        self.deadline.pause(self.last_round + self.deadline.policy.round_interval - self._now())
+        # The starts it frees slots for come first: wait for spare tokens, within patience.
+        ratelimit.shared_limiter().wait_for_spare(min(ratelimit.PATIENCE, self.deadline.left()))
+        self.last_round = self._now()
+        for instance in sorted({p.key.instance_arn for p in self.outstanding.values()}):
+            poller = poller_for(self.client, self.operation, instance, self.timing)
+            mine = {r: p for r, p in self.outstanding.items() if p.key.instance_arn == instance}
+            pages = poller.last.pages if poller.last else 1
+            if not poll_by_list(len(mine), pages) and poller.last is not None:
+                for request_id, pending in mine.items():
+                    with ratelimit.background():
+                        ended = self._read(request_id, pending)
+                    if ended:
+                        del self.outstanding[request_id]
+                        self._release()
+                continue
+            snapshot = poller.snapshot(self.deadline, newer_than=self.seen.get(instance, 0))
+            self.seen[instance] = snapshot.epoch
+            self._look_for_races(snapshot, mine)
+            ids = snapshot.ids
+            for request_id, pending in mine.items():
+                if pending.after < snapshot.epoch and request_id not in ids:
+                    self.ended[request_id] = self.outstanding.pop(request_id)
+                    self._release()
+
+    def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Pending]) -> None:
+        """Once per request this run started (a creation), in the first list newer than its
+        start: a request for the same assignment created earlier, near its own (another process
+        that passed its checks at the same time), made the assignment. Its starter owns it;
+        this run records it only when adopting, and says so either way."""
+        adopt = self.options.get("adopt_existing", False)
+        for request_id, pending in mine.items():
+            if pending.raced or pending.created is None or pending.after >= snapshot.epoch:
+                continue
+            pending.raced = True
+            since = pending.started - self.listed_at
+            racing = lookups.racing(
+                self.deadline, self.client, pending.key, pending.created, since, snapshot.requests
+            )
+            ours = lookups.ListedRequest(request_id, pending.created)
+            earlier = [r for r in racing if r.request_id != request_id and r.order < ours.order]
+            if not earlier:
+                continue
+            theirs = earlier[0].request_id
+            if adopt:
+                pending.path = OutcomePath.IN_FLIGHT
+                pending.notes = (
+                    f"request {theirs} (another process or resource) created {pending.key} "
+                    f"just before this set's {request_id}; adopted it: this set now owns it "
+                    "and deletes it on destroy",
+                )
+            else:
+                pending.refused = str(exists_error(pending.key, theirs, request_id))
+
+    def describe_ended(self) -> None:
+        """Read the final status of each request that left the list, once. While requests
+        are still to start, only with a spare token (:data:`ratelimit.RESERVE`): the next
+        start comes first, and the loop goes on to it."""
+        bucket = ratelimit.shared_limiter()
+        for request_id, pending in list(self.ended.items()):
+            if self.todo and not bucket.roomy():
+                return
+            del self.ended[request_id]
+            if not self._read(request_id, pending):
+                # Not visible yet (a just-started request can be), or the list ran ahead of
+                # the describe: keep polling it; it takes a slot again.
+                self.outstanding[request_id] = pending
+
+    def _read(self, request_id: str, pending: _Pending) -> bool:
+        """Describe one request: record its outcome (or error) and say True if it has ended;
+        False while it is in progress or not visible yet (within the not-found grace)."""
+        request = Request(self.operation, pending.key.instance_arn, request_id)
+        try:
+            body = self.deadline.call_if_found(
+                f"describing {request}",
+                self.operation.api_name,
+                partial(calls.describe, self.client, request),
+            )
+        except OperationCancelledError:
+            raise
+        except WaiterError as exc:
+            self.errors[pending.key.id] = str(exc)
+            return True
+        waited = self.deadline.clock() - pending.started
+        if body is None and waited >= self.deadline.policy.not_found_grace:
+            self.errors[pending.key.id] = f"request {request_id} was not found"
+            return True
+        if body is None or not is_terminal(body.get("Status")):
+            return False
+        result = result_from(request, body)
+        if pending.refused:
+            self.errors[pending.key.id] = pending.refused
+        else:
+            outcome = AssignmentOutcome(pending.key, pending.path, result, pending.notes)
+            self.outcomes[pending.key.id] = outcome
+        self.say(f"{pending.key}: {result.status}")
+        return True
+
+    def idle(self) -> None:
+        """Nothing in flight to poll: wait for a check to come back (or a slot that another
+        user of the quota holds)."""
+        with self.cond:
+            wait = min(self.deadline.left(), max(self.deadline.policy.round_interval, 0.01))
+            self.timing.block(self.cond, wait)
+
+    def finish(self, why: str | None = None) -> SetOutcome:
+        """Every assignment not done by now gets an error saying where it stood. A check still
+        running on a helper thread changes nothing after this. The run's claims end: what it
+        made is in place for all to see."""
+        with self.cond:
+            self.closed = True
+            outcome = self._finish(why)
+        for key in self.keys:
+            ownership.release(key, self)
+        return outcome
+
+    def _finish(self, why: str | None) -> SetOutcome:
+        seconds = self.deadline.timeout
+        running = {p.key.id for p in [*self.outstanding.values(), *self.ended.values()]}
+        existing = {k.id for k in self.existing}
+        for key in self.keys:
+            if key.id in self.outcomes or key.id in self.errors:
+                continue
+            if key.id in existing:
+                self.errors[key.id] = str(_exist_error([key], self.reasons))
+            elif why:
+                self.errors[key.id] = why
+            elif key.id in running:
+                self.errors[key.id] = (
+                    f"timed out after {seconds:.0f}s: {self.operation.started_by} still "
+                    f"IN_PROGRESS; the next run waits on it while it runs (raise "
+                    f"{field_name('timeout')})"
+                )
+            elif self.existing:
+                self.errors[key.id] = (
+                    f"not started: {len(self.existing)} of the set's assignments already exist "
+                    f"and are not to be adopted ({field_name('adopt_existing')})"
+                )
+            else:
+                self.errors[key.id] = (
+                    f"timed out after {seconds:.0f}s before {self.operation.started_by} could "
+                    f"start (raise {field_name('timeout')})"
+                )
+        self.outstanding.clear()
+        self.ended.clear()
+        self.todo.clear()
+        self.deferred.clear()
+        return SetOutcome(self.outcomes, self.errors)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def busy(self) -> bool:
+        with self.cond:
+            checks = bool(self.unchecked or self.checking) and not (
+                self.existing and self.started_any
+            )
+            todo = bool(self.todo or self.deferred) and not self.existing
+        return bool(self.outstanding or self.ended or todo or checks)
+
+    def run(self) -> SetOutcome:
+        try:
+            self.adopt()
+            while True:
+                self.check_more()
+                with self.cond:  # adoptions that waited for another operation's request
+                    self.todo.extend(self.deferred)
+                    self.deferred.clear()
+                self.start_more()
+                self.describe_ended()  # while the requests just started run
+                self._raise_failure()
+                if self.deadline.left() <= 0 or not self.busy():
+                    break
+                if self.outstanding:
+                    self.poll_round()
+                else:
+                    self.idle()
+        except AssignmentExistsError:
+            raise
+        except OperationCancelledError:
+            raise self.cancelled() from None
+        except WaiterError as exc:  # a list call failed: no assignment can be judged
+            return self.finish(str(exc))
+        finally:
+            for _ in range(self.held):
+                self.limiter.release()
+            self.held = 0
+            with self.cond:
+                self.unchecked.clear()  # helper threads still running start nothing more
+        return self.finish()
+
+    def _raise_failure(self) -> None:
+        """A check that failed ends the set (after its running requests are polled); existing
+        assignments found before anything was started stop it at once."""
+        with self.cond:
+            failure = self.failure
+            existing = list(self.existing)
+            checked = not (self.unchecked or self.checking)
+        if isinstance(failure, OperationCancelledError):
+            raise failure
+        if existing and not self.started_any and not self.outstanding and checked:
+            raise _exist_error(sorted(existing, key=self.keys.index), self.reasons)
+        if failure is not None and not (self.outstanding or self.ended):
+            raise failure
+
+    def cancelled(self) -> OperationCancelledError:
+        """Cancel stopped the run: name the requests still running at AWS (the next run
+        waits on them) and the assignments not started."""
+        running = {**self.outstanding, **self.ended}
+        lines = "\n".join(f"  {rid}: {p.key}" for rid, p in sorted(running.items()))
+        not_started = len(self.todo) + sum(map(len, self.unchecked))
+        return OperationCancelledError(
+            f"cancelled {self.operation.started_by} for {len(self.keys)} assignments: "
+            f"{len(self.outcomes)} ended, {len(running)} requests still running at AWS (the next "
+            f"run waits on them), {not_started} not started" + (f":\n{lines}" if lines else ""),
+        )
+
+    def _now(self) -> float:
+        return self.deadline.clock()
+
+    def _release(self) -> None:
+        if self.held > 0:
+            self.limiter.release()
+            self.held -= 1
+
+
+def _exist_error(keys: list[AssignmentKey], reasons: dict[str, str]) -> AssignmentExistsError:
+    lines = "\n".join(
+        f"  {k.id}" + (f" ({reasons[k.id]})" if k.id in reasons else "") for k in keys
+    )
+    return AssignmentExistsError(
+        f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
+        f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so the "
+        "set does not take them over silently: if another resource or stack manages them, "
+        "remove them from this set; if this set was renamed, give it `aliases`; to take them "
+        f"over on purpose, set {field_name('adopt_existing')}=True.",
+        instance_arn=keys[0].instance_arn,
+    )
+
+
+def run_set(
+    change: Change,
+    client: SSOAdminClient,
+    keys: list[AssignmentKey],
+    **options: Unpack[SetOptions],
+) -> SetOutcome:
+    """Create (or delete) every assignment in ``keys``; never raises for one assignment's
+    failure: each ends in ``outcomes`` or ``errors``. Raises :class:`AssignmentExistsError`,
+    before starting anything, for assignments in place that it was not asked to adopt."""
+    check_options(f"{change.verb}_assignments", options, SetOptions)
+    if not keys:
+        return SetOutcome({}, {})
+    return _SetRun(change, client, keys, options).run()
+
+
+def create_assignments(
+    client: SSOAdminClient, keys: list[AssignmentKey], **options: Unpack[SetOptions]
+) -> SetOutcome:
+    """Make sure every assignment exists (see :func:`run_set`)."""
+    return run_set(CREATE, client, keys, **options)
+
+
+def delete_assignments(
+    client: SSOAdminClient, keys: list[AssignmentKey], **options: Unpack[SetOptions]
+) -> SetOutcome:
+    """Make sure no assignment in ``keys`` exists (see :func:`run_set`)."""
+    return run_set(DELETE, client, keys, **options)

@@ -1,0 +1,383 @@
+"""Account assignments end to end: create, then wait; delete, then wait.
+
+Built on the waiter core. Safe to run again after a crash or timeout: before starting a request it
+looks for one already in flight for the same assignment and waits on that. An assignment that is
+already in place is not taken over unless the caller asks (``adopt_existing``): whoever owns an
+assignment deletes it on destroy, so two owners would leave one of them recording access that
+the other removed. Two processes that create the same assignment at once converge on the earliest
+request, and only its creator owns the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict, Unpack
+
+from ..core import ownership, runtime
+from ..core.decisions import DEFAULT_POLICY, Policy
+from ..core.errors import (
+    AssignmentExistsError,
+    OperationCancelledError,
+    RequestNotFoundError,
+    WaitTimeoutError,
+)
+from ..core.errors import field as field_name
+from ..core.identity import AssignmentKey
+from ..core.operations import (
+    ASSIGNMENT_CREATION,
+    ASSIGNMENT_DELETION,
+    FAILED,
+    SUCCEEDED,
+    Request,
+    StatusOperation,
+)
+from ..core.options import check_options
+from ..core.quota import OutstandingLimiter, SlotTimeoutError
+from ..core.results import OnPoll, OutcomePath, WaitResult, as_utc
+from ..core.timing import Timing
+from . import calls, lookups
+from .poller import Poller, poller_for
+from .retry import Deadline, cancelled_error
+from .waiter import wait
+
+if TYPE_CHECKING:
+    from mypy_boto3_sso_admin import SSOAdminClient
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one kind of assignment operation does, as data: a creation leaves the assignment
+    in place, a deletion leaves it gone. The single and the set paths both read it."""
+
+    operation: StatusOperation
+    leaves_present: bool
+    new_path: OutcomePath
+    """The outcome's path when this run started the request."""
+    done_path: OutcomePath
+    """The path when the assignment was already as wanted."""
+    verb: str
+
+
+CREATE = Change(ASSIGNMENT_CREATION, True, OutcomePath.CREATED, OutcomePath.EXISTING, "create")
+DELETE = Change(ASSIGNMENT_DELETION, False, OutcomePath.DELETED, OutcomePath.ABSENT, "delete")
+
+
+@dataclass(frozen=True)
+class AssignmentOutcome:
+    """How a create or delete ended, and through which path."""
+
+    key: AssignmentKey
+    path: OutcomePath
+    result: WaitResult | None
+    """The request's terminal status (``None`` for ``existing`` and ``absent``)."""
+    notes: tuple[str, ...] = ()
+    """Things the caller should tell the user (an adoption, a concurrent request)."""
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result is not None else SUCCEEDED
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == SUCCEEDED
+
+    @property
+    def started_here(self) -> bool:
+        """This run started the request (not one in flight before it), and it SUCCEEDED."""
+        return self.succeeded and self.path in (CREATE.new_path, DELETE.new_path)
+
+
+class AssignmentOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`create_assignment` and :func:`delete_assignment`."""
+
+    timeout: float
+    """Seconds for the whole operation (default: the operation's, Terraform's 5 min)."""
+    adopt_existing: bool
+    """Create only: take over an assignment already in place instead of failing."""
+    limiter: OutstandingLimiter | None
+    policy: Policy
+    timing: Timing
+    on_poll: OnPoll | None
+
+
+@dataclass
+class _Operation:
+    """One create or delete of one assignment: the client, the key and the shared deadline."""
+
+    change: Change
+    client: SSOAdminClient
+    key: AssignmentKey
+    options: AssignmentOptions
+    deadline: Deadline = field(init=False)
+
+    def __post_init__(self) -> None:
+        o = self.options
+        self.deadline = Deadline(
+            o.get("timeout", self.change.operation.default_timeout),
+            policy=o.get("policy", DEFAULT_POLICY),
+            timing=o.get("timing"),
+            instance_arn=self.key.instance_arn,
+        )
+        self.began = self.poller().epoch
+        """The shared list's number when the operation began (see :meth:`in_flight`)."""
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the outstanding-operation slots, for the whole operation. While it waits for
+        one, the shared list is polled on the hurry schedule, so a freed slot is seen soon."""
+        limiter = self.options.get("limiter") or runtime.current().outstanding
+        try:
+            with self.poller().hurry():
+                limiter.acquire(self.deadline.left())
+        except OperationCancelledError:
+            raise OperationCancelledError(
+                f"cancelled while waiting for one of the {limiter.limit} outstanding-operation "
+                f"slots for {self.key}: nothing was started",
+                instance_arn=self.key.instance_arn,
+            ) from None
+        except SlotTimeoutError as exc:
+            raise WaitTimeoutError(
+                f"{exc} for {self.key}. Raise {field_name('timeout')}.",
+                instance_arn=self.key.instance_arn,
+            ) from None
+        try:
+            yield
+        finally:
+            limiter.release()
+
+    def poller(self) -> Poller:
+        operation, instance = self.change.operation, self.key.instance_arn
+        return poller_for(self.client, operation, instance, self.deadline.timing)
+
+    def wait(self, request_id: str, since: int | None = None) -> WaitResult:
+        """Wait on ``request_id``; ``since``: the shared list's number when it was started
+        (a newer list already says whether it is in progress)."""
+        request = Request(self.change.operation, self.key.instance_arn, request_id)
+        return wait(self.client, request, self.deadline, self.options.get("on_poll"), since)
+
+    @contextmanager
+    def started(self, request_id: str) -> Iterator[None]:
+        """Within this block ``request_id`` runs at AWS: a cancel says so."""
+        try:
+            yield
+        except OperationCancelledError as exc:
+            if exc.request_id:
+                raise
+            request = Request(self.change.operation, self.key.instance_arn, request_id)
+            raise cancelled_error(f"the {self.change.verb} of {self.key}", request) from None
+
+    def in_flight(self) -> lookups.InFlight:
+        """A request for this assignment in progress at any time since the operation began
+        (a list made while it waited for a slot answers it)."""
+        operation = self.change.operation
+        return lookups.in_flight(self.deadline, self.client, operation, [self.key], self.began)
+
+    def exists(self) -> bool:
+        return lookups.assignment_exists(self.deadline, self.client, self.key)
+
+    def start(self) -> tuple[str, datetime | None]:
+        return start_request(self.deadline, self.client, self.change.operation, self.key)
+
+
+def start_request(
+    deadline: Deadline, client: SSOAdminClient, operation: StatusOperation, key: AssignmentKey
+) -> tuple[str, datetime | None]:
+    """Start ``operation``'s request for ``key`` (retried within ``deadline``); its id and
+    creation time. Which assignment it is about is remembered, so it is never described to
+    find out."""
+    status = deadline.call(
+        f"starting {operation.started_by} for {key}",
+        operation.started_by,
+        lambda: calls.start(client, operation, key.api_params()),
+    )
+    lookups.remember(key.instance_arn, status["RequestId"], key.api_params())
+    return str(status["RequestId"]), as_utc(status.get("CreatedDate"))
+
+
+def create_assignment(
+    client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
+) -> AssignmentOutcome:
+    """Make sure the assignment exists: wait on a request in flight, or call
+    ``CreateAccountAssignment`` and wait. An assignment already in place, or being created by
+    another operation of this process, is adopted only with ``adopt_existing=True``
+    (:class:`AssignmentExistsError` otherwise). FAILED is returned, not raised."""
+    check_options("create_assignment", options, AssignmentOptions)
+    run = _Operation(CREATE, client, key, options)
+    adopt = options.get("adopt_existing", False)
+    with run.slot():
+        other = ownership.claim(key, run)
+        if other is not None:
+            return _claimed_elsewhere(run, other, adopt)
+        try:
+            return _create(run, adopt)
+        finally:  # done: the assignment is in place for all to see, or was not made
+            ownership.release(key, run)
+
+
+def _create(run: _Operation, adopt: bool) -> AssignmentOutcome:
+    """The create, once ``run`` holds the claim on its assignment."""
+    key = run.key
+    looked = run.in_flight()
+    if key.id in looked.found:
+        request_id = looked.found[key.id]
+        ownership.started(key, run, request_id)
+        note = in_flight_note(key, request_id)
+        return AssignmentOutcome(key, OutcomePath.IN_FLIGHT, run.wait(request_id), (note,))
+    if run.exists():
+        if not adopt:
+            raise exists_error(key)
+        return AssignmentOutcome(key, OutcomePath.EXISTING, None, (adopted_note(key),))
+    request_id, created = run.start()
+    ownership.started(key, run, request_id)
+    after = run.poller().epoch
+    with run.started(request_id):
+        since_check = run.deadline.clock() - looked.listed_at
+        return _converge(run, request_id, created, since_check, adopt, after)
+
+
+def adopted_note(key: AssignmentKey) -> str:
+    """What to tell about an assignment in place that this resource took over on purpose."""
+    return (
+        f"adopted the existing assignment {key}: this resource now owns it and deletes it on "
+        "destroy (if another resource or stack records it too, the first destroyed removes the "
+        "access of both)"
+    )
+
+
+def claimed_note(key: AssignmentKey, request_id: str) -> str:
+    """What to tell about an assignment that another operation of this process is creating,
+    adopted on purpose."""
+    return (
+        f"{key} is being created by another resource of this deployment (request "
+        f"{request_id}); adopted it: both record it, and the first destroyed removes the access "
+        "of both"
+    )
+
+
+def taken_over_note(key_id: str, owner: str) -> str:
+    """What to tell a resource being deleted whose assignment another resource of the same
+    deployment now records (moved in one ``up``)."""
+    return (
+        f"left assignment {key_id} in place: resource {owner} of this deployment now records "
+        "it as its own; this resource leaves the state without deleting it"
+    )
+
+
+def in_flight_note(key: AssignmentKey, request_id: str) -> str:
+    """What to tell about a request for ``key`` that was in progress before this operation
+    began: who started it cannot be known (AWS does not say)."""
+    return (
+        f"request {request_id} for {key} was already in progress when this operation began "
+        "(started by an earlier, interrupted run of this resource, or by another resource or "
+        "stack): waited on it; this resource now records the assignment as its own and deletes "
+        "it on destroy. If another resource manages it, keep only one of them."
+    )
+
+
+CLAIM_POLL = 0.1
+"""Seconds between looks at another operation's claim, waiting for its request to start."""
+
+
+def _claimed_elsewhere(run: _Operation, other: ownership.Claim, adopt: bool) -> AssignmentOutcome:
+    """Another operation of this process is creating the assignment: refuse, or (adopting)
+    wait on its request and record the assignment too, saying so."""
+    key = run.key
+    if not adopt:
+        raise exists_error(key, other.request_id, here=True)
+    while other.request_id is None:
+        if ownership.claim(key, run) is None:  # it gave up before starting: ours now
+            try:
+                return _create(run, adopt)
+            finally:
+                ownership.release(key, run)
+        if run.deadline.left() <= 0:
+            raise run.deadline.timed_out(
+                f"waiting for another resource of this deployment to start creating {key}"
+            )
+        run.deadline.pause(CLAIM_POLL)
+    note = claimed_note(key, other.request_id)
+    return AssignmentOutcome(key, OutcomePath.IN_FLIGHT, run.wait(other.request_id), (note,))
+
+
+def _converge(
+    run: _Operation,
+    ours: str,
+    created: datetime | None,
+    since_check: float,
+    adopt: bool,
+    after: int,
+) -> AssignmentOutcome:
+    """After starting ``ours`` (``after``: the shared list's number then): if another process
+    started a request for the same assignment earlier (the list-then-create window), wait on
+    that one, and own the result only when adopting; the earliest request's creator is the
+    owner."""
+    if created is None:  # no creation date to order by: nothing to compare
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours, after))
+    racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check, after)
+    mine = lookups.ListedRequest(ours, created)
+    others = [r for r in racing if r.request_id != ours]
+    earliest = min([mine, *others], key=lambda r: r.order).request_id
+    if earliest == ours:
+        notes = tuple(
+            f"request {o.request_id} for the same assignment started just after this one's "
+            f"{ours} (another process or resource); this resource owns the assignment"
+            for o in others
+        )
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours, after), notes)
+    theirs = run.wait(earliest)
+    if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours))
+    if not adopt:
+        raise exists_error(run.key, earliest, ours)
+    note = (
+        f"request {earliest} (another process or resource) created {run.key} just before this "
+        f"one's {ours}; adopted it: this resource now owns it and deletes it on destroy"
+    )
+    return AssignmentOutcome(run.key, OutcomePath.IN_FLIGHT, theirs, (note,))
+
+
+def exists_error(
+    key: AssignmentKey, other: str | None = None, ours: str | None = None, here: bool = False
+) -> AssignmentExistsError:
+    if here:
+        started = f"request {other}" if other else "a request about to start"
+        how = f"is being created by another resource of this deployment ({started})"
+    elif other:
+        how = (
+            f"was created at the same time by request {other} (another process or resource; "
+            f"this resource's own request {ours} added nothing)"
+        )
+    else:
+        how = "already exists"
+    return AssignmentExistsError(
+        f"assignment {key} {how}. This resource will not take it over silently: whoever owns "
+        "it deletes it on destroy, and the other owner would keep recording access that no "
+        "longer exists. If this resource was renamed or moved, give it `aliases` so Pulumi keeps "
+        "its state; if pulumi-aws's ssoadmin.AccountAssignment manages it, follow the README's "
+        f"migration steps; to take it over on purpose, set {field_name('adopt_existing')}=True.",
+        instance_arn=key.instance_arn,
+        other_request_id=other,
+    )
+
+
+def delete_assignment(
+    client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
+) -> AssignmentOutcome:
+    """Make sure the assignment is gone: wait on a deletion in flight, accept one already gone,
+    or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
+    check_options("delete_assignment", options, AssignmentOptions)
+    run = _Operation(DELETE, client, key, options)
+    with run.slot():
+        looked = run.in_flight()
+        if key.id in looked.found:
+            return AssignmentOutcome(key, OutcomePath.IN_FLIGHT, run.wait(looked.found[key.id]))
+        if not run.exists():
+            return AssignmentOutcome(key, OutcomePath.ABSENT, None)
+        try:
+            request_id, _ = run.start()
+        except RequestNotFoundError:  # deleted by someone else since it was listed
+            return AssignmentOutcome(key, OutcomePath.ABSENT, None)
+        return AssignmentOutcome(key, OutcomePath.DELETED, run.wait(request_id, run.poller().epoch))

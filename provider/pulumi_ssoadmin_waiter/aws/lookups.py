@@ -1,0 +1,201 @@
+"""Reads that decide what an assignment operation does: which requests are in flight and for
+which assignment, which were started near a given time, and which assignments exist.
+
+Each read is retried within the caller's :class:`~retry.Deadline`, every list follows
+``NextToken`` (:func:`calls.list_all`), and reads are shared within the process: requests in
+flight come from the instance's shared list (:mod:`poller`), and callers that ask for the same
+listing of assignments while it is being made get its answer. Which assignment a request is
+about never changes, so it is kept for the life of the process: a request this process started,
+or has described once, is never described again to find out whose it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..core import runtime
+from ..core.identity import IDENTITY_FIELDS, AssignmentKey
+from ..core.operations import ASSIGNMENT_CREATION, Request, StatusOperation
+from ..core.single_flight import single_flight
+from . import calls
+from .poller import ListedRequest, poller_for
+from .retry import Deadline
+
+if TYPE_CHECKING:
+    from mypy_boto3_sso_admin import SSOAdminClient
+
+
+__all__ = [
+    "InFlight",
+    "ListedRequest",
+    "existing_assignments",
+    "in_flight",
+    "racing",
+    "started_near",
+]
+
+T = TypeVar("T")
+
+IDENTITIES = "request-identities"
+"""The runtime's table of which assignment each request met is about."""
+
+
+def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> None:
+    """Keep which assignment a request is about (from its start answer or a describe)."""
+    identity = {k: status.get(k) for k in IDENTITY_FIELDS}
+    process = runtime.current()
+    identities = process.registry(IDENTITIES)
+    with process.lock:
+        identities[(instance_arn, request_id)] = identity
+
+
+def identity_of(deadline: Deadline, client: SSOAdminClient, request: Request) -> Mapping[str, Any]:
+    """Which assignment a request is about: from memory, else one describe (empty if AWS
+    does not know the request)."""
+    process = runtime.current()
+    identities = process.registry(IDENTITIES)
+    with process.lock:
+        known = identities.get((request.instance_arn, request.request_id))
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    body = deadline.call_if_found(
+        f"describing {request}",
+        request.operation.api_name,
+        lambda: calls.describe(client, request),
+    )
+    if body is None:
+        return {}
+    remember(request.instance_arn, request.request_id, body)
+    return body
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """Which keys have a request in flight, from a list taken at ``listed_at``."""
+
+    found: dict[str, str]
+    """The earliest request's id, by :attr:`AssignmentKey.id`."""
+    listed_at: float
+
+
+def in_flight(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    operation: StatusOperation,
+    keys: Iterable[AssignmentKey],
+    since: int | None = None,
+) -> InFlight:
+    """For each key with a request of ``operation`` in progress, the earliest such request: one
+    shared list per instance (:mod:`poller`) that started after this call, or after the list
+    numbered ``since`` (a number of the keys' one instance's poller, taken when the caller's
+    operation began: a list made while it waited for a slot counts), and a describe only for
+    requests this process has not met, earliest first and only until each key has its request.
+    A request in progress at any time during the operation is waited on; an older list could
+    show one that ended before it began."""
+    found: dict[str, str] = {}
+    listed_at = deadline.clock()
+    by_instance: dict[str, list[AssignmentKey]] = {}
+    for key in keys:
+        by_instance.setdefault(key.instance_arn, []).append(key)
+    for instance, members in sorted(by_instance.items()):
+        poller = poller_for(client, operation, instance, deadline.timing)
+        snapshot = poller.snapshot(deadline, newer_than=poller.epoch if since is None else since)
+        listed_at = min(listed_at, snapshot.started)
+        for listed in snapshot.requests:
+            if all(key.id in found for key in members):
+                break
+            request = Request(operation, instance, listed.request_id)
+            identity = identity_of(deadline, client, request)
+            for key in members:
+                if key.id not in found and identity and key.matches(identity):
+                    found[key.id] = listed.request_id
+    return InFlight(found, listed_at)
+
+
+CLOCK_SKEW = timedelta(seconds=5)
+"""How far apart two of AWS's hosts may date requests made at the same moment."""
+
+
+def started_near(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    key: AssignmentKey,
+    created: datetime,
+    since: float,
+    after: int,
+) -> list[ListedRequest]:
+    """Creation requests for this assignment in flight that were created close enough to
+    ``created`` to have raced it, earliest first, from the first shared list numbered above
+    ``after`` (taken once this process's own request was started): see :func:`racing`. The
+    list is the one the process's waits make anyway, if one comes within the hurry interval."""
+    poller = poller_for(client, ASSIGNMENT_CREATION, key.instance_arn, deadline.timing)
+    snapshot = poller.snapshot(deadline, newer_than=after, patience=deadline.policy.hurry_interval)
+    return racing(deadline, client, key, created, since, snapshot.requests)
+
+
+def racing(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    key: AssignmentKey,
+    created: datetime,
+    since: float,
+    listed: Iterable[ListedRequest],
+) -> list[ListedRequest]:
+    """The requests of ``listed`` (in progress) for ``key`` created close enough to ``created``
+    to have raced a request created then. A racing request was not in flight yet when the
+    caller looked (``since`` seconds before its own request was created): one started earlier
+    would have been found then.
+
+    Only requests still IN_PROGRESS are listed: an instance keeps a long history of finished
+    requests, and paging through all of it on every create would cost more calls than the
+    create itself. A racing request that both started and finished in the moment between the
+    caller's create and this list is missed (the residual window of the race). Requests this
+    process started or met are known without a call; others are described once."""
+    earliest = created - timedelta(seconds=since) - CLOCK_SKEW
+    latest = created + CLOCK_SKEW
+    near = [r for r in listed if r.created is not None and earliest <= r.created <= latest]
+    return [
+        r
+        for r in near
+        if key.matches(
+            identity_of(
+                deadline, client, Request(ASSIGNMENT_CREATION, key.instance_arn, r.request_id)
+            )
+        )
+    ]
+
+
+def existing_assignments(
+    deadline: Deadline, client: SSOAdminClient, keys: Iterable[AssignmentKey]
+) -> set[str]:
+    """Ids of the keys whose assignment exists: one listing (all pages) per instance, account and
+    permission set, shared with any other caller in the process that asks for the same one
+    while it is being made (so concurrent creates in one account cost one listing)."""
+    groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
+    for key in keys:
+        groups.setdefault((key.instance_arn, key.target_id, key.permission_set_arn), []).append(key)
+    found: set[str] = set()
+    for (instance, account, permission_set), members in groups.items():
+        params = {"InstanceArn": instance, "AccountId": account, "PermissionSetArn": permission_set}
+        listing = partial(
+            calls.list_all, client, "ListAccountAssignments", "AccountAssignments", **params
+        )
+        what = f"listing the assignments of account {account} with {permission_set}"
+        listed: list[Any] = single_flight(
+            ("assignments", id(client), instance, account, permission_set),
+            deadline,
+            partial(deadline.call, what, "ListAccountAssignments", listing),
+            what,
+        )
+        present = {(a.get("PrincipalType"), a.get("PrincipalId")) for a in listed}
+        found |= {k.id for k in members if (k.principal_type, k.principal_id) in present}
+    return found
+
+
+def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:
+    """Whether the assignment is in place (``ListAccountAssignments``, all pages)."""
+    return key.id in existing_assignments(deadline, client, [key])

@@ -1,0 +1,267 @@
+"""``ssoadmin-waiter``: wait on an SSO Admin request from a shell or CI step; look up names and
+OUs, and export an instance's assignments (:mod:`directory_cli`).
+
+Exit codes: 0 SUCCEEDED, 1 FAILED, 2 timed out, 3 usage, setup, credentials, permission or
+validation error, 130 interrupted. Progress goes to stderr, the result to stdout (``--json`` for
+machines: one JSON object for every exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from .._version import __version__
+from ..aws.waiter import check_arguments, wait_for
+from ..core.errors import WaiterError, WaitTimeoutError, field_names
+from ..core.operations import FAILED, OPERATIONS, SUCCEEDED, Request
+from ..core.results import StatusChanges, WaitResult
+from . import directory as directory_cli
+
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+DESCRIPTION = (
+    "Wait on an SSO Admin request from a shell or CI step (creation, deletion, provisioning); "
+    "look up names and OUs, and export an instance's assignments with names (lookup, "
+    "assignments export); try it all on a local endpoint (demo)."
+)
+HEARTBEAT = 10.0
+"""Seconds between progress lines while a status lasts: a long wait never looks stuck."""
+
+CLI_FIELDS = {
+    "timeout": "--timeout",
+    "request_id": "--request-id",
+    "instance_arn": "--instance-arn",
+    "region": "--region",
+}
+"""How messages name the inputs: the command's flags."""
+
+EXIT_CODES = """exit codes:
+  0    the request SUCCEEDED
+  1    the request FAILED (its FailureReason is printed)
+  2    timed out (--timeout) before SUCCEEDED or FAILED
+  3    usage, setup, credentials, permission or validation error (one line says what to fix)
+  130  interrupted (Ctrl-C): the wait stopped; the request itself keeps running at AWS
+
+With --json, stdout carries one JSON object for every exit code: the result, or
+{"exit_code": N, "error": {"type": ..., "message": ...}}; a timeout's error also carries
+"request_id", "last_status", "polls" and "waited"."""
+
+
+@dataclass
+class Report:
+    """Where results and errors go: a line (stdout/stderr), or JSON on stdout."""
+
+    as_json: bool
+
+    def result(self, result: WaitResult) -> int:
+        code = EXIT_SUCCEEDED if result.succeeded else EXIT_FAILED
+        if self.as_json:
+            print(json.dumps({**result.to_json(), "exit_code": code}, sort_keys=True))
+            return code
+        created = result.created_date.isoformat() if result.created_date else "-"
+        line = f"{result.status} request={result.request_id} created_date={created}"
+        if result.failure_reason:
+            line += f" failure_reason={result.failure_reason!r}"
+        print(f"{line} polls={result.polls} waited={result.elapsed:.1f}s")
+        return code
+
+    def error(self, code: int, kind: str, message: str, **extra: Any) -> int:
+        line = " ".join(message.split())  # one line, whatever the message held
+        print(f"ssoadmin-waiter: error: {line}", file=sys.stderr)
+        if self.as_json:
+            error = {"type": kind, "message": line, **extra}
+            print(json.dumps({"exit_code": code, "error": error}, sort_keys=True))
+        return code
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(self.report.error(EXIT_ERROR, "UsageError", message))
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def run_wait(
+    request: Request,
+    *,
+    timeout: float | None,
+    region: str | None,
+    endpoint_url: str | None,
+    report: Report,
+) -> int:
+    """Wait and map the outcome to an exit code (also used by ``demo``)."""
+    from ..aws.clients import call_worst_case, sso_admin_client
+    from ..core.ratelimit import shared_limiter
+
+    operation = request.operation
+    wait_timeout = operation.default_timeout if timeout is None else timeout
+    check_arguments(request, wait_timeout)
+    # Bad SSOADMIN_WAITER_* settings fail here, as a setup error, not in the middle of a wait.
+    shared_limiter()
+    call_worst_case()
+    client = sso_admin_client(region, endpoint_url=endpoint_url)
+    started = time.monotonic()
+    try:
+        result = wait_for(
+            operation,
+            client,
+            request.instance_arn,
+            request.request_id,
+            timeout=wait_timeout,
+            on_poll=StatusChanges(lambda line: print(line, file=sys.stderr), heartbeat=HEARTBEAT),
+        )
+    except KeyboardInterrupt:
+        return report.error(
+            EXIT_INTERRUPTED,
+            "Interrupted",
+            f"interrupted after {time.monotonic() - started:.1f}s: the wait stopped; request "
+            f"{request.request_id} ({operation.started_by}) keeps running at AWS",
+            request_id=request.request_id,
+        )
+    return report.result(result)
+
+
+def _demo(args: argparse.Namespace, report: Report) -> int:
+    try:
+        from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script, seed
+    except ImportError:
+        return report.error(
+            EXIT_ERROR,
+            "MissingLocalEndpoint",
+            "demo needs the local endpoint, a separate package (moto and the asynchronous "
+            "behaviour moto lacks): from a checkout, pip install ./local",
+        )
+
+    # The demo talks only to its own local endpoint: no AWS account or profile is used.
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSO_ADMIN"):
+        os.environ.pop(name, None)
+    os.environ["AWS_ACCESS_KEY_ID"] = os.environ["AWS_SECRET_ACCESS_KEY"] = "local-demo"
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    script = Script(
+        pending_seconds=args.pending,
+        final_status=FAILED if args.fail_with else SUCCEEDED,
+        failure_reason=args.fail_with,
+    )
+    with LocalSsoAdmin(default=script) as local:
+        seeded = seed(local.client())
+        print(
+            f"local SSO Admin endpoint {local.url} (moto): permission set "
+            f"{seeded.permission_set_arn}\nCreateAccountAssignment request {seeded.request_id}, "
+            f"IN_PROGRESS for {args.pending:g}s",
+            file=sys.stderr,
+        )
+        return run_wait(
+            Request(OPERATIONS["creation"], seeded.instance_arn, seeded.request_id),
+            timeout=args.timeout,
+            region="us-east-1",
+            endpoint_url=local.url,
+            report=report,
+        )
+
+
+def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
+    report = report or Report(as_json=False)
+    parser = _Parser(
+        report=report,
+        prog="ssoadmin-waiter",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+    for operation in OPERATIONS.values():
+        sub = commands.add_parser(
+            operation.name,
+            help=f"wait on a {operation.started_by} request ({operation.api_name})",
+            report=report,
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument(
+            "--instance-arn", required=True, help="the Identity Center instance ARN (ssoins-...)"
+        )
+        sub.add_argument(
+            "--request-id", required=True, help=f"the RequestId that {operation.started_by} gave"
+        )
+        sub.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            help=f"seconds to wait (default {operation.default_timeout:g})",
+        )
+        directory_cli.aws_options(sub)
+        sub.add_argument("--json", action="store_true", help="print the outcome as JSON")
+        sub.set_defaults(operation=operation)
+    demo = commands.add_parser(
+        "demo",
+        help="wait on a request of a local moto endpoint (needs ./local installed)",
+        report=report,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "--pending", type=_seconds, default=3.0, help="seconds IN_PROGRESS (default 3)"
+    )
+    demo.add_argument("--fail-with", default=None, metavar="REASON", help="end FAILED with REASON")
+    demo.add_argument("--timeout", type=float, default=None, help="seconds to wait (default 300)")
+    demo.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    directory_cli.add_commands(commands, _Parser, report=report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    report = Report(as_json="--json" in argv)
+    args = build_parser(report).parse_args(argv)
+    with field_names(CLI_FIELDS):
+        try:
+            if args.command == "demo":
+                return _demo(args, report)
+            if args.command in ("lookup", "assignments"):
+                return directory_cli.run(args)
+            return run_wait(
+                Request(args.operation, args.instance_arn, args.request_id),
+                timeout=args.timeout,
+                region=args.region,
+                endpoint_url=args.endpoint_url,
+                report=report,
+            )
+        except KeyboardInterrupt:
+            return report.error(EXIT_INTERRUPTED, "Interrupted", "interrupted")
+        except WaitTimeoutError as exc:
+            evidence = {
+                "request_id": exc.request_id or None,
+                "last_status": exc.last_status,
+                "polls": exc.polls,
+                "waited": round(exc.waited, 3),
+            }
+            return report.error(EXIT_TIMEOUT, type(exc).__name__, str(exc), **evidence)
+        except (WaiterError, ValueError) as exc:  # setup: settings, region, endpoint, profile
+            return report.error(EXIT_ERROR, type(exc).__name__, str(exc))
+        except Exception as exc:  # a defect: still one line and a documented exit code
+            text = f"unexpected {type(exc).__name__}: {exc} (a defect of ssoadmin-waiter)"
+            return report.error(EXIT_ERROR, "InternalError", text)
