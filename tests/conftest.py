@@ -1,25 +1,27 @@
-"""Fixtures: a local SSO Admin endpoint (moto on 127.0.0.1) and a clean AWS environment."""
+"""Fixtures: a local SSO Admin endpoint (moto on 127.0.0.1), provider processes, and a clean
+AWS environment. What a fixture needs is imported when a test asks for it, so the unit tier
+(``tests/unit``) loads no moto, no endpoint and no process tooling."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
-from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
-from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded, seed
-from pulumi_ssoadmin_waiter_local.directory import seed_directory
-from support.drivers import Driver, DynamicDriver, PluginDriver
-from support.local import local_env, start_plugin, start_server
-from support.plugin_host import FakeEngine, PluginProcess, install
-from support.provider_server import ProviderServer
+
+if TYPE_CHECKING:
+    from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Seeded
+    from support.drivers import Driver
+    from support.plugin_host import FakeEngine, PluginProcess
+    from support.provider_server import ProviderServer
 
 AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
 
 # The model test's sequences: a fixed number in CI (well under a minute); `deep` on demand
-# (`pytest tests/test_model.py --hypothesis-profile=deep`).
+# (`pytest tests/unit/test_model.py --hypothesis-profile=deep`).
 settings.register_profile(
     "ci",
     max_examples=200,
@@ -40,6 +42,9 @@ settings.load_profile("ci")
 
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalSsoAdmin]:
+    from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
+    from pulumi_ssoadmin_waiter_local.directory import seed_directory
+
     with LocalSsoAdmin() as server:
         # The directory (groups, users, permission sets, OU tree) first: lookups that scan
         # the permission sets find the seeded ones before the many each test adds.
@@ -50,6 +55,9 @@ def local_server() -> Iterator[LocalSsoAdmin]:
 @pytest.fixture
 def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSsoAdmin]:
     """The local endpoint with default behaviour, and this process's AWS settings pointing at it."""
+    from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
+    from support.local import local_env
+
     local_server.behaviour.reset()
     for name in AWS_ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
@@ -63,6 +71,8 @@ def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Itera
 @pytest.fixture
 def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
     """A provider process for one test, using the local endpoint."""
+    from support.local import start_server
+
     with start_server(local) as provider_server:
         yield provider_server
 
@@ -70,6 +80,8 @@ def server(local: LocalSsoAdmin) -> Iterator[ProviderServer]:
 @pytest.fixture(scope="module")
 def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
     """One provider process for a whole module, as one stack shares one under the CLI."""
+    from support.local import start_server
+
     with start_server(local_server) as provider_server:
         yield provider_server
 
@@ -77,17 +89,23 @@ def module_server(local_server: LocalSsoAdmin) -> Iterator[ProviderServer]:
 @pytest.fixture
 def seeded(local: LocalSsoAdmin) -> Seeded:
     """A permission set and a CreateAccountAssignment request on the local endpoint."""
+    from pulumi_ssoadmin_waiter_local import seed
+
     return seed(local.client())
 
 
 @pytest.fixture(scope="session")
 def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The plugin directory, installed as ``pulumi package add`` and the language host do."""
+    from support.plugin_host import install
+
     return install(tmp_path_factory.mktemp("plugin") / "ssoadmin-waiter")
 
 
 @pytest.fixture(scope="session")
 def engine() -> Iterator[FakeEngine]:
+    from support.plugin_host import FakeEngine
+
     fake = FakeEngine()
     yield fake
     fake.stop()
@@ -98,6 +116,8 @@ def plugin(
     plugin_dir: Path, engine: FakeEngine, local_server: LocalSsoAdmin
 ) -> Iterator[PluginProcess]:
     """One plugin process for a whole module (one per stack under the CLI), configured."""
+    from support.local import start_plugin
+
     process = start_plugin(plugin_dir, engine, local_server)
     yield process
     process.close()
@@ -106,6 +126,8 @@ def plugin(
 @pytest.fixture(params=["dynamic", "plugin"])
 def driver(request: pytest.FixtureRequest, local: LocalSsoAdmin) -> Driver:
     """Each adapter in turn, for the contract tests."""
+    from support.drivers import DynamicDriver, PluginDriver
+
     if request.param == "dynamic":
         return DynamicDriver(request.getfixturevalue("module_server"))
     return PluginDriver(request.getfixturevalue("plugin"))

@@ -14,7 +14,6 @@ Adding an input is one ``Input`` in the declarations and a run of this tool.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -102,7 +101,7 @@ def doc(text: str) -> list[str]:
 def typed_dict(name: str, summary: str, inputs: tuple[Input, ...], opts: bool) -> list[str]:
     lines = [f"class {name}(TypedDict):", f'    """{summary}"""', ""]
     for i in inputs:
-        lines += [f"    {field(i)}", *(f"    {d}" for d in doc(i.description))]
+        lines += [*wrapped(field(i)), *(f"    {d}" for d in doc(i.description))]
     if opts:
         lines.append("    opts: NotRequired[pulumi.ResourceOptions | None]")
     return [*lines, "", ""]
@@ -111,9 +110,9 @@ def typed_dict(name: str, summary: str, inputs: tuple[Input, ...], opts: bool) -
 def outputs_class(resource: Resource) -> list[str]:
     lines = [f"class {resource.name}Outputs:", f'    """Outputs of ``{resource.name}``."""', ""]
     for i in resource.user_inputs:
-        lines += [f"    {input_as_output(i)}", *(f"    {d}" for d in doc(i.description))]
+        lines += [*wrapped(input_as_output(i)), *(f"    {d}" for d in doc(i.description))]
     for o in resource.outputs:
-        lines += [f"    {declared_output(o)}", *(f"    {d}" for d in doc(o.description))]
+        lines += [*wrapped(declared_output(o)), *(f"    {d}" for d in doc(o.description))]
     return [*lines, "", ""]
 
 
@@ -139,19 +138,15 @@ def resource_types() -> str:
         summary = f"Inputs of ``{resource.name}``."
         lines += typed_dict(f"{resource.name}Args", summary, resource.user_inputs, True)
         lines += outputs_class(resource)
-    return formatted("\n".join(lines).rstrip() + "\n")
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def formatted(source: str) -> str:
-    """``source`` as ``ruff format`` writes it (the project's style)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TYPES), "-"],
-        input=source,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
+def wrapped(line: str) -> list[str]:
+    """A field's line, split inside its outer brackets when it is too long (as ruff does)."""
+    if len(line) <= 96:
+        return [f"    {line}"]
+    head, _, rest = line.partition("[")
+    return [f"    {head}[", f"        {rest.removesuffix(']')}", "    ]"]
 
 
 # -- the README's tables ------------------------------------------------------------------------

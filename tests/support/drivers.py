@@ -16,13 +16,14 @@ from typing import Any, Protocol
 from pulumi.dynamic import ResourceProvider
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import provider_pb2
-from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+from pulumi.runtime.rpc import wrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
 from pulumi_ssoadmin_waiter.core.declarations import Resource
 
+from .operations import secrets_named
 from .plugin_host import PluginProcess
 from .provider_server import Created, ProviderServer
 
@@ -55,14 +56,6 @@ class Driver(Protocol):
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None: ...
 
 
-def _secrets_named(resource: Resource, props: dict[str, Any]) -> dict[str, Any]:
-    """As the dynamic resource classes send inputs: plain values, secret inputs named (as the
-    state echoes them: outputs derived from a secret are not inputs)."""
-    names = sorted(k for k, v in props.items() if is_rpc_secret(v) and k in resource.input_names)
-    plain = {k: unwrap_rpc_secret(v) if is_rpc_secret(v) else v for k, v in props.items()}
-    return {**plain, SECRET_INPUTS: names}
-
-
 class DynamicDriver:
     name = "dynamic"
 
@@ -74,8 +67,8 @@ class DynamicDriver:
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         inputs, failures = self.server.check(
             dynamic_provider(resource),
-            _secrets_named(resource, news),
-            _secrets_named(resource, olds or {}),
+            secrets_named(resource, news),
+            secrets_named(resource, olds or {}),
             type_name=resource.name,
         )
         hidden = set(inputs.pop(SECRET_INPUTS, None) or [])
@@ -87,17 +80,17 @@ class DynamicDriver:
         answer = self.server.diff(
             dynamic_provider(resource),
             id_,
-            _secrets_named(resource, olds),
-            _secrets_named(resource, news),
+            secrets_named(resource, olds),
+            secrets_named(resource, news),
         )
         return answer.changes == answer.DIFF_SOME, sorted(answer.replaces)
 
     def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created:
-        made = self.server.create(dynamic_provider(resource), _secrets_named(resource, inputs))
+        made = self.server.create(dynamic_provider(resource), secrets_named(resource, inputs))
         return Created(made.id, _without_secret_inputs(made.outputs))
 
     def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
-        got = self.server.read(dynamic_provider(resource), id_, _secrets_named(resource, outputs))
+        got = self.server.read(dynamic_provider(resource), id_, secrets_named(resource, outputs))
         return Created(got.id, _without_secret_inputs(got.outputs))
 
     def update(
@@ -106,13 +99,13 @@ class DynamicDriver:
         outputs = self.server.update(
             dynamic_provider(resource),
             id_,
-            _secrets_named(resource, olds),
-            _secrets_named(resource, news),
+            secrets_named(resource, olds),
+            secrets_named(resource, news),
         )
         return _without_secret_inputs(outputs)
 
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
-        self.server.delete(dynamic_provider(resource), id_, _secrets_named(resource, outputs))
+        self.server.delete(dynamic_provider(resource), id_, secrets_named(resource, outputs))
 
 
 def _without_secret_inputs(props: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 with the quota (10 outstanding, T seconds each), the default rate limit (the package's own
 bucket on the fake clock, taken by every call as a real client's hook takes it) and a small call
 latency. Deterministic: the same figures on every machine, in well under a second of real time
-per scenario, so CI can hold the fan-out ratios (``tests/test_fanout_model.py``); the wall-clock
-figures through real processes are in ``bench/``.
+per scenario, so CI can hold the fan-out ratios (``tests/unit/test_fanout_model.py``); the
+wall-clock figures through real processes are in ``bench/``.
 """
 
 from __future__ import annotations

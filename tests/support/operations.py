@@ -10,6 +10,7 @@ from typing import Any
 from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS, logging_to
+from pulumi_ssoadmin_waiter.core.declarations import Resource
 
 from .memory_aws import World
 
@@ -72,3 +73,11 @@ def sent(props: dict[str, Any]) -> dict[str, Any]:
     if isinstance(names, list):
         plain[SECRET_INPUTS] = sorted(set(names) | hidden)
     return plain
+
+
+def secrets_named(resource: Resource, props: dict[str, Any]) -> dict[str, Any]:
+    """As the dynamic resource classes send inputs: plain values, secret inputs named (as the
+    state echoes them: outputs derived from a secret are not inputs)."""
+    names = sorted(k for k, v in props.items() if is_rpc_secret(v) and k in resource.input_names)
+    plain = {k: unwrap_rpc_secret(v) if is_rpc_secret(v) else v for k, v in props.items()}
+    return {**plain, SECRET_INPUTS: names}

@@ -39,9 +39,8 @@ from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
 from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.declarations import Resource
 
-from .drivers import _secrets_named
 from .memory_aws import World
-from .operations import Outcome
+from .operations import Outcome, secrets_named
 
 _outcome: ContextVar[Outcome | None] = ContextVar("outcome", default=None)
 
@@ -140,7 +139,7 @@ class DynamicAdapter:
         self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         result = self.provider(resource).check(
-            _secrets_named(resource, olds), _secrets_named(resource, news)
+            secrets_named(resource, olds), secrets_named(resource, news)
         )
         inputs = dict(result.inputs or {})
         hidden = inputs.get(SECRET_INPUTS)
@@ -155,20 +154,20 @@ class DynamicAdapter:
         self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> tuple[bool, list[str]]:
         result = self.provider(resource).diff(
-            id_, _secrets_named(resource, olds), _secrets_named(resource, news)
+            id_, secrets_named(resource, olds), secrets_named(resource, news)
         )
         return bool(result.changes), sorted(result.replaces or [])
 
     def create(
         self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
     ) -> tuple[str, dict[str, Any]]:
-        made = self.provider(resource).create(_secrets_named(resource, inputs))
+        made = self.provider(resource).create(secrets_named(resource, inputs))
         return made.id, _outputs(made.outs)
 
     def read(
         self, resource: Resource, id_: str, outputs: dict[str, Any]
     ) -> tuple[str, dict[str, Any]]:
-        got = self.provider(resource).read(id_, _secrets_named(resource, outputs))
+        got = self.provider(resource).read(id_, secrets_named(resource, outputs))
         return got.id, _outputs(got.outs)
 
     def update(
@@ -180,12 +179,12 @@ class DynamicAdapter:
         timeout: float,
     ) -> dict[str, Any]:
         done = self.provider(resource).update(
-            id_, _secrets_named(resource, olds), _secrets_named(resource, news)
+            id_, secrets_named(resource, olds), secrets_named(resource, news)
         )
         return _outputs(done.outs)
 
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:
-        self.provider(resource).delete(id_, _secrets_named(resource, outputs))
+        self.provider(resource).delete(id_, secrets_named(resource, outputs))
 
     def import_(self, resource: Resource, id_: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
         raise NotImplementedError("dynamic resources cannot be imported (Read without inputs)")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pulumi_ssoadmin_waiter import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,15 @@ def test_the_wheel_carries_the_version_licence_and_package_data(dists: dict[str,
     assert "Requires-Dist: moto" not in meta
     # The package index shows the README: every link in it must work there (absolute or none).
     assert "](" not in meta.replace("](https://", ""), "a relative link in the README"
+
+
+def test_the_entry_points_load_no_test_tooling() -> None:
+    """The command line and the providers, imported as Pulumi and a shell would, in a fresh
+    interpreter: neither moto nor the local endpoint comes with them."""
+    code = (
+        "import sys, pulumi_ssoadmin_waiter.cli, pulumi_ssoadmin_waiter.providers.v1\n"
+        "tooling = ('moto', 'pulumi_ssoadmin_waiter_local')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(tooling)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

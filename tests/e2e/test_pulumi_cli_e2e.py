@@ -15,7 +15,7 @@ import pytest
 from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
 from support.local import local_env, new_request
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PULUMI = shutil.which("pulumi")
 
 pytestmark = pytest.mark.skipif(

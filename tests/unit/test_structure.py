@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import ast
 import graphlib
-import json
-import subprocess
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from pulumi_ssoadmin_waiter.adapters.dynamic import resources
-from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, package_schema, token
 from pulumi_ssoadmin_waiter.core import declarations
-from support import schema_check
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "provider" / "pulumi_ssoadmin_waiter"
 MAX_LINES, MAX_PARAMS = 60, 6
 LAYERS = ("core", "aws", "adapters", "cli", "providers")
@@ -166,18 +164,12 @@ def test_the_modules_import_no_cycle() -> None:
 
 
 def test_the_runtime_package_loads_no_test_tooling() -> None:
-    """Only ``demo`` reaches the local endpoint, and only inside the command, when installed."""
+    """Only ``demo`` reaches the local endpoint, and only inside the command, when installed
+    (``tests/e2e/test_packaging.py`` imports the entry points in a fresh interpreter)."""
     for name, tree in modules().items():
         top = imports(tree, top_level_only=True)
         assert not {m for m in top if m.startswith(("moto", "pulumi_ssoadmin_waiter_local"))}, name
         assert not any("localnet" in m or "localaws" in m for m in imports(tree)), name
-    code = (
-        "import sys, pulumi_ssoadmin_waiter.cli, pulumi_ssoadmin_waiter.providers.v1\n"
-        "tooling = ('moto', 'pulumi_ssoadmin_waiter_local')\n"
-        "print(sorted(m for m in sys.modules if m.startswith(tooling)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("declared", declarations.RESOURCES, ids=lambda r: r.name)
@@ -196,14 +188,19 @@ def test_the_typed_python_surface_matches_the_declaration(declared: declarations
     assert outputs == {i.name for i in declared.user_inputs} | set(declared.output_names)
 
 
-def test_the_generated_files_are_in_step_with_the_declarations() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "generate.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout
+def tool(name: str) -> ModuleType:
+    """A script of tools/, imported by path (it is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generated_files_are_in_step_with_the_declarations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert tool("generate").main(["--check"]) == 0, capsys.readouterr().out
     text = (ROOT / "README.md").read_text()
     for resource in declarations.RESOURCES:
         if resource.name in ("AssignmentDeletionStatus", "PermissionSetProvisioningStatus"):
@@ -212,28 +209,18 @@ def test_the_generated_files_are_in_step_with_the_declarations() -> None:
 
 
 def test_the_architecture_layer_map_is_in_step_with_the_source() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "module_map.py"), "--check"], check=False
-    )
-    assert done.returncode == 0, "ARCHITECTURE.md is out of step: run python tools/module_map.py"
+    stale = tool("module_map").main(["--check"])
+    assert stale == 0, "ARCHITECTURE.md is out of step: run python tools/module_map.py"
 
 
-def test_the_plugin_schema_is_valid_and_describes_everything() -> None:
-    validator = schema_check.validator()
-    schema = package_schema()
-    assert [e.message for e in validator.iter_errors(schema)] == []
-    assert schema_check.undescribed(schema) == []
-    for resource in declarations.RESOURCES:
-        spec = schema["resources"][token(resource)]
-        assert set(spec["inputProperties"]) == {camel(i.name) for i in resource.user_inputs}
-    assert (
-        "timeoutSeconds"
-        in schema["resources"]["ssoadmin-waiter:index:AccountAssignment"]["inputProperties"]
-    )
-    broken = {**schema, "resources": {"bad token": {}}}
-    assert list(validator.iter_errors(broken)), "the validator can fail"
-    bare = json.loads(json.dumps(schema))
-    del bare["types"]["ssoadmin-waiter:index:AssignmentResult"]["properties"]["status"][
-        "description"
-    ]
-    assert schema_check.undescribed(bare) == ["ssoadmin-waiter:index:AssignmentResult.status"]
+def test_unit_tests_start_no_process_and_no_endpoint() -> None:
+    """The unit tier's rule, read from its source (its conftest also checks what loaded)."""
+    heavy = {"subprocess", "moto", "pulumi_ssoadmin_waiter_local", "grpc"}
+    heavy |= {f"support.{m}" for m in ("local", "localnet", "provider_server", "plugin_host")}
+    found = {}
+    for path in sorted((ROOT / "tests" / "unit").glob("test_*.py")):
+        names = imports(ast.parse(path.read_text()))
+        bad = {n for n in names if n in heavy or n.split(".")[0] in heavy - {"support"}}
+        if bad:
+            found[path.name] = sorted(bad)
+    assert found == {}

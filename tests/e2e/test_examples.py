@@ -16,7 +16,7 @@ import yaml
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import package_schema
 from support.pulumi_yaml import problems
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 sys.path.insert(0, str(ROOT / "tools"))
 

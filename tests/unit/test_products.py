@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pulumi_ssoadmin_waiter import load_products
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
 PRODUCT = {
     "instance_arn": INSTANCE,

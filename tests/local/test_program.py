@@ -19,7 +19,7 @@ from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support.local import exists, fast_rate_limit, new_key, new_request
 from support.mocks import Fake, run_program
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def aws_fakes(local: LocalSsoAdmin) -> dict[str, Fake]:

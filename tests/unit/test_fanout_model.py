@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from support import fanout_model as model
 
+pytestmark = pytest.mark.slow  # simulations of 10 to 1,000 operations: seconds each
+
 T = 5.0
 
 
