@@ -53,10 +53,12 @@ def local_server() -> Iterator[LocalSsoAdmin]:
 
 
 @pytest.fixture
-def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSsoAdmin]:
+def local(
+    local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[LocalSsoAdmin]:
     """The local endpoint with default behaviour, and this process's AWS settings pointing at it."""
     from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
-    from support.local import local_env
+    from support.local import fast_rate_limit, local_env
 
     local_server.behaviour.reset()
     for name in AWS_ENV_NAMES:
@@ -64,7 +66,11 @@ def local(local_server: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> Itera
     for name, value in local_env(local_server).items():
         monkeypatch.setenv(name, value)
     clear_client_cache()
-    yield local_server
+    if request.node.get_closest_marker("default_rate"):
+        yield local_server
+    else:
+        with fast_rate_limit():  # calls and results are tested here, not seconds
+            yield local_server
     clear_client_cache()
 
 

@@ -1,5 +1,7 @@
-"""Write ARCHITECTURE.md's layer map from the package's source: each layer's modules, their
-lines and what each is for (its docstring's first sentence), and the imports between layers.
+"""Write ARCHITECTURE.md's layer map from the package's source: each layer's modules and what
+each is for (its docstring's first sentence), and the imports between layers. Lines per
+module and layer (``--print``, ``--lines``) are left out of the document: they change with
+every edit.
 
     python tools/module_map.py          # rewrite the map in ARCHITECTURE.md
     python tools/module_map.py --check  # exit 1 if the map is out of step (the tests do this)
@@ -54,16 +56,13 @@ def layer_map(root: Path = PACKAGE) -> str:
     names = module_names(root)
     trees = {m: ast.parse(p.read_text()) for m, p in names.items()}
     lines = {m: len(p.read_text().splitlines()) for m, p in names.items()}
-    out = ["| layer | module | lines | what it holds |", "|---|---|---:|---|"]
+    out = ["| layer | module | what it holds |", "|---|---|---|"]
     for layer in LAYERS:
         for m in sorted(n for n in names if n.split(".")[0] == layer):
             if m.endswith("__init__") and lines[m] < 10:
                 continue
             short = m.removeprefix(f"{layer}.").removesuffix(".__init__") or "(package)"
-            out.append(f"| {layer} | `{short}` | {lines[m]} | {purpose(trees[m])} |")
-    totals = Counter({layer: 0 for layer in LAYERS})
-    for m, n in lines.items():
-        totals[m.split(".")[0] if m.split(".")[0] in LAYERS else "(top)"] += n
+            out.append(f"| {layer} | `{short}` | {purpose(trees[m])} |")
     edges: Counter[tuple[str, str]] = Counter()
     for m, tree in trees.items():
         src = m.split(".")[0]
@@ -71,11 +70,21 @@ def layer_map(root: Path = PACKAGE) -> str:
             dst = target.split(".")[0]
             if src in LAYERS and dst in LAYERS and src != dst:
                 edges[src, dst] += 1
-    out += ["", "| layer | lines | imports from (modules importing) |", "|---|---:|---|"]
+    out += ["", "| layer | imports from (module-to-module imports) |", "|---|---|"]
     for layer in LAYERS:
         deps = ", ".join(f"{d} ({n})" for (s, d), n in sorted(edges.items()) if s == layer)
-        out.append(f"| {layer} | {totals[layer]} | {deps or '-'} |")
+        out.append(f"| {layer} | {deps or '-'} |")
     return "\n".join(out) + "\n"
+
+
+def layer_lines(root: Path = PACKAGE) -> dict[str, tuple[int, int]]:
+    """Modules and lines per layer (the package's top-level modules under ``(top)``)."""
+    totals: dict[str, tuple[int, int]] = {}
+    for m, p in module_names(root).items():
+        layer = m.split(".")[0] if m.split(".")[0] in LAYERS else "(top)"
+        count, lines = totals.get(layer, (0, 0))
+        totals[layer] = (count + 1, lines + len(p.read_text().splitlines()))
+    return totals
 
 
 def print_table(root: Path) -> None:
@@ -87,6 +96,10 @@ def print_table(root: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if "--lines" in argv:
+        for layer, (count, lines) in layer_lines().items():
+            print(f"{layer:10} {count:3} modules {lines:6} lines")
+        return 0
     if "--print" in argv:
         print_table(Path(argv[-1]) if argv[-1] != "--print" else PACKAGE)
         return 0

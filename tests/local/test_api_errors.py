@@ -18,10 +18,10 @@ from pulumi_ssoadmin_waiter import (
     WaiterError,
     WaitTimeoutError,
     create_assignment,
-    decisions,
     sso_admin_client,
     wait_for_assignment_creation,
 )
+from pulumi_ssoadmin_waiter.core import decisions
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin
 from support.fakes import FakeClient, FakeClock, api_error, status_body
 from support.local import new_key, new_request

@@ -64,7 +64,7 @@ def test_a_set_that_cannot_finish_reports_every_unfinished_assignment(
     local.behaviour.default = Script(pending_seconds=60)
     outcome = create_assignments(sso_admin_client(), keys, timeout=timeout)
     assert set(outcome.errors) == {k.id for k in keys}
-    assert all("IN_PROGRESS" in e for e in outcome.errors.values())
+    assert all("IN_PROGRESS" in e for e in outcome.unfinished().values())
 
 
 def test_requests_briefly_invisible_after_they_start_are_waited_for(local: LocalSsoAdmin) -> None:
@@ -85,6 +85,6 @@ def test_one_call_failing_for_every_item_never_raises_out_of_the_set(local: Loca
     local.behaviour.fault = lambda op: denied if op.startswith("Describe") else None
     outcome = create_assignments(sso_admin_client(), keys, timeout=60)
     assert set(outcome.errors) == {k.id for k in keys}
-    for reason in outcome.errors.values():
+    for reason in outcome.unfinished().values():
         assert "sso:DescribeAccountAssignmentCreationStatus" in reason
         assert "ClientError" not in reason and "botocore" not in reason

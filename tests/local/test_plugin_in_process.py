@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
@@ -15,6 +16,7 @@ from pulumi_ssoadmin_waiter.adapters.plugin.provider import (
     PluginError,
     WaiterPlugin,
 )
+from pulumi_ssoadmin_waiter.core.errors import WaiterError
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.local import new_request
 
@@ -97,3 +99,31 @@ def test_get_request_status_keeps_a_secret_request_id_secret(local: LocalSsoAdmi
         assert missing not in str(exc)
     else:
         raise AssertionError("a request that does not exist was described")
+
+
+STATUS_URN = "urn:pulumi:dev::p::ssoadmin-waiter:index:AssignmentCreationStatus::s"
+
+
+def test_an_inputs_fault_is_pulumis_property_error_in_the_schemas_names(
+    local: LocalSsoAdmin,
+) -> None:
+    """A wait on a request that never comes: the error is Pulumi's InputPropertyError at the
+    input to fix, its message in the schema's words, its cause the package's error type."""
+    plugin = WaiterPlugin(None)
+    seeded = new_request(local)
+    missing = "0" * 8 + "-0000-4000-8000-" + "0" * 12
+    props = {
+        "instanceArn": wire(seeded.instance_arn),
+        "requestId": wire(missing),
+        "timeoutSeconds": wire(2.0),
+    }
+    try:
+        run(plugin.create(p.CreateRequest(STATUS_URN, props, 0, False)))
+    except InputPropertyError as exc:
+        assert isinstance(exc, PluginError) and exc.cause is not None
+        assert issubclass(exc.cause, WaiterError)
+        assert exc.property_path in ("requestId", "timeoutSeconds")
+        assert exc.property_path in str(exc) and exc.reason == str(exc)
+        assert "request_id" not in str(exc) and "timeout_seconds" not in str(exc)
+    else:
+        raise AssertionError("a request that does not exist was waited on to the end")

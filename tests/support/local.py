@@ -39,10 +39,15 @@ def local_env(server: LocalSsoAdmin) -> dict[str, str]:
     }
 
 
+FAST_PROCESS = {"SSOADMIN_WAITER_MAX_TPS": "20"}
+"""A provider process's rate in tests: the service's whole quota (the default is 8), unless a
+test about time says otherwise (the benchmarks measure at the default)."""
+
+
 def start_server(server: LocalSsoAdmin, **env: str) -> ProviderServer:
     """A provider process (``python -m pulumi.dynamic``) configured as the engine would
     (``env``: more environment, e.g. ``SSOADMIN_WAITER_MAX_TPS``)."""
-    provider_server = ProviderServer({**local_env(server), **env})
+    provider_server = ProviderServer({**local_env(server), **FAST_PROCESS, **env})
     provider_server.configure({"aws:region": LOCAL_REGION})
     return provider_server
 
@@ -58,7 +63,7 @@ def start_plugin(
     from pulumi.provider.experimental.property_value import PropertyValue
     from pulumi.runtime.proto import provider_pb2
 
-    process = PluginProcess(plugin_dir, engine, local_env(server))
+    process = PluginProcess(plugin_dir, engine, {**local_env(server), **FAST_PROCESS})
     args = PropertyValue.marshal_map({k: PropertyValue(v) for k, v in (config or {}).items()})
     process.stub.Configure(provider_pb2.ConfigureRequest(args=args, acceptSecrets=True))
     return process

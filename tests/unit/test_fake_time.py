@@ -147,8 +147,8 @@ def test_a_set_out_of_time_says_which_were_running_and_which_never_started() -> 
     keys = [key(i) for i in range(25)]
     done = create_assignments(client, keys, **options(clock, timeout=7))
     assert len(done.outcomes) == 10
-    running = [e for e in done.errors.values() if "still IN_PROGRESS" in e]
-    waiting = [e for e in done.errors.values() if "could start" in e]
+    running = [e for e in done.unfinished().values() if "still IN_PROGRESS" in e]
+    waiting = [e for e in done.unfinished().values() if "could start" in e]
     assert (len(running), len(waiting)) == (10, 5)
 
 

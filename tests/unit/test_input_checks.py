@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi_ssoadmin_waiter import load_products
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import schema_name
 from pulumi_ssoadmin_waiter.aws.products import problems
 from pulumi_ssoadmin_waiter.core.declarations import GET_REQUEST_STATUS, RESOURCES, Input
+from pulumi_ssoadmin_waiter.core.errors import python_name
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
@@ -52,8 +54,11 @@ def test_an_input_check_answers_for_any_value(
 @settings(max_examples=200, deadline=None)
 @given(item=JSON)
 def test_a_product_of_any_shape_gets_problems_not_an_exception(item: Any) -> None:
-    found = problems(item, "products[0]")
-    assert all(isinstance(path, str) and isinstance(text, str) for path, text in found)
+    found = problems(item, ("products", 0))
+    for problem in found:
+        assert problem.path[:2] == ("products", 0)
+        assert isinstance(problem.message(python_name), str)
+        assert isinstance(problem.message(schema_name), str)
 
 
 @settings(max_examples=100, deadline=None)

@@ -145,9 +145,11 @@ def test_a_product_expands_to_each_assignment_once_in_the_order_given() -> None:
 def test_exactly_one_of_an_id_and_its_name() -> None:
     assert one_of({"principal_id": "x"}, "principal_id", "principal_name") is None
     assert one_of({"principal_name": "x"}, "principal_id", "principal_name") is None
-    assert "is required" in str(one_of({}, "principal_id", "principal_name"))
-    both = {"principal_id": "x", "principal_name": "y"}
-    assert "both given" in str(one_of(both, "principal_id", "principal_name"))
+    missing = one_of({}, "principal_id", "principal_name")
+    assert missing is not None and "is required" in missing(str.upper)
+    assert "give PRINCIPAL_ID or PRINCIPAL_NAME" in missing(str.upper), "names as the caller's"
+    both = one_of({"principal_id": "x", "principal_name": "y"}, "principal_id", "principal_name")
+    assert both is not None and "both given" in both(str)
 
 
 def test_a_leading_slash_selects_a_top_level_ou_over_a_nested_one_of_the_same_name() -> None:

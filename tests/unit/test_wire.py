@@ -8,11 +8,18 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import wrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel
-from pulumi_ssoadmin_waiter.adapters.plugin.wire import camel_text, from_wire, snake, to_wire
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import (
+    custom_timeouts_name,
+    from_wire,
+    schema_name,
+    snake,
+    to_wire,
+)
 from pulumi_ssoadmin_waiter.core.declarations import (
     ACCOUNT_ASSIGNMENT_SET,
     ASSIGNMENT_CREATION_STATUS,
 )
+from pulumi_ssoadmin_waiter.core.errors import WaitTimeoutError
 
 SET = ACCOUNT_ASSIGNMENT_SET
 KEY = "g-1,GROUP,123456789012,AWS_ACCOUNT,arn:aws:sso:::permissionSet/ssoins-1/ps-1,arn:x"
@@ -58,9 +65,17 @@ def test_secret_inputs_are_named_and_marked_again() -> None:
     assert SECRET_INPUTS not in wire and "secretInputs" not in wire
 
 
-def test_messages_name_properties_in_camel_case() -> None:
-    text = "request_id r-1 ...: raise timeout_seconds, or set fail_on_failed=False (instance_arn)"
-    assert camel_text(text) == (
-        "requestId r-1 ...: raise timeoutSeconds, or set failOnFailed=False (instanceArn)"
-    )
-    assert camel_text("principal_ids stay") == "principal_ids stay", "whole words only"
+def test_messages_name_inputs_as_the_schema_does() -> None:
+    """The core's names (the Python API's) in the plugin's words: camelCase, and the
+    resource's ``timeout_seconds`` for the core's ``timeout``."""
+    assert [schema_name(n) for n in ("request_id", "timeout", "fail_on_failed")] == [
+        "requestId",
+        "timeoutSeconds",
+        "failOnFailed",
+    ]
+    assert custom_timeouts_name("timeout") == "the resource's customTimeouts"
+    assert custom_timeouts_name("instance_arn") == "instanceArn"
+    error = WaitTimeoutError(lambda name: f"timed out. Raise {name('timeout')}.")
+    assert str(error) == "timed out. Raise timeout."
+    assert error.render(schema_name) == "timed out. Raise timeoutSeconds."
+    assert error.input == "timeout"

@@ -27,8 +27,15 @@ from typing import TYPE_CHECKING, Unpack
 
 from ..core import ownership, ratelimit, runtime
 from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
-from ..core.errors import AssignmentExistsError, OperationCancelledError, WaiterError
-from ..core.errors import field as field_name
+from ..core.errors import (
+    AssignmentExistsError,
+    Message,
+    Namer,
+    OperationCancelledError,
+    WaiterError,
+    fixed,
+    python_name,
+)
 from ..core.identity import AssignmentKey
 from ..core.operations import FAILED, SET_TIMEOUT, Request
 from ..core.options import check_options
@@ -63,17 +70,21 @@ class SetOutcome:
     """What happened to each assignment, keyed by :attr:`AssignmentKey.id`."""
 
     outcomes: dict[str, AssignmentOutcome]
-    errors: dict[str, str]
+    errors: dict[str, Message]
     """Assignments that ended without a terminal status (timeout, API error), with the reason."""
 
-    def failures(self) -> dict[str, str]:
+    def unfinished(self, name: Namer = python_name) -> dict[str, str]:
+        """:attr:`errors`, with the inputs named by ``name``."""
+        return {key: message(name) for key, message in self.errors.items()}
+
+    def failures(self, name: Namer = python_name) -> dict[str, str]:
         """Every assignment that did not succeed, with its reason."""
         failed = {
             key: f"FAILED: {o.result.failure_reason if o.result else ''}"
             for key, o in self.outcomes.items()
             if o.status == FAILED
         }
-        return {**failed, **self.errors}
+        return {**failed, **self.unfinished(name)}
 
     def started_here(self) -> list[AssignmentKey]:
         """The assignments whose request this run started and that SUCCEEDED: the only ones a
@@ -128,7 +139,7 @@ class _SetRun:
     keys: list[AssignmentKey]
     options: SetOptions
     outcomes: dict[str, AssignmentOutcome] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, Message] = field(default_factory=dict)
     outstanding: dict[str, _Pending] = field(default_factory=dict)
     ended: dict[str, _Pending] = field(default_factory=dict)
     """Requests gone from the in-flight list, to describe once."""
@@ -156,7 +167,7 @@ class _SetRun:
     started_any: bool = False
     failure: BaseException | None = None
     """A check that could not be made (cancel, or an error that ends the set)."""
-    seen: dict[str, int] = field(default_factory=dict)
+    newest_list: dict[str, int] = field(default_factory=dict)
     """By instance: the number of the newest shared list used."""
 
     def __post_init__(self) -> None:
@@ -286,7 +297,7 @@ class _SetRun:
             except OperationCancelledError:
                 raise
             except WaiterError as exc:
-                self.errors[key.id] = str(exc)
+                self.errors[key.id] = exc.message
                 self._release()
                 continue
             if self.change.leaves_present:
@@ -344,8 +355,8 @@ class _SetRun:
                         del self.outstanding[request_id]
                         self._release()
                 continue
-            snapshot = poller.snapshot(self.deadline, newer_than=self.seen.get(instance, 0))
-            self.seen[instance] = snapshot.epoch
+            snapshot = poller.snapshot(self.deadline, newer_than=self.newest_list.get(instance, 0))
+            self.newest_list[instance] = snapshot.epoch
             self._look_for_races(snapshot, mine)
             ids = snapshot.ids
             for request_id, pending in mine.items():
@@ -388,7 +399,7 @@ class _SetRun:
         start comes first, and the loop goes on to it."""
         bucket = ratelimit.shared_limiter()
         for request_id, pending in list(self.ended.items()):
-            if self.todo and not bucket.roomy():
+            if self.todo and not bucket.has_spare():
                 return
             del self.ended[request_id]
             if not self._read(request_id, pending):
@@ -409,17 +420,17 @@ class _SetRun:
         except OperationCancelledError:
             raise
         except WaiterError as exc:
-            self.errors[pending.key.id] = str(exc)
+            self.errors[pending.key.id] = exc.message
             return True
         waited = self.deadline.clock() - pending.started
         if body is None and waited >= self.deadline.policy.not_found_grace:
-            self.errors[pending.key.id] = f"request {request_id} was not found"
+            self.errors[pending.key.id] = fixed(f"request {request_id} was not found")
             return True
         if body is None or not is_terminal(body.get("Status")):
             return False
         result = result_from(request, body)
         if pending.refused:
-            self.errors[pending.key.id] = pending.refused
+            self.errors[pending.key.id] = fixed(pending.refused)
         else:
             outcome = AssignmentOutcome(pending.key, pending.path, result, pending.notes)
             self.outcomes[pending.key.id] = outcome
@@ -452,25 +463,11 @@ class _SetRun:
             if key.id in self.outcomes or key.id in self.errors:
                 continue
             if key.id in existing:
-                self.errors[key.id] = str(_exist_error([key], self.reasons))
+                self.errors[key.id] = _exist_error([key], self.reasons).message
             elif why:
-                self.errors[key.id] = why
-            elif key.id in running:
-                self.errors[key.id] = (
-                    f"timed out after {seconds:.0f}s: {self.operation.started_by} still "
-                    f"IN_PROGRESS; the next run waits on it while it runs (raise "
-                    f"{field_name('timeout')})"
-                )
-            elif self.existing:
-                self.errors[key.id] = (
-                    f"not started: {len(self.existing)} of the set's assignments already exist "
-                    f"and are not to be adopted ({field_name('adopt_existing')})"
-                )
+                self.errors[key.id] = fixed(why)
             else:
-                self.errors[key.id] = (
-                    f"timed out after {seconds:.0f}s before {self.operation.started_by} could "
-                    f"start (raise {field_name('timeout')})"
-                )
+                self.errors[key.id] = self._unfinished(key, key.id in running, seconds)
         self.outstanding.clear()
         self.ended.clear()
         self.todo.clear()
@@ -478,6 +475,26 @@ class _SetRun:
         return SetOutcome(self.outcomes, self.errors)
 
     # -- helpers -----------------------------------------------------------------------------
+    def _unfinished(self, key: AssignmentKey, running: bool, seconds: float) -> Message:
+        """Why an assignment did not end, when the run stopped: still running, held back by
+        the existing ones, or never started."""
+        started_by = self.operation.started_by
+        if running:
+            return lambda name: (
+                f"timed out after {seconds:.0f}s: {started_by} still IN_PROGRESS; the next run "
+                f"waits on it while it runs (raise {name('timeout')})"
+            )
+        if self.existing:
+            count = len(self.existing)
+            return lambda name: (
+                f"not started: {count} of the set's assignments already exist and are not to "
+                f"be adopted ({name('adopt_existing')})"
+            )
+        return lambda name: (
+            f"timed out after {seconds:.0f}s before {started_by} could start (raise "
+            f"{name('timeout')})"
+        )
+
     def busy(self) -> bool:
         with self.cond:
             checks = bool(self.unchecked or self.checking) and not (
@@ -557,11 +574,13 @@ def _exist_error(keys: list[AssignmentKey], reasons: dict[str, str]) -> Assignme
         f"  {k.id}" + (f" ({reasons[k.id]})" if k.id in reasons else "") for k in keys
     )
     return AssignmentExistsError(
-        f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
-        f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so the "
-        "set does not take them over silently: if another resource or stack manages them, "
-        "remove them from this set; if this set was renamed, give it `aliases`; to take them "
-        f"over on purpose, set {field_name('adopt_existing')}=True.",
+        lambda name: (
+            f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
+            f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so "
+            "the set does not take them over silently: if another resource or stack manages "
+            "them, remove them from this set; if this set was renamed, give it `aliases`; to "
+            f"take them over on purpose, set {name('adopt_existing')}=True."
+        ),
         instance_arn=keys[0].instance_arn,
     )
 

@@ -24,7 +24,6 @@ from ..core.errors import (
     RequestNotFoundError,
     WaitTimeoutError,
 )
-from ..core.errors import field as field_name
 from ..core.identity import AssignmentKey
 from ..core.operations import (
     ASSIGNMENT_CREATION,
@@ -127,10 +126,10 @@ class _Operation:
     @contextmanager
     def slot(self) -> Iterator[None]:
         """One of the outstanding-operation slots, for the whole operation. While it waits for
-        one, the shared list is polled on the hurry schedule, so a freed slot is seen soon."""
+        one, the shared list is polled on the slot pace, so a freed slot is seen soon."""
         limiter = self.options.get("limiter") or runtime.current().outstanding
         try:
-            with self.poller().hurry():
+            with self.poller().waiting_for_slot():
                 limiter.acquire(self.deadline.left())
         except OperationCancelledError:
             raise OperationCancelledError(
@@ -139,8 +138,9 @@ class _Operation:
                 instance_arn=self.key.instance_arn,
             ) from None
         except SlotTimeoutError as exc:
+            text = f"{exc} for {self.key}"
             raise WaitTimeoutError(
-                f"{exc} for {self.key}. Raise {field_name('timeout')}.",
+                lambda name: f"{text}. Raise {name('timeout')}.",
                 instance_arn=self.key.instance_arn,
             ) from None
         try:
@@ -353,11 +353,14 @@ def exists_error(
     else:
         how = "already exists"
     return AssignmentExistsError(
-        f"assignment {key} {how}. This resource will not take it over silently: whoever owns "
-        "it deletes it on destroy, and the other owner would keep recording access that no "
-        "longer exists. If this resource was renamed or moved, give it `aliases` so Pulumi keeps "
-        "its state; if pulumi-aws's ssoadmin.AccountAssignment manages it, follow the README's "
-        f"migration steps; to take it over on purpose, set {field_name('adopt_existing')}=True.",
+        lambda name: (
+            f"assignment {key} {how}. This resource will not take it over silently: whoever "
+            "owns it deletes it on destroy, and the other owner would keep recording access "
+            "that no longer exists. If this resource was renamed or moved, give it `aliases` "
+            "so Pulumi keeps its state; if pulumi-aws's ssoadmin.AccountAssignment manages it, "
+            "follow the README's migration steps; to take it over on purpose, set "
+            f"{name('adopt_existing')}=True."
+        ),
         instance_arn=key.instance_arn,
         other_request_id=other,
     )

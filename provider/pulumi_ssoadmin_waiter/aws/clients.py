@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from ..core import runtime
-from ..core.errors import field
+from ..core.errors import InvalidRequestError, Namer
 from ..core.ratelimit import acquire_for_request
 from ..core.validation import env_number, region_problem
 
@@ -54,12 +54,12 @@ _cache: dict[tuple[Any, ...], Any] = {}
 _lock = threading.Lock()
 
 
-class RegionMissingError(ValueError):
+class RegionMissingError(InvalidRequestError, ValueError):
     """No region from the input, the environment, the profile or the stack, or one that
     IAM Identity Center does not have."""
 
 
-class ClientSetupError(ValueError):
+class ClientSetupError(InvalidRequestError, ValueError):
     """The client cannot be made: an unknown profile, a malformed endpoint URL."""
 
 
@@ -184,24 +184,34 @@ def aws_client(
         return client
 
 
+def _bad_region(input_name: str | None, source: str, problem: str) -> RegionMissingError:
+    def message(name: Namer) -> str:
+        return f"the region from {name(input_name) if input_name else source} {problem}"
+
+    return RegionMissingError(message, input=input_name)
+
+
 def _region(given: str | None, from_profile: str | None, fallback: str | None) -> str:
     """The region to use, checked against botocore's list (a typo would otherwise fail only
     after the whole timeout, as connection errors to a host that does not exist)."""
-    sources = [
-        (field("region"), given),
-        ("AWS_REGION", os.environ.get("AWS_REGION")),
-        ("AWS_DEFAULT_REGION or the profile", from_profile),  # botocore reads both
-        ("the stack's aws:region", fallback),
+    sources: list[tuple[str | None, str, str | None]] = [
+        ("region", "", given),
+        (None, "AWS_REGION", os.environ.get("AWS_REGION")),
+        (None, "AWS_DEFAULT_REGION or the profile", from_profile),  # botocore reads both
+        (None, "the stack's aws:region", fallback),
     ]
-    for source, value in sources:
+    for input_name, source, value in sources:
         if value:
             problem = region_problem(value)
             if problem:
-                raise RegionMissingError(f"the region from {source} {problem}")
+                raise _bad_region(input_name, source, problem)
             return value
     raise RegionMissingError(
-        "no AWS region for sso-admin: set the region (the resource's `region` input or the "
-        "command's --region), AWS_REGION, the profile's region or the stack's `aws:region`"
+        lambda name: (
+            f"no AWS region for sso-admin: set {name('region')}, AWS_REGION, the profile's "
+            "region or the stack's `aws:region`"
+        ),
+        input="region",
     )
 
 

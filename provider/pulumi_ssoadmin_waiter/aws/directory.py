@@ -121,9 +121,13 @@ class Directory:
                     return str(instance["IdentityStoreId"])
             arns = [str(i.get("InstanceArn")) for i in instances]
             raise NameNotFoundError(
-                f"the instance {self.instance_arn} is not among this account's and region's "
-                f"Identity Center instances ({', '.join(arns) or 'none'}): check instance_arn "
-                "and the region"
+                lambda name: (
+                    f"the instance {self.instance_arn} is not among this account's and region's "
+                    f"Identity Center instances ({', '.join(arns) or 'none'}): check "
+                    f"{name('instance_arn')} and {name('region')}"
+                ),
+                input="instance_arn",
+                instance_arn=self.instance_arn,
             )
 
         return self._cached(("identity-store",), deadline, fetch)

@@ -8,7 +8,8 @@ whichever wait is due first lists for everyone, a request missing from a list th
 its last look has ended, and only then does its own wait describe it, once, for the final fields.
 Each wait keeps its own deadline, schedule, FAILED handling and progress reports; while a caller
 waits for one of the outstanding-operation slots, the list is polled every
-:attr:`Policy.hurry_interval` so that a freed slot is seen soon.
+:attr:`Policy.hurry_interval` so that a freed slot is seen soon. Each wait's registration is
+a small state machine (:class:`Watch`, :class:`News`).
 
 There is no thread of its own: the waits take turns, under one condition, so the loop runs
 exactly while someone waits, and on a fake clock in tests. Lists that the caller may not make
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from ..core import ratelimit, runtime
@@ -69,17 +71,41 @@ class Snapshot:
         return frozenset(r.request_id for r in self.requests)
 
 
+class News(Enum):
+    """What the shared lists have said of a watched request since its wait last polled."""
+
+    NONE = "none"
+    """No list newer than the wait's last poll: the wait lists, or describes."""
+    IN_PROGRESS = "in progress"
+    """A newer list shows the request in progress: the wait's poll is answered by it."""
+    LEFT = "left the list"
+    """A newer list no longer shows it: it has ended (or is not listed yet); the wait
+    describes it, and its gap before the next poll ends at once."""
+
+
 @dataclass(eq=False)
 class Watch:
-    """One wait's registration: what the shared lists have told it since its last look."""
+    """One wait's registration, a small state machine: :meth:`on_list` moves it on what a
+    list says, :meth:`on_poll` back to :attr:`News.NONE` once the wait has taken it in."""
 
     request_id: str
-    seen: int
+    epoch: int
     """The newest list number this wait has taken into account."""
-    listed: bool = False
-    """A newer list showed the request still in progress."""
-    gone: bool = False
-    """A newer list no longer showed it: it has ended (or is not visible to lists yet)."""
+    news: News = News.NONE
+
+    def on_list(self, snapshot: Snapshot) -> None:
+        """A list was made: news, if it started after what this wait knows."""
+        if snapshot.epoch > self.epoch:
+            self.epoch = snapshot.epoch
+            in_progress = self.request_id in snapshot.ids
+            self.news = News.IN_PROGRESS if in_progress else News.LEFT
+
+    def on_poll(self, epoch: int | None = None) -> None:
+        """The wait took the news in (``epoch``: it described the request itself, so lists up
+        to that number are old)."""
+        self.news = News.NONE
+        if epoch is not None:
+            self.epoch = epoch
 
 
 @dataclass(eq=False)
@@ -92,8 +118,10 @@ class Poller:
     watches: list[Watch] = field(default_factory=list)
     epoch: int = 0
     listing: bool = False
+    """One caller holds the turn to list for everyone (the others wait on :attr:`cond`)."""
     last: Snapshot | None = None
-    hurried: int = 0
+    slot_waiters: int = 0
+    """Callers waiting for an outstanding-operation slot: the list runs on the slot pace."""
     list_refused: str | None = None
     lists: int = 0
     """List calls made (pages), for the figures."""
@@ -105,11 +133,8 @@ class Poller:
         it, so that a list made since already counts (else only lists from now on do)."""
         with self.cond:
             watch = Watch(request_id, self.epoch if since is None else since)
-            last = self.last
-            if last is not None and last.epoch > watch.seen:
-                watch.seen = last.epoch
-                watch.listed = request_id in last.ids
-                watch.gone = not watch.listed
+            if self.last is not None:
+                watch.on_list(self.last)
             self.watches.append(watch)
         try:
             yield watch
@@ -118,16 +143,17 @@ class Poller:
                 self.watches.remove(watch)
 
     @contextmanager
-    def hurry(self) -> Iterator[None]:
-        """While inside, a caller waits for one of these requests to end (for a slot)."""
+    def waiting_for_slot(self) -> Iterator[None]:
+        """While inside, a caller waits for one of these requests to end (for a slot): the
+        list runs every :attr:`Policy.hurry_interval`."""
         with self.cond:
-            self.hurried += 1
+            self.slot_waiters += 1
             self.cond.notify_all()
         try:
             yield
         finally:
             with self.cond:
-                self.hurried -= 1
+                self.slot_waiters -= 1
 
     def shared(self) -> bool:
         """Whether the waits poll with one list (else each describes its own request)."""
@@ -135,19 +161,18 @@ class Poller:
         return self.list_refused is None and poll_by_list(len(self.watches), pages)
 
     # -- what a wait calls -------------------------------------------------------------------
-    def look(self, watch: Watch, deadline: Deadline, describe: Callable[[], Any]) -> Any:
+    def poll(self, watch: Watch, deadline: Deadline, describe: Callable[[], Any]) -> Any:
         """The request's status now: from a shared list when one newer than this wait's last
-        look shows it in progress, else ``describe()`` (a lone wait, the request has left the
-        list, or this wait's deadline has come while another wait lists: its last look is its
+        poll shows it in progress, else ``describe()`` (a lone wait, the request has left the
+        list, or this wait's deadline has come while another wait lists: its last poll is its
         own). Lists for everyone when no newer list exists and none is being made."""
         while True:
             with self.cond:
-                if watch.listed and not watch.gone:
-                    watch.listed = False
+                if watch.news is News.IN_PROGRESS:
+                    watch.on_poll()
                     return {"Status": IN_PROGRESS, "RequestId": watch.request_id}
-                if watch.gone or not self.shared() or deadline.left() <= 0:
-                    watch.gone = watch.listed = False
-                    watch.seen = self.epoch
+                if watch.news is News.LEFT or not self.shared() or deadline.left() <= 0:
+                    watch.on_poll(self.epoch)
                     break
                 if not self._claim(deadline):
                     continue
@@ -157,21 +182,22 @@ class Poller:
             return describe()
 
     def pause(self, watch: Watch, seconds: float, deadline: Deadline) -> None:
-        """The gap before a wait's next look: ends early when a list shows the request gone;
-        while the waits share lists and a caller is hurried, lists on the hurry schedule."""
+        """The gap before a wait's next poll: ends early when a list shows the request has
+        left it; while the waits share lists and a caller waits for a slot, lists on the slot
+        pace."""
         timing = deadline.timing
         end = timing.clock() + seconds
         while True:
             with self.cond:
                 now = timing.clock()
-                if watch.gone or now >= end:
+                if watch.news is News.LEFT or now >= end:
                     return
                 lone = not self.shared()
             if lone:  # nothing to wake it for: a plain sleep, as a wait on its own always did
                 timing.sleep(end - now)
                 return
             with self.cond:
-                due = self._hurry_due(deadline)
+                due = self._slot_list_due(deadline)
                 if due is None or self.listing or now < due:
                     wake = end if due is None or self.listing else min(end, due)
                     timing.block(self.cond, wake - now)
@@ -218,8 +244,9 @@ class Poller:
         self.listing = True
         return True
 
-    def _hurry_due(self, deadline: Deadline) -> float | None:
-        if not (self.hurried and self.shared()):
+    def _slot_list_due(self, deadline: Deadline) -> float | None:
+        """When the next list is due for the callers waiting for a slot (``None``: none)."""
+        if not (self.slot_waiters and self.shared()):
             return None
         started = self.last.started if self.last else -float("inf")
         return started + deadline.policy.hurry_interval
@@ -262,16 +289,12 @@ class Poller:
                 self.cond.notify_all()
             raise
         snapshot = Snapshot(epoch, started, _listed(items), pages)
-        ids = snapshot.ids
         with self.cond:
             self.lists += pages
             if self.last is None or epoch > self.last.epoch:
                 self.last = snapshot
             for watch in self.watches:
-                if watch.seen < epoch:
-                    watch.seen = epoch
-                    watch.listed = watch.request_id in ids
-                    watch.gone = not watch.listed
+                watch.on_list(snapshot)
             self.listing = False
             self.cond.notify_all()
 

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ..core.declarations import PRODUCT, input_problems, with_defaults
-from ..core.errors import InvalidRequestError, WaiterError
+from ..core.errors import (
+    InputPath,
+    InputProblem,
+    InvalidRequestError,
+    WaiterError,
+    python_name,
+    render_path,
+)
 from ..core.identity import AssignmentKey
 from ..core.names import Organization, Product, Resolved, expand, management_rule
 from .directory import Directory
@@ -29,20 +36,25 @@ class Expansion:
     what the user should hear (the management account left out of an OU)."""
 
     keys: list[AssignmentKey]
-    problems: list[tuple[str, str]]
+    problems: list[InputProblem]
     warnings: list[str] = field(default_factory=list)
 
 
-def problems(item: Any, where: str) -> list[tuple[str, str]]:
+def problems(item: Any, where: InputPath) -> list[InputProblem]:
     """What is wrong with one product as given (before any lookup), by input path."""
     if not isinstance(item, Mapping):
-        return [(where, f"{where} must be an object with {', '.join(FIELDS)}")]
+        fields = InputProblem(where, lambda name: f"must be an object with {_fields(name)}")
+        return [fields]
     unknown = sorted(str(k) for k in set(item) - set(FIELDS))
     found = [
-        (f"{where}.{k}", f"{where}.{k} is not a field of a product ({', '.join(FIELDS)})")
+        InputProblem((*where, k), lambda name: f"is not a field of a product ({_fields(name)})")
         for k in unknown
     ]
-    return found + input_problems(with_defaults(PRODUCT, item), PRODUCT, f"{where}.")
+    return found + input_problems(with_defaults(PRODUCT, item), PRODUCT, where)
+
+
+def _fields(name: Callable[[str], str]) -> str:
+    return ", ".join(name(f) for f in FIELDS)
 
 
 def expand_products(
@@ -65,12 +77,12 @@ def expand_products(
             "targets": resolved.account_ids,
         }
         for name, ids in into.items():
-            where = f"products[{i}].{name}"
+            where = ("products", i, name)
             for given in getattr(product, name):
                 try:
                     ids.extend(_resolve(directory, deadline, product, where, given, expansion))
                 except WaiterError as exc:
-                    expansion.problems.append((where, f"{where}: {exc}"))
+                    expansion.problems.append(InputProblem(where, exc.message, ": "))
         for key in expand(product, resolved):
             keys.setdefault(key.id, key)
     expansion.keys.extend(keys.values())
@@ -81,15 +93,15 @@ def _resolve(
     directory: Directory,
     deadline: Deadline,
     product: Product,
-    where: str,
+    where: InputPath,
     given: str,
     expansion: Expansion,
 ) -> list[str]:
     """The ids one entry of a product's field (``where``) stands for; a target's accounts
     without the management account where the caller cannot assign it (:mod:`names`)."""
-    if where.endswith(".principals"):
+    if where[-1] == "principals":
         return [directory.principal(deadline, product.principal_type, given)]
-    if where.endswith(".permission_sets"):
+    if where[-1] == "permission_sets":
         return [directory.permission_set(deadline, given)]
     accounts = directory.target_accounts(
         deadline, given, product.recursive, product.include_suspended
@@ -102,7 +114,8 @@ def _resolve(
             f"could not tell which account manages the organisation ({exc}); an assignment "
             "there fails at create when the credentials are a delegated administrator's"
         )
-    kept, warnings, problem = management_rule(organization, accounts, where, given)
+    at = render_path(where, python_name)
+    kept, warnings, problem = management_rule(organization, accounts, at, given)
     if problem:
         raise InvalidRequestError(problem)
     expansion.warnings.extend(w for w in warnings if w not in expansion.warnings)
@@ -155,7 +168,8 @@ def load_products(path: str | Path, *, instance_arn: str | None = None) -> list[
             {"instance_arn": instance_arn, **item} if isinstance(item, Mapping) else item
             for item in data
         ]
-    bad = [text for i, item in enumerate(data) for _, text in problems(item, f"products[{i}]")]
+    found = [p for i, item in enumerate(data) for p in problems(item, ("products", i))]
+    bad = [p.message(python_name) for p in found]
     if bad:
         raise ValueError(f"{path}: " + "; ".join(bad))
     return [dict(item) for item in data]

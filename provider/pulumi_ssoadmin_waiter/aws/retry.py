@@ -21,7 +21,6 @@ from ..core.errors import (
     WaiterError,
     WaitTimeoutError,
 )
-from ..core.errors import field as field_name
 from ..core.operations import Request
 from ..core.ratelimit import NoTokenInTime
 from ..core.schedule import next_sleep
@@ -64,9 +63,12 @@ class Tries:
         r = self.request
         assert r is not None
         return RequestNotFoundError(
-            f"{field_name('request_id')} {r.request_id} was not found on {r.instance_arn} "
-            f"after {elapsed:.1f}s: check that it comes from {r.operation.started_by} on "
-            f"this instance, in this region ({field_name('region')})",
+            lambda name: (
+                f"{name('request_id')} {r.request_id} was not found on {r.instance_arn} after "
+                f"{elapsed:.1f}s: check that it comes from {r.operation.started_by} on this "
+                f"instance, in this region ({name('region')})"
+            ),
+            input="request_id",
             **self.ids,
         )
 
@@ -94,7 +96,7 @@ class Tries:
             else ("or look for a conflicting operation on the same assignment")
         )
         expired = WaitTimeoutError(
-            f"{text}. Raise {field_name('timeout')} {hint}.",
+            lambda name: f"{text}. Raise {name('timeout')} {hint}.",
             **self.ids,
             last_status=self.last_status,
             waited=waited,
@@ -143,7 +145,7 @@ class Deadline:
         """The error for an operation whose deadline passed while it was ``doing`` something
         other than a call (waiting for another operation's read, say)."""
         return WaitTimeoutError(
-            f"timed out after {self.timeout:.1f}s {doing}. Raise {field_name('timeout')}.",
+            lambda name: f"timed out after {self.timeout:.1f}s {doing}. Raise {name('timeout')}.",
             instance_arn=self.instance_arn,
             waited=self.timeout,
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from ..core import validation
 from ..core.decisions import DEFAULT_POLICY, Policy, is_terminal
-from ..core.errors import InvalidRequestError, field
+from ..core.errors import InputProblem, InvalidRequestError
 from ..core.operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
@@ -62,10 +62,11 @@ def check_arguments(request: Request, timeout: float) -> None:
         ),
         "timeout": validation.timeout_problem(timeout),
     }
-    for name, problem in problems.items():
+    for argument, problem in problems.items():
         if problem:
             raise InvalidRequestError(
-                f"{field(name)} {problem}",
+                InputProblem((argument,), problem).message,
+                input=argument,
                 request_id=str(request.request_id),
                 instance_arn=str(request.instance_arn),
             )
@@ -113,7 +114,7 @@ def wait(
     with poller.watching(request.request_id, since) as watch:
         body = deadline.run(
             tries,
-            lambda: poller.look(watch, deadline, lambda: calls.describe(client, request)),
+            lambda: poller.poll(watch, deadline, lambda: calls.describe(client, request)),
             finished,
             report,
             pause=lambda gap: poller.pause(watch, gap, deadline),

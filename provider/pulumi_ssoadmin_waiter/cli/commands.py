@@ -20,10 +20,11 @@ from typing import Any, NoReturn
 
 from .._version import __version__
 from ..aws.waiter import check_arguments, wait_for
-from ..core.errors import WaiterError, WaitTimeoutError, field_names
+from ..core.errors import WaiterError, WaitTimeoutError
 from ..core.operations import FAILED, OPERATIONS, SUCCEEDED, Request
 from ..core.results import StatusChanges, WaitResult
 from . import directory as directory_cli
+from .flags import flag
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_TIMEOUT, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 DESCRIPTION = (
@@ -34,13 +35,6 @@ DESCRIPTION = (
 HEARTBEAT = 10.0
 """Seconds between progress lines while a status lasts: a long wait never looks stuck."""
 
-CLI_FIELDS = {
-    "timeout": "--timeout",
-    "request_id": "--request-id",
-    "instance_arn": "--instance-arn",
-    "region": "--region",
-}
-"""How messages name the inputs: the command's flags."""
 
 EXIT_CODES = """exit codes:
   0    the request SUCCEEDED
@@ -237,31 +231,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     report = Report(as_json="--json" in argv)
     args = build_parser(report).parse_args(argv)
-    with field_names(CLI_FIELDS):
-        try:
-            if args.command == "demo":
-                return _demo(args, report)
-            if args.command in ("lookup", "assignments"):
-                return directory_cli.run(args)
-            return run_wait(
-                Request(args.operation, args.instance_arn, args.request_id),
-                timeout=args.timeout,
-                region=args.region,
-                endpoint_url=args.endpoint_url,
-                report=report,
-            )
-        except KeyboardInterrupt:
-            return report.error(EXIT_INTERRUPTED, "Interrupted", "interrupted")
-        except WaitTimeoutError as exc:
-            evidence = {
-                "request_id": exc.request_id or None,
-                "last_status": exc.last_status,
-                "polls": exc.polls,
-                "waited": round(exc.waited, 3),
-            }
-            return report.error(EXIT_TIMEOUT, type(exc).__name__, str(exc), **evidence)
-        except (WaiterError, ValueError) as exc:  # setup: settings, region, endpoint, profile
-            return report.error(EXIT_ERROR, type(exc).__name__, str(exc))
-        except Exception as exc:  # a defect: still one line and a documented exit code
-            text = f"unexpected {type(exc).__name__}: {exc} (a defect of ssoadmin-waiter)"
-            return report.error(EXIT_ERROR, "InternalError", text)
+    try:
+        if args.command == "demo":
+            return _demo(args, report)
+        if args.command in ("lookup", "assignments"):
+            return directory_cli.run(args)
+        return run_wait(
+            Request(args.operation, args.instance_arn, args.request_id),
+            timeout=args.timeout,
+            region=args.region,
+            endpoint_url=args.endpoint_url,
+            report=report,
+        )
+    except KeyboardInterrupt:
+        return report.error(EXIT_INTERRUPTED, "Interrupted", "interrupted")
+    except WaitTimeoutError as exc:
+        evidence = {
+            "request_id": exc.request_id or None,
+            "last_status": exc.last_status,
+            "polls": exc.polls,
+            "waited": round(exc.waited, 3),
+        }
+        return report.error(EXIT_TIMEOUT, type(exc).__name__, exc.render(flag), **evidence)
+    except WaiterError as exc:
+        return report.error(EXIT_ERROR, type(exc).__name__, exc.render(flag))
+    except ValueError as exc:  # setup: settings, endpoint, profile
+        return report.error(EXIT_ERROR, type(exc).__name__, str(exc))
+    except Exception as exc:  # a defect: still one line and a documented exit code
+        text = f"unexpected {type(exc).__name__}: {exc} (a defect of ssoadmin-waiter)"
+        return report.error(EXIT_ERROR, "InternalError", text)

@@ -30,6 +30,7 @@ from ..aws.retry import Deadline
 from ..core import validation
 from ..core.errors import AmbiguousNameError, InvalidRequestError, NameNotFoundError
 from ..core.names import Account, Target
+from .flags import flag
 
 KINDS = {"group": "GROUP", "user": "USER"}
 NOT_FOUND, AMBIGUOUS = "NOT_FOUND", "AMBIGUOUS"
@@ -191,7 +192,7 @@ def lookup(
         try:
             return [{"name": name, field: find()}]
         except (NameNotFoundError, AmbiguousNameError) as exc:
-            misses.append(str(exc))
+            misses.append(exc.render(flag))
             return [{"name": name, field: _miss(exc)}]
 
     if args.what in KINDS:
@@ -227,7 +228,7 @@ def _targets(
         try:
             covered = _covered(directory, deadline, args, target, known)
         except (NameNotFoundError, AmbiguousNameError) as exc:
-            misses.append(str(exc))
+            misses.append(exc.render(flag))
             entries.append(_entry(target, Account("", "", _miss(exc)), paths))
             continue
         entries += [_entry(target, account, paths) for account in covered]

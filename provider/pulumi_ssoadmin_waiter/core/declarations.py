@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import validation
+from .errors import InputPath, InputProblem
 from .operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
@@ -137,12 +138,12 @@ class Resource:
 def input_problems(
     inputs: Mapping[str, Any],
     declared: Iterable[Input],
-    where: str = "",
+    where: InputPath = (),
     pending: Callable[[Any], bool] = lambda _value: False,
-) -> list[tuple[str, str]]:
-    """``(path, message)`` for each declared input whose value has a problem, the path
-    prefixed by ``where`` (an item's ``assignments[2].``); values that are ``pending`` (not known
-    yet, at preview) are checked later."""
+) -> list[InputProblem]:
+    """A problem for each declared input whose value has one, its path under ``where`` (an
+    item's ``("assignments", 2)``); values that are ``pending`` (not known yet, at preview) are
+    checked later."""
     found = []
     for declared_input in declared:
         value = inputs.get(declared_input.name)
@@ -150,8 +151,7 @@ def input_problems(
             continue
         reason = declared_input.problem(value, inputs)
         if reason:
-            path = f"{where}{declared_input.name}"
-            found.append((path, f"{path} {reason}"))
+            found.append(InputProblem((*where, declared_input.name), reason))
     return found
 
 

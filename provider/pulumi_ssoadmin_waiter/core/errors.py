@@ -1,42 +1,106 @@
 """Errors that end a wait, each carrying the evidence a user needs to act on it.
 
-Messages name the input to fix in the words of whoever called: ``timeout`` for the Python API,
-``timeout_seconds`` for a Pulumi resource, ``--timeout`` for the command line. The caller sets its
-words with :func:`field_names`; the code that raises asks :func:`field`.
+An error about an input says which (``error.input``, the Python API's name), and its message
+names inputs through a :data:`Namer`, so each caller shows them in its own words: ``timeout``
+for the Python API, ``timeout_seconds`` for a dynamic resource, ``timeoutSeconds`` through the
+plugin, ``--timeout`` on the command line (:meth:`WaiterError.render`, :meth:`WaiterError.renamed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Self
 
-_names: ContextVar[Mapping[str, str] | None] = ContextVar("field_names", default=None)
-
-
-@contextmanager
-def field_names(names: Mapping[str, str]) -> Iterator[None]:
-    """Within this block, messages call the inputs by ``names`` (logical name -> shown name)."""
-    token = _names.set(names)
-    try:
-        yield
-    finally:
-        _names.reset(token)
+Namer = Callable[[str], str]
+"""How a caller names an input, given the Python API's name."""
+Message = Callable[[Namer], str]
+"""A message that names inputs: the text for a given :data:`Namer`."""
 
 
-def field(name: str) -> str:
-    """How the current caller calls the input ``name`` (its Python API name by default)."""
-    return (_names.get() or {}).get(name, name)
+def python_name(name: str) -> str:
+    """The Python API's words: the names themselves."""
+    return name
+
+
+def fixed(text: str) -> Message:
+    """A message that names no input."""
+    return lambda _name: text
+
+
+def message_of(error: BaseException) -> Message:
+    """An error's message as a :data:`Message` (one of the package's, in any caller's words)."""
+    return error.message if isinstance(error, WaiterError) else fixed(str(error))
+
+
+InputPath = tuple[str | int, ...]
+"""Where an input is: ``("products", 2, "targets")`` is ``products[2].targets``."""
+
+
+def render_path(path: InputPath, name: Namer) -> str:
+    """``path`` as a caller writes it, each input named by ``name``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{name(part)}" if text else name(part)
+    return text
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """What is wrong with the input at ``path``: ``reason`` says it of the value (a
+    :data:`Message` where it names another input)."""
+
+    path: InputPath
+    reason: str | Message
+    separator: str = " "
+
+    def message(self, name: Namer) -> str:
+        reason = self.reason if isinstance(self.reason, str) else self.reason(name)
+        return f"{render_path(self.path, name)}{self.separator}{reason}"
+
+
+EVIDENCE = ("request_id", "instance_arn", "other_request_id", "failure_reason")
+"""The attributes of an error that may carry an input's value (redacted with the message)."""
 
 
 class WaiterError(Exception):
     """Base class: a wait or an assignment operation that ended without a terminal status."""
 
-    def __init__(self, message: str, *, request_id: str = "", instance_arn: str = "") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str | Message,
+        *,
+        input: str | None = None,
+        request_id: str = "",
+        instance_arn: str = "",
+    ) -> None:
+        self.message: Message = fixed(message) if isinstance(message, str) else message
+        super().__init__(self.message(python_name))
+        self.input = input
+        """The input to fix, by its Python API name (``None``: not one input's fault)."""
         self.request_id = request_id
         self.instance_arn = instance_arn
+
+    def render(self, name: Namer) -> str:
+        """The message with the inputs named by ``name``."""
+        return self.message(name)
+
+    def renamed(self, name: Namer, redact: Callable[[str], str] = python_name) -> Self:
+        """This error, of the same type and evidence, in a caller's words and with ``redact``
+        applied to its message and evidence (a secret input's value taken out)."""
+        text = redact(self.render(name))
+        twin = type(self).__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.args = (text,)
+        twin.message = fixed(text)
+        for attr in EVIDENCE:
+            value: Any = getattr(twin, attr, None)
+            if isinstance(value, str):
+                setattr(twin, attr, redact(value))
+        return twin
 
 
 class WaitTimeoutError(WaiterError):
@@ -44,7 +108,7 @@ class WaitTimeoutError(WaiterError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         request_id: str = "",
         instance_arn: str = "",
@@ -52,7 +116,7 @@ class WaitTimeoutError(WaiterError):
         waited: float = 0.0,
         polls: int = 0,
     ) -> None:
-        super().__init__(message, request_id=request_id, instance_arn=instance_arn)
+        super().__init__(message, input="timeout", request_id=request_id, instance_arn=instance_arn)
         self.last_status = last_status
         self.waited = waited
         self.polls = polls
@@ -84,9 +148,13 @@ class AssignmentExistsError(WaiterError):
     """The assignment is already in place and this resource was not asked to adopt it."""
 
     def __init__(
-        self, message: str, *, instance_arn: str = "", other_request_id: str | None = None
+        self,
+        message: str | Message,
+        *,
+        instance_arn: str = "",
+        other_request_id: str | None = None,
     ) -> None:
-        super().__init__(message, instance_arn=instance_arn)
+        super().__init__(message, input="adopt_existing", instance_arn=instance_arn)
         self.other_request_id = other_request_id
         """The request that created it, when it was seen (a concurrent create)."""
 
@@ -99,9 +167,16 @@ class RequestFailedError(WaiterError):
     """The request ended FAILED and the caller asked for that to be an error."""
 
     def __init__(
-        self, message: str, *, request_id: str, instance_arn: str, failure_reason: str | None
+        self,
+        message: str | Message,
+        *,
+        request_id: str,
+        instance_arn: str,
+        failure_reason: str | None,
     ) -> None:
-        super().__init__(message, request_id=request_id, instance_arn=instance_arn)
+        super().__init__(
+            message, input="fail_on_failed", request_id=request_id, instance_arn=instance_arn
+        )
         self.failure_reason = failure_reason
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import AmbiguousNameError, NameNotFoundError
+from .errors import AmbiguousNameError, Message, NameNotFoundError
 from .identity import AssignmentKey
 
 ACCOUNT_ID = re.compile(r"\d{12}")
@@ -235,20 +235,20 @@ def management_rule(
             return (
                 kept,
                 warnings,
-                (
-                    f"{where} names {why}; make this assignment from the management account, or "
-                    "remove it"
-                ),
+                f"{given!r} names {why}; make this assignment from the management account, or "
+                "remove it",
             )
         warnings.append(f"{where} {given!r} covers {why}; it is left out")
     return kept, warnings, None
 
 
-def one_of(inputs: dict[str, Any], id_name: str, name_name: str) -> str | None:
+def one_of(inputs: dict[str, Any], id_name: str, name_name: str) -> Message | None:
     """The problem when not exactly one of an id input and its name alternative is given."""
     given = [n for n in (id_name, name_name) if inputs.get(n) is not None]
     if len(given) == 1:
         return None
     if not given:
-        return f"is required: give {id_name} or {name_name} (one of them)"
-    return f"and {name_name} are both given: give one of them (the id, or the name to look up)"
+        return lambda name: f"is required: give {name(id_name)} or {name(name_name)} (one of them)"
+    return lambda name: (
+        f"and {name(name_name)} are both given: give one of them (the id, or the name to look up)"
+    )

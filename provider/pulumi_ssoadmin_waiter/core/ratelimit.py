@@ -108,17 +108,17 @@ class TokenBucket:
             in_window = sum(1 for t in recent if now - t < self._window - WINDOW_SLACK)
             return max(0, min(tokens, (recent.maxlen or 1) - in_window))
 
-    def roomy(self) -> bool:
+    def has_spare(self) -> bool:
         """More than :data:`RESERVE` tokens spare (or, for a bucket with a smaller burst, any
         token beyond the last one)."""
         return self.spare() > min(RESERVE, self.burst - 1)
 
     def wait_for_spare(self, patience: float) -> float:
-        """Wait, up to ``patience`` seconds, until the bucket is :meth:`roomy`; the seconds
+        """Wait, up to ``patience`` seconds, until the bucket is :meth:`has_spare`; the seconds
         waited."""
         step = 1.0 / self.rate
         waited = 0.0
-        while not self.roomy() and waited + step <= patience:
+        while not self.has_spare() and waited + step <= patience:
             self.pause(step)
             waited += step
         return waited

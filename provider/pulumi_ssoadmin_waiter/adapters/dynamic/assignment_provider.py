@@ -27,7 +27,7 @@ from ...aws.assignments import AssignmentOutcome, create_assignment, delete_assi
 from ...aws.directory import LOOKUP_TIMEOUT
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
-from ...core.errors import InvalidRequestError, WaiterError
+from ...core.errors import InputProblem, InvalidRequestError, WaiterError, message_of
 from ...core.identity import AssignmentKey
 from ...core.names import one_of
 from ...core.operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
@@ -46,7 +46,6 @@ from .provider_base import (
     progress_log,
     raise_if_failed,
     record_owned,
-    speaking_pulumi,
 )
 from .status_provider import READ_TIMEOUT
 
@@ -93,13 +92,13 @@ class AssignmentProvider(SsoAdminProvider):
     declaration = ACCOUNT_ASSIGNMENT
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = check_inputs(ACCOUNT_ASSIGNMENT, news)
+        result = check_inputs(ACCOUNT_ASSIGNMENT, news, self.name)
         inputs, failures = result.inputs, list(result.failures or [])
         for id_name, name_name in NAMED_PAIRS.items():
             pair = (inputs.get(id_name), inputs.get(name_name))
             problem = None if contains_unknown(pair) else one_of(inputs, id_name, name_name)
             if problem:
-                failures.append(CheckFailure(id_name, f"{id_name} {problem}"))
+                failures.append(self.failure(InputProblem((id_name,), problem), Redactor(inputs)))
         if failures:
             return CheckResult(inputs, failures)
         redact = Redactor(inputs)
@@ -132,7 +131,8 @@ class AssignmentProvider(SsoAdminProvider):
                 else:
                     found = directory.permission_set_arn(deadline, name)
             except (WaiterError, ValueError) as exc:
-                failures.append(CheckFailure(name_name, redact(f"{name_name}: {exc}")))
+                problem = InputProblem((name_name,), message_of(exc), ": ")
+                failures.append(self.failure(problem, redact))
                 continue
             inputs[id_name] = found
             if redact.hides(name_name):
@@ -162,7 +162,7 @@ class AssignmentProvider(SsoAdminProvider):
         return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             # One deadline for the whole create: the lookups of names not known at check too.
             timeout = self.timeout(props, ACCOUNT_ASSIGNMENT)
             deadline = Deadline(timeout, instance_arn=str(props.get("instance_arn")))
@@ -190,7 +190,7 @@ class AssignmentProvider(SsoAdminProvider):
             return CreateResult(made, outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             key = key_of(props)
             client = self.client(props)
             deadline = Deadline(READ_TIMEOUT, instance_arn=key.instance_arn)
@@ -223,7 +223,7 @@ class AssignmentProvider(SsoAdminProvider):
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only settings change in place (identity changes replace): nothing to call in AWS."""
-        with speaking_pulumi(news) as redact:
+        with self.speaking(news) as redact:
             outputs = {
                 **{k: olds.get(k) for k in ACCOUNT_ASSIGNMENT.output_names},
                 **{k: news.get(k) for k in ACCOUNT_ASSIGNMENT.input_names},
@@ -232,7 +232,7 @@ class AssignmentProvider(SsoAdminProvider):
             return UpdateResult(outputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             key = key_of(props)
             if not not_taken_over([key], _id, redact):  # moved to another resource: it stays
                 return

@@ -31,8 +31,7 @@ from ...aws.directory import LOOKUP_TIMEOUT
 from ...aws.products import Expansion, expand_products, problems
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
-from ...core.errors import WaiterError
-from ...core.errors import field as field_name
+from ...core.errors import InputPath, InputProblem, WaiterError, message_of, render_path
 from ...core.identity import AssignmentKey
 from ...core.results import StatusChanges
 from .provider_base import (
@@ -47,7 +46,6 @@ from .provider_base import (
     log_warn,
     not_taken_over,
     record_owned,
-    speaking_pulumi,
 )
 from .status_provider import READ_TIMEOUT
 
@@ -95,6 +93,10 @@ def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
     }
 
 
+def _repeats(where: InputPath, first: InputPath) -> InputProblem:
+    return InputProblem(where, lambda name: f"repeats {render_path(first, name)}")
+
+
 class StepFailed(WaiterError):
     """A create, update or delete step of the set did not complete; nothing it created is left."""
 
@@ -108,22 +110,22 @@ class AssignmentSetProvider(SsoAdminProvider):
         inputs = DECLARED.with_defaults(news)
         redact = Redactor(inputs)
         settings = [i for i in DECLARED.inputs if i.name in SETTINGS]
-        failures = check_failures(inputs, settings, redact)
+        failures = check_failures(inputs, settings, redact, self.name)
         items, products = inputs["assignments"], inputs["products"]
         if items is None and products is None:
-            failures.append(
-                CheckFailure(
-                    "assignments",
-                    "assignments or products is required: list the assignments, or give "
-                    "products (principals x permission sets x targets), or both",
-                )
+            needed = InputProblem(
+                ("assignments",),
+                lambda name: (
+                    f"or {name('products')} is required: list the assignments, or give products "
+                    "(principals x permission sets x targets), or both"
+                ),
             )
+            failures.append(self.failure(needed, redact))
         if isinstance(items, list):
             inputs["assignments"] = self._check_items(items, failures, redact)
         elif items is not None and not contains_unknown(items):
-            failures.append(
-                CheckFailure("assignments", "assignments must be a list of assignments")
-            )
+            listed = InputProblem(("assignments",), "must be a list of assignments")
+            failures.append(self.failure(listed, redact))
         expanded = self._expand(inputs, failures, redact)
         # What secret products expand to is as secret as they are, in the checked inputs too.
         hidden = isinstance(expanded, list) and redact.hides("products")
@@ -143,9 +145,10 @@ class AssignmentSetProvider(SsoAdminProvider):
         if contains_unknown(products):
             return UNKNOWN
         if not isinstance(products, list):
-            failures.append(CheckFailure("products", "products must be a list of products"))
+            listed = InputProblem(("products",), "must be a list of products")
+            failures.append(self.failure(listed, redact))
             return None
-        found = [p for i, item in enumerate(products) for p in problems(item, f"products[{i}]")]
+        found = [p for i, item in enumerate(products) for p in problems(item, ("products", i))]
         if not found and self.region_pending(inputs):
             return UNKNOWN
         if not found:
@@ -153,36 +156,38 @@ class AssignmentSetProvider(SsoAdminProvider):
                 expansion = self._expansion(inputs, products, redact)
                 found = expansion.problems
             except (WaiterError, ValueError) as exc:  # no client: a region or profile problem
-                found = [("products", f"products: {exc}")]
-        failures += [CheckFailure(path, redact(text)) for path, text in found]
+                found = [InputProblem(("products",), message_of(exc), ": ")]
+        failures += [self.failure(problem, redact) for problem in found]
         if found:
             return None
         for warning in expansion.warnings:
             log_warn(redact)(f"AccountAssignmentSet: {warning}")
         return [item_of(k) for k in expansion.keys]
 
-    @staticmethod
-    def _check_items(items: list[Any], failures: list[CheckFailure], redact: Redactor) -> list[Any]:
+    def _check_items(
+        self, items: list[Any], failures: list[CheckFailure], redact: Redactor
+    ) -> list[Any]:
         normalized: list[Any] = []
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
-            where = f"assignments[{i}]"
+            where: InputPath = ("assignments", i)
             if not isinstance(item, dict):
                 if not contains_unknown(item):
-                    failures.append(
-                        CheckFailure(where, f"{where} must be an object with {', '.join(IDENTITY)}")
+                    fields = InputProblem(
+                        where,
+                        lambda name: f"must be an object with {', '.join(map(name, IDENTITY))}",
                     )
+                    failures.append(self.failure(fields, redact))
                 normalized.append(item)
                 continue
             item = with_defaults(ASSIGNMENT_IDENTITY, item)
-            failures += check_failures(item, ASSIGNMENT_IDENTITY, redact, f"{where}.")
+            failures += check_failures(item, ASSIGNMENT_IDENTITY, redact, self.name, where)
             normalized.append(item)
             if not contains_unknown(item):
                 key_id = item_key(item).id
                 if key_id in seen:
-                    failures.append(
-                        CheckFailure(where, f"{where} repeats assignments[{seen[key_id]}]")
-                    )
+                    repeats = _repeats(where, ("assignments", seen[key_id]))
+                    failures.append(self.failure(repeats, redact))
                 seen.setdefault(key_id, i)
         return normalized
 
@@ -210,7 +215,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             run = _Operation(self, props, redact)
             created = run.step("create", CREATE, keys)
@@ -225,7 +230,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             return CreateResult(set_id, outputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        with speaking_pulumi(news) as redact:
+        with self.speaking(news) as redact:
             old = known_keys(all_items(olds))
             new = known_keys(all_items(news))
             added = [k for kid, k in new.items() if kid not in old]
@@ -246,13 +251,13 @@ class AssignmentSetProvider(SsoAdminProvider):
             return UpdateResult(outputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
             _Operation(self, props, redact).step("delete", DELETE, keys)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             present = lookups.existing_assignments(Deadline(READ_TIMEOUT), self.client(props), keys)
             gone = sorted(k.id for k in keys if k.id not in present)
@@ -291,7 +296,8 @@ class AssignmentSetProvider(SsoAdminProvider):
             return {}
         expansion = self._expansion(props, products, redact)
         if expansion.problems:
-            for _, text in expansion.problems:
+            for problem in expansion.problems:
+                text = problem.message(self.name)
                 log_warn(redact)(f"AccountAssignmentSet (refresh): {text}")
             return {}
         now = {k.id for k in expansion.keys}
@@ -326,10 +332,14 @@ class _Operation:
         that did not succeed."""
         deleting = change is DELETE
         if keys and self.deadline.left() <= 0:
+            seconds = self.deadline.timeout
             raise StepFailed(
-                f"AccountAssignmentSet {step}: the operation's {field_name('timeout')} "
-                f"({self.deadline.timeout:g}s) was used up before this step; {len(keys)} "
-                f"assignments are still to {change.verb}: run it again, with more time"
+                lambda name: (
+                    f"AccountAssignmentSet {step}: the operation's {name('timeout')} "
+                    f"({seconds:g}s) was used up before this step; {len(keys)} assignments are "
+                    f"still to {change.verb}: run it again, with more time"
+                ),
+                input="timeout",
             )
         outcome = run_set(
             change,
@@ -342,7 +352,10 @@ class _Operation:
         if outcome.notes():
             log_warn(self.redact)("AccountAssignmentSet: " + "\n".join(outcome.notes()))
         fail = deleting or DECLARED.setting(self.props, "fail_on_failed")
-        failures = {**(outcome.failures() if fail else {}), **outcome.errors}
+        failures = {
+            **(outcome.failures(self.provider.name) if fail else {}),
+            **outcome.unfinished(self.provider.name),
+        }
         if not failures:
             return outcome
         lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(failures.items()))
@@ -378,7 +391,7 @@ class _Operation:
             return (
                 f"No time was left to roll back the {len(keys)} assignments this step created; "
                 f"they are in place, in no state:\n{lines}\nDelete them, or run again with "
-                "adopt_existing=True to take them over." + kept
+                f"{self.provider.name('adopt_existing')}=True to take them over." + kept
             )
         undo = run_set(
             DELETE,
@@ -389,7 +402,7 @@ class _Operation:
                 log_status(self.redact), prefix="AccountAssignmentSet (roll back): "
             ),
         )
-        left = undo.failures()
+        left = undo.failures(self.provider.name)
         if not left:
             return (
                 f"The {len(keys)} assignments this step created were deleted again, so the "
@@ -398,6 +411,6 @@ class _Operation:
         lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(left.items()))
         return (
             f"Rolling back the {len(keys)} assignments this step created left {len(left)} in "
-            f"place:\n{lines}\nDelete them, or run again with adopt_existing=True to take them "
-            "over." + kept
+            f"place:\n{lines}\nDelete them, or run again with "
+            f"{self.provider.name('adopt_existing')}=True to take them over." + kept
         )

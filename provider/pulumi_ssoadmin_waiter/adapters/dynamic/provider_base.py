@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
@@ -26,13 +26,26 @@ from ...aws.directory import Directory, directory_for
 from ...core import ownership, validation
 from ...core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
 from ...core.declarations import Input, Resource, input_problems
-from ...core.errors import RequestFailedError, WaiterError, field_names
+from ...core.errors import (
+    InputPath,
+    InputProblem,
+    Namer,
+    RequestFailedError,
+    WaiterError,
+    render_path,
+)
 from ...core.identity import AssignmentKey
 from ...core.operations import FAILED, OPERATIONS, StatusOperation
 from ...core.results import StatusChanges, WaitResult
 
 PULUMI_FIELDS = {"timeout": "timeout_seconds"}
 """How the core's messages name the inputs of a Pulumi resource (where the names differ)."""
+
+
+def pulumi_name(name: str) -> str:
+    """A Pulumi resource's name for the input the core calls ``name``."""
+    return PULUMI_FIELDS.get(name, name)
+
 
 SECRET_INPUTS = SECRET_INPUTS_INPUT.name
 """The input in which the resource classes list the names of the inputs the program marked
@@ -136,37 +149,51 @@ class Redactor:
 
 
 class RedactedError(WaiterError):
-    """An error whose message had a secret input's value in it, replaced by ``[secret]``."""
+    """An error not of this package whose message had a secret input's value in it,
+    replaced by ``[secret]`` (the package's own errors keep their type)."""
 
 
 @contextmanager
-def speaking_pulumi(props: Mapping[str, Any]) -> Iterator[Redactor]:
-    """Within this block, messages name Pulumi inputs, and no error leaves with a secret."""
+def speaking_pulumi(props: Mapping[str, Any], name: Namer = pulumi_name) -> Iterator[Redactor]:
+    """Within this block, an error leaves in the caller's words (``name``) and with no secret
+    in it: the package's errors keep their type and evidence."""
     redact = Redactor(props)
-    with field_names(PULUMI_FIELDS):
-        try:
-            yield redact
-        except Exception as exc:
-            text = str(exc)
-            clean = redact(text)
-            if clean != text:
-                raise RedactedError(clean) from None
-            raise
+    try:
+        yield redact
+    except WaiterError as exc:
+        raise exc.renamed(name, redact) from None
+    except Exception as exc:
+        text = str(exc)
+        clean = redact(text)
+        if clean != text:
+            raise RedactedError(clean) from None
+        raise
+
+
+def failure(problem: InputProblem, name: Namer, redact: Redactor) -> CheckFailure:
+    """Pulumi's check failure for ``problem``, in the caller's words, with no secret in it."""
+    return CheckFailure(render_path(problem.path, name), redact(problem.message(name)))
 
 
 def check_failures(
-    inputs: Mapping[str, Any], declared: Iterable[Input], redact: Redactor, where: str = ""
+    inputs: Mapping[str, Any],
+    declared: Iterable[Input],
+    redact: Redactor,
+    name: Namer = pulumi_name,
+    where: InputPath = (),
 ) -> list[CheckFailure]:
-    """One failure per bad input, naming it (``where`` prefixes an item's fields); unknown
-    values pass (they are checked at create). The value of a secret input is never echoed."""
+    """One failure per bad input, naming it (``where``: an item's path); unknown values pass
+    (they are checked at create). The value of a secret input is never echoed."""
     found = input_problems(inputs, declared, where, pending=contains_unknown)
-    return [CheckFailure(path, redact(text)) for path, text in found]
+    return [failure(problem, name, redact) for problem in found]
 
 
-def check_inputs(resource: Resource, news: Mapping[str, Any]) -> CheckResult:
+def check_inputs(
+    resource: Resource, news: Mapping[str, Any], name: Namer = pulumi_name
+) -> CheckResult:
     """``resource``'s inputs with defaults filled in, and a failure for each bad one."""
     inputs = resource.with_defaults(news)
-    return CheckResult(inputs, check_failures(inputs, resource.inputs, Redactor(inputs)))
+    return CheckResult(inputs, check_failures(inputs, resource.inputs, Redactor(inputs), name))
 
 
 def changed_inputs(
@@ -205,11 +232,13 @@ def raise_if_failed(result: WaitResult | None, fail: bool, who: str | None = Non
         who = f"principal {principal}, target {target}, permission set "
         who += result.permission_set_arn or "?"
     started_by = OPERATIONS[result.operation].started_by
+    reason = result.failure_reason or "no FailureReason given"
     raise RequestFailedError(
-        f"{started_by} request {result.request_id} FAILED: "
-        f"{result.failure_reason or 'no FailureReason given'} "
-        f"({who}, instance {result.instance_arn}). Set fail_on_failed=False to record the "
-        "failure instead.",
+        lambda name: (
+            f"{started_by} request {result.request_id} FAILED: {reason} ({who}, instance "
+            f"{result.instance_arn}). Set {name('fail_on_failed')}=False to record the failure "
+            "instead."
+        ),
         request_id=result.request_id,
         instance_arn=result.instance_arn,
         failure_reason=result.failure_reason,
@@ -299,6 +328,19 @@ class SsoAdminProvider(ResourceProvider):
     custom_timeout: float | None = None
     """The plugin's ``customTimeouts`` for this operation: before the ``timeout_seconds``
     input and the default."""
+    namer: Namer | None = None
+    """How the plugin names inputs (its schema's camelCase); else as a dynamic resource does."""
+
+    def name(self, input_name: str) -> str:
+        """How this provider's messages and check failures name an input."""
+        return self.namer(input_name) if self.namer else pulumi_name(input_name)
+
+    def speaking(self, props: Mapping[str, Any]) -> AbstractContextManager[Redactor]:
+        """:func:`speaking_pulumi` in this provider's words."""
+        return speaking_pulumi(props, self.name)
+
+    def failure(self, problem: InputProblem, redact: Redactor) -> CheckFailure:
+        return failure(problem, self.name, redact)
 
     def timeout(self, props: Mapping[str, Any], declared: Resource) -> float:
         """Seconds the operation may take: ``customTimeouts``, else ``timeout_seconds``, else

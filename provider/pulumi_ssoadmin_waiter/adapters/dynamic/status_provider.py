@@ -31,7 +31,6 @@ from .provider_base import (
     log_warn,
     progress_log,
     raise_if_failed,
-    speaking_pulumi,
 )
 
 READ_TIMEOUT = 60.0
@@ -50,13 +49,13 @@ class StatusProvider(SsoAdminProvider):
         return operation
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return check_inputs(self.declaration, news)
+        return check_inputs(self.declaration, news, self.name)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return diff_inputs(self.declaration, self.changed(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             result = wait_for(
                 self.operation,
                 self.client(props),
@@ -75,7 +74,7 @@ class StatusProvider(SsoAdminProvider):
             return CreateResult(rid, self._outputs(props, result, redact))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with speaking_pulumi(props) as redact:
+        with self.speaking(props) as redact:
             request = Request(self.operation, props["instance_arn"], props.get("request_id") or id_)
             body = Deadline(READ_TIMEOUT, instance_arn=request.instance_arn).call_if_found(
                 f"describing {request}",
@@ -95,7 +94,7 @@ class StatusProvider(SsoAdminProvider):
         """Only settings change in place (a new request or instance replaces): the recorded
         status stands, and no AWS call is made. Turning ``fail_on_failed`` on for a request
         recorded FAILED fails the update, as it would have failed the create."""
-        with speaking_pulumi(news) as redact:
+        with self.speaking(news) as redact:
             kept = {k: olds.get(k) for k in self.declaration.output_names}
             if kept["status"] == FAILED:
                 request = Request(self.operation, news["instance_arn"], news["request_id"])

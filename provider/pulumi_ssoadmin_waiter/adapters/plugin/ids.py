@@ -17,6 +17,7 @@ from ...core.declarations import ACCOUNT_ASSIGNMENT, Resource
 from ...core.errors import InvalidRequestError
 from ...core.identity import ID_FIELDS
 from ..dynamic.provider_base import SECRET_INPUTS, Redactor, check_failures
+from .wire import schema_name
 
 STATUS_ID = "<instance-arn>,<request-id>"
 ASSIGNMENT_ID = ",".join(f"<{name.replace('_', '-')}>" for name in ID_FIELDS)
@@ -51,7 +52,7 @@ def import_props(resource: Resource, resource_id: str) -> dict[str, Any]:
         )
     props = resource.with_defaults(dict(zip(names, parts, strict=True)))
     declared = [i for i in resource.inputs if i.name in names]
-    failures = check_failures(props, declared, Redactor(props))
+    failures = check_failures(props, declared, Redactor(props), schema_name)
     if failures:
         reasons = "; ".join(f.reason for f in failures)
         raise InvalidRequestError(

@@ -19,6 +19,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental import server
 
@@ -28,6 +29,7 @@ from ...aws.retry import Deadline
 from ...aws.waiter import result_from
 from ...core import cancellation, declarations
 from ...core.declarations import GET_REQUEST_STATUS, Resource
+from ...core.errors import WaiterError
 from ...core.operations import OPERATIONS, Request
 from ...core.validation import region_problem
 from ...providers import v1
@@ -44,7 +46,7 @@ from ..dynamic.status_provider import READ_TIMEOUT
 from .engine_log import EngineLog
 from .ids import import_props, plugin_id
 from .schema import PACKAGE, camel, package_schema, token
-from .wire import camel_text, from_wire, plain, snake, to_wire
+from .wire import custom_timeouts_name, from_wire, plain, schema_name, snake, to_wire
 
 T = TypeVar("T")
 
@@ -81,9 +83,19 @@ class PluginError(Exception):
     """An operation failed; the message (first line) says why and what to fix."""
 
     def __init__(self, message: str, cause: type[BaseException] | None = None) -> None:
-        super().__init__(message)
+        Exception.__init__(self, message)  # not the next class's: PluginInputError's has two
         self.cause = cause
         """The type of the error the operation raised (one of the package's documented ones)."""
+
+
+class PluginInputError(PluginError, InputPropertyError):
+    """An operation failed because of one input: Pulumi's property error, naming it as the
+    schema does (``property_path``), with the message as the reason."""
+
+    def __init__(self, message: str, property_path: str, cause: type[BaseException]) -> None:
+        PluginError.__init__(self, message, cause)
+        self.property_path = property_path
+        self.reason = message
 
 
 def kind_of(urn: str) -> Kind:
@@ -95,7 +107,8 @@ def kind_of(urn: str) -> Kind:
 
 
 def _failures(failures: list[Any]) -> list[p.CheckFailure]:
-    return [p.CheckFailure(camel_text(f.property), camel_text(f.reason)) for f in failures]
+    """The providers' check failures (already in the schema's names) on the wire."""
+    return [p.CheckFailure(f.property, f.reason) for f in failures]
 
 
 class WaiterPlugin(p.Provider):
@@ -237,7 +250,7 @@ class WaiterPlugin(p.Provider):
             raise PluginError(f"unknown function {request.tok}: this provider has {FUNCTION_TOKEN}")
         given = from_wire(GET_REQUEST_STATUS, request.args)
         args = {**GET_REQUEST_STATUS.with_defaults(given), SECRET_INPUTS: given[SECRET_INPUTS]}
-        failures = check_failures(args, GET_REQUEST_STATUS.inputs, Redactor(args))
+        failures = check_failures(args, GET_REQUEST_STATUS.inputs, Redactor(args), schema_name)
         if failures:
             return p.InvokeResponse(failures=_failures(failures))
         status = await self._run("", lambda: self._describe(args))
@@ -248,7 +261,7 @@ class WaiterPlugin(p.Provider):
     def _describe(self, args: dict[str, Any]) -> dict[str, Any]:
         request = Request(OPERATIONS[args["kind"]], args["instance_arn"], args["request_id"])
         provider = self._configured(SsoAdminProvider(), 0)
-        with speaking_pulumi(args):
+        with speaking_pulumi(args, schema_name):
             body = Deadline(READ_TIMEOUT, instance_arn=request.instance_arn).call(
                 f"describing {request}",
                 request.operation.api_name,
@@ -266,6 +279,7 @@ class WaiterPlugin(p.Provider):
         provider.default_region = self.region
         provider.default_region_unknown = self.region_unknown
         provider.custom_timeout = timeout if timeout and timeout > 0 else None
+        provider.namer = custom_timeouts_name if provider.custom_timeout else schema_name
         return provider
 
     async def _run(self, urn: str, fn: Callable[[], T], custom_timeout: bool = False) -> T:
@@ -275,11 +289,14 @@ class WaiterPlugin(p.Provider):
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self.executor, self._in_scope, urn, fn)
+        except WaiterError as exc:
+            # Already in the schema's words (the provider's namer); an input's fault names it.
+            at_fault = exc.input and not (custom_timeout and exc.input == "timeout")
+            if at_fault:
+                raise PluginInputError(str(exc), schema_name(str(exc.input)), type(exc)) from None
+            raise PluginError(str(exc), type(exc)) from None
         except Exception as exc:
-            text = camel_text(str(exc))
-            if custom_timeout:
-                text = text.replace("timeoutSeconds", "the resource's customTimeouts")
-            raise PluginError(text, type(exc)) from None
+            raise PluginError(str(exc), type(exc)) from None
 
     def _in_scope(self, urn: str, fn: Callable[[], T]) -> T:
         with cancellation.scope(self.cancelled), logging_to(self.log.sink_for(urn)):

@@ -15,9 +15,9 @@ from typing import Any
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 
-from ...core.declarations import GET_REQUEST_STATUS, RESOURCES, Input, Resource
-from ..dynamic.provider_base import SECRET_INPUTS
-from .schema import RESULT_FIELDS, camel
+from ...core.declarations import Resource
+from ..dynamic.provider_base import SECRET_INPUTS, pulumi_name
+from .schema import camel
 
 _CAPITAL = re.compile(r"(?<!^)([A-Z])")
 
@@ -110,20 +110,11 @@ def to_wire(
     return {camel_key: to_value(v, snake(camel_key) in hidden) for camel_key, v in named.items()}
 
 
-def _input_names(inputs: Iterable[Input]) -> set[str]:
-    """Every input's name and, for a list of objects, its items' field names."""
-    return {n for i in inputs for n in (i.name, *_input_names(i.items))}
+def schema_name(name: str) -> str:
+    """How the plugin names an input in its messages: as its schema does (camelCase)."""
+    return camel(pulumi_name(name))
 
 
-_NAMES = sorted(
-    {n for r in (*RESOURCES, GET_REQUEST_STATUS) for n in _input_names(r.inputs) if "_" in n}
-    | {n for n in RESULT_FIELDS if "_" in n},
-    key=len,
-    reverse=True,
-)
-_NAME = re.compile(r"\b(" + "|".join(map(re.escape, _NAMES)) + r")\b")
-
-
-def camel_text(text: str) -> str:
-    """A message with the property names in the schema's (camelCase) words."""
-    return _NAME.sub(lambda m: camel(m.group(1)), text)
+def custom_timeouts_name(name: str) -> str:
+    """As :func:`schema_name`, for an operation whose time comes from ``customTimeouts``."""
+    return "the resource's customTimeouts" if name == "timeout" else schema_name(name)

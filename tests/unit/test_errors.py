@@ -1,0 +1,85 @@
+"""Errors with structure: the input at fault is an attribute, each caller renders the message
+in its own words, and redaction keeps the error's type and evidence."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import (
+    Redactor,
+    pulumi_name,
+    speaking_pulumi,
+)
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import schema_name
+from pulumi_ssoadmin_waiter.cli.flags import flag
+from pulumi_ssoadmin_waiter.core.errors import (
+    InputProblem,
+    RequestFailedError,
+    RequestNotFoundError,
+    WaitTimeoutError,
+    python_name,
+    render_path,
+)
+
+REQUEST = "0123abcd-0000-4000-8000-000000000000"
+
+
+def not_found() -> RequestNotFoundError:
+    return RequestNotFoundError(
+        lambda name: f"{name('request_id')} {REQUEST} was not found ({name('region')})",
+        input="request_id",
+        request_id=REQUEST,
+        instance_arn="arn:aws:sso:::instance/ssoins-0123456789abcdef",
+    )
+
+
+def test_each_caller_names_the_inputs_in_its_own_words() -> None:
+    error = not_found()
+    assert error.input == "request_id"
+    assert str(error) == f"request_id {REQUEST} was not found (region)"
+    assert error.render(schema_name) == f"requestId {REQUEST} was not found (region)"
+    assert error.render(flag) == f"--request-id {REQUEST} was not found (--region)"
+    timeout = WaitTimeoutError(lambda name: f"Raise {name('timeout')}.")
+    assert [timeout.render(n) for n in (python_name, pulumi_name, schema_name, flag)] == [
+        "Raise timeout.",
+        "Raise timeout_seconds.",
+        "Raise timeoutSeconds.",
+        "Raise --timeout.",
+    ]
+
+
+def test_a_renamed_error_keeps_its_type_input_and_evidence() -> None:
+    error = RequestFailedError(
+        lambda name: f"FAILED. Set {name('fail_on_failed')}=False to record it.",
+        request_id=REQUEST,
+        instance_arn="arn:aws:sso:::instance/ssoins-0123456789abcdef",
+        failure_reason="the permission set is not provisioned",
+    )
+    twin = error.renamed(schema_name)
+    assert type(twin) is RequestFailedError and twin is not error
+    assert str(twin) == "FAILED. Set failOnFailed=False to record it."
+    assert (twin.input, twin.request_id, twin.failure_reason) == (
+        "fail_on_failed",
+        REQUEST,
+        "the permission set is not provisioned",
+    )
+    assert str(error) == "FAILED. Set fail_on_failed=False to record it.", "the original stays"
+
+
+def test_redaction_keeps_the_type_and_hides_the_secret_in_message_and_evidence() -> None:
+    props = {"request_id": REQUEST, "secret_inputs": ["request_id"]}
+    with pytest.raises(RequestNotFoundError) as caught, speaking_pulumi(props):
+        raise not_found()
+    error = caught.value
+    assert REQUEST not in str(error) and REQUEST not in error.request_id
+    assert str(error).startswith("request_id [secret] was not found")
+    assert error.input == "request_id"
+    assert Redactor(props)(REQUEST) == "[secret]"
+
+
+def test_problem_paths_render_per_caller() -> None:
+    path = ("products", 2, "permission_sets")
+    assert render_path(path, python_name) == "products[2].permission_sets"
+    assert render_path(path, schema_name) == "products[2].permissionSets"
+    problem = InputProblem(path, lambda name: f"conflicts with {name('principal_type')}")
+    assert problem.message(schema_name) == "products[2].permissionSets conflicts with principalType"
+    assert InputProblem((), "no region", "").message(python_name) == "no region"
