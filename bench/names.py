@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from pulumi_ssoadmin_waiter.aws.clients import Clients
 from pulumi_ssoadmin_waiter.aws.directory import directory_for
 from pulumi_ssoadmin_waiter.aws.retry import Deadline
-from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
 from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import clients

@@ -39,7 +39,8 @@ from fanout import QUOTA, keys, peak_rate
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_CREATION_STATUS
-from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS, MAX_TPS_ENV
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
+from pulumi_ssoadmin_waiter.core.ratelimit import MAX_TPS_ENV
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.drivers import Driver, DynamicDriver, PluginDriver, urn, wire_map
 from support.local import inputs_for, local_env, start_plugin, start_request

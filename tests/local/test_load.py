@@ -9,7 +9,7 @@ import time
 import pytest
 from pulumi_ssoadmin_waiter import configure_rate_limit, sso_admin_client
 from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
-from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script, rate_fault, seed
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README

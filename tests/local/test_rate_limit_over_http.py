@@ -14,7 +14,7 @@ from pulumi_ssoadmin_waiter import (
     sso_admin_client,
     wait_for_assignment_creation,
 )
-from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support.local import new_request
 

@@ -20,9 +20,10 @@ from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment
 from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.core import ratelimit
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
-from pulumi_ssoadmin_waiter.core.ratelimit import DEFAULT_MAX_TPS, TokenBucket, one_second_burst
+from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket, one_second_burst
 
 from .fakes import INSTANCE, FakeSsoAdmin
 from .virtual_time import VirtualTime

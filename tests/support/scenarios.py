@@ -15,7 +15,7 @@ from typing import Any
 import grpc
 from pulumi_ssoadmin_waiter import WaiterError, sso_admin_client, wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.aws.clients import call_worst_case
-from pulumi_ssoadmin_waiter.core.schedule import DEFAULT_MAX_DELAY
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_DELAY
 from pulumi_ssoadmin_waiter.providers.v1 import AssignmentCreationStatusProvider
 from pulumi_ssoadmin_waiter_local import Fault, FaultRule, LocalSsoAdmin, Script, seed
 

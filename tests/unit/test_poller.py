@@ -10,7 +10,7 @@ from typing import Any, cast
 import pytest
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
 from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
-from pulumi_ssoadmin_waiter.core import ratelimit
+from pulumi_ssoadmin_waiter.core import defaults, ratelimit
 from pulumi_ssoadmin_waiter.core.decisions import poll_by_list
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket
@@ -110,18 +110,18 @@ def test_background_calls_leave_a_reserve_and_wait_no_longer_than_their_patience
     bucket = TokenBucket(8, 8, clock=clock, sleep=clock.sleep)
     previous = ratelimit.install(bucket)
     try:
-        for _ in range(8 - ratelimit.RESERVE):
+        for _ in range(8 - defaults.RESERVE):
             ratelimit.acquire_for_request()
-        assert bucket.spare() == ratelimit.RESERVE and clock.now == 0.0
+        assert bucket.spare() == defaults.RESERVE and clock.now == 0.0
         with ratelimit.background():
             waited = ratelimit.acquire_for_request()
-        assert 0 < waited <= ratelimit.PATIENCE + 1.0, "it waited for a spare token"
+        assert 0 < waited <= defaults.PATIENCE + 1.0, "it waited for a spare token"
         assert clock.now == pytest.approx(waited)
         for _ in range(8):
             ratelimit.acquire_for_request()  # a busy second: nothing spare for a while
         with ratelimit.background():
             waited = ratelimit.acquire_for_request()
-        assert waited <= ratelimit.PATIENCE + 1.0, "patience, then it queues like any other"
+        assert waited <= defaults.PATIENCE + 1.0, "patience, then it queues like any other"
     finally:
         if previous is not None:
             ratelimit.install(previous)

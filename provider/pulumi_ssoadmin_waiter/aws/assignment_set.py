@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from ..core import ownership, ratelimit, runtime
 from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
+from ..core.defaults import CHECK_WORKERS, PATIENCE, SET_TIMEOUT
 from ..core.errors import (
     AssignmentExistsError,
     Message,
@@ -37,9 +38,9 @@ from ..core.errors import (
     python_name,
 )
 from ..core.identity import AssignmentKey
-from ..core.operations import FAILED, SET_TIMEOUT, Request
+from ..core.operations import FAILED, Request
 from ..core.options import check_options
-from ..core.results import OutcomePath, PollEvent
+from ..core.results import OutcomePath, PollEvent, result_from
 from . import calls, lookups
 from .assignments import (
     CREATE,
@@ -55,14 +56,9 @@ from .assignments import (
 )
 from .poller import Snapshot, poller_for
 from .retry import Deadline
-from .waiter import result_from
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
-
-CHECK_WORKERS = 4
-"""Existence checks (one listing per account and permission set) run this many at a time, so a
-set over 100 accounts starts its first create after one check, not after 100."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +101,7 @@ class SetOutcome:
 class SetOptions(AssignmentOptions, total=False):
     """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`: those
     of a single assignment, with three differences. ``timeout`` is for the whole set (default
-    :data:`operations.SET_TIMEOUT`), the policy's ``round_interval`` is the least gap between
+    :data:`defaults.SET_TIMEOUT`), the policy's ``round_interval`` is the least gap between
     list rounds, and ``on_poll`` hears the set's steps and each assignment's end as notes."""
 
 
@@ -341,7 +337,7 @@ class _SetRun:
         until its describe says it has ended."""
         self.deadline.pause(self.last_round + self.deadline.policy.round_interval - self._now())
         # The starts it frees slots for come first: wait for spare tokens, within patience.
-        ratelimit.shared_limiter().wait_for_spare(min(ratelimit.PATIENCE, self.deadline.left()))
+        ratelimit.shared_limiter().wait_for_spare(min(PATIENCE, self.deadline.left()))
         self.last_round = self._now()
         for instance in sorted({p.key.instance_arn for p in self.outstanding.values()}):
             poller = poller_for(self.client, self.operation, instance, self.timing)
@@ -395,7 +391,7 @@ class _SetRun:
 
     def describe_ended(self) -> None:
         """Read the final status of each request that left the list, once. While requests
-        are still to start, only with a spare token (:data:`ratelimit.RESERVE`): the next
+        are still to start, only with a spare token (:data:`defaults.RESERVE`): the next
         start comes first, and the loop goes on to it."""
         bucket = ratelimit.shared_limiter()
         for request_id, pending in list(self.ended.items()):

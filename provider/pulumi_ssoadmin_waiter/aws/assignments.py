@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from ..core import ownership, runtime
 from ..core.decisions import DEFAULT_POLICY, Policy
+from ..core.defaults import CLAIM_POLL
 from ..core.errors import (
     AssignmentExistsError,
     OperationCancelledError,
@@ -275,10 +276,6 @@ def in_flight_note(key: AssignmentKey, request_id: str) -> str:
         "stack): waited on it; this resource now records the assignment as its own and deletes "
         "it on destroy. If another resource manages it, keep only one of them."
     )
-
-
-CLAIM_POLL = 0.1
-"""Seconds between looks at another operation's claim, waiting for its request to start."""
 
 
 def _claimed_elsewhere(run: _Operation, other: ownership.Claim, adopt: bool) -> AssignmentOutcome:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from ..core import runtime
+from ..core.defaults import CONNECT_TIMEOUT, MAX_ATTEMPTS, READ_TIMEOUT
 from ..core.errors import InvalidRequestError, Namer
 from ..core.ratelimit import acquire_for_request
 from ..core.validation import env_number, region_problem
@@ -27,16 +28,10 @@ if TYPE_CHECKING:
     from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sso_admin import SSOAdminClient
 
-CONNECT_TIMEOUT = 5.0
-"""Seconds to open a connection; a dead endpoint costs a poll, not a stuck deployment."""
-READ_TIMEOUT = 10.0
-"""Seconds to wait for an answer: Describe calls answer in well under a second."""
 TIMEOUT_ENV = {
     "connect": "SSOADMIN_WAITER_CONNECT_TIMEOUT",
     "read": "SSOADMIN_WAITER_READ_TIMEOUT",
 }
-MAX_ATTEMPTS = 3
-"""botocore attempts per call (standard mode backs off between them); the waiter retries beyond."""
 
 # Environment that changes which endpoint, region or credentials a client uses: part of the key.
 _KEY_ENV = (

@@ -41,10 +41,6 @@ from .retry import Deadline
 
 T = TypeVar("T")
 
-LOOKUP_TIMEOUT = 300.0
-"""Seconds a resolution may take (retries included): a tree of a few hundred OUs at the
-default rate limit takes about a minute."""
-
 
 class PrincipalCalls(NamedTuple):
     """How Identity Store finds one kind of principal by name, and names one by id."""

@@ -23,7 +23,7 @@ from ..core.operations import (
     StatusOperation,
 )
 from ..core.options import check_options
-from ..core.results import OnPoll, PollEvent, RequestStatus, StatusChanges, WaitResult
+from ..core.results import OnPoll, PollEvent, StatusChanges, WaitResult, result_from
 from ..core.timing import Timing
 from . import calls
 from .api_errors import Attempt
@@ -36,20 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["PollEvent", "StatusChanges", "WaitOptions", "WaitResult", "wait", "wait_for"]
 
 log = logging.getLogger("pulumi_ssoadmin_waiter")
-
-
-def result_from(
-    request: Request, body: Mapping[str, Any], polls: int = 1, elapsed: float = 0.0
-) -> WaitResult:
-    """A typed result from one status structure (terminal or not, e.g. on refresh)."""
-    return WaitResult(
-        operation=request.operation.name,
-        request_id=request.request_id,
-        instance_arn=request.instance_arn,
-        polls=polls,
-        elapsed=elapsed,
-        **RequestStatus.from_api(body),
-    )
 
 
 def check_arguments(request: Request, timeout: float) -> None:

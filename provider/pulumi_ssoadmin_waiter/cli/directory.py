@@ -25,9 +25,10 @@ from typing import Any
 
 from ..aws import calls
 from ..aws.clients import Clients
-from ..aws.directory import LOOKUP_TIMEOUT, Directory, directory_for
+from ..aws.directory import Directory, directory_for
 from ..aws.retry import Deadline
 from ..core import validation
+from ..core.defaults import LOOKUP_TIMEOUT
 from ..core.errors import AmbiguousNameError, InvalidRequestError, NameNotFoundError
 from ..core.names import Account, Target
 from .flags import flag

@@ -180,7 +180,7 @@ class Policy:
     """Seconds the same 5xx may repeat, nothing else in between, before it ends the try."""
     round_interval: float = 0.125
     """The least gap between a set's list rounds. A round also waits until the rate limit has
-    tokens to spare beyond what the starts it may free need (:data:`ratelimit.RESERVE`), so a
+    tokens to spare beyond what the starts it may free need (:data:`defaults.RESERVE`), so a
     set polls as often as the limit leaves room for (tuned with the fan-out model's guards)."""
     hurry_interval: float = 0.5
     """The gap between the shared list polls of separate waits while a caller waits for one of

@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import validation
+from .defaults import SET_TIMEOUT
 from .errors import InputPath, InputProblem
 from .operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
     OPERATIONS,
     PERMISSION_SET_PROVISIONING,
-    SET_TIMEOUT,
     StatusOperation,
 )
 from .results import STATUS_FIELDS

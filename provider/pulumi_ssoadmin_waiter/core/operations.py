@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .defaults import ASSIGNMENT_TIMEOUT, PROVISIONING_TIMEOUT
+
 
 @dataclass(frozen=True)
 class StatusOperation:
@@ -31,7 +33,7 @@ class StatusOperation:
     ``CreatedDate``), filterable by status."""
     list_key: str
     """The response member of ``list_api_name`` that holds the list."""
-    default_timeout: float = 300.0
+    default_timeout: float = ASSIGNMENT_TIMEOUT
     """Seconds to wait by default: Terraform's timeouts for the same requests."""
 
 
@@ -63,16 +65,13 @@ PERMISSION_SET_PROVISIONING = StatusOperation(
     started_by="ProvisionPermissionSet",
     list_api_name="ListPermissionSetProvisioningStatus",
     list_key="PermissionSetsProvisioningStatus",
-    default_timeout=600.0,
+    default_timeout=PROVISIONING_TIMEOUT,
 )
 
 OPERATIONS: dict[str, StatusOperation] = {
     op.name: op for op in (ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, PERMISSION_SET_PROVISIONING)
 }
 
-SET_TIMEOUT = 900.0
-"""Seconds for a whole set of assignments by default: a set of 100 at the quota of 10
-outstanding takes ten rounds of a few seconds to minutes each."""
 
 IN_PROGRESS, SUCCEEDED, FAILED = "IN_PROGRESS", "SUCCEEDED", "FAILED"
 """The statuses the API documents for every asynchronous request."""

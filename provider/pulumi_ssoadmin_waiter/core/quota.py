@@ -11,10 +11,8 @@ from __future__ import annotations
 import itertools
 from collections import deque
 
+from .defaults import DEFAULT_MAX_OUTSTANDING
 from .timing import Timing
-
-DEFAULT_MAX_OUTSTANDING = 10
-"""The published quota for outstanding account-assignment operations."""
 
 
 class SlotTimeoutError(TimeoutError):

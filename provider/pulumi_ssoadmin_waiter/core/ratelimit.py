@@ -17,20 +17,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from . import cancellation
+from .defaults import DEFAULT_BURST, DEFAULT_MAX_TPS, PATIENCE, RESERVE, SERVICE_TPS
 
-SERVICE_TPS = 20
-"""IAM Identity Center's throttle for all its APIs of an account together."""
-DEFAULT_MAX_TPS = 8.0
-"""Well under the 20 TPS shared quota, leaving room for the rest of the account's callers."""
-DEFAULT_BURST = 1.0
-"""A bucket's default: requests evenly spaced, ``1 / rate`` apart."""
 MAX_TPS_ENV = "SSOADMIN_WAITER_MAX_TPS"
-RESERVE = 2
-"""Tokens that a request in the background (a poll, a final describe) leaves to the others: a
-start call and the check before it never queue behind polls."""
-PATIENCE = 2.0
-"""Seconds a background request waits for a spare token before it queues like any other, so
-that a busy process never starves its polls."""
 WINDOW_SLACK = 1e-9
 """A request a nanosecond short of a second after the one ``rate`` before it may go: waiting
 for the rest would be a sleep too short for a clock to advance by."""

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from .operations import SUCCEEDED
+from .operations import SUCCEEDED, Request
 
 
 def _member(api: str, doc: str) -> dict[str, str]:
@@ -157,6 +157,20 @@ class StatusChanges:
                 f"{self.prefix}{rid}: still {seen} after {event.elapsed:.1f}s "
                 f"(poll {event.attempt})"
             )
+
+
+def result_from(
+    request: Request, body: Mapping[str, Any], polls: int = 1, elapsed: float = 0.0
+) -> WaitResult:
+    """A typed result from one status structure (terminal or not, e.g. on refresh)."""
+    return WaitResult(
+        operation=request.operation.name,
+        request_id=request.request_id,
+        instance_arn=request.instance_arn,
+        polls=polls,
+        elapsed=elapsed,
+        **RequestStatus.from_api(body),
+    )
 
 
 class OutcomePath(StrEnum):

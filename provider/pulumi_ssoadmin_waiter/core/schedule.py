@@ -13,14 +13,7 @@ import math
 import random
 from dataclasses import dataclass
 
-DEFAULT_MIN_DELAY = 1.3
-"""Seconds before the second poll (the first is immediate)."""
-DEFAULT_MAX_DELAY = 10.0
-"""The longest gap between polls: Terraform's steady-state interval."""
-DEFAULT_GROWTH = 1.25
-"""Each gap is this many times the one before, until ``max_delay``."""
-DEFAULT_JITTER = 0.07
-"""Each gap is shortened by a random fraction up to this."""
+from .defaults import DEFAULT_GROWTH, DEFAULT_JITTER, DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-MAX_TIMEOUT_SECONDS = 24 * 3600.0
-"""A wait longer than a day is a mistake, not a plan (the engine has no timeout of its own)."""
+from .defaults import MAX_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)

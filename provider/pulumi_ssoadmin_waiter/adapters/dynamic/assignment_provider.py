@@ -24,9 +24,9 @@ from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from ...aws import calls, lookups
 from ...aws.assignments import AssignmentOutcome, create_assignment, delete_assignment
-from ...aws.directory import LOOKUP_TIMEOUT
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
+from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
 from ...core.errors import InputProblem, InvalidRequestError, WaiterError, message_of
 from ...core.identity import AssignmentKey
 from ...core.names import one_of
@@ -47,7 +47,6 @@ from .provider_base import (
     raise_if_failed,
     record_owned,
 )
-from .status_provider import READ_TIMEOUT
 
 IDENTITY = tuple(i.name for i in ASSIGNMENT_IDENTITY)
 
@@ -193,7 +192,7 @@ class AssignmentProvider(SsoAdminProvider):
         with self.speaking(props) as redact:
             key = key_of(props)
             client = self.client(props)
-            deadline = Deadline(READ_TIMEOUT, instance_arn=key.instance_arn)
+            deadline = Deadline(REFRESH_TIMEOUT, instance_arn=key.instance_arn)
             if not lookups.assignment_exists(deadline, client, key):
                 log_warn(redact)(
                     f"assignment {key} no longer exists; it is removed from the state and the "

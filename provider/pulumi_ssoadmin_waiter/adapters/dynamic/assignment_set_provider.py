@@ -27,10 +27,10 @@ from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 from ...aws import lookups
 from ...aws.assignment_set import SetOutcome, run_set
 from ...aws.assignments import CREATE, DELETE, AssignmentOutcome, Change
-from ...aws.directory import LOOKUP_TIMEOUT
 from ...aws.products import Expansion, expand_products, problems
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
+from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
 from ...core.errors import InputPath, InputProblem, WaiterError, message_of, render_path
 from ...core.identity import AssignmentKey
 from ...core.results import StatusChanges
@@ -47,7 +47,6 @@ from .provider_base import (
     not_taken_over,
     record_owned,
 )
-from .status_provider import READ_TIMEOUT
 
 DECLARED = ACCOUNT_ASSIGNMENT_SET
 SETTINGS = tuple(n for n in DECLARED.input_names if n != "assignments")
@@ -259,7 +258,9 @@ class AssignmentSetProvider(SsoAdminProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
-            present = lookups.existing_assignments(Deadline(READ_TIMEOUT), self.client(props), keys)
+            present = lookups.existing_assignments(
+                Deadline(REFRESH_TIMEOUT), self.client(props), keys
+            )
             gone = sorted(k.id for k in keys if k.id not in present)
             if gone:
                 log_warn(redact)(

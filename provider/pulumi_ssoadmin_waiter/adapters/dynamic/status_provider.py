@@ -17,10 +17,11 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 
 from ...aws import calls
 from ...aws.retry import Deadline
-from ...aws.waiter import result_from, wait_for
+from ...aws.waiter import wait_for
 from ...core.declarations import Resource
+from ...core.defaults import REFRESH_TIMEOUT
 from ...core.operations import FAILED, Request, StatusOperation
-from ...core.results import WaitResult
+from ...core.results import WaitResult, result_from
 from .provider_base import (
     Redactor,
     SsoAdminProvider,
@@ -32,9 +33,6 @@ from .provider_base import (
     progress_log,
     raise_if_failed,
 )
-
-READ_TIMEOUT = 60.0
-"""Seconds a refresh may spend on its calls, retries included."""
 
 
 class StatusProvider(SsoAdminProvider):
@@ -76,7 +74,7 @@ class StatusProvider(SsoAdminProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.speaking(props) as redact:
             request = Request(self.operation, props["instance_arn"], props.get("request_id") or id_)
-            body = Deadline(READ_TIMEOUT, instance_arn=request.instance_arn).call_if_found(
+            body = Deadline(REFRESH_TIMEOUT, instance_arn=request.instance_arn).call_if_found(
                 f"describing {request}",
                 self.operation.api_name,
                 lambda: calls.describe(self.client(props), request),

@@ -12,11 +12,10 @@ import sys
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
+from ...core.defaults import ENGINE_LOG_TIMEOUT as SEND_TIMEOUT
 from ..dynamic.provider_base import LogSink
 
 SEVERITIES = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
-SEND_TIMEOUT = 5.0
-"""Seconds one line may take to reach the engine; a lost line never fails an operation."""
 
 
 class EngineLog:

@@ -26,11 +26,13 @@ from pulumi.provider.experimental import server
 from ..._version import __version__
 from ...aws import calls
 from ...aws.retry import Deadline
-from ...aws.waiter import result_from
 from ...core import cancellation, declarations
 from ...core.declarations import GET_REQUEST_STATUS, Resource
+from ...core.defaults import PLUGIN_WORKERS as WORKERS
+from ...core.defaults import REFRESH_TIMEOUT
 from ...core.errors import WaiterError
 from ...core.operations import OPERATIONS, Request
+from ...core.results import result_from
 from ...core.validation import region_problem
 from ...providers import v1
 from ..dynamic.provider_base import (
@@ -42,17 +44,12 @@ from ..dynamic.provider_base import (
     logging_to,
     speaking_pulumi,
 )
-from ..dynamic.status_provider import READ_TIMEOUT
 from .engine_log import EngineLog
 from .ids import import_props, plugin_id
 from .schema import PACKAGE, camel, package_schema, token
 from .wire import custom_timeouts_name, from_wire, plain, schema_name, snake, to_wire
 
 T = TypeVar("T")
-
-WORKERS = 1024
-"""Threads for blocking AWS work: more than any ``--parallel``, so the engine, the
-10-outstanding quota and the rate limit bound concurrency, not this pool."""
 
 
 @dataclass(frozen=True)
@@ -262,7 +259,7 @@ class WaiterPlugin(p.Provider):
         request = Request(OPERATIONS[args["kind"]], args["instance_arn"], args["request_id"])
         provider = self._configured(SsoAdminProvider(), 0)
         with speaking_pulumi(args, schema_name):
-            body = Deadline(READ_TIMEOUT, instance_arn=request.instance_arn).call(
+            body = Deadline(REFRESH_TIMEOUT, instance_arn=request.instance_arn).call(
                 f"describing {request}",
                 request.operation.api_name,
                 lambda: calls.describe(provider.client(args), request),

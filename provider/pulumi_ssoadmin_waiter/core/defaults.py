@@ -1,0 +1,66 @@
+"""Every timeout, limit and default of the package, in one place: the modules that use them
+import them from here.
+
+Settings a user may change are the resources' inputs, the command's flags, :class:`Policy` and
+the ``SSOADMIN_WAITER_*`` environment variables; these are what they default to. Why each
+figure is what it is, and how it was measured, is in bench/README.md.
+"""
+
+from __future__ import annotations
+
+# -- how long operations may take --------------------------------------------------------------
+ASSIGNMENT_TIMEOUT = 300.0
+"""Seconds an account assignment's creation or deletion may take: Terraform's timeout."""
+PROVISIONING_TIMEOUT = 600.0
+"""Seconds a permission set's provisioning may take: Terraform's timeout."""
+SET_TIMEOUT = 900.0
+"""Seconds a whole set of assignments may take (ten rounds at the quota for a set of 100)."""
+REFRESH_TIMEOUT = 60.0
+"""Seconds a refresh (a resource's read) may spend on its calls, retries included."""
+LOOKUP_TIMEOUT = 300.0
+"""Seconds a lookup by name may take (a tree of a few hundred OUs takes about a minute)."""
+MAX_TIMEOUT_SECONDS = 24 * 3600.0
+"""The longest timeout accepted: a wait longer than a day is a mistake, not a plan."""
+
+# -- one HTTP call -----------------------------------------------------------------------------
+CONNECT_TIMEOUT = 5.0
+"""Seconds to open a connection (``SSOADMIN_WAITER_CONNECT_TIMEOUT``)."""
+READ_TIMEOUT = 10.0
+"""Seconds to wait for an answer (``SSOADMIN_WAITER_READ_TIMEOUT``)."""
+MAX_ATTEMPTS = 3
+"""botocore's attempts per call (standard mode); the waiter's own retries come on top."""
+
+# -- the service's quotas ----------------------------------------------------------------------
+SERVICE_TPS = 20
+"""IAM Identity Center's throttle for all its APIs of an account together."""
+DEFAULT_MAX_TPS = 8.0
+"""This package's requests per second (``SSOADMIN_WAITER_MAX_TPS``): room for other callers."""
+DEFAULT_BURST = 1.0
+"""A token bucket's default burst: requests evenly spaced, ``1 / rate`` apart."""
+RESERVE = 2
+"""Tokens a background request (a poll, a final describe) leaves to starts and their checks."""
+PATIENCE = 2.0
+"""Seconds a background request waits for a spare token before it queues like any other."""
+DEFAULT_MAX_OUTSTANDING = 10
+"""The published quota of outstanding account-assignment operations."""
+
+# -- the poll schedule -------------------------------------------------------------------------
+DEFAULT_MIN_DELAY = 1.3
+"""Seconds before the second poll (the first is immediate)."""
+DEFAULT_MAX_DELAY = 10.0
+"""The longest gap between polls: Terraform's steady-state interval."""
+DEFAULT_GROWTH = 1.25
+"""Each gap is this many times the one before, until the longest."""
+DEFAULT_JITTER = 0.07
+"""Each gap is shortened by a random fraction up to this."""
+
+# -- concurrency inside one process ------------------------------------------------------------
+CHECK_WORKERS = 4
+"""A set's existence checks run this many at a time, just ahead of its starts."""
+CLAIM_POLL = 0.1
+"""Seconds between looks at another operation's claim, waiting for its request to start."""
+PLUGIN_WORKERS = 1024
+"""The plugin's threads for blocking work: more than any ``--parallel``, so the engine, the
+quota and the rate limit bound concurrency, not this pool."""
+ENGINE_LOG_TIMEOUT = 5.0
+"""Seconds one line may take to reach the engine's log; a lost line never fails anything."""
