@@ -24,7 +24,7 @@ from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
-from support.local import inputs_for, local_env, new_key, start_request
+from support.local import FAST_PROCESS, inputs_for, local_env, new_key, start_request
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -145,7 +145,7 @@ def test_no_canary_anywhere_through_the_provider_server(
         env = {k: v for k, v in env.items() if not k.startswith("AWS_ACCESS") and "SECRET" not in k}
         env.update(profile_env(tmp_path))
     seen = Seen()
-    with ProviderServer(env) as server:
+    with ProviderServer({**env, **FAST_PROCESS}) as server:
         server.configure({"aws:region": "us-east-1"})
         lifecycle(server, local, seen)
         seen.add(server.stderr())

@@ -191,19 +191,24 @@ def _after_first_answer(fault: Fault) -> FaultRule:
     return rule
 
 
-def scenarios() -> list[Scenario]:
+def scenarios(short: bool = False) -> list[Scenario]:
+    """The fault scenarios of RELIABILITY.md; ``short``: the two longest (30 s of throttling,
+    a 20 s deadline) at 12 s, for the test suite (the bench runs them at full length)."""
     from pulumi_ssoadmin_waiter_local import rate_fault, window_fault
+
+    long = 12.0 if short else 30.0
+    deadline = 12 if short else 20
 
     throttle = Fault(400, "ThrottlingException", "Rate exceeded")
     unavailable = Fault(503, "ServiceUnavailableException", "down")
     return [
         Scenario(
-            "50% throttled for 30 s",
-            fault_end=30.0,
-            pending=30,
+            f"50% throttled for {long:g} s",
+            fault_end=long,
+            pending=long,
             timeout=90,
             expect="SUCCEEDED",
-            http=lambda t0: window_fault(0, 30, rate_fault(0.5, throttle, seed=5), t0=t0),
+            http=lambda t0: window_fault(0, long, rate_fault(0.5, throttle, seed=5), t0=t0),
         ),
         Scenario(
             "5xx bursts (4 of every 7 calls)",
@@ -249,14 +254,14 @@ def scenarios() -> list[Scenario]:
         Scenario(
             "every call failing until the deadline",
             pending=1000,
-            timeout=20,
+            timeout=deadline,
             expect="timeout",
             http=lambda t0: _after_first_answer(unavailable),
         ),
     ]
 
 
-def run_all(paths: tuple[str, ...] = ("waiter", "provider")) -> list[Row]:
+def run_all(paths: tuple[str, ...] = ("waiter", "provider"), short: bool = False) -> list[Row]:
     """Every scenario through every path, side by side (each flow has its own endpoint)."""
     rows: list[Row] = []
     lock = threading.Lock()
@@ -266,12 +271,12 @@ def run_all(paths: tuple[str, ...] = ("waiter", "provider")) -> list[Row]:
         with lock:
             rows.append(row)
 
-    threads = [threading.Thread(target=run, args=(s, p)) for s in scenarios() for p in paths]
+    threads = [threading.Thread(target=run, args=(s, p)) for s in scenarios(short) for p in paths]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=400)
-    order = {s.name: i for i, s in enumerate(scenarios())}
+    order = {s.name: i for i, s in enumerate(scenarios(short))}
     return sorted(rows, key=lambda r: (order[r.scenario], r.path))
 
 

@@ -119,7 +119,9 @@ def test_an_assignment_that_gets_no_slot_times_out_naming_the_setting() -> None:
 
 
 # -- sets ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("n", [10, 25, pytest.param(100, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "n", [10, pytest.param(25, marks=pytest.mark.slow), pytest.param(100, marks=pytest.mark.slow)]
+)
 def test_a_set_keeps_the_quota_full_and_never_past_it(n: int) -> None:
     clock, sso, client = world()
     keys = [key(i, account=100000000000 + i // 10) for i in range(n)]

@@ -32,6 +32,7 @@ def test_burst_lets_the_first_requests_through_at_once() -> None:
     assert waits == pytest.approx([0, 0, 0, 0.5, 1.0])
 
 
+@pytest.mark.slow  # real threads over real seconds
 def test_threads_never_exceed_the_rate_in_any_second() -> None:
     bucket = TokenBucket(20)
     stamps: list[float] = []

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import schedule as bench_schedule
 
 
+@pytest.mark.slow  # the schedule bench's simulation, every T
 def test_defaults_meet_the_targets_against_terraform() -> None:
     points = bench_schedule.simulate(draws=1000)
     verdict = bench_schedule.verdict(points)
