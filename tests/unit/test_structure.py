@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import importlib
 import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from pulumi_ssoadmin_waiter._moved import MOVED
 from pulumi_ssoadmin_waiter.adapters.dynamic import resources
 from pulumi_ssoadmin_waiter.core import declarations
 
@@ -224,3 +226,13 @@ def test_unit_tests_start_no_process_and_no_endpoint() -> None:
         if bad:
             found[path.name] = sorted(bad)
     assert found == {}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
+def test_an_old_module_path_imports_the_module_at_its_new_one(old: str, new: str) -> None:
+    """Programs written against 0.7 keep importing; the warning names the new path."""
+    package = "pulumi_ssoadmin_waiter"
+    sys.modules.pop(f"{package}.{old}", None)
+    with pytest.warns(DeprecationWarning, match=f"{package}.{new}"):
+        moved = importlib.import_module(f"{package}.{old}")
+    assert moved is importlib.import_module(f"{package}.{new}")

@@ -154,7 +154,7 @@ class AssignmentExistsError(WaiterError):
         instance_arn: str = "",
         other_request_id: str | None = None,
     ) -> None:
-        super().__init__(message, input="adopt_existing", instance_arn=instance_arn)
+        super().__init__(message, instance_arn=instance_arn)  # AWS's state, not an input
         self.other_request_id = other_request_id
         """The request that created it, when it was seen (a concurrent create)."""
 
@@ -174,9 +174,7 @@ class RequestFailedError(WaiterError):
         instance_arn: str,
         failure_reason: str | None,
     ) -> None:
-        super().__init__(
-            message, input="fail_on_failed", request_id=request_id, instance_arn=instance_arn
-        )
+        super().__init__(message, request_id=request_id, instance_arn=instance_arn)
         self.failure_reason = failure_reason
 
 
