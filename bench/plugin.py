@@ -207,7 +207,7 @@ def main() -> None:
         )
         local.behaviour.default = Script(pending_seconds=args.t)
         local.behaviour.max_outstanding = QUOTA
-        plugin = start_plugin(plugin_dir, engine, local)
+        plugin = start_plugin(plugin_dir, engine, local, fast=False)
         rows = {"plugin": fan_out(PluginDriver(plugin), local, args.n, args.parallel)}
         if args.tps:  # is the rate limit what bounds it? the same with a higher limit
             faster = PluginProcess(plugin_dir, engine, {**env, MAX_TPS_ENV: f"{args.tps:g}"})
@@ -240,7 +240,7 @@ def main() -> None:
                 "dynamic": cold_start(lambda: ProviderServer(env), info, 5),
             },
         )
-        fresh = start_plugin(plugin_dir, engine, local)
+        fresh = start_plugin(plugin_dir, engine, local, fast=False)
         table(
             f"(4) Cancel with {args.cancel} waits in progress",
             {"plugin": cancel(fresh, local, args.cancel)},

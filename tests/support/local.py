@@ -57,13 +57,17 @@ def start_plugin(
     engine: FakeEngine,
     server: LocalSsoAdmin,
     config: dict[str, str] | None = None,
+    fast: bool = True,
 ) -> PluginProcess:
     """The provider plugin, started as the language host does, configured as the engine does
-    (``config``: the provider's inputs, e.g. ``region``)."""
+    (``config``: the provider's inputs, e.g. ``region``; ``fast``: at the tests' rate, else
+    at the default one, as the benchmarks measure)."""
     from pulumi.provider.experimental.property_value import PropertyValue
     from pulumi.runtime.proto import provider_pb2
 
-    process = PluginProcess(plugin_dir, engine, {**local_env(server), **FAST_PROCESS})
+    process = PluginProcess(
+        plugin_dir, engine, {**local_env(server), **(FAST_PROCESS if fast else {})}
+    )
     args = PropertyValue.marshal_map({k: PropertyValue(v) for k, v in (config or {}).items()})
     process.stub.Configure(provider_pb2.ConfigureRequest(args=args, acceptSecrets=True))
     return process
