@@ -20,9 +20,21 @@ from pulumi_ssoadmin_waiter.core import declarations
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "provider" / "pulumi_ssoadmin_waiter"
 MAX_LINES, MAX_PARAMS = 60, 6
-LAYERS = ("core", "aws", "adapters", "cli", "providers")
-"""The package's layers, lowest first: each imports only itself, the layers named in
-``MAY_IMPORT`` and the libraries in ``LIBRARIES``."""
+
+
+def tool(name: str) -> ModuleType:
+    """A script of tools/, imported by path (it is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MODULE_MAP = tool("module_map")
+LAYERS: tuple[str, ...] = MODULE_MAP.LAYERS
+"""The package's layers, lowest first (as ARCHITECTURE.md's map has them): each imports only
+itself, the layers named in ``MAY_IMPORT`` and the libraries in ``LIBRARIES``."""
 MAY_IMPORT = {
     "core": {"core"},
     "aws": {"core", "aws"},
@@ -99,21 +111,8 @@ def layer_of(module: str) -> str:
 
 
 def own_imports(module: str, tree: ast.AST) -> set[str]:
-    """The package's modules that ``module`` imports, as absolute names under the package
-    (``from ..core import runtime`` imports ``core.runtime``)."""
-    found = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        if node.level:
-            base = ".".join(module.split(".")[: -node.level])
-            target = ".".join(p for p in (base, node.module or "") if p)
-        elif (node.module or "").startswith("pulumi_ssoadmin_waiter."):
-            target = (node.module or "").removeprefix("pulumi_ssoadmin_waiter.")
-        else:
-            continue
-        submodules = {f"{target}.{a.name}" for a in node.names} & set(modules())
-        found |= submodules or {target}
+    """The package's modules that ``module`` imports (``tools/module_map.py`` reads them so)."""
+    found: set[str] = MODULE_MAP.own_imports(module, tree, set(modules()))
     return found
 
 
@@ -188,15 +187,6 @@ def test_the_typed_python_surface_matches_the_declaration(declared: declarations
     }
     outputs = {k for k, v in hints.items() if v.startswith("pulumi.Output[")}
     assert outputs == {i.name for i in declared.user_inputs} | set(declared.output_names)
-
-
-def tool(name: str) -> ModuleType:
-    """A script of tools/, imported by path (it is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_generated_files_are_in_step_with_the_declarations(

@@ -93,14 +93,14 @@ class AssignmentProvider(SsoAdminProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = check_inputs(ACCOUNT_ASSIGNMENT, news, self.name)
         inputs, failures = result.inputs, list(result.failures or [])
+        redact = Redactor(inputs)
         for id_name, name_name in NAMED_PAIRS.items():
             pair = (inputs.get(id_name), inputs.get(name_name))
             problem = None if contains_unknown(pair) else one_of(inputs, id_name, name_name)
             if problem:
-                failures.append(self.failure(InputProblem((id_name,), problem), Redactor(inputs)))
+                failures.append(self.failure(InputProblem((id_name,), problem), redact))
         if failures:
             return CheckResult(inputs, failures)
-        redact = Redactor(inputs)
         deadline = Deadline(LOOKUP_TIMEOUT, instance_arn=str(inputs.get("instance_arn")))
         failures, secret = self._look_up_names(inputs, deadline, redact)
         _keep_secret_ids(inputs, secret)
