@@ -1,5 +1,5 @@
 """``ssoadmin-waiter``: wait on an SSO Admin request from a shell or CI step; look up names and
-OUs, and export an instance's assignments (:mod:`directory_cli`).
+OUs, and export an instance's assignments (:mod:`directory_cli`); print the IAM policy they need.
 
 Exit codes: 0 SUCCEEDED, 1 FAILED, 2 timed out, 3 usage, setup, credentials, permission or
 validation error, 130 interrupted. Progress goes to stderr, the result to stdout (``--json`` for
@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 from .._version import __version__
 from ..aws.waiter import check_arguments, wait_for
+from ..core import iam_policy
 from ..core.errors import WaiterError, WaitTimeoutError
 from ..core.operations import FAILED, OPERATIONS, SUCCEEDED, Request
 from ..core.results import StatusChanges, WaitResult
@@ -224,6 +225,19 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     demo.add_argument("--timeout", type=float, default=None, help="seconds to wait (default 300)")
     demo.add_argument("--json", action="store_true", help="print the outcome as JSON")
     directory_cli.add_commands(commands, _Parser, report=report)
+    policy = commands.add_parser(
+        "iam-policy",
+        help="print the least-privilege IAM policy for the resources and commands named",
+        report=report,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    policy.add_argument(
+        "names",
+        nargs="*",
+        metavar="RESOURCE|COMMAND",
+        help=f"any of: {', '.join(iam_policy.ENTRIES)}",
+    )
     return parser
 
 
@@ -236,6 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args, report)
         if args.command in ("lookup", "assignments"):
             return directory_cli.run(args)
+        if args.command == "iam-policy":
+            print(json.dumps(iam_policy.policy_for(args.names), indent=2))
+            return EXIT_SUCCEEDED
         return run_wait(
             Request(args.operation, args.instance_arn, args.request_id),
             timeout=args.timeout,
