@@ -2,8 +2,8 @@
 
 - ``adapters/dynamic/resource_types.py``: each resource's typed inputs (``<Name>Args``, a
   TypedDict) and outputs (``<Name>Outputs``, the annotations the resource class inherits);
-- the README's input and output tables, between ``<!-- tables: <Resource> -->`` and
-  ``<!-- end tables -->``.
+- the input and output tables of README.md and docs/*.md, between
+  ``<!-- tables: <Resource> -->`` and ``<!-- end tables -->``.
 
     python tools/generate.py          # rewrite both
     python tools/generate.py --check  # exit 1 if either is out of step (the tests do this)
@@ -30,6 +30,7 @@ from pulumi_ssoadmin_waiter.core.declarations import (
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 TYPES = ROOT / "provider" / "pulumi_ssoadmin_waiter" / "adapters" / "dynamic" / "resource_types.py"
 BLOCK = re.compile(r"(<!-- tables: (\w+) -->\n)(.*?)(<!-- end tables -->)", re.DOTALL)
 
@@ -149,7 +150,7 @@ def wrapped(line: str) -> list[str]:
     return [f"    {head}[", f"        {rest.removesuffix(']')}", "    ]"]
 
 
-# -- the README's tables ------------------------------------------------------------------------
+# -- the tables of the README and docs/ ------------------------------------------------------
 README_TYPES = {"string": "Input[str]", "number": "Input[float]", "boolean": "Input[bool]"}
 
 
@@ -158,7 +159,7 @@ def _cell(text: str) -> str:
 
 
 def markdown_tables(resource: Resource) -> str:
-    """The README's input and output tables for ``resource``."""
+    """The input and output tables for ``resource``."""
     lines = ["| input | type | default | |", "|---|---|---|---|"]
     for i in resource.user_inputs:
         kind = README_TYPES.get(i.type, "list of objects")
@@ -181,8 +182,13 @@ def readme(text: str) -> str:
     return BLOCK.sub(table, text)
 
 
+def pages() -> list[Path]:
+    """The Markdown files that may hold tables: the README and every page of docs/."""
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
 def main(argv: list[str]) -> int:
-    wanted = {TYPES: resource_types(), README: readme(README.read_text())}
+    wanted = {TYPES: resource_types(), **{p: readme(p.read_text()) for p in pages()}}
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]
     if "--check" in argv:
         for path in stale:

@@ -145,3 +145,19 @@ def serialized(provider: ResourceProvider) -> str:
     if kind not in _serialized:
         _serialized[kind] = serialize_provider(provider)
     return _serialized[kind]
+
+
+UNTYPED = "(untyped)"
+"""The error type of a failure from a Pulumi SDK that sends only the message (before 3.260)."""
+
+
+def error_type(details: str) -> str:
+    """The exception class a dynamic provider raised, as the server reported it.
+
+    Pulumi 3.260 and newer send the traceback, whose last line starts with the class; older
+    releases send ``Exception calling application: <message>``, with no class: ``UNTYPED``.
+    """
+    last = details.strip().splitlines()[-1] if details.strip() else ""
+    if last.startswith("Exception calling application:"):
+        return UNTYPED
+    return last.split(":")[0].split(".")[-1]

@@ -20,6 +20,7 @@ from pulumi_ssoadmin_waiter.providers.v1 import AssignmentCreationStatusProvider
 from pulumi_ssoadmin_waiter_local import Fault, FaultRule, LocalSsoAdmin, Script, seed
 
 from support.localnet import FaultProxy, Mode
+from support.provider_server import error_type
 
 from .provider_server import ProviderServer
 
@@ -159,7 +160,7 @@ def _wait(
             created = server.create(provider, inputs, timeout=scenario.timeout + 120)
         except grpc.RpcError as exc:
             details = exc.details() or ""
-            return details.strip().splitlines()[-1].split(":")[0].split(".")[-1], details
+            return error_type(details), details
         return str(created.outputs["status"]), ""
 
 

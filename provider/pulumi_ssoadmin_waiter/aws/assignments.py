@@ -355,7 +355,7 @@ def exists_error(
             "owns it deletes it on destroy, and the other owner would keep recording access "
             "that no longer exists. If this resource was renamed or moved, give it `aliases` "
             "so Pulumi keeps its state; if pulumi-aws's ssoadmin.AccountAssignment manages it, "
-            "follow the README's migration steps; to take it over on purpose, set "
+            "follow the steps of docs/migration.md; to take it over on purpose, set "
             f"{name('adopt_existing')}=True."
         ),
         instance_arn=key.instance_arn,

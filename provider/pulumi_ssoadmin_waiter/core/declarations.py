@@ -2,8 +2,8 @@
 replace-on-change), outputs (type, description) and what a secret input makes secret.
 
 The dynamic providers' ``check``/``diff`` and outputs, the resource classes' inputs, the provider
-plugin's schema (:mod:`schema`) and the README's tables are all derived from these declarations;
-a test keeps the typed Python surface (:mod:`resources`) and the README in step with them. Pure
+plugin's schema (:mod:`schema`) and the tables of docs/ are all derived from these declarations;
+a test keeps the typed Python surface (:mod:`resources`) and those tables in step with them. Pure
 data and checks: no Pulumi, no AWS call.
 """
 
@@ -62,7 +62,7 @@ class Input:
     """For an array: ``string``, or the schema type of its objects (``Assignment``,
     ``Product``)."""
     internal: bool = False
-    """Set by the resource classes, never by a program (not in the schema or the README)."""
+    """Set by the resource classes, never by a program (not in the schema or the docs)."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def _fail_on_failed(what: str) -> Input:
 
 
 def _adopt_existing(what: str) -> Input:
-    text = f'Whether to take over {what} already in place (see "Ownership"); if not, finding '
+    text = f"Whether to take over {what} already in place (see docs/migration.md); if not, finding "
     return _flag("adopt_existing", False, text + "one is an error.")
 
 
@@ -468,7 +468,7 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             "products",
             "array",
             "Products, each expanded at every `up` and `preview` into an assignment for every "
-            'principal, permission set and account of its targets (see "By name and by OU").',
+            "principal, permission set and account of its targets (see docs/names-and-ous.md).",
             items=PRODUCT,
             element="Product",
         ),

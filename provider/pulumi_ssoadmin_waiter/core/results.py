@@ -2,7 +2,7 @@
 
 :class:`RequestStatus` lists the status fields every ``Describe...Status`` answer can carry, with
 the API member each comes from and what it means; the waiter's result, the Pulumi outputs, the
-provider schema and the README's tables are all derived from that one list.
+provider schema and the docs' tables are all derived from that one list.
 """
 
 from __future__ import annotations

@@ -229,8 +229,8 @@ class AccountAssignmentArgs(TypedDict):
     fail_on_failed: NotRequired[pulumi.Input[bool] | None]
     """Whether a FAILED creation fails the deployment; if not, the outputs record it."""
     adopt_existing: NotRequired[pulumi.Input[bool] | None]
-    """Whether to take over the assignment when it is already in place (see "Ownership"); if not,
-    finding one is an error."""
+    """Whether to take over the assignment when it is already in place (see docs/migration.md); if
+    not, finding one is an error."""
     region: NotRequired[pulumi.Input[str] | None]
     """The AWS region; else the plugin provider's `region`, then `AWS_REGION`,
     `AWS_DEFAULT_REGION`, the profile, then (dynamic resources) the stack's `aws:region`."""
@@ -265,8 +265,8 @@ class AccountAssignmentOutputs:
     fail_on_failed: pulumi.Output[bool]
     """Whether a FAILED creation fails the deployment; if not, the outputs record it."""
     adopt_existing: pulumi.Output[bool]
-    """Whether to take over the assignment when it is already in place (see "Ownership"); if not,
-    finding one is an error."""
+    """Whether to take over the assignment when it is already in place (see docs/migration.md); if
+    not, finding one is an error."""
     region: pulumi.Output[str | None]
     """The AWS region; else the plugin provider's `region`, then `AWS_REGION`,
     `AWS_DEFAULT_REGION`, the profile, then (dynamic resources) the stack's `aws:region`."""
@@ -294,15 +294,15 @@ class AccountAssignmentSetArgs(TypedDict):
         pulumi.Input[list[pulumi.Input[ProductSpec]]] | list[dict[str, Any]] | None
     ]
     """Products, each expanded at every `up` and `preview` into an assignment for every principal,
-    permission set and account of its targets (see "By name and by OU")."""
+    permission set and account of its targets (see docs/names-and-ous.md)."""
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
     """Seconds, in (0, 86400], for the whole create, update or delete. Updates in place."""
     fail_on_failed: NotRequired[pulumi.Input[bool] | None]
     """Whether a FAILED creation (recorded in `results`) fails the deployment; if not, the outputs
     record it."""
     adopt_existing: NotRequired[pulumi.Input[bool] | None]
-    """Whether to take over assignments already in place (see "Ownership"); if not, finding one is
-    an error."""
+    """Whether to take over assignments already in place (see docs/migration.md); if not, finding
+    one is an error."""
     region: NotRequired[pulumi.Input[str] | None]
     """The AWS region; else the plugin provider's `region`, then `AWS_REGION`,
     `AWS_DEFAULT_REGION`, the profile, then (dynamic resources) the stack's `aws:region`."""
@@ -317,15 +317,15 @@ class AccountAssignmentSetOutputs:
     check failure naming both indexes."""
     products: pulumi.Output[list[dict[str, Any]] | None]
     """Products, each expanded at every `up` and `preview` into an assignment for every principal,
-    permission set and account of its targets (see "By name and by OU")."""
+    permission set and account of its targets (see docs/names-and-ous.md)."""
     timeout_seconds: pulumi.Output[float]
     """Seconds, in (0, 86400], for the whole create, update or delete. Updates in place."""
     fail_on_failed: pulumi.Output[bool]
     """Whether a FAILED creation (recorded in `results`) fails the deployment; if not, the outputs
     record it."""
     adopt_existing: pulumi.Output[bool]
-    """Whether to take over assignments already in place (see "Ownership"); if not, finding one is
-    an error."""
+    """Whether to take over assignments already in place (see docs/migration.md); if not, finding
+    one is an error."""
     region: pulumi.Output[str | None]
     """The AWS region; else the plugin provider's `region`, then `AWS_REGION`,
     `AWS_DEFAULT_REGION`, the profile, then (dynamic resources) the stack's `aws:region`."""
