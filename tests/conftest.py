@@ -40,6 +40,24 @@ settings.register_profile(
 settings.load_profile("ci")
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """On an SDK older than the plugin's floor, the plugin's test files do not apply."""
+    from support.sdk import HAS_PLUGIN_SDK, PLUGIN_TEST_FILES
+
+    if HAS_PLUGIN_SDK:
+        return None
+    relative = collection_path.relative_to(Path(__file__).parent).as_posix()
+    return True if relative in PLUGIN_TEST_FILES else None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    from support.sdk import HAS_PLUGIN_SDK, PLUGIN_TEST_FILES, WHY
+
+    if HAS_PLUGIN_SDK:
+        return None
+    return f"{WHY}: not collected: {', '.join(sorted(PLUGIN_TEST_FILES))}"
+
+
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalSsoAdmin]:
     from pulumi_ssoadmin_waiter_local import LocalSsoAdmin

@@ -13,6 +13,7 @@ from pulumi_ssoadmin_waiter.providers.v1 import (
 )
 from support.memory_aws import INSTANCE, World, world
 from support.operations import checked, operation, sent
+from support.sdk import requires_plugin_sdk
 
 SINGLE = AccountAssignmentProvider()
 SET = AccountAssignmentSetProvider()
@@ -77,6 +78,7 @@ def test_a_preview_with_the_region_not_known_yet_deletes_nothing() -> None:
         assert "to delete []" in said and "0 to delete" in said, said
 
 
+@requires_plugin_sdk
 def test_an_assignment_given_by_names_can_be_imported_from_its_ids() -> None:
     """``pulumi import`` reads the resource from its id (ids only), then checks the program's
     inputs (names) and diffs them against what it read: any difference refuses the import."""

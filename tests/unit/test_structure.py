@@ -16,6 +16,7 @@ import pytest
 from pulumi_ssoadmin_waiter._moved import MOVED
 from pulumi_ssoadmin_waiter.adapters.dynamic import resources
 from pulumi_ssoadmin_waiter.core import declarations
+from support.sdk import requires_plugin_sdk
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "provider" / "pulumi_ssoadmin_waiter"
@@ -218,7 +219,13 @@ def test_unit_tests_start_no_process_and_no_endpoint() -> None:
     assert found == {}
 
 
-@pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(old, new, marks=requires_plugin_sdk if "plugin" in new else ())
+        for old, new in sorted(MOVED.items())
+    ],
+)
 def test_an_old_module_path_imports_the_module_at_its_new_one(old: str, new: str) -> None:
     """Programs written against 0.7 keep importing; the warning names the new path."""
     package = "pulumi_ssoadmin_waiter"

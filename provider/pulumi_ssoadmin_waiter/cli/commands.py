@@ -225,6 +225,11 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     demo.add_argument("--timeout", type=float, default=None, help="seconds to wait (default 300)")
     demo.add_argument("--json", action="store_true", help="print the outcome as JSON")
     directory_cli.add_commands(commands, _Parser, report=report)
+    _iam_policy_command(commands, report)
+    return parser
+
+
+def _iam_policy_command(commands: Any, report: Report) -> None:
     policy = commands.add_parser(
         "iam-policy",
         help="print the least-privilege IAM policy for the resources and commands named",
@@ -238,7 +243,6 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
         metavar="RESOURCE|COMMAND",
         help=f"any of: {', '.join(iam_policy.ENTRIES)}",
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
