@@ -66,7 +66,7 @@ def test_every_url_of_the_project_starts_at_its_home() -> None:
         (where, url) for where, url in urls if not url.removeprefix("https://").startswith(home)
     ]
     assert not wrong, f"not under {SOURCE}: {wrong}"
-    assert not occurrences(r"(<org>)"), "a placeholder where the home belongs"
+    assert not occurrences(r"(github\.com/<)"), "a placeholder where the home belongs"
 
 
 def test_every_link_to_a_file_of_the_repository_names_one_that_exists() -> None:
