@@ -194,3 +194,38 @@ def test_by_name_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) 
     for key in made:
         assert exists(local.client(), key)
         local.client().delete_account_assignment(**key.api_params())  # leave the tree as found
+
+
+@pytest.mark.slow
+def test_the_readme_example(
+    local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The README's first program, as written but for the instance and account (the local
+    endpoint's): the group and permission set are found by name, the assignment is made, and
+    the downstream parameter is created from its outputs."""
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.splitlines()) <= 16, "the README's example is 15 lines"
+    tree = seed_directory(local.url)
+    account = tree.accounts["prod-app"][0]
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        code.replace("arn:aws:sso:::instance/ssoins-0123456789abcdef", tree.instance_arn).replace(
+            '"123456789012"', f'"{account}"'
+        )
+    )
+    with fast_rate_limit():
+        mocks, exports = run_program(
+            str(program), {"aws:region": "us-east-1"}, "readme", monkeypatch
+        )
+    assert exports["status"] == "SUCCEEDED"
+    typ, parameter = mocks.resources["readers-ready"]
+    assert typ == "aws:ssm/parameter:Parameter" and parameter["value"].endswith("+00:00")
+    key = AssignmentKey(
+        tree.instance_arn,
+        tree.permission_sets["ReadOnly"],
+        "GROUP",
+        tree.groups["Platform"],
+        account,
+    )
+    assert exists(local.client(), key)

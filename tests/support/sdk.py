@@ -13,7 +13,15 @@ from importlib.util import find_spec
 
 import pytest
 
-HAS_PLUGIN_SDK = find_spec("pulumi.provider.experimental.server") is not None
+
+def _importable(name: str) -> bool:
+    try:
+        return find_spec(name) is not None
+    except ModuleNotFoundError:  # a parent package is missing too
+        return False
+
+
+HAS_PLUGIN_SDK = _importable("pulumi.provider.experimental.server")
 PULUMI_VERSION = version("pulumi")
 WHY = f"pulumi {PULUMI_VERSION} has no provider-plugin API (pulumi.provider.experimental)"
 

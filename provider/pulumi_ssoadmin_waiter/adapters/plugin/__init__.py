@@ -10,7 +10,15 @@ from importlib.util import find_spec
 PLUGIN_SDK_FLOOR = "3.171.0"
 """The oldest pulumi release the plugin runs on (found by running the tests against each)."""
 
-if find_spec("pulumi.provider.experimental.server") is None:  # pragma: no cover - old SDKs only
+
+def _plugin_api() -> bool:
+    try:
+        return find_spec("pulumi.provider.experimental.server") is not None
+    except ModuleNotFoundError:  # no pulumi.provider.experimental at all
+        return False
+
+
+if not _plugin_api():  # pragma: no cover - old SDKs only
     from importlib.metadata import version
 
     raise ImportError(
