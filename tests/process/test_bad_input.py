@@ -64,7 +64,7 @@ CASES = [
     Case("fail_on_failed a string", "status", {"fail_on_failed": "yes"}, "fail_on_failed", "true or false"),
     Case("unknown region", "status", {"region": "Mars"}, "region", "region where IAM Identity Center is available"),
     Case("misspelt region", "assignment", {"region": "us-est-1"}, "region", "did you mean"),
-    Case("region of another partition", "status", {"region": "cn-north-1"}, "region", "partition"),
+    Case("region of another partition", "status", {"region": "us-gov-west-1"}, "region", "partition"),
     Case("unknown request id", "status", {"request_id": "00000000-0000-4000-8000-00000000dead", "timeout_seconds": 3}, "request_id", "was not found", "create"),
     Case("request id of another instance", "status", {"instance_arn": "arn:aws:sso:::instance/ssoins-aaaaaaaaaaaaaaaa", "timeout_seconds": 3}, "request_id", "was not found", "create"),
     Case("malformed permission set ARN", "assignment", {"permission_set_arn": INSTANCE}, "permission_set_arn", "permission set ARN"),
