@@ -189,12 +189,11 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
     for operation in OPERATIONS.values():
-        sub = commands.add_parser(
+        sub = _subcommand(
+            commands,
             operation.name,
-            help=f"wait on a {operation.started_by} request ({operation.api_name})",
-            report=report,
-            epilog=EXIT_CODES,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            f"wait on a {operation.started_by} request ({operation.api_name})",
+            report,
         )
         sub.add_argument(
             "--instance-arn", required=True, help="the Identity Center instance ARN (ssoins-...)"
@@ -211,12 +210,11 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
         directory_cli.aws_options(sub)
         sub.add_argument("--json", action="store_true", help="print the outcome as JSON")
         sub.set_defaults(operation=operation)
-    demo = commands.add_parser(
+    demo = _subcommand(
+        commands,
         "demo",
-        help="wait on a request of a local moto endpoint (needs ./local installed)",
-        report=report,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "wait on a request of a local moto endpoint (needs ./local installed)",
+        report,
     )
     demo.add_argument(
         "--pending", type=_seconds, default=3.0, help="seconds IN_PROGRESS (default 3)"
@@ -229,13 +227,23 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _iam_policy_command(commands: Any, report: Report) -> None:
-    policy = commands.add_parser(
-        "iam-policy",
-        help="print the least-privilege IAM policy for the resources and commands named",
+def _subcommand(commands: Any, name: str, help_text: str, report: Report) -> Any:
+    """A sub-command's parser: errors go through ``report``; its help ends with the exit codes."""
+    return commands.add_parser(
+        name,
+        help=help_text,
         report=report,
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _iam_policy_command(commands: Any, report: Report) -> None:
+    policy = _subcommand(
+        commands,
+        "iam-policy",
+        "print the least-privilege IAM policy for the resources and commands named",
+        report,
     )
     policy.add_argument(
         "names",
