@@ -10,6 +10,7 @@ import pickle
 from typing import Any
 
 import pulumi
+from support.mocks import set_mocks
 
 COUNT = 1200
 
@@ -28,7 +29,7 @@ class EchoMocks(pulumi.runtime.Mocks):
 
 def test_twelve_hundred_account_assignments_in_one_program() -> None:
     mocks = EchoMocks()
-    pulumi.runtime.set_mocks(mocks, preview=False)
+    set_mocks(mocks, preview=False)
     before = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]

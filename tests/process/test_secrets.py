@@ -25,6 +25,7 @@ from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from support.local import FAST_PROCESS, inputs_for, local_env, new_key, start_request
+from support.mocks import set_mocks
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -259,7 +260,7 @@ def test_the_resource_classes_tell_the_provider_which_inputs_are_secret() -> Non
         def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
             return {}, None
 
-    pulumi.runtime.set_mocks(Mocks(), preview=False)
+    set_mocks(Mocks(), preview=False)
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> pulumi.Output[Any]:

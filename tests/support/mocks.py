@@ -7,6 +7,7 @@ local endpoint. Other resources echo their inputs. Every registration is recorde
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import runpy
 from collections.abc import Callable
@@ -58,6 +59,16 @@ class RealDynamicMocks(pulumi.runtime.Mocks):
         return {}, None
 
 
+def set_mocks(mocks: pulumi.runtime.Mocks, **kwargs: Any) -> None:
+    """``pulumi.runtime.set_mocks``, with an event loop for the main thread first: SDKs before
+    3.2xx register the stack on the thread's loop and fail where an earlier test cleared it."""
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi.runtime.set_mocks(mocks, **kwargs)
+
+
 def run_program(
     path: str,
     config: dict[str, str],
@@ -67,7 +78,7 @@ def run_program(
 ) -> tuple[RealDynamicMocks, dict[str, Any]]:
     """Run the program at ``path``; return the mocks and its exports, resolved."""
     mocks = RealDynamicMocks(config, project, fakes)
-    pulumi.runtime.set_mocks(mocks, project=project, stack="test", preview=False)
+    set_mocks(mocks, project=project, stack="test", preview=False)
     for key, value in config.items():
         pulumi.runtime.set_config(key, value)
     exports: dict[str, Any] = {}
