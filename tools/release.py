@@ -8,7 +8,8 @@ Checks, before anything is built: CHANGELOG.md's first entry is this version wit
 given ``--tag`` names it. Then it builds the sdist and wheel of ``pulumi-ssoadmin-waiter`` and of
 ``pulumi-ssoadmin-waiter-local`` (``python -m build``), runs ``twine check`` on them and reads
 the wheels: the package, its data files and licence, no tests, the dependencies of
-pyproject.toml. Needs ``build`` and ``twine`` (both in the test extras).
+pyproject.toml. Needs ``build`` and ``twine`` (both in the test extras; ``packaging`` comes
+with them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import sys
 import tomllib
 import zipfile
 from pathlib import Path
+
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 DATED = re.compile(r"^## (\S+) - (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
@@ -80,9 +83,13 @@ def check_wheels(wanted: str, dist: Path) -> None:
     if any(n.startswith(("tests/", "bench/", "pulumi_ssoadmin_waiter_local/")) for n in names):
         raise ReleaseError(f"{main.name} carries test tooling")
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    required = {line.removeprefix("Requires-Dist:").replace(" ", "") for line in meta.splitlines()}
+    required = [
+        Requirement(line.removeprefix("Requires-Dist:"))
+        for line in meta.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
     for requirement in declared:
-        if requirement.replace(" ", "") not in required:
+        if Requirement(requirement) not in required:
             raise ReleaseError(f"{main.name}'s metadata lacks Requires-Dist: {requirement}")
     with zipfile.ZipFile(local) as archive:
         if "pulumi_ssoadmin_waiter_local/__init__.py" not in archive.namelist():
