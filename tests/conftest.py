@@ -46,6 +46,8 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
     if HAS_PLUGIN_SDK:
         return None
+    if not collection_path.is_relative_to(Path(__file__).parent):
+        return None
     relative = collection_path.relative_to(Path(__file__).parent).as_posix()
     return True if relative in PLUGIN_TEST_FILES else None
 
