@@ -302,6 +302,16 @@ ASSIGNMENT_BY_NAME: tuple[Input, ...] = (
 """``AccountAssignment``'s identity inputs: the ids, or names for the principal and the
 permission set."""
 NAMED_PAIRS = {"principal_id": "principal_name", "permission_set_arn": "permission_set_name"}
+NAMING_INPUTS = (
+    "instance_arn",
+    "permission_set_arn",
+    "permission_set_name",
+    "principal_id",
+    "principal_name",
+    "target_id",
+)
+"""The inputs whose values say which assignment it is (the two types do not): whatever is made
+for the assignment, its request id included, is as secret as they are."""
 
 
 def _strings(value: Any) -> str | None:
@@ -428,14 +438,7 @@ ACCOUNT_ASSIGNMENT = Resource(
             "string",
             "The `CreateAccountAssignment` request waited on; empty if an existing assignment "
             "was adopted. Secret when an input that says which assignment it is is secret.",
-            derived_from=(
-                "instance_arn",
-                "permission_set_arn",
-                "permission_set_name",
-                "principal_id",
-                "principal_name",
-                "target_id",
-            ),
+            derived_from=NAMING_INPUTS,
         ),
         Output(
             "creation_path",

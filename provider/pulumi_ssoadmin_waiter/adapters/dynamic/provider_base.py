@@ -24,8 +24,8 @@ from ...aws.assignments import AssignmentOutcome, taken_over_note
 from ...aws.clients import Clients, sso_admin_client
 from ...aws.directory import Directory, directory_for
 from ...core import ownership, validation
+from ...core.declarations import NAMING_INPUTS, Input, Resource, input_problems
 from ...core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
-from ...core.declarations import Input, Resource, input_problems
 from ...core.errors import (
     InputPath,
     InputProblem,
@@ -84,19 +84,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
-REVEALING = frozenset(
-    {
-        "instance_arn",
-        "permission_set_arn",
-        "permission_set_name",
-        "principal_id",
-        "principal_name",
-        "target_id",
-        "assignments",
-        "products",
-        "request_id",
-    }
-)
+REVEALING = frozenset({*NAMING_INPUTS, "assignments", "products", "request_id"})
 """Inputs whose secrecy makes the requests made for them secret too: a request id, described,
 says which principal, permission set and account it is about."""
 REQUEST_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
