@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
-from support.local import new_request
+from support.local import local_env, new_request
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "examples" / "ci"
@@ -154,14 +154,7 @@ def test_the_recipes_pin_the_version_and_wait_with_the_script() -> None:
 
 
 def run_script(local: LocalSsoAdmin, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "AWS_ENDPOINT_URL": local.url,
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-    }
+    env = {**os.environ, **local_env(local), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run(
         ["bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120
     )

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from pulumi_ssoadmin_waiter import __version__
+from support.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow  # builds both distributions; pip builds one from git
 
 
-def release_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("release", ROOT / "tools" / "release.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_release_builds_and_checks_both_distributions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tool = release_tool()
-    assert tool.main(["--tag", f"v{__version__}", "--dist", str(tmp_path)]) == 0
+    release = tool("release")
+    assert release.main(["--tag", f"v{__version__}", "--dist", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     built = sorted(p.name for p in tmp_path.iterdir())
     assert built == sorted(
@@ -46,18 +37,18 @@ def test_the_release_builds_and_checks_both_distributions(
 def test_the_release_refuses_what_does_not_agree(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tool = release_tool()
+    release = tool("release")
     local = (ROOT / "local" / "pyproject.toml").read_text()
     history = (ROOT / "CHANGELOG.md").read_text()
     undated = history.replace(f"## {__version__} - ", f"## {__version__} (", 1)
-    with pytest.raises(tool.ReleaseError, match=r"must be '## .* - YYYY-MM-DD'"):
-        tool.check_sources(__version__, undated, local, None)
-    with pytest.raises(tool.ReleaseError, match=r"local/pyproject\.toml says version 0\.0\.1"):
-        tool.check_sources(__version__, history, local.replace(__version__, "0.0.1"), None)
-    with pytest.raises(tool.ReleaseError, match="does not name version"):
-        tool.check_sources(__version__, history, local, "v0.0.1")
-    tool.check_sources(__version__, history, local, f"v{__version__}")  # as released
-    assert tool.main(["--tag", "v0.0.1", "--dist", str(tmp_path)]) == 1
+    with pytest.raises(release.ReleaseError, match=r"must be '## .* - YYYY-MM-DD'"):
+        release.check_sources(__version__, undated, local, None)
+    with pytest.raises(release.ReleaseError, match=r"local/pyproject\.toml says version 0\.0\.1"):
+        release.check_sources(__version__, history, local.replace(__version__, "0.0.1"), None)
+    with pytest.raises(release.ReleaseError, match="does not name version"):
+        release.check_sources(__version__, history, local, "v0.0.1")
+    release.check_sources(__version__, history, local, f"v{__version__}")  # as released
+    assert release.main(["--tag", "v0.0.1", "--dist", str(tmp_path)]) == 1
     assert "release: the tag v0.0.1" in capsys.readouterr().err
     assert not list(tmp_path.iterdir()), "nothing is built when a check fails"
 

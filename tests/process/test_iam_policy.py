@@ -6,17 +6,16 @@ that reach the endpoint are the actions it needs.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from importlib import resources
 from typing import Any
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey, cli
 from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
+from pulumi_ssoadmin_waiter.core import iam_policy
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import SeededDirectory, seed_directory
@@ -27,8 +26,7 @@ pytestmark = pytest.mark.slow  # through provider processes and real waits: see 
 
 
 def policy_actions(resource: str) -> set[str]:
-    text = resources.files("pulumi_ssoadmin_waiter").joinpath("iam-policy.json").read_text()
-    statements = json.loads(text)[resource]["Statement"]
+    statements = iam_policy.policies()[resource]["Statement"]
     return {action for s in statements for action in s["Action"]}
 
 

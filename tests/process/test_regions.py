@@ -7,7 +7,7 @@ from pulumi_ssoadmin_waiter.core import validation
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
 from support.provider_server import ProviderServer
-from support.sdk import BOTOCORE_REGIONS, requires_botocore_regions
+from support.sdk import botocore_regions, requires_botocore_regions
 
 EUSC_INSTANCE = "arn:aws-eusc:sso:::instance/ssoins-0123456789abcdef"
 RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
@@ -15,7 +15,7 @@ RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
 
 @requires_botocore_regions("eusc-de-east-1", "cn-north-1")
 def test_every_region_botocore_lists_for_sso_admin_is_accepted() -> None:
-    regions = BOTOCORE_REGIONS
+    regions = botocore_regions()
     assert "eusc-de-east-1" in regions and "cn-north-1" in regions
     assert [r for r in sorted(regions) if validation.region_problem(r)] == []
 

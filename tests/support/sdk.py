@@ -8,6 +8,7 @@ single tests are skipped with this marker.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import version
 from importlib.util import find_spec
 
@@ -42,24 +43,23 @@ PLUGIN_TEST_FILES = frozenset(
 )
 
 
-def _botocore_sso_admin_regions() -> set[str]:
+@cache
+def botocore_regions() -> frozenset[str]:
+    """Every region the installed botocore lists for sso-admin, read through botocore's own
+    session (not the package's reader: the tests compare the two)."""
     import botocore.session
 
     session = botocore.session.get_session()
-    return {
+    return frozenset(
         region
         for partition in session.get_available_partitions()
         for region in session.get_available_regions("sso-admin", partition_name=partition)
-    }
-
-
-BOTOCORE_VERSION = version("botocore")
-BOTOCORE_REGIONS = _botocore_sso_admin_regions()
+    )
 
 
 def requires_botocore_regions(*regions: str) -> pytest.MarkDecorator:
     """Skip a test about regions that the installed botocore's endpoint data does not list yet
     (the checks read that data: on an old botocore, such a region is refused, naming it)."""
-    missing = sorted(set(regions) - BOTOCORE_REGIONS)
-    why = f"botocore {BOTOCORE_VERSION} lists no sso-admin endpoint in {', '.join(missing)}"
+    missing = sorted(set(regions) - botocore_regions())
+    why = f"botocore {version('botocore')} lists no sso-admin endpoint in {', '.join(missing)}"
     return pytest.mark.skipif(bool(missing), reason=why)

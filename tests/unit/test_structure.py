@@ -10,26 +10,17 @@ import importlib
 import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from pulumi_ssoadmin_waiter._moved import MOVED
 from pulumi_ssoadmin_waiter.adapters.dynamic import resources
 from pulumi_ssoadmin_waiter.core import declarations
 from support.sdk import requires_plugin_sdk
+from support.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "provider" / "pulumi_ssoadmin_waiter"
 MAX_LINES, MAX_PARAMS = 60, 6
-
-
-def tool(name: str) -> ModuleType:
-    """A script of tools/, imported by path (it is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 MODULE_MAP = tool("module_map")
