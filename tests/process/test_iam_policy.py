@@ -192,15 +192,21 @@ def test_lookup_and_export_commands_policies_are_exact(
     local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tree = seed_directory(local.url)
-    local.client().create_account_assignment(
-        **AssignmentKey(
-            tree.instance_arn,
-            tree.permission_sets["Admin"],
-            "USER",
-            tree.users["bob"],
-            "111111111111",
-        ).api_params()
-    )
+    # A user's and a group's assignment of this test's own: the export names both kinds of
+    # principal whatever other tests of this process left in place.
+    for principal_type, principal_id in (
+        ("USER", tree.users["bob"]),
+        ("GROUP", tree.groups["Auditors"]),
+    ):
+        local.client().create_account_assignment(
+            **AssignmentKey(
+                tree.instance_arn,
+                tree.permission_sets["Admin"],
+                principal_type,
+                principal_id,
+                "111111111111",
+            ).api_params()
+        )
     with fast_rate_limit():  # the export describes every permission set
 
         def lookups() -> None:
