@@ -229,3 +229,4 @@ def test_the_readme_example(
         account,
     )
     assert exists(local.client(), key)
+    local.client().delete_account_assignment(**key.api_params())  # leave the tree as found

@@ -331,6 +331,8 @@ class FakeSsoAdmin:
 
     def describe_permission_set(self, **params: Any) -> dict[str, Any]:
         self._enter("describe_permission_set")
+        if self.directory is None:  # a model without names: every permission set exists
+            return {"PermissionSet": {"PermissionSetArn": params["PermissionSetArn"]}}
         names = {a: n for n, a in self.directory.permission_sets.items()}
         if params["PermissionSetArn"] not in names:
             raise api_error("ResourceNotFoundException", 400, "no such permission set")

@@ -222,6 +222,23 @@ class FakeOrganizations(_Service):
         ]
         return self._page(items, "Accounts", params)
 
+    def describe_account(self, **params: Any) -> dict[str, Any]:
+        self._enter("describe_account")
+        account = self.directory.accounts.get(params["AccountId"])
+        if account is None:
+            raise api_error("AccountNotFoundException", 400, "account not found")
+        return {
+            "Account": {"Id": params["AccountId"], "Name": account.name, "State": account.status}
+        }
+
+    def list_accounts(self, **params: Any) -> dict[str, Any]:
+        self._enter("list_accounts")
+        items = [
+            {"Id": a, "Name": acc.name, "State": acc.status}
+            for a, acc in self.directory.accounts.items()
+        ]
+        return self._page(items, "Accounts", params)
+
     def describe_organization(self, **_params: Any) -> dict[str, Any]:
         self._enter("describe_organization")
         return {

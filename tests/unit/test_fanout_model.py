@@ -21,24 +21,39 @@ def _safe(f: model.Figures) -> None:
 
 
 @pytest.mark.parametrize(
-    ("n", "per_account", "most"),
+    ("n", "per_account", "t", "most", "calls"),
     [
-        # N = 10 misses the 1.25 goal at 8 TPS: 12 calls come before the last start (a list,
-        # a check, 10 starts), so it goes out a second late; see bench/README.md, section 7.
-        (10, 10, 1.34),
-        (100, 10, 1.08),
-        (300, 10, 1.06),
-        (100, 1, 1.12),
+        # N = 10 in one account: 12 calls come before the last start (a list, a check, 10
+        # starts) at 8 per second, so the last start goes out about 1.3 s in: 1.25 x at T = 5
+        # s, and no better than 1.6 x at T = 2 s (see bench/README.md, section 7).
+        (10, 10, 5.0, 1.26, 2.5),
+        (100, 10, 5.0, 1.10, 2.0),
+        (300, 10, 5.0, 1.05, 2.1),
+        (100, 1, 5.0, 1.12, 3.0),
+        (300, 10, 2.0, 1.15, 1.5),
+        (1000, 10, 2.0, 1.12, 1.45),
     ],
-    ids=["10-in-one-account", "100-ten-per-account", "300-ten-per-account", "100-accounts"],
+    ids=[
+        "10-in-one-account",
+        "100-ten-per-account",
+        "300-ten-per-account",
+        "100-accounts",
+        "300-at-2s",
+        "1000-over-100-accounts-at-2s",
+    ],
 )
-def test_a_set_finishes_near_the_quota_bound(n: int, per_account: int, most: float) -> None:
-    f = model.a_set(n, per_account, T)
-    print(f"\nset of {n}, {per_account}/account: {f.seconds:.2f}s = {f.ratio(T):.3f} x bound")
+def test_a_set_finishes_near_the_quota_bound(
+    n: int, per_account: int, t: float, most: float, calls: float
+) -> None:
+    f = model.a_set(n, per_account, t)
+    print(f"\nset of {n}, {per_account}/account: {f.seconds:.2f}s = {f.ratio(t):.3f} x bound")
     _safe(f)
-    assert f.ratio(T) <= most
+    assert f.ratio(t) <= most
     assert f.by_call["create_account_assignment"] == n, "one start per assignment"
-    assert f.by_call["describe_account_assignment_creation_status"] <= n + n // 10
+    assert f.calls_per_assignment <= calls, f.by_call
+    # A request seen in progress and then gone from the list SUCCEEDED unless the FAILED list
+    # names it: finished requests are not described one by one.
+    assert f.by_call.get("describe_account_assignment_creation_status", 0) <= 1 + n // 100
 
 
 def test_separate_assignments_sixteen_at_a_time_share_one_poll_loop() -> None:

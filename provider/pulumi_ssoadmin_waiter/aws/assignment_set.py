@@ -2,11 +2,23 @@
 
 One loop per operation (creation or deletion) keeps up to the outstanding-operation quota of
 requests in flight, starts the next as soon as one ends, and polls them all with the process's
-shared ``List...Status(IN_PROGRESS)`` list (:mod:`poller`) as often as the rate limit leaves room
-for: a request missing from a list taken after it started has ended and is described once for
-its final status. So 100 assignments cost about 100 start calls, 100 describes and one list call
-per round, instead of a describe per request per poll. Where a list would take more calls than
-describing each request in flight (AWS paging over a long history), each is described instead.
+shared ``List...Status(IN_PROGRESS)`` list (:mod:`poller`), timed for when requests are expected
+to end (the shortest time one has taken so far), a few at a time. A request that a list showed in
+progress and a later list no longer shows has ended: its slot is free at once, and it SUCCEEDED
+unless the ``FAILED`` list (taken once per progress line and at the end) names it; only FAILED
+ones, and ones never seen in progress, are described. So 1,000 assignments cost about 1,000
+starts, a list per few ends and a check per account and permission set. Where a list would take
+more calls than describing each request in flight (AWS paging over a long history), each is
+described instead.
+
+While the first requests start, a helper thread looks for assignments that cannot succeed
+(:mod:`preflight`: a permission set or principal that does not exist, a suspended account, the
+management account from a delegated administrator). Of each such reason one assignment is
+started (the canary) and the others wait: if it FAILED, they end in ``errors`` together, named
+with its reason, costing no request and no timeout; if it SUCCEEDED, the check was wrong and
+they start. A FAILED request is started again only when its reason is transient
+(:func:`set_pace.transient_failure`). A line of progress goes to ``on_poll`` every
+:data:`defaults.PROGRESS_INTERVAL` seconds.
 
 It waits on requests already in flight for the same assignments (crash recovery), then checks
 which assignments exist, one listing per account and permission set, on a few helper threads
@@ -23,11 +35,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..core import ownership, ratelimit, runtime
 from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
-from ..core.defaults import CHECK_WORKERS, PATIENCE, SET_TIMEOUT
+from ..core.defaults import (
+    CHECK_WORKERS,
+    PATIENCE,
+    PROGRESS_INTERVAL,
+    TRANSIENT_FAILED_RETRIES,
+)
 from ..core.errors import (
     AssignmentExistsError,
     Message,
@@ -38,10 +55,11 @@ from ..core.errors import (
     python_name,
 )
 from ..core.identity import AssignmentKey
-from ..core.operations import FAILED, Request
+from ..core.operations import FAILED, SUCCEEDED, Request
 from ..core.options import check_options
-from ..core.results import OutcomePath, PollEvent, result_from
-from . import calls, lookups
+from ..core.results import OutcomePath, PollEvent, WaitResult, result_from
+from ..core.set_pace import Progress, default_timeout, transient_failure
+from . import calls, lookups, preflight
 from .assignments import (
     CREATE,
     DELETE,
@@ -100,9 +118,19 @@ class SetOutcome:
 
 class SetOptions(AssignmentOptions, total=False):
     """Keyword arguments of :func:`create_assignments` and :func:`delete_assignments`: those
-    of a single assignment, with three differences. ``timeout`` is for the whole set (default
-    :data:`defaults.SET_TIMEOUT`), the policy's ``round_interval`` is the least gap between
-    list rounds, and ``on_poll`` hears the set's steps and each assignment's end as notes."""
+    of a single assignment, with these differences. ``timeout`` is for the whole set (default
+    :func:`set_pace.default_timeout`, growing with its size), the policy's ``round_interval``
+    is the least gap between list rounds, and ``on_poll`` hears the set's steps, its progress
+    and each assignment's end as notes."""
+
+    directory: preflight.DirectoryFor | None
+    """Creates: the instance's :class:`~directory.Directory` (Organizations, Identity Store),
+    for the checks of accounts and principals before the first start; without it only the
+    permission sets are checked."""
+    stop_on_failure: bool
+    """Start nothing more once a request has FAILED for good (the ones in flight end): for a
+    caller that undoes the whole set on any failure (a dynamic resource with
+    ``fail_on_failed``), every further start would be undone."""
 
 
 @dataclass
@@ -123,6 +151,20 @@ class _Pending:
     refused: str | None = None
     """Another process's earlier request made the assignment and this run may not adopt it:
     the reason it ends in ``errors`` when its own request ends (it keeps its slot till then)."""
+    seen: bool = False
+    """A list newer than its start showed it in progress: once a later list does not, it has
+    ended, and it SUCCEEDED unless the FAILED list names it (else it is described)."""
+    gone_at: float = 0.0
+    """When the list that no longer showed it started (it ended before then)."""
+
+
+@dataclass
+class _Canary:
+    """The first suspect of a reason to start: AWS's answer to it decides for the others."""
+
+    key: AssignmentKey
+    failure: str | None = None
+    succeeded: bool = False
 
 
 @dataclass
@@ -165,13 +207,33 @@ class _SetRun:
     """A check that could not be made (cancel, or an error that ends the set)."""
     newest_list: dict[str, int] = field(default_factory=dict)
     """By instance: the number of the newest shared list used."""
+    left: dict[str, _Pending] = field(default_factory=dict)
+    """Requests seen in progress, then gone from the list: ended, SUCCEEDED unless the FAILED
+    list names them (:meth:`resolve_left`)."""
+    durations: deque[float] = field(default_factory=lambda: deque(maxlen=20))
+    """How long recent requests took, at most (start to the list that no longer showed them)."""
+    attempts: dict[str, int] = field(default_factory=dict)
+    """Requests started per key (a transient FAILED is started again)."""
+    started_count: int = 0
+    suspects: dict[str, str] = field(default_factory=dict)
+    """Keys that look as if they cannot succeed (:mod:`preflight`), with the reason."""
+    canaries: dict[str, _Canary] = field(default_factory=dict)
+    """By reason: the suspect started first, whose end decides for the others."""
+    parked: dict[str, list[AssignmentKey]] = field(default_factory=dict)
+    """By reason: suspects waiting for their canary."""
+    waiting_notes: list[str] = field(default_factory=list)
+    """Notes from helper threads, said by the loop."""
+    stopped: str | None = None
+    """Why nothing more starts (``stop_on_failure``)."""
+    failed_pages: dict[str, int] = field(default_factory=dict)
+    """By instance: how many pages the FAILED list took last time."""
 
     def __post_init__(self) -> None:
         o = self.options
         self.operation = self.change.operation
         self.limiter = o.get("limiter") or runtime.current().outstanding
         self.deadline = Deadline(
-            o.get("timeout", SET_TIMEOUT),
+            o.get("timeout") or default_timeout(len(self.keys), self.limiter.limit),
             policy=o.get("policy", DEFAULT_POLICY),
             timing=o.get("timing"),
         )
@@ -181,6 +243,7 @@ class _SetRun:
         self.listed_at = self.started
         """When the list of requests in flight was taken (a racing request came after it)."""
         self.last_round = -float("inf")
+        self.next_report = self.started + PROGRESS_INTERVAL
 
     def say(self, note: str) -> None:
         on_poll = self.options.get("on_poll")
@@ -201,15 +264,38 @@ class _SetRun:
                 notes = (in_flight_note(key, request_id),) if self.change.leaves_present else ()
                 pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=notes)
                 self.outstanding[request_id] = pending
+        rest = [k for k in self.keys if k.id not in looked.found]
+        if self.change.leaves_present and rest:
+            self.checking += 1  # the preflight counts as a check until it is back
+            self.timing.start(partial(self._preflight, rest))
         groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
-        for key in self.keys:
-            if key.id not in looked.found:
-                group = (key.instance_arn, key.target_id, key.permission_set_arn)
-                groups.setdefault(group, []).append(key)
+        for key in rest:
+            group = (key.instance_arn, key.target_id, key.permission_set_arn)
+            groups.setdefault(group, []).append(key)
         self.unchecked.extend(groups.values())
-        self.order.extend(k for k in self.keys if k.id not in looked.found)
-        rest = sum(map(len, groups.values()))
-        self.say(f"{len(self.outstanding)} in flight, {rest} to check in {len(groups)} groups")
+        self.order.extend(rest)
+        self.say(f"{len(self.outstanding)} in flight, {len(rest)} to check in {len(groups)} groups")
+
+    def _preflight(self, keys: list[AssignmentKey]) -> None:
+        """On a helper thread, in the rate limit's background: which keys look as if they
+        cannot succeed (:mod:`preflight`), and why."""
+        found = preflight.Found()
+        try:
+            with ratelimit.background():
+                found = preflight.cannot_succeed(
+                    self.deadline, self.client, keys, self.options.get("directory")
+                )
+        except (OperationCancelledError, WaiterError) as exc:  # a deadline: checks are optional
+            found.notes.append(f"could not check the assignments before starting ({exc})")
+        with self.cond:
+            self.checking -= 1
+            if self.closed:
+                return
+            self.suspects.update(found.problems)
+            self.waiting_notes.extend(found.notes)
+            if found.problems:
+                self.waiting_notes.append(preflight.summary(keys, found.problems))
+            self.cond.notify_all()
 
     def check_more(self) -> None:
         """Start checks while fewer than a quota's worth of keys are checked or being checked
@@ -277,8 +363,7 @@ class _SetRun:
         while self.held < len(self.outstanding) and self.limiter.try_acquire():
             self.held += 1
         while self.limiter.try_acquire():
-            with self.cond:
-                key = self.todo.popleft() if self.todo and not self.existing else None
+            key = self._next_key()
             if key is None:
                 self.limiter.release()
                 return
@@ -287,6 +372,8 @@ class _SetRun:
                 self._release()
                 continue
             self.started_any = True
+            self.started_count += 1
+            self.attempts[key.id] = self.attempts.get(key.id, 0) + 1
             poller = poller_for(self.client, self.operation, key.instance_arn, self.timing)
             try:
                 request_id, created = start_request(self.deadline, self.client, self.operation, key)
@@ -302,6 +389,46 @@ class _SetRun:
                 key, self.deadline.clock(), self.change.new_path, poller.epoch, created
             )
             self.outstanding[request_id] = pending
+
+    def _next_key(self) -> AssignmentKey | None:
+        """The next key to start: in order, but a suspect waits while the canary of its reason
+        runs, and ends in ``errors`` if that one FAILED (:mod:`preflight`)."""
+        with self.cond:
+            while self.todo and not self.existing and not self.stopped:
+                key = self.todo.popleft()
+                reason = self.suspects.get(key.id)
+                canary = self.canaries.get(reason) if reason else None
+                if reason is None or (canary is not None and canary.succeeded):
+                    return key
+                if canary is None:
+                    self.canaries[reason] = _Canary(key)
+                    return key
+                if canary.failure is None:
+                    self.parked.setdefault(reason, []).append(key)
+                    continue
+                self.errors[key.id] = fixed(
+                    f"not started: {reason}; {canary.key.id}, started first, FAILED: "
+                    f"{canary.failure}"
+                )
+            return None
+
+    def _canary_ended(self, key: AssignmentKey, result: WaitResult | None) -> None:
+        """A canary's request ended (``None``: without a status): the keys parked behind it
+        start, or end in ``errors`` with its reason."""
+        with self.cond:
+            reason = self.suspects.get(key.id)
+            canary = self.canaries.get(reason) if reason else None
+            if reason is None or canary is None or canary.key != key:
+                return
+            if result is not None and result.status == FAILED:
+                canary.failure = result.failure_reason or "no reason given"
+            else:  # it SUCCEEDED, or AWS gave no answer: the others are tried each on its own
+                canary.succeeded = True
+                if result is not None:
+                    self.waiting_notes.append(
+                        f"{key.id} SUCCEEDED: the check that doubted it was wrong"
+                    )
+            self.todo.extendleft(reversed(self.parked.pop(reason, [])))
 
     def _claim(self, key: AssignmentKey) -> bool:
         """Claim ``key`` for this run before creating it (:mod:`ownership`). Another operation
@@ -335,7 +462,9 @@ class _SetRun:
         the next starts (:meth:`describe_ended`). Where that list takes more calls than
         describing each request in flight, each is described instead, and keeps its slot
         until its describe says it has ended."""
-        self.deadline.pause(self.last_round + self.deadline.policy.round_interval - self._now())
+        self.deadline.pause(min(self._next_round(), self.next_report) - self._now())
+        if self._now() >= self.next_report:
+            return  # the progress line (and the FAILED list) first; the round comes after
         # The starts it frees slots for come first: wait for spare tokens, within patience.
         ratelimit.shared_limiter().wait_for_spare(min(PATIENCE, self.deadline.left()))
         self.last_round = self._now()
@@ -356,9 +485,38 @@ class _SetRun:
             self._look_for_races(snapshot, mine)
             ids = snapshot.ids
             for request_id, pending in mine.items():
-                if pending.after < snapshot.epoch and request_id not in ids:
-                    self.ended[request_id] = self.outstanding.pop(request_id)
-                    self._release()
+                if pending.after >= snapshot.epoch:
+                    continue
+                if request_id in ids:
+                    pending.seen = True
+                    continue
+                del self.outstanding[request_id]
+                self._release()
+                if pending.seen:  # ended: SUCCEEDED unless the FAILED list names it
+                    pending.gone_at = snapshot.started
+                    self.durations.append(snapshot.started - pending.started)
+                    self.left[request_id] = pending
+                else:  # never seen in progress: it may not be listed yet, describe it
+                    self.ended[request_id] = pending
+
+    def _next_round(self) -> float:
+        """When the next list is worth making: after the least gap, once a few of the requests
+        in flight are expected to have ended (from the shortest time one took), or soon after
+        the first is; before any has ended, every :attr:`Policy.hurry_interval`."""
+        policy = self.deadline.policy
+        least = self.last_round + policy.round_interval
+        if not self.durations:  # the first ends teach how long requests take
+            return max(least, self.last_round + policy.hurry_interval)
+        shortest = min(self.durations)
+        ends = sorted(p.started + shortest for p in self.outstanding.values())
+        if not ends:
+            return least
+        batch = ends[min(policy.list_batch, len(ends)) - 1]
+        due = min(batch, ends[0] + policy.list_lag)
+        # Each request is seen in progress once before it is expected to end, so that its
+        # absence later says it ended (one never seen is described instead).
+        unseen = [p.started + 0.8 * shortest for p in self.outstanding.values() if not p.seen]
+        return max(least, min([due, *unseen]))
 
     def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Pending]) -> None:
         """Once per request this run started (a creation), in the first list newer than its
@@ -389,6 +547,82 @@ class _SetRun:
             else:
                 pending.refused = str(exists_error(pending.key, theirs, request_id))
 
+    def resolve_left(self) -> None:
+        """Say how each ended request of :attr:`left` ended: one ``List...Status(FAILED)``
+        per instance (taken after the list that showed them gone), describing only those it
+        names, for their reason; the others SUCCEEDED. Where that list takes more calls than
+        describing each, each is described."""
+        by_instance: dict[str, dict[str, _Pending]] = {}
+        for request_id, pending in self.left.items():
+            by_instance.setdefault(pending.key.instance_arn, {})[request_id] = pending
+        self.left.clear()
+        for instance, mine in sorted(by_instance.items()):
+            failed = self._failed_ids(instance, len(mine))
+            for request_id, pending in mine.items():
+                if failed is not None and request_id not in failed:
+                    self._record(pending, self._inferred(request_id, pending))
+                elif not self._read(request_id, pending):
+                    self.outstanding[request_id] = pending  # not ended after all: poll it again
+
+    def _failed_ids(self, instance: str, count: int) -> frozenset[str] | None:
+        """The ids the FAILED list names now (``None``: describe each of ``count`` instead,
+        as that list takes more pages, or may not be made)."""
+        pages = self.failed_pages.get(instance, 1)
+        if not poll_by_list(count, pages):
+            return None
+        op = self.operation
+        try:
+            with ratelimit.background():
+                items, pages = self.deadline.call(
+                    f"listing {op.started_by} requests that FAILED on {instance}",
+                    op.list_api_name,
+                    lambda: calls.list_pages(
+                        self.client,
+                        op.list_api_name,
+                        op.list_key,
+                        InstanceArn=instance,
+                        Filter={"Status": FAILED},
+                    ),
+                )
+        except OperationCancelledError:
+            raise
+        except WaiterError:
+            return None
+        self.failed_pages[instance] = pages
+        return frozenset(str(i.get("RequestId")) for i in items)
+
+    def _inferred(self, request_id: str, pending: _Pending) -> WaitResult:
+        """The result of a request that ended and did not FAIL: it SUCCEEDED. Its fields are
+        the ones it was started with, and the creation time its start answered."""
+        request = Request(self.operation, pending.key.instance_arn, request_id)
+        body: dict[str, Any] = {**pending.key.api_params(), "Status": SUCCEEDED}
+        body.update(RequestId=request_id, CreatedDate=pending.created)
+        return result_from(request, body, elapsed=pending.gone_at - pending.started)
+
+    def progress(self, *, final: bool = False) -> None:
+        """Every :data:`defaults.PROGRESS_INTERVAL` seconds (and at the end of a set of more
+        than one round): what has ended (the FAILED list read first), and the time left."""
+        now = self._now()
+        if not final and now < self.next_report:
+            return
+        self.next_report = now + PROGRESS_INTERVAL
+        if self.left:
+            self.resolve_left()
+        if final and len(self.keys) <= self.limiter.limit:
+            return
+        failed = sum(1 for o in self.outcomes.values() if o.status == FAILED) + len(self.errors)
+        done = Progress(
+            total=len(self.keys),
+            started=self.started_count,
+            in_flight=len(self.outstanding) + len(self.ended),
+            succeeded=sum(1 for o in self.outcomes.values() if o.succeeded),
+            failed=failed,
+            elapsed=now - self.started,
+            request_seconds=min(self.durations) if self.durations else None,
+            limit=self.limiter.limit,
+        )
+        self.say(("done: " if final else "progress: ") + done.line())
+
     def describe_ended(self) -> None:
         """Read the final status of each request that left the list, once. While requests
         are still to start, only with a spare token (:data:`defaults.RESERVE`): the next
@@ -417,6 +651,7 @@ class _SetRun:
             raise
         except WaiterError as exc:
             self.errors[pending.key.id] = exc.message
+            self._canary_ended(pending.key, None)
             return True
         waited = self.deadline.clock() - pending.started
         if body is None and waited >= self.deadline.policy.not_found_grace:
@@ -424,14 +659,32 @@ class _SetRun:
             return True
         if body is None or not is_terminal(body.get("Status")):
             return False
-        result = result_from(request, body)
-        if pending.refused:
-            self.errors[pending.key.id] = fixed(pending.refused)
-        else:
-            outcome = AssignmentOutcome(pending.key, pending.path, result, pending.notes)
-            self.outcomes[pending.key.id] = outcome
-        self.say(f"{pending.key}: {result.status}")
+        self._record(pending, result_from(request, body))
         return True
+
+    def _record(self, pending: _Pending, result: WaitResult) -> None:
+        """An ended request's outcome; a FAILED one with a transient reason is started again
+        (:data:`defaults.TRANSIENT_FAILED_RETRIES` times), any other FAILED is final."""
+        key = pending.key
+        if pending.refused:
+            self.errors[key.id] = fixed(pending.refused)
+        elif (
+            result.status == FAILED
+            and pending.path == self.change.new_path
+            and transient_failure(result.failure_reason)
+            and self.attempts.get(key.id, 1) <= TRANSIENT_FAILED_RETRIES
+        ):
+            self.say(f"{key}: FAILED ({result.failure_reason}); starting it again")
+            with self.cond:
+                self.todo.appendleft(key)
+            return
+        else:
+            self.outcomes[key.id] = AssignmentOutcome(key, pending.path, result, pending.notes)
+        self._canary_ended(key, result)
+        if result.status == FAILED:
+            self.say(f"{key}: FAILED: {result.failure_reason}")
+            if self.options.get("stop_on_failure", False) and not self.stopped:
+                self.stopped = f"not started: {key.id} FAILED first, and the set stops there"
 
     def idle(self) -> None:
         """Nothing in flight to poll: wait for a check to come back (or a slot that another
@@ -454,18 +707,22 @@ class _SetRun:
     def _finish(self, why: str | None) -> SetOutcome:
         seconds = self.deadline.timeout
         running = {p.key.id for p in [*self.outstanding.values(), *self.ended.values()]}
+        running |= {k.id for k in self.todo if k.id in self.attempts}  # a FAILED to start again
         existing = {k.id for k in self.existing}
         for key in self.keys:
             if key.id in self.outcomes or key.id in self.errors:
                 continue
             if key.id in existing:
                 self.errors[key.id] = _exist_error([key], self.reasons).message
+            elif self.stopped and key.id not in running:
+                self.errors[key.id] = fixed(self.stopped)
             elif why:
                 self.errors[key.id] = fixed(why)
             else:
                 self.errors[key.id] = self._unfinished(key, key.id in running, seconds)
         self.outstanding.clear()
         self.ended.clear()
+        self.left.clear()
         self.todo.clear()
         self.deferred.clear()
         return SetOutcome(self.outcomes, self.errors)
@@ -491,13 +748,19 @@ class _SetRun:
             f"{name('timeout')})"
         )
 
+    def _say_waiting_notes(self) -> None:
+        with self.cond:
+            notes, self.waiting_notes = self.waiting_notes, []
+        for note in notes:
+            self.say(note)
+
     def busy(self) -> bool:
         with self.cond:
             checks = bool(self.unchecked or self.checking) and not (
                 self.existing and self.started_any
             )
-            todo = bool(self.todo or self.deferred) and not self.existing
-        return bool(self.outstanding or self.ended or todo or checks)
+            todo = bool(self.todo or self.deferred) and not (self.existing or self.stopped)
+        return bool(self.outstanding or self.ended or self.left or todo or checks)
 
     def run(self) -> SetOutcome:
         try:
@@ -510,6 +773,10 @@ class _SetRun:
                 self.start_more()
                 self.describe_ended()  # while the requests just started run
                 self._raise_failure()
+                self._say_waiting_notes()
+                self.progress()
+                if not (self.outstanding or self.ended or self.todo) and self.left:
+                    self.resolve_left()  # nothing else to wait for: how did they end?
                 if self.deadline.left() <= 0 or not self.busy():
                     break
                 if self.outstanding:
@@ -528,6 +795,9 @@ class _SetRun:
             self.held = 0
             with self.cond:
                 self.unchecked.clear()  # helper threads still running start nothing more
+        if self.left and self.deadline.left() > 0:
+            self.resolve_left()
+        self.progress(final=True)
         return self.finish()
 
     def _raise_failure(self) -> None:
@@ -547,7 +817,7 @@ class _SetRun:
     def cancelled(self) -> OperationCancelledError:
         """Cancel stopped the run: name the requests still running at AWS (the next run
         waits on them) and the assignments not started."""
-        running = {**self.outstanding, **self.ended}
+        running = {**self.outstanding, **self.ended, **self.left}
         lines = "\n".join(f"  {rid}: {p.key}" for rid, p in sorted(running.items()))
         not_started = len(self.todo) + sum(map(len, self.unchecked))
         return OperationCancelledError(

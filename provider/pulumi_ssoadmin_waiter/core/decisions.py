@@ -182,6 +182,12 @@ class Policy:
     """The least gap between a set's list rounds. A round also waits until the rate limit has
     tokens to spare beyond what the starts it may free need (:data:`defaults.RESERVE`), so a
     set polls as often as the limit leaves room for (tuned with the fan-out model's guards)."""
+    list_batch: int = 1
+    """A set lists once this many of its requests in flight are expected to have ended (from
+    the shortest time one of them took so far); 1: as soon as the first is due (tuned with the
+    fan-out model: fewer calls and less time than waiting for two or three)."""
+    list_lag: float = 0.1
+    """... or this many seconds after the first is expected to have ended, whichever is first."""
     hurry_interval: float = 0.5
     """The gap between the shared list polls of separate waits while a caller waits for one of
     the outstanding-operation slots (it needs a request to end): often enough to reuse a freed

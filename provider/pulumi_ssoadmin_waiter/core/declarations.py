@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import validation
-from .defaults import SET_TIMEOUT
+from .defaults import SET_SECONDS_PER_ROUND, SET_TIMEOUT
 from .errors import InputPath, InputProblem
 from .operations import (
     ASSIGNMENT_CREATION,
@@ -160,13 +160,15 @@ def with_defaults(declared: tuple[Input, ...], given: Mapping[str, Any]) -> dict
     return {i.name: i.default if given.get(i.name) is None else given.get(i.name) for i in declared}
 
 
-def _timeout(default: float, what: str) -> Input:
+def _timeout(default: float | None, what: str) -> Input:
     return Input(
         "timeout_seconds",
         "number",
         f"Seconds, in (0, 86400], {what}. Updates in place.",
         default=default,
-        problem=_alone(validation.timeout_problem),
+        problem=_alone(validation.timeout_problem)
+        if default is not None
+        else lambda value, _inputs: None if value is None else validation.timeout_problem(value),
     )
 
 
@@ -483,7 +485,12 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             element="Assignment",
             internal=True,
         ),
-        _timeout(SET_TIMEOUT, "for the whole create, update or delete"),
+        _timeout(
+            None,
+            f"for the whole create, update or delete; default {SET_TIMEOUT:g}, plus "
+            f"{SET_SECONDS_PER_ROUND:g} for each round of 10 assignments beyond the tenth "
+            "(1,000: 3,600 s); one shorter than the set's least time is a warning at check",
+        ),
         _fail_on_failed("a FAILED creation (recorded in `results`)"),
         _adopt_existing("assignments"),
         REGION,

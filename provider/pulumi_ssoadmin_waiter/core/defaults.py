@@ -14,7 +14,15 @@ ASSIGNMENT_TIMEOUT = 300.0
 PROVISIONING_TIMEOUT = 600.0
 """Seconds a permission set's provisioning may take: Terraform's timeout."""
 SET_TIMEOUT = 900.0
-"""Seconds a whole set of assignments may take (ten rounds at the quota for a set of 100)."""
+"""Seconds a whole set of assignments may take, at least (ten rounds at the quota for a set of
+100); a bigger set's default grows with it (:func:`set_timeout`)."""
+SET_SECONDS_PER_ROUND = 30.0
+"""Seconds one round of the quota (10 requests at once) is allowed in a set's default timeout:
+a few times the usual request's time, so a set of 1,000 gets 900 + 100 x 30 s."""
+EXPECTED_REQUEST_SECONDS = 2.0
+"""The least time one request is planned to take (the fastest seen on AWS and the local
+endpoint's T): a set's least time is its rounds at the quota times this, or its calls at the
+rate limit, whichever is longer (a check-time warning under an explicit timeout)."""
 REFRESH_TIMEOUT = 60.0
 """Seconds a refresh (a resource's read) may spend on its calls, retries included."""
 LOOKUP_TIMEOUT = 300.0
@@ -43,6 +51,12 @@ PATIENCE = 2.0
 """Seconds a background request waits for a spare token before it queues like any other."""
 DEFAULT_MAX_OUTSTANDING = 10
 """The published quota of outstanding account-assignment operations."""
+
+PROGRESS_INTERVAL = 5.0
+"""Seconds between a set's progress lines (started, in flight, succeeded, failed, left, ETA)."""
+TRANSIENT_FAILED_RETRIES = 2
+"""Times a set starts again an assignment whose request FAILED for a transient reason
+(throttling, an internal error, a concurrent operation); any other FAILED is final."""
 
 # -- the poll schedule -------------------------------------------------------------------------
 DEFAULT_MIN_DELAY = 1.3

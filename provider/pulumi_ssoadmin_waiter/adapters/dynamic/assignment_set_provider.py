@@ -34,6 +34,7 @@ from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
 from ...core.errors import InputPath, InputProblem, WaiterError, message_of, render_path
 from ...core.identity import AssignmentKey
 from ...core.results import StatusChanges
+from ...core.set_pace import default_timeout, too_short
 from .provider_base import (
     Redactor,
     SsoAdminProvider,
@@ -129,7 +130,25 @@ class AssignmentSetProvider(SsoAdminProvider):
         # What secret products expand to is as secret as they are, in the checked inputs too.
         hidden = isinstance(expanded, list) and redact.hides("products")
         inputs["expanded"] = wrap_rpc_secret(expanded) if hidden else expanded
+        if not failures:
+            self._warn_if_too_short(_olds, inputs, redact)
         return CheckResult(inputs, failures)
+
+    def _warn_if_too_short(
+        self, olds: Mapping[str, Any], inputs: Mapping[str, Any], redact: Redactor
+    ) -> None:
+        """A timeout given that is shorter than the least time the work needs (the set, or
+        what an update adds and removes) is a warning now, not a surprise an hour in."""
+        timeout = inputs.get("timeout_seconds")
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+            return
+        new = known_keys(all_items(inputs))
+        old = known_keys(all_items(olds)) if olds else {}
+        count = len(set(new) ^ set(old))
+        warning = too_short(float(timeout), count)
+        if warning:
+            name = self.name("timeout")
+            log_warn(redact)(f"AccountAssignmentSet: {name} {warning}")
 
     def _expand(
         self, inputs: dict[str, Any], failures: list[CheckFailure], redact: Redactor
@@ -216,7 +235,7 @@ class AssignmentSetProvider(SsoAdminProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
-            run = _Operation(self, props, redact)
+            run = _Operation(self, props, redact, len(keys))
             created = run.step("create", CREATE, keys)
             set_id = f"assignment-set-{uuid.uuid4()}"
             record_owned(created.outcomes.values(), set_id)
@@ -234,7 +253,8 @@ class AssignmentSetProvider(SsoAdminProvider):
             new = known_keys(all_items(news))
             added = [k for kid, k in new.items() if kid not in old]
             removed = [k for kid, k in old.items() if kid not in new]
-            run = _Operation(self, news, redact)  # one deadline for both steps and a roll-back
+            # One deadline for both steps and a roll-back.
+            run = _Operation(self, news, redact, len(added) + len(removed))
             created = run.step("update (create)", CREATE, added)
             try:
                 run.step("update (delete)", DELETE, not_taken_over(removed, _id, redact))
@@ -253,7 +273,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
-            _Operation(self, props, redact).step("delete", DELETE, keys)
+            _Operation(self, props, redact, len(keys)).step("delete", DELETE, keys)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.speaking(props) as redact:
@@ -322,10 +342,13 @@ class _Operation:
     provider: AssignmentSetProvider
     props: Mapping[str, Any]
     redact: Redactor
+    count: int
+    """How many assignments the operation changes: the default timeout grows with it."""
     deadline: Deadline = field(init=False)
 
     def __post_init__(self) -> None:
-        self.deadline = Deadline(self.provider.timeout(self.props, DECLARED))
+        given = self.provider.custom_timeout or self.props.get("timeout_seconds")
+        self.deadline = Deadline(float(given or default_timeout(self.count)))
 
     def step(self, step: str, change: Change, keys: list[AssignmentKey]) -> SetOutcome:
         """Make ``change`` to ``keys`` within what is left of the deadline; on any failure,

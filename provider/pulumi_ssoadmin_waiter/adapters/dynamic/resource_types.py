@@ -296,7 +296,9 @@ class AccountAssignmentSetArgs(TypedDict):
     """Products, each expanded at every `up` and `preview` into an assignment for every principal,
     permission set and account of its targets (see docs/names-and-ous.md)."""
     timeout_seconds: NotRequired[pulumi.Input[float] | None]
-    """Seconds, in (0, 86400], for the whole create, update or delete. Updates in place."""
+    """Seconds, in (0, 86400], for the whole create, update or delete; default 900, plus 30 for
+    each round of 10 assignments beyond the tenth (1,000: 3,600 s); one shorter than the set's
+    least time is a warning at check. Updates in place."""
     fail_on_failed: NotRequired[pulumi.Input[bool] | None]
     """Whether a FAILED creation (recorded in `results`) fails the deployment; if not, the outputs
     record it."""
@@ -318,8 +320,10 @@ class AccountAssignmentSetOutputs:
     products: pulumi.Output[list[dict[str, Any]] | None]
     """Products, each expanded at every `up` and `preview` into an assignment for every principal,
     permission set and account of its targets (see docs/names-and-ous.md)."""
-    timeout_seconds: pulumi.Output[float]
-    """Seconds, in (0, 86400], for the whole create, update or delete. Updates in place."""
+    timeout_seconds: pulumi.Output[float | None]
+    """Seconds, in (0, 86400], for the whole create, update or delete; default 900, plus 30 for
+    each round of 10 assignments beyond the tenth (1,000: 3,600 s); one shorter than the set's
+    least time is a warning at check. Updates in place."""
     fail_on_failed: pulumi.Output[bool]
     """Whether a FAILED creation (recorded in `results`) fails the deployment; if not, the outputs
     record it."""

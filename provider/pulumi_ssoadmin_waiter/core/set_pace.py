@@ -1,0 +1,106 @@
+"""How long a set of assignments takes at the quota's pace: its default timeout, the least time
+it needs, the estimate of the time left, and its progress line. Pure arithmetic.
+
+A set of N runs at most ``limit`` requests at once (the outstanding-operation quota), each for
+about T seconds, and makes about one call per assignment at the rate limit: it cannot end before
+``ceil(N / limit) x T`` nor before ``N / rate`` seconds (the quota bound and the rate bound).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .defaults import (
+    DEFAULT_MAX_OUTSTANDING,
+    DEFAULT_MAX_TPS,
+    EXPECTED_REQUEST_SECONDS,
+    SET_SECONDS_PER_ROUND,
+    SET_TIMEOUT,
+)
+
+
+def rounds(count: int, limit: int = DEFAULT_MAX_OUTSTANDING) -> int:
+    """How many rounds of ``limit`` requests ``count`` assignments take."""
+    return math.ceil(count / max(limit, 1))
+
+
+def default_timeout(count: int, limit: int = DEFAULT_MAX_OUTSTANDING) -> float:
+    """A set's timeout when none is given: :data:`SET_TIMEOUT`, plus
+    :data:`SET_SECONDS_PER_ROUND` for each round beyond the ten it covers (1,000: 3,600 s)."""
+    extra = max(rounds(count, limit) - 10, 0)
+    return SET_TIMEOUT + extra * SET_SECONDS_PER_ROUND
+
+
+def least_seconds(
+    count: int, limit: int = DEFAULT_MAX_OUTSTANDING, rate: float = DEFAULT_MAX_TPS
+) -> float:
+    """The least time a set of ``count`` can take: its rounds at the quota with requests of
+    :data:`EXPECTED_REQUEST_SECONDS`, or one call each at ``rate``, whichever is longer."""
+    return max(rounds(count, limit) * EXPECTED_REQUEST_SECONDS, count / max(rate, 0.001))
+
+
+def too_short(timeout: float, count: int, limit: int = DEFAULT_MAX_OUTSTANDING) -> str | None:
+    """The warning for an explicit timeout shorter than :func:`least_seconds` (else ``None``)."""
+    least = least_seconds(count, limit)
+    if timeout >= least:
+        return None
+    return (
+        f"{timeout:g}s is less than the least time a set of {count} assignments needs "
+        f"({least:.0f}s: {rounds(count, limit)} rounds of {limit} requests at once, each at "
+        f"least {EXPECTED_REQUEST_SECONDS:g}s); the assignments not done by then end in errors "
+        f"and the next up continues: give at least {math.ceil(least)}s, or leave it unset "
+        f"(default {default_timeout(count, limit):.0f}s for this set)"
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a set stands: what its progress line says."""
+
+    total: int
+    started: int
+    in_flight: int
+    succeeded: int
+    failed: int
+    elapsed: float
+    request_seconds: float | None
+    """The shortest time a request of this set has taken so far (``None``: none has ended)."""
+    limit: int = DEFAULT_MAX_OUTSTANDING
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.succeeded - self.failed, 0)
+
+    def eta(self) -> float | None:
+        """Seconds left at the quota's pace: the rounds of what is not started, plus the
+        requests in flight, at the time requests have taken (``None`` before one ended)."""
+        if self.request_seconds is None:
+            return None
+        waiting = max(self.remaining - self.in_flight, 0)
+        return (rounds(waiting, self.limit) + (1 if self.in_flight else 0)) * self.request_seconds
+
+    def line(self) -> str:
+        eta = self.eta()
+        left = f"about {eta:.0f}s left" if eta is not None else "time left not known yet"
+        return (
+            f"{self.started} started, {self.in_flight} in flight, {self.succeeded} succeeded, "
+            f"{self.failed} failed, {self.remaining} remaining of {self.total} after "
+            f"{self.elapsed:.0f}s; {left}"
+        )
+
+
+_TRANSIENT = re.compile(
+    r"throttl|rate exceeded|too many requests|try again|retry|internal (server )?(error|failure)"
+    r"|service unavailable|temporar|timed? ?out|concurrent|conflict|another operation",
+    re.IGNORECASE,
+)
+
+
+def transient_failure(reason: str | None) -> bool:
+    """Whether a FAILED request's ``FailureReason`` says the failure may pass (throttling, an
+    internal error, a concurrent operation), so that starting it again is worth it. Anything
+    else (an account that is suspended or not supported, a principal or permission set that
+    does not exist, a policy AWS refused) fails the same way every time."""
+    return bool(reason and _TRANSIENT.search(reason))
