@@ -33,6 +33,7 @@ from pulumi_ssoadmin_waiter.providers.v1 import (
     AccountAssignmentSetProvider,
 )
 from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, Script
+from support.local import local_env
 from support.provider_server import ProviderServer
 
 QUOTA = 10
@@ -137,12 +138,7 @@ def serving(t: float) -> Iterator[tuple[LocalSsoAdmin, ProviderServer]]:
         del os.environ[name]
     with LocalSsoAdmin(default=Script(pending_seconds=t)) as local:
         local.behaviour.max_outstanding = QUOTA
-        env = {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_REGION": LOCAL_REGION,
-            "AWS_ENDPOINT_URL_SSO_ADMIN": local.url,
-        }
+        env = {**local_env(local), "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
         with ProviderServer(env) as server:
             server.configure({"aws:region": LOCAL_REGION})
             yield local, server

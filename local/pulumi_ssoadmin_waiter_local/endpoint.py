@@ -16,7 +16,9 @@ sets) to moto:
   exists adds nothing, so one delete removes it;
 - every list call honours ``MaxResults`` and ``NextToken``, and pages may hold fewer items than
   asked (the API allows it; ``page_size`` sets how many);
-- throttling or 5xx answers on demand, slow answers, the 10-outstanding quota, and a log of calls.
+- throttling or 5xx answers on demand, slow answers, the 10-outstanding quota, the account-wide
+  rate (``max_rate``: IAM Identity Center's 20 TPS), scripts per account (one that FAILS every
+  creation, as a suspended or closed account does), and a log of calls.
 
 So the demo, the tests and the benchmarks exercise the real client, retry and waiter code over
 real HTTP. Needs the ``local`` extra (``moto[server]``). What stays unknown about the real API is
@@ -190,6 +192,11 @@ class Behaviour:
     """Seconds to hold each answer before it is sent (slow endpoint), by operation."""
     max_outstanding: int | None = None
     """Refuse (ThrottlingException) an assignment operation beyond this many in progress."""
+    max_rate: float | None = None
+    """Refuse (ThrottlingException) any SSO Admin call beyond this many in the last second
+    (the service's throttle for all its APIs of an account together)."""
+    account_scripts: dict[str, Script] = field(default_factory=dict)
+    """How assignment requests for an account behave, by account id (before ``upcoming``)."""
     page_size: int = DEFAULT_PAGE_SIZE
     filter_before_paging: bool = True
     """How a ``List...Status`` call with a status filter pages: filter first (pages are full),
@@ -202,6 +209,8 @@ class Behaviour:
     calls: list[Call] = field(default_factory=list)
     peak_outstanding: int = 0
     refused: int = 0
+    throttled: int = 0
+    """Calls refused by ``max_rate``."""
     _requests: dict[str, _Request] = field(default_factory=dict)
     _by_identity: dict[tuple[Any, ...], list[_Request]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -225,6 +234,9 @@ class Behaviour:
                         ended, script.final_status, script.failure_reason
                     )
             self.default, self.fault, self.max_outstanding = Script(), None, None
+            self.max_rate = None
+            self.account_scripts.clear()
+            self.throttled = 0
             self.latency = None
             self.page_size, self.filter_before_paging = DEFAULT_PAGE_SIZE, True
             self.invisible_seconds = 0.0
@@ -334,7 +346,11 @@ class Behaviour:
                 self._by_identity.setdefault(request.identity(), []).append(request)
             # Each request keeps the script it started with: a later change of the default
             # does not rewrite its history.
-            script = self.upcoming.pop(0) if self.upcoming else self.default
+            by_account = self.account_scripts.get(str(params.get("TargetId")))
+            if by_account is not None and kind != "provisioning":
+                script = by_account
+            else:
+                script = self.upcoming.pop(0) if self.upcoming else self.default
             self.scripts[request.request_id] = script
             if kind != "provisioning":
                 self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
@@ -499,8 +515,23 @@ class Behaviour:
             ):
                 self.refused += 1
                 fault = Fault(400, "ThrottlingException", "Too many outstanding requests")
-            self.calls.append(Call(self.clock(), operation, fault is not None))
+            now = self.clock()
+            rate = self.max_rate
+            sso_admin = ":" not in operation
+            if fault is None and rate and sso_admin and self._calls_in_last_second(now) >= rate:
+                self.throttled += 1
+                fault = Fault(400, "ThrottlingException", "Rate exceeded")
+            self.calls.append(Call(now, operation, fault is not None))
         return fault
+
+    def _calls_in_last_second(self, now: float) -> int:
+        """SSO Admin calls answered (not refused) in the second before ``now``."""
+        count = 0
+        for call in reversed(self.calls):
+            if now - call.at >= 1.0:
+                break
+            count += not call.faulted and ":" not in call.operation
+        return count
 
     def _answer(self, operation: str, region: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """The answer of a call this layer serves itself, or ``None`` to let moto answer."""

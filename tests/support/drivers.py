@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import grpc
 from pulumi.dynamic import ResourceProvider
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.runtime.proto import provider_pb2
+from pulumi.runtime.proto import provider_pb2, status_pb2
 from pulumi.runtime.rpc import wrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
+from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import DETAILS_KEY
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
@@ -211,6 +213,18 @@ class PluginDriver:
             ),
             timeout=300,
         )
+
+
+def init_failed(error: grpc.RpcError) -> provider_pb2.ErrorResourceInitFailed:
+    """The ``ErrorResourceInitFailed`` detail of a failed Create or Update, read as the engine
+    reads it (``rpcerror.Convert(err).Details()``: a ``google.rpc.Status`` in the trailers)."""
+    metadata = dict(error.trailing_metadata() or ())
+    status = status_pb2.Status.FromString(metadata[DETAILS_KEY])
+    assert status.code == grpc.StatusCode.UNKNOWN.value[0]
+    (packed,) = status.details
+    detail = provider_pb2.ErrorResourceInitFailed()
+    assert packed.Unpack(detail), packed.type_url
+    return detail
 
 
 def _snake_path(path: str) -> str:

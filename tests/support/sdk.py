@@ -38,6 +38,7 @@ PLUGIN_TEST_FILES = frozenset(
         "local/test_plugin_in_process.py",
         "process/test_contract.py",
         "process/test_plugin.py",
+        "process/test_partial_progress.py",
         "e2e/test_examples.py",
     }
 )

@@ -9,6 +9,7 @@ import itertools
 from typing import Any, cast
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
 from pulumi_ssoadmin_waiter.aws.clients import Clients
@@ -117,6 +118,29 @@ def test_checks_it_may_not_make_are_skipped_with_a_note() -> None:
         done = run(w, keys, directory=directory(w), on_poll=lambda e: notes.append(e.note))
         assert any("could not check the accounts" in n for n in notes)
         assert done.outcomes[keys[0].id].succeeded, "AWS decides (the fake lets it succeed)"
+
+
+def test_a_check_that_gets_no_answer_holds_back_nothing() -> None:
+    """The checks run beside the starts, within their own bound: an endpoint that does not
+    answer (a network that drops the calls) delays neither the starts nor the set's end."""
+    with world() as w:
+
+        def no_answer(**_: Any) -> Any:
+            w.vt.sleep(600)  # botocore's connect and read timeouts, then the error
+            raise EndpointConnectionError(endpoint_url="https://organizations.amazonaws.com")
+
+        w.aws.services["organizations"].describe_organization = no_answer
+        keys = [key(w, account(w, a)) for a in ("prod-app", "prod-data", "dev-app")]
+        ended: list[float] = []
+
+        def create() -> Any:
+            done = create_assignments(cast(Any, w.sso), keys, directory=directory(w))
+            ended.append(w.vt.now)
+            return done
+
+        (done,) = w.run(w.process(), create)
+        assert all(o.succeeded for o in done.outcomes.values()) and len(done.outcomes) == 3
+        assert ended[0] < 10, "the set ended when its requests did"
 
 
 def _denied(**_: Any) -> Any:

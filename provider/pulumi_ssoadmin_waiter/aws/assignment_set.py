@@ -42,6 +42,7 @@ from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
 from ..core.defaults import (
     CHECK_WORKERS,
     PATIENCE,
+    PREFLIGHT_SECONDS,
     PROGRESS_INTERVAL,
     TRANSIENT_FAILED_RETRIES,
 )
@@ -79,6 +80,13 @@ if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
 
+class SetCancelledError(OperationCancelledError):
+    """Cancel stopped a set: :attr:`outcome` says what had ended by then (what a caller that
+    keeps partial progress records)."""
+
+    outcome: SetOutcome | None = None
+
+
 @dataclass(frozen=True)
 class SetOutcome:
     """What happened to each assignment, keyed by :attr:`AssignmentKey.id`."""
@@ -86,6 +94,9 @@ class SetOutcome:
     outcomes: dict[str, AssignmentOutcome]
     errors: dict[str, Message]
     """Assignments that ended without a terminal status (timeout, API error), with the reason."""
+    running: dict[str, str] = field(default_factory=dict)
+    """Of :attr:`errors`: the request still running at AWS when the run stopped, by key (the
+    next run waits on it, or recognises what it made)."""
 
     def unfinished(self, name: Namer = python_name) -> dict[str, str]:
         """:attr:`errors`, with the inputs named by ``name``."""
@@ -266,7 +277,7 @@ class _SetRun:
                 self.outstanding[request_id] = pending
         rest = [k for k in self.keys if k.id not in looked.found]
         if self.change.leaves_present and rest:
-            self.checking += 1  # the preflight counts as a check until it is back
+            # Beside the starts; only what it doubts waits for it, and the set does not.
             self.timing.start(partial(self._preflight, rest))
         groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
         for key in rest:
@@ -280,15 +291,20 @@ class _SetRun:
         """On a helper thread, in the rate limit's background: which keys look as if they
         cannot succeed (:mod:`preflight`), and why."""
         found = preflight.Found()
+        deadline = Deadline(
+            min(self.deadline.left(), PREFLIGHT_SECONDS),
+            policy=self.deadline.policy,
+            timing=self.timing,
+            instance_arn=self.deadline.instance_arn,
+        )
         try:
             with ratelimit.background():
                 found = preflight.cannot_succeed(
-                    self.deadline, self.client, keys, self.options.get("directory")
+                    deadline, self.client, keys, self.options.get("directory")
                 )
         except (OperationCancelledError, WaiterError) as exc:  # a deadline: checks are optional
             found.notes.append(f"could not check the assignments before starting ({exc})")
         with self.cond:
-            self.checking -= 1
             if self.closed:
                 return
             self.suspects.update(found.problems)
@@ -498,6 +514,10 @@ class _SetRun:
                     self.left[request_id] = pending
                 else:  # never seen in progress: it may not be listed yet, describe it
                     self.ended[request_id] = pending
+        if self.parked or self.options.get("stop_on_failure", False):
+            # What starts next depends on how these ended: know it before the next start.
+            self.resolve_left()
+            self.describe_ended(first=True)
 
     def _next_round(self) -> float:
         """When the next list is worth making: after the least gap, once a few of the requests
@@ -623,13 +643,14 @@ class _SetRun:
         )
         self.say(("done: " if final else "progress: ") + done.line())
 
-    def describe_ended(self) -> None:
+    def describe_ended(self, first: bool = False) -> None:
         """Read the final status of each request that left the list, once. While requests
         are still to start, only with a spare token (:data:`defaults.RESERVE`): the next
-        start comes first, and the loop goes on to it."""
+        start comes first, and the loop goes on to it; ``first``: before any start (what
+        starts next depends on how these ended)."""
         bucket = ratelimit.shared_limiter()
         for request_id, pending in list(self.ended.items()):
-            if self.todo and not bucket.has_spare():
+            if self.todo and not first and not bucket.has_spare():
                 return
             del self.ended[request_id]
             if not self._read(request_id, pending):
@@ -706,7 +727,8 @@ class _SetRun:
 
     def _finish(self, why: str | None) -> SetOutcome:
         seconds = self.deadline.timeout
-        running = {p.key.id for p in [*self.outstanding.values(), *self.ended.values()]}
+        requests = {**self.outstanding, **self.ended, **self.left}
+        running = {p.key.id for p in requests.values()}
         running |= {k.id for k in self.todo if k.id in self.attempts}  # a FAILED to start again
         existing = {k.id for k in self.existing}
         for key in self.keys:
@@ -725,7 +747,8 @@ class _SetRun:
         self.left.clear()
         self.todo.clear()
         self.deferred.clear()
-        return SetOutcome(self.outcomes, self.errors)
+        in_flight = {p.key.id: rid for rid, p in requests.items() if p.key.id in self.errors}
+        return SetOutcome(self.outcomes, self.errors, in_flight)
 
     # -- helpers -----------------------------------------------------------------------------
     def _unfinished(self, key: AssignmentKey, running: bool, seconds: float) -> Message:
@@ -786,7 +809,9 @@ class _SetRun:
         except AssignmentExistsError:
             raise
         except OperationCancelledError:
-            raise self.cancelled() from None
+            error = self.cancelled()
+            error.outcome = self.finish("cancelled before it ended")
+            raise error from None
         except WaiterError as exc:  # a list call failed: no assignment can be judged
             return self.finish(str(exc))
         finally:
@@ -814,13 +839,13 @@ class _SetRun:
         if failure is not None and not (self.outstanding or self.ended):
             raise failure
 
-    def cancelled(self) -> OperationCancelledError:
+    def cancelled(self) -> SetCancelledError:
         """Cancel stopped the run: name the requests still running at AWS (the next run
         waits on them) and the assignments not started."""
         running = {**self.outstanding, **self.ended, **self.left}
         lines = "\n".join(f"  {rid}: {p.key}" for rid, p in sorted(running.items()))
         not_started = len(self.todo) + sum(map(len, self.unchecked))
-        return OperationCancelledError(
+        return SetCancelledError(
             f"cancelled {self.operation.started_by} for {len(self.keys)} assignments: "
             f"{len(self.outcomes)} ended, {len(running)} requests still running at AWS (the next "
             f"run waits on them), {not_started} not started" + (f":\n{lines}" if lines else ""),

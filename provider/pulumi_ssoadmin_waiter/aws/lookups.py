@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core import runtime
 from ..core.identity import IDENTITY_FIELDS, AssignmentKey
-from ..core.operations import ASSIGNMENT_CREATION, Request, StatusOperation
+from ..core.operations import ASSIGNMENT_CREATION, SUCCEEDED, Request, StatusOperation
+from ..core.results import WaitResult, result_from
 from ..core.single_flight import single_flight
 from . import calls
 from .poller import ListedRequest, poller_for
@@ -199,3 +200,25 @@ def existing_assignments(
 def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:
     """Whether the assignment is in place (``ListAccountAssignments``, all pages)."""
     return key.id in existing_assignments(deadline, client, [key])
+
+
+def own_requests_succeeded(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    keys: Iterable[AssignmentKey],
+    recorded: Mapping[str, str],
+) -> dict[str, tuple[AssignmentKey, WaitResult]]:
+    """Of ``keys``, those whose creation request ``recorded`` (by key id: an earlier run of the
+    caller started it and recorded it as its own) has SUCCEEDED for that very assignment: one
+    describe each. A request that is unknown, still running or FAILED is not in the answer."""
+    found: dict[str, tuple[AssignmentKey, WaitResult]] = {}
+    for key in keys:
+        request = Request(ASSIGNMENT_CREATION, key.instance_arn, recorded[key.id])
+        body = deadline.call_if_found(
+            f"describing {request}",
+            ASSIGNMENT_CREATION.api_name,
+            partial(calls.describe, client, request),
+        )
+        if body is not None and body.get("Status") == SUCCEEDED and key.matches(body):
+            found[key.id] = (key, result_from(request, body))
+    return found

@@ -491,7 +491,14 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             f"{SET_SECONDS_PER_ROUND:g} for each round of 10 assignments beyond the tenth "
             "(1,000: 3,600 s); one shorter than the set's least time is a warning at check",
         ),
-        _fail_on_failed("a FAILED creation (recorded in `results`)"),
+        _flag(
+            "fail_on_failed",
+            True,
+            "Whether a FAILED creation fails the deployment. Either way what succeeded is kept "
+            "and each failure is named in `results`, and the next `up` retries only the failed; "
+            "a dynamic resource, which cannot record a set made in part, instead stops at the "
+            "first FAILED and removes what it made (set false to keep it).",
+        ),
         _adopt_existing("assignments"),
         REGION,
         SECRET_INPUTS,

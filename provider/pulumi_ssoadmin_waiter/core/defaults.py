@@ -54,6 +54,9 @@ DEFAULT_MAX_OUTSTANDING = 10
 
 PROGRESS_INTERVAL = 5.0
 """Seconds between a set's progress lines (started, in flight, succeeded, failed, left, ETA)."""
+PREFLIGHT_SECONDS = 60.0
+"""The most a set's checks before starting (:mod:`preflight`) may take: they run beside the
+starts and only hold back what they doubt, so an endpoint that does not answer costs no more."""
 TRANSIENT_FAILED_RETRIES = 2
 """Times a set starts again an assignment whose request FAILED for a transient reason
 (throttling, an internal error, a concurrent operation); any other FAILED is final."""

@@ -25,15 +25,23 @@ from pulumi.dynamic import (
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from ...aws import lookups
-from ...aws.assignment_set import SetOutcome, run_set
+from ...aws.assignment_set import SetCancelledError, SetOutcome, run_set
 from ...aws.assignments import CREATE, DELETE, AssignmentOutcome, Change
 from ...aws.products import Expansion, expand_products, problems
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
 from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
-from ...core.errors import InputPath, InputProblem, WaiterError, message_of, render_path
+from ...core.errors import (
+    InputPath,
+    InputProblem,
+    Namer,
+    WaiterError,
+    fixed,
+    message_of,
+    render_path,
+)
 from ...core.identity import AssignmentKey
-from ...core.results import StatusChanges
+from ...core.results import OutcomePath, StatusChanges
 from ...core.set_pace import default_timeout, too_short
 from .provider_base import (
     Redactor,
@@ -236,15 +244,11 @@ class AssignmentSetProvider(SsoAdminProvider):
         with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             run = _Operation(self, props, redact, len(keys))
-            created = run.step("create", CREATE, keys)
             set_id = f"assignment-set-{uuid.uuid4()}"
-            record_owned(created.outcomes.values(), set_id)
-            outputs = {
-                **{k: props.get(k) for k in ("assignments", *SETTINGS)},
-                "results": {kid: result_entry(o) for kid, o in created.outcomes.items()},
-                "drift": {},
-            }
-            keep_secret(outputs, redact, DECLARED.derived)
+            created = run.step("create", CREATE, keys)
+            made = _Made(created=created)
+            outputs = self._outputs(props, {}, made, redact)
+            run.settle("create", made, set_id, outputs, len(keys))
             return CreateResult(set_id, outputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -255,19 +259,40 @@ class AssignmentSetProvider(SsoAdminProvider):
             removed = [k for kid, k in old.items() if kid not in new]
             # One deadline for both steps and a roll-back.
             run = _Operation(self, news, redact, len(added) + len(removed))
-            created = run.step("update (create)", CREATE, added)
-            try:
-                run.step("update (delete)", DELETE, not_taken_over(removed, _id, redact))
-            except StepFailed as exc:
-                raise StepFailed(f"{exc}\n{run.roll_back(created)}") from None
-            record_owned(created.outcomes.values(), _id)
-            kept = {k: v for k, v in (olds.get("results") or {}).items() if k in new}
-            fresh = {kid: result_entry(o) for kid, o in created.outcomes.items()}
-            outputs = {k: news.get(k) for k in ("assignments", *SETTINGS)}
-            outputs["results"] = {**kept, **fresh}
-            outputs["drift"] = {}
-            keep_secret(outputs, redact, DECLARED.derived)
+            finished = run.own_requests(olds, added)
+            todo = [k for k in added if k.id not in finished]
+            made = _Made(created=run.step("update (create)", CREATE, todo), finished=finished)
+            if run.must_fail(made.created) and not self.keeps_partial:
+                raise StepFailed(run.failure_text("update (create)", made.created, len(added)))
+            deleting = not_taken_over(removed, _id, redact)
+            made.deleted = run.step("update (delete)", DELETE, deleting)
+            outputs = self._outputs(news, olds, made, redact)
+            run.settle("update", made, _id, outputs, len(added) + len(removed))
             return UpdateResult(outputs)
+
+    def _outputs(
+        self, news: Mapping[str, Any], olds: Mapping[str, Any], made: _Made, redact: Redactor
+    ) -> dict[str, Any]:
+        """The state after a create or update: the items (listed and expanded) whose assignment
+        this set now holds, and a result for each, those that did not succeed included. An item
+        that failed to be created is left out of the lists, so the next ``up`` sees it as still
+        to create; one that failed to be deleted stays in, so the next ``up`` deletes it."""
+        new = known_keys(all_items(news))
+        old = known_keys(all_items(olds))
+        held = {kid for kid in old if kid in new} | made.succeeded() | made.not_deleted()
+        outputs: dict[str, Any] = {k: news.get(k) for k in ("assignments", *SETTINGS)}
+        for name in ("assignments", "expanded"):
+            kept = [i for i in _items(news.get(name)) if item_key(i).id in held]
+            left = [i for i in _items(olds.get(name)) if item_key(i).id in made.not_deleted()]
+            if isinstance(news.get(name), list) or left:
+                outputs[name] = kept + left
+        before = olds.get("results") or {}
+        results = {k: v for k, v in before.items() if k in held and k not in made.created.outcomes}
+        results.update(made.results(self.name))
+        outputs["results"] = results
+        outputs["drift"] = {}
+        keep_secret(outputs, redact, DECLARED.derived)
+        return outputs
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with self.speaking(props) as redact:
@@ -334,10 +359,64 @@ class AssignmentSetProvider(SsoAdminProvider):
         return drift
 
 
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+class PartialSuccess(WaiterError):
+    """A create or update of a set made some of its changes and not others: :attr:`outputs`
+    is what the set now holds, to be recorded as the resource's state with the message's lines
+    as its init errors (the provider plugin's ``ErrorResourceInitFailed``), so that the next
+    ``up`` updates it, retrying only what did not succeed."""
+
+    def __init__(self, message: str, *, resource_id: str, outputs: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.outputs = outputs
+
+
+@dataclass
+class _Made:
+    """What one create or update of a set did."""
+
+    created: SetOutcome
+    finished: dict[str, AssignmentOutcome] = field(default_factory=dict)
+    """Requests an earlier, unfinished run of this set started and that have since SUCCEEDED."""
+    deleted: SetOutcome = field(default_factory=lambda: SetOutcome({}, {}))
+
+    def succeeded(self) -> set[str]:
+        done = {**self.finished, **self.created.outcomes}
+        return {kid for kid, o in done.items() if o.succeeded}
+
+    def not_deleted(self) -> set[str]:
+        failed = {kid for kid, o in self.deleted.outcomes.items() if not o.succeeded}
+        return failed | set(self.deleted.errors)
+
+    def results(self, name: Namer) -> dict[str, Any]:
+        """A result for each assignment created (or not): FAILED ones with AWS's reason,
+        unfinished ones with their request (if one runs) and why they did not finish."""
+        done = {**self.finished, **self.created.outcomes}
+        entries = {kid: result_entry(o) for kid, o in done.items()}
+        for kid, message in self.created.errors.items():
+            request_id = self.created.running.get(kid)
+            entries[kid] = {
+                "request_id": request_id,
+                "status": "IN_PROGRESS" if request_id else "NOT_STARTED",
+                "failure_reason": message(name),
+                "created_date": None,
+                "path": UNFINISHED,
+            }
+        return entries
+
+
+UNFINISHED = "unfinished"
+"""A result's ``path`` for an assignment the operation did not finish (timeout, cancel)."""
+
+
 @dataclass
 class _Operation:
     """One create, update or delete of a set: its steps share one deadline, the operation's
-    timeout (``customTimeouts``, else ``timeout_seconds``)."""
+    timeout (``customTimeouts``, else ``timeout_seconds``, else one that grows with the set)."""
 
     provider: AssignmentSetProvider
     props: Mapping[str, Any]
@@ -349,51 +428,132 @@ class _Operation:
     def __post_init__(self) -> None:
         given = self.provider.custom_timeout or self.props.get("timeout_seconds")
         self.deadline = Deadline(float(given or default_timeout(self.count)))
+        self.fail_on_failed = bool(DECLARED.setting(self.props, "fail_on_failed"))
 
     def step(self, step: str, change: Change, keys: list[AssignmentKey]) -> SetOutcome:
-        """Make ``change`` to ``keys`` within what is left of the deadline; on any failure,
-        undo what a create step made, then raise :class:`StepFailed` naming every assignment
-        that did not succeed."""
-        deleting = change is DELETE
-        if keys and self.deadline.left() <= 0:
+        """Make ``change`` to ``keys`` within what is left of the deadline. Never raises for
+        assignments that did not succeed: the outcome says which. A dynamic resource that fails
+        on FAILED stops at the first (all it made is undone anyway)."""
+        if not keys:
+            return SetOutcome({}, {})
+        if self.deadline.left() <= 0:
             seconds = self.deadline.timeout
-            raise StepFailed(
-                lambda name: (
-                    f"AccountAssignmentSet {step}: the operation's {name('timeout')} "
-                    f"({seconds:g}s) was used up before this step; {len(keys)} assignments are "
-                    f"still to {change.verb}: run it again, with more time"
-                ),
-                input="timeout",
+            why = f"the operation's timeout ({seconds:g}s) was used up before this step"
+            return SetOutcome({}, {k.id: fixed(f"not started: {why}") for k in keys})
+        provider = self.provider
+        stop = change is CREATE and self.fail_on_failed and not provider.keeps_partial
+        try:
+            outcome = run_set(
+                change,
+                provider.client(self.props),
+                keys,
+                timeout=max(self.deadline.left(), 0.0),
+                adopt_existing=bool(DECLARED.setting(self.props, "adopt_existing")),
+                on_poll=StatusChanges(log_status(self.redact), prefix="AccountAssignmentSet: "),
+                directory=lambda instance: provider.directory(self.props, instance),
+                stop_on_failure=stop,
             )
-        outcome = run_set(
-            change,
-            self.provider.client(self.props),
-            keys,
-            timeout=max(self.deadline.left(), 0.0),
-            adopt_existing=bool(DECLARED.setting(self.props, "adopt_existing")),
-            on_poll=StatusChanges(log_status(self.redact), prefix="AccountAssignmentSet: "),
-        )
+        except SetCancelledError as exc:
+            if exc.outcome is None or not provider.keeps_partial:
+                raise
+            outcome = exc.outcome  # record what ended; the message says it was cancelled
         if outcome.notes():
             log_warn(self.redact)("AccountAssignmentSet: " + "\n".join(outcome.notes()))
-        fail = deleting or DECLARED.setting(self.props, "fail_on_failed")
-        failures = {
-            **(outcome.failures(self.provider.name) if fail else {}),
-            **outcome.unfinished(self.provider.name),
+        return outcome
+
+    def own_requests(
+        self, olds: Mapping[str, Any], added: list[AssignmentKey]
+    ) -> dict[str, AssignmentOutcome]:
+        """Assignments an earlier run of this set started and did not see end (its state
+        records their request as IN_PROGRESS) that have since SUCCEEDED: this set made them,
+        so they are its own without being adopted. One describe each."""
+        before = olds.get("results") or {}
+        recorded = {
+            k.id: str(before[k.id]["request_id"])
+            for k in added
+            if isinstance(before.get(k.id), Mapping)
+            and before[k.id].get("status") == "IN_PROGRESS"
+            and before[k.id].get("request_id")
         }
-        if not failures:
-            return outcome
+        if not recorded:
+            return {}
+        keys = [k for k in added if k.id in recorded]
+        client = self.provider.client(self.props)
+        ended = lookups.own_requests_succeeded(self.deadline, client, keys, recorded)
+        return {kid: AssignmentOutcome(k, OutcomePath.CREATED, r) for kid, (k, r) in ended.items()}
+
+    def must_fail(self, outcome: SetOutcome, deleting: bool = False) -> bool:
+        """Whether the step fails the deployment: anything unfinished, a FAILED deletion, and
+        a FAILED creation when ``fail_on_failed``."""
+        failed = any(not o.succeeded for o in outcome.outcomes.values())
+        return bool(outcome.errors) or (failed and (deleting or self.fail_on_failed))
+
+    def failure_text(
+        self, step: str, outcome: SetOutcome, count: int, deleting: bool = False
+    ) -> str:
+        """The error of a step that must fail, naming every assignment that did not succeed;
+        after a dynamic create step, what its roll-back did."""
+        name = self.provider.name
+        failures = {**outcome.failures(name)} if (deleting or self.fail_on_failed) else {}
+        failures.update(outcome.unfinished(name))
         lines = "\n".join(f"  {key}: {reason}" for key, reason in sorted(failures.items()))
-        text = f"AccountAssignmentSet {step}: {len(failures)} of {len(keys)} assignments did not "
+        text = f"AccountAssignmentSet {step}: {len(failures)} of {count} assignments did not "
         text += f"succeed:\n{lines}\n"
         if deleting:
             done = outcome.started_here() + outcome.waited_on()
-            text += (
+            return text + (
                 f"{len(done)} were deleted; the state lists them until the step succeeds (run it "
                 "again) or a refresh finds them gone."
             )
-        else:
-            text += self.roll_back(outcome)
-        raise StepFailed(text)
+        if self.provider.keeps_partial:
+            return text
+        return (
+            text
+            + self.roll_back(outcome)
+            + (
+                "\nA dynamic resource cannot record a set made in part. To keep what "
+                f"succeeded, use the provider plugin, or set {name('fail_on_failed')}=false (the "
+                "results record the failures, and the next up retries only them)."
+            )
+        )
+
+    def settle(
+        self, step: str, made: _Made, resource_id: str, outputs: dict[str, Any], count: int
+    ) -> None:
+        """End a create or update: record what the set holds, say what did not succeed, and
+        fail as the settings say (raising :class:`PartialSuccess` where the adapter keeps a
+        set made in part, else :class:`StepFailed` after undoing what a create made)."""
+        name, keeps = self.provider.name, self.provider.keeps_partial
+        deleting = self.must_fail(made.deleted, deleting=True)
+        if deleting and not keeps:
+            text = self.failure_text(f"{step} (delete)", made.deleted, count, deleting=True)
+            raise StepFailed(f"{text}\n{self.roll_back(made.created)}")
+        texts = []
+        if self.must_fail(made.created):
+            label = f"{step} (create)" if step == "update" else step
+            texts.append(self.failure_text(label, made.created, count))  # rolled back if dynamic
+        if texts and not keeps:
+            raise StepFailed(texts[0])
+        if deleting:
+            texts.append(self.failure_text(f"{step} (delete)", made.deleted, count, deleting=True))
+        record_owned([*made.finished.values(), *made.created.outcomes.values()], resource_id)
+        failed = made.created.failures(name)
+        if failed and not texts:
+            log_warn(self.redact)(
+                f"AccountAssignmentSet {step}: {len(failed)} assignments FAILED and are recorded "
+                f"in results ({name('fail_on_failed')} is false); the next up retries them: "
+                + ", ".join(f"{k}: {r}" for k, r in sorted(failed.items()))
+            )
+        if not texts:
+            return
+        held = len(made.succeeded())
+        raise PartialSuccess(
+            "\n".join(texts)
+            + f"\n{held} assignments succeeded and are recorded in the state; the next up retries "
+            "only the others.",
+            resource_id=resource_id,
+            outputs=outputs,
+        )
 
     def roll_back(self, outcome: SetOutcome) -> str:
         """Delete again what a failed step started itself, within what is left of the

@@ -318,6 +318,9 @@ class SsoAdminProvider(ResourceProvider):
     input and the default."""
     namer: Namer | None = None
     """How the plugin names inputs (its schema's camelCase); else as a dynamic resource does."""
+    keeps_partial = False
+    """The adapter can record a resource that was created in part (the plugin, through
+    Pulumi's init errors); a dynamic provider cannot: a failed create writes no state."""
 
     def name(self, input_name: str) -> str:
         """How this provider's messages and check failures name an input."""

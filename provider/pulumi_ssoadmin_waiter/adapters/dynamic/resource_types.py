@@ -300,8 +300,10 @@ class AccountAssignmentSetArgs(TypedDict):
     each round of 10 assignments beyond the tenth (1,000: 3,600 s); one shorter than the set's
     least time is a warning at check. Updates in place."""
     fail_on_failed: NotRequired[pulumi.Input[bool] | None]
-    """Whether a FAILED creation (recorded in `results`) fails the deployment; if not, the outputs
-    record it."""
+    """Whether a FAILED creation fails the deployment. Either way what succeeded is kept and each
+    failure is named in `results`, and the next `up` retries only the failed; a dynamic
+    resource, which cannot record a set made in part, instead stops at the first FAILED and
+    removes what it made (set false to keep it)."""
     adopt_existing: NotRequired[pulumi.Input[bool] | None]
     """Whether to take over assignments already in place (see docs/migration.md); if not, finding
     one is an error."""
@@ -325,8 +327,10 @@ class AccountAssignmentSetOutputs:
     each round of 10 assignments beyond the tenth (1,000: 3,600 s); one shorter than the set's
     least time is a warning at check. Updates in place."""
     fail_on_failed: pulumi.Output[bool]
-    """Whether a FAILED creation (recorded in `results`) fails the deployment; if not, the outputs
-    record it."""
+    """Whether a FAILED creation fails the deployment. Either way what succeeded is kept and each
+    failure is named in `results`, and the next `up` retries only the failed; a dynamic
+    resource, which cannot record a set made in part, instead stops at the first FAILED and
+    removes what it made (set false to keep it)."""
     adopt_existing: pulumi.Output[bool]
     """Whether to take over assignments already in place (see docs/migration.md); if not, finding
     one is an error."""

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 
 from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental import provider as p
-from pulumi.provider.experimental import server
 
 from ..._version import __version__
 from ...aws import calls
@@ -35,6 +34,7 @@ from ...core.operations import OPERATIONS, Request
 from ...core.results import result_from
 from ...core.validation import region_problem
 from ...providers import v1
+from ..dynamic.assignment_set_provider import PartialSuccess
 from ..dynamic.provider_base import (
     SECRET_INPUTS,
     Redactor,
@@ -46,6 +46,7 @@ from ..dynamic.provider_base import (
 )
 from .engine_log import EngineLog
 from .ids import import_props, plugin_id
+from .init_failed import InitFailed, serve
 from .schema import PACKAGE, camel, package_schema, token
 from .wire import custom_timeouts_name, from_wire, plain, schema_name, snake, to_wire
 
@@ -191,9 +192,13 @@ class WaiterPlugin(p.Provider):
         kind = kind_of(request.urn)
         props = from_wire(kind.declared, request.properties)
         provider = self._provider(kind, request.timeout)
-        result = await self._run(
-            request.urn, lambda: provider.create(props), bool(provider.custom_timeout)
-        )
+        try:
+            result = await self._run(
+                request.urn, lambda: provider.create(props), bool(provider.custom_timeout)
+            )
+        except PartialSuccess as exc:  # made in part: recorded, the next up continues
+            resource_id = plugin_id(kind.declared, exc.resource_id, props)
+            raise _init_failed(kind, resource_id, exc) from None
         outputs = result.outs or {}
         return p.CreateResponse(
             plugin_id(kind.declared, result.id, props), to_wire(kind.declared, outputs)
@@ -224,11 +229,14 @@ class WaiterPlugin(p.Provider):
         olds = from_wire(kind.declared, request.olds)
         news = from_wire(kind.declared, request.news)
         provider = self._provider(kind, request.timeout)
-        result = await self._run(
-            request.urn,
-            lambda: provider.update(request.resource_id, olds, news),
-            bool(provider.custom_timeout),
-        )
+        try:
+            result = await self._run(
+                request.urn,
+                lambda: provider.update(request.resource_id, olds, news),
+                bool(provider.custom_timeout),
+            )
+        except PartialSuccess as exc:
+            raise _init_failed(kind, request.resource_id, exc) from None
         return p.UpdateResponse(to_wire(kind.declared, result.outs or {}))
 
     async def delete(self, request: p.DeleteRequest) -> None:
@@ -277,6 +285,7 @@ class WaiterPlugin(p.Provider):
         provider.default_region_unknown = self.region_unknown
         provider.custom_timeout = timeout if timeout and timeout > 0 else None
         provider.namer = custom_timeouts_name if provider.custom_timeout else schema_name
+        provider.keeps_partial = True
         return provider
 
     async def _run(self, urn: str, fn: Callable[[], T], custom_timeout: bool = False) -> T:
@@ -286,6 +295,8 @@ class WaiterPlugin(p.Provider):
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self.executor, self._in_scope, urn, fn)
+        except PartialSuccess:
+            raise  # the resource exists in part: Create and Update record it
         except WaiterError as exc:
             # Already in the schema's words (the provider's namer); an input's fault names it.
             at_fault = exc.input and not (custom_timeout and exc.input == "timeout")
@@ -300,6 +311,13 @@ class WaiterPlugin(p.Provider):
             return fn()
 
 
+def _init_failed(kind: Kind, resource_id: str, partial: PartialSuccess) -> InitFailed:
+    """What the engine records for a set made in part: its id, what it holds, and why it is
+    not done (one reason per line of the message)."""
+    reasons = [line for line in str(partial).splitlines() if line.strip()]
+    return InitFailed(resource_id, to_wire(kind.declared, partial.outputs), reasons)
+
+
 def engine_address(argv: list[str]) -> str | None:
     """The engine's address: the first argument that is not a flag (as ``server.main`` reads)."""
     return next((a for a in argv if not a.startswith("-")), None)
@@ -309,6 +327,6 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     plugin = WaiterPlugin(engine_address(args))
     try:
-        server.main(args, __version__, plugin)
+        serve(args, __version__, plugin)
     finally:
         plugin.log.close()  # the engine's channel, once the server has stopped

@@ -72,11 +72,12 @@ def _resource(resource: Resource) -> dict[str, Any]:
 
 RESULT_FIELDS = {
     "request_id": "The request waited on; empty when nothing had to be started.",
-    "status": "SUCCEEDED or FAILED.",
-    "failure_reason": "Why the request FAILED, as AWS says.",
+    "status": "SUCCEEDED or FAILED; IN_PROGRESS or NOT_STARTED when the operation stopped "
+    "first (a timeout, a cancel, a failure elsewhere in the set).",
+    "failure_reason": "Why the request FAILED, as AWS says, or why it did not finish.",
     "created_date": "When AWS created the request, ISO 8601 in UTC.",
-    "path": "`created`, `in-flight`, `existing`, `deleted` or `absent`: how the assignment "
-    "got to its state.",
+    "path": "`created`, `in-flight`, `existing`, `deleted`, `absent` or `unfinished`: how the "
+    "assignment got to its state.",
 }
 """The fields of each entry of ``AccountAssignmentSet.results``."""
 

@@ -1,0 +1,144 @@
+"""A set whose assignments partly fail, over the provider protocol, as the engine drives it.
+
+Twelve assignments over four accounts; the endpoint FAILS every creation in one of them (as it
+does for a suspended or closed account). The plugin answers Create with the gRPC status the
+engine reads as "created, with init errors" (``ErrorResourceInitFailed``): the nine that
+succeeded are the resource's state, the three are its reasons; the engine's next ``up`` sends an
+Update with that state (step_generator.go: an init error makes an update even with the inputs
+unchanged), which starts only the three again. A dynamic resource cannot record a partial
+create: with ``fail_on_failed`` it stops at the first FAILED and undoes what it made; without,
+it records the failures in ``results`` and the next ``up`` retries only them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
+from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from support.drivers import (
+    DynamicDriver,
+    PluginDriver,
+    init_failed,
+    python_map,
+    urn,
+    wire_map,
+)
+from support.local import exists, inputs_for
+from support.plugin_host import PluginProcess
+from support.provider_server import ProviderServer
+
+pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
+
+SET = ACCOUNT_ASSIGNMENT_SET
+REASON = "Received a 404 status error: Not supported account"
+
+
+def twelve(local: LocalSsoAdmin) -> tuple[list[AssignmentKey], str]:
+    """Three groups x four accounts with one permission set; the account that always FAILS."""
+    client = local.client()
+    instance = client.list_instances()["Instances"][0]["InstanceArn"]
+    name = f"Part-{uuid.uuid4().hex[:8]}"
+    ps = client.create_permission_set(InstanceArn=instance, Name=name)
+    arn = ps["PermissionSet"]["PermissionSetArn"]
+    base = 200000000000 + uuid.uuid4().int % 10**9 * 10
+    accounts = [str(base + i) for i in range(4)]
+    groups = [f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}" for _ in range(3)]
+    keys = [AssignmentKey(instance, arn, "GROUP", g, a) for a in accounts for g in groups]
+    local.behaviour.default = Script(pending_seconds=0.5)
+    local.behaviour.account_scripts[accounts[2]] = Script(0.5, "FAILED", REASON)
+    return keys, accounts[2]
+
+
+def starts(local: LocalSsoAdmin) -> int:
+    return len(local.behaviour.calls_to("CreateAccountAssignment"))
+
+
+def test_the_plugin_keeps_what_succeeded_and_the_next_up_retries_only_the_rest(
+    plugin: PluginProcess, local: LocalSsoAdmin
+) -> None:
+    driver = PluginDriver(plugin)
+    keys, failing = twelve(local)
+    inputs, failures = driver.check(SET, {"assignments": [inputs_for(k) for k in keys]})
+    assert failures == []
+    good = [k for k in keys if k.target_id != failing]
+
+    with pytest.raises(grpc.RpcError) as info:
+        driver.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs)), timeout=300
+        )
+    detail = init_failed(info.value)
+    state = python_map(SET, detail.properties)
+    assert detail.id.startswith("assignment-set-")
+    assert sorted(i["target_id"] for i in state["assignments"]) == sorted(k.target_id for k in good)
+    results = state["results"]
+    assert {results[k.id]["status"] for k in good} == {"SUCCEEDED"}
+    bad = [k for k in keys if k.target_id == failing]
+    assert {results[k.id]["status"] for k in bad} <= {"FAILED", "NOT_STARTED"}
+    reasons = "\n".join(detail.reasons)
+    assert all(k.id in reasons for k in bad) and REASON in reasons
+    assert "9 assignments succeeded and are recorded" in reasons
+    assert all(exists(local.client(), k) for k in good), "nothing was undone"
+    assert not any(exists(local.client(), k) for k in bad)
+
+    # The next up: the engine sends Update (old state = the detail's properties, same inputs).
+    before = starts(local)
+    with pytest.raises(grpc.RpcError) as again:
+        driver.update(SET, detail.id, state, inputs)
+    assert starts(local) - before <= len(bad), "only the failed ones are started again"
+    state = python_map(SET, init_failed(again.value).properties)
+    assert len(state["assignments"]) == len(good)
+
+    # The account is fixed: the next up makes the last three, and nothing else.
+    local.behaviour.account_scripts.clear()
+    before = starts(local)
+    outputs = driver.update(SET, detail.id, state, inputs)
+    assert starts(local) - before == len(bad)
+    assert len(outputs["assignments"]) == len(keys)
+    assert {r["status"] for r in outputs["results"].values()} == {"SUCCEEDED"}
+    assert all(exists(local.client(), k) for k in keys)
+    driver.delete(SET, detail.id, outputs)
+
+
+def test_a_dynamic_set_that_fails_on_failed_stops_at_once_and_undoes_what_it_made(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    driver = DynamicDriver(server)
+    keys, failing = twelve(local)
+    order = sorted(keys, key=lambda k: k.target_id != failing)  # the failing account first
+    inputs, _ = driver.check(SET, {"assignments": [inputs_for(k) for k in order]})
+    with pytest.raises(grpc.RpcError) as info:
+        driver.create(SET, inputs)
+    text = info.value.details() or ""
+    assert REASON in text and "FAILED first, and the set stops there" in text
+    assert "use the provider plugin, or set fail_on_failed=false" in text
+    assert starts(local) < len(keys), "nothing more starts after the first FAILED"
+    assert not any(exists(local.client(), k) for k in keys), "the state and AWS agree"
+
+
+def test_a_dynamic_set_told_not_to_fail_keeps_what_succeeded_and_retries_the_rest(
+    server: ProviderServer, local: LocalSsoAdmin
+) -> None:
+    driver = DynamicDriver(server)
+    keys, failing = twelve(local)
+    given: dict[str, Any] = {"assignments": [inputs_for(k) for k in keys], "fail_on_failed": False}
+    inputs, _ = driver.check(SET, given)
+    created = driver.create(SET, inputs)
+    bad = [k for k in keys if k.target_id == failing]
+    results = created.outputs["results"]
+    assert {results[k.id]["status"] for k in bad} <= {"FAILED", "NOT_STARTED"}
+    assert len(created.outputs["assignments"]) == len(keys) - len(bad)
+    changed, replaces = driver.diff(SET, created.id, created.outputs, inputs)
+    assert changed and replaces == [], "the next up plans to create the failed ones"
+    local.behaviour.account_scripts.clear()
+    before = starts(local)
+    outputs = driver.update(SET, created.id, created.outputs, inputs)
+    assert starts(local) - before == len(bad)
+    assert len(outputs["assignments"]) == len(keys)
+    assert all(exists(local.client(), k) for k in keys)
+    driver.delete(SET, created.id, outputs)
