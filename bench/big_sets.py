@@ -125,6 +125,7 @@ def failing(driver: PluginDriver, local: LocalSsoAdmin, t: float) -> list[Row]:
     state = python_map(SET, detail.properties)
     reasons = "\n".join(detail.reasons)
     row["kept in state"] = len(state["assignments"])
+    row["detail bytes per kept"] = round(detail.ByteSize() / max(1, len(state["assignments"])))
     row["named in reasons"] = sum(k.id in reasons for k in bad)
     row["x quota bound"] = round(row["seconds"] / (30 * t), 3)
 
@@ -223,6 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--t", type=float, default=2.0)
     parser.add_argument("--only", default="failing,thousand,ten,model")
+    parser.add_argument("--model-sizes", type=int, nargs="+", default=[100, 1000, 10000])
     args = parser.parse_args()
     parts = set(args.only.split(","))
     print(
@@ -255,7 +257,7 @@ def main() -> None:
             plugin.close()
         engine.stop()
     if "model" in parts:
-        table([modelled(n, args.t) for n in (100, 1000, 10000)])
+        table([modelled(n, args.t) for n in args.model_sizes])
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """Check, build and verify a release of both distributions, then say the tag to push.
 
     python tools/release.py                      # checks, builds into dist/, prints the tag
-    python tools/release.py --tag v0.9.0 --dist dist   # as the release workflow runs it
+    python tools/release.py --tag v0.10.0 --dist dist   # as the release workflow runs it
 
 Checks, before anything is built: CHANGELOG.md's first entry is this version with a date
-(``## 0.9.0 - 2026-12-05``), the local endpoint's distribution has the same version, and a
+(``## 0.10.0 - 2026-12-05``), the local endpoint's distribution has the same version, and a
 given ``--tag`` names it. Then it builds the sdist and wheel of ``pulumi-ssoadmin-waiter`` and of
 ``pulumi-ssoadmin-waiter-local`` (``python -m build``), runs ``twine check`` on them and reads
 the wheels: the package, its data files and licence, no tests, the dependencies of

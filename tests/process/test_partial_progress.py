@@ -12,11 +12,14 @@ it records the failures in ``results`` and the next ``up`` retries only them.
 
 from __future__ import annotations
 
+import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
+from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
@@ -29,8 +32,8 @@ from support.drivers import (
     urn,
     wire_map,
 )
-from support.local import exists, inputs_for
-from support.plugin_host import PluginProcess
+from support.local import exists, inputs_for, start_plugin
+from support.plugin_host import FakeEngine, PluginProcess
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
@@ -60,7 +63,7 @@ def starts(local: LocalSsoAdmin) -> int:
 
 
 def test_the_plugin_keeps_what_succeeded_and_the_next_up_retries_only_the_rest(
-    plugin: PluginProcess, local: LocalSsoAdmin
+    plugin: PluginProcess, engine: FakeEngine, local: LocalSsoAdmin
 ) -> None:
     driver = PluginDriver(plugin)
     keys, failing = twelve(local)
@@ -85,6 +88,9 @@ def test_the_plugin_keeps_what_succeeded_and_the_next_up_retries_only_the_rest(
     assert "9 assignments succeeded and are recorded" in reasons
     assert all(exists(local.client(), k) for k in good), "nothing was undone"
     assert not any(exists(local.client(), k) for k in bad)
+    # The set's progress is a status on its own row (replaced by the next), ending with a total.
+    status = [r.message for r in engine.lines(urn(SET)) if r.ephemeral]
+    assert any(m.startswith("AccountAssignmentSet: done: ") for m in status), status
 
     # The next up: the engine sends Update (old state = the detail's properties, same inputs).
     before = starts(local)
@@ -133,6 +139,7 @@ def test_a_dynamic_set_told_not_to_fail_keeps_what_succeeded_and_retries_the_res
     results = created.outputs["results"]
     assert {results[k.id]["status"] for k in bad} <= {"FAILED", "NOT_STARTED"}
     assert len(created.outputs["assignments"]) == len(keys) - len(bad)
+    assert "AccountAssignmentSet: done: " in server.stderr(), "progress on stderr, as info"
     changed, replaces = driver.diff(SET, created.id, created.outputs, inputs)
     assert changed and replaces == [], "the next up plans to create the failed ones"
     local.behaviour.account_scripts.clear()
@@ -142,3 +149,114 @@ def test_a_dynamic_set_told_not_to_fail_keeps_what_succeeded_and_retries_the_res
     assert len(outputs["assignments"]) == len(keys)
     assert all(exists(local.client(), k) for k in keys)
     driver.delete(SET, created.id, outputs)
+
+
+def test_after_the_plugin_dies_mid_create_the_way_back_is_one_up_that_adopts(
+    plugin_dir: Path, engine: FakeEngine, local: LocalSsoAdmin
+) -> None:
+    """The engine keeps an interrupted create as a pending operation with no id and no state;
+    the next ``up`` (after ``pulumi refresh`` clears it) creates the set again. What the dead
+    run made is in place with nothing in AWS to say whose it is, so the set refuses it, says
+    why, and is taken over by one ``up`` with ``adopt_existing``; its requests still running
+    are waited on, not started again."""
+    keys, _ = twelve(local)
+    local.behaviour.account_scripts.clear()
+    local.behaviour.default = Script(pending_seconds=1.5)
+    given = {"assignments": [inputs_for(k) for k in keys]}
+    first = start_plugin(plugin_dir, engine, local)
+    inputs, _ = PluginDriver(first).check(SET, given)
+    call = first.stub.Create.future(
+        provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs)), timeout=60
+    )
+    deadline = time.monotonic() + 30
+    while not any(exists(local.client(), k) for k in keys) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    first.proc.kill()  # the provider process dies mid-create
+    first.close()
+    with pytest.raises(grpc.RpcError):
+        call.result()
+    made = [k for k in keys if exists(local.client(), k)]
+    assert 0 < len(made) < len(keys), "killed part-way"
+
+    second = start_plugin(plugin_dir, engine, local)
+    try:
+        driver = PluginDriver(second)
+        inputs, _ = driver.check(SET, given)
+        with pytest.raises(grpc.RpcError) as refused:
+            driver.create(SET, inputs)
+        text = refused.value.details() or ""
+        assert "already exist" in text and "interrupted" in text and "adoptExisting" in text
+        assert all(k.id in text for k in made)
+        before = starts(local)
+        adopting, _ = driver.check(SET, {**given, "adopt_existing": True})
+        created = driver.create(SET, adopting)
+        results = created.outputs["results"]
+        assert {r["status"] for r in results.values()} == {"SUCCEEDED"}
+        assert {results[k.id]["path"] for k in made} <= {"existing", "in-flight"}
+        assert starts(local) - before <= len(keys) - len(made), "nothing made twice"
+        assert all(exists(local.client(), k) for k in keys)
+        driver.delete(SET, created.id, created.outputs)
+    finally:
+        second.close()
+
+
+def test_a_plugin_set_out_of_time_records_its_running_requests_and_the_next_up_waits_on_them(
+    plugin: PluginProcess, local: LocalSsoAdmin
+) -> None:
+    """``customTimeouts`` shorter than the requests: the set is recorded with what ended, each
+    request still running in ``results`` (IN_PROGRESS); the next ``up`` finds that those have
+    SUCCEEDED since (they are its own: no adoption), and starts only what never started."""
+    driver = PluginDriver(plugin)
+    keys, _ = twelve(local)
+    local.behaviour.account_scripts.clear()
+    local.behaviour.default = Script(pending_seconds=4)
+    inputs, _ = driver.check(SET, {"assignments": [inputs_for(k) for k in keys]})
+    with pytest.raises(grpc.RpcError) as info:
+        driver.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs), timeout=2.5),
+            timeout=60,
+        )
+    detail = init_failed(info.value)
+    state = python_map(SET, detail.properties)
+    statuses = [r["status"] for r in state["results"].values()]
+    assert statuses.count("IN_PROGRESS") == 10 and statuses.count("NOT_STARTED") == 2
+    assert state["assignments"] == [], "nothing ended within the time"
+    assert "timed out" in "\n".join(detail.reasons)
+
+    time.sleep(2)  # the ten end at AWS
+    before = starts(local)
+    outputs = driver.update(SET, detail.id, state, inputs)
+    assert starts(local) - before == 2, "the ten are recognised as this set's own"
+    assert len(outputs["assignments"]) == len(keys)
+    assert {r["status"] for r in outputs["results"].values()} == {"SUCCEEDED"}
+    driver.delete(SET, detail.id, outputs)
+
+
+def test_a_cancelled_plugin_set_records_what_it_made_and_what_runs(
+    plugin_dir: Path, engine: FakeEngine, local: LocalSsoAdmin
+) -> None:
+    """Cancel (Ctrl-C) stops the set at once; the engine is sent what ended and the requests
+    still running, as on a timeout."""
+    keys, _ = twelve(local)
+    local.behaviour.account_scripts.clear()
+    local.behaviour.default = Script(pending_seconds=4)
+    fresh = start_plugin(plugin_dir, engine, local)  # Cancel ends a process's waits for good
+    try:
+        inputs, _ = PluginDriver(fresh).check(SET, {"assignments": [inputs_for(k) for k in keys]})
+        call = fresh.stub.Create.future(
+            provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs)), timeout=60
+        )
+        while starts(local) < 10:
+            time.sleep(0.1)
+        cancelled = time.monotonic()
+        fresh.stub.Cancel(empty_pb2.Empty())
+        with pytest.raises(grpc.RpcError) as info:
+            call.result()
+        assert time.monotonic() - cancelled < 2
+    finally:
+        fresh.close()
+    detail = init_failed(info.value)
+    results = python_map(SET, detail.properties)["results"]
+    statuses = [r["status"] for r in results.values()]
+    assert statuses.count("IN_PROGRESS") == 10 and statuses.count("NOT_STARTED") == 2
+    assert "cancelled" in "\n".join(detail.reasons)

@@ -37,7 +37,12 @@ class ProviderProcess:
         """Seconds from spawn to the port printed."""
         if not port.isdigit():
             raise RuntimeError(f"{what} did not start: {self.stderr()}")
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        # As the engine (grpc-go) takes trailers: up to 16 MiB (a big set's partial state).
+        limit = 16 << 20
+        self.channel = grpc.insecure_channel(
+            f"127.0.0.1:{port}",
+            options=[("grpc.max_metadata_size", limit), ("grpc.absolute_max_metadata_size", limit)],
+        )
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
 
     def stderr(self) -> str:

@@ -82,3 +82,23 @@ def test_a_fractional_rate_is_taken_exactly(rate: float) -> None:
         bucket.acquire()
     steady = (1001 - one_second_burst(rate)) / clock.now  # after the first burst
     assert steady == pytest.approx(rate, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("rate", "burst", "taken"), [(8, 8, 8), (8, 8, 7), (4, 2, 2), (20, 20, 19)]
+)
+def test_a_wait_for_spare_tokens_wakes_when_they_are_there(
+    rate: float, burst: float, taken: int
+) -> None:
+    """Not a token interval later: a poll that waits too long holds a freed slot idle."""
+    clock = FakeClock()
+    bucket = TokenBucket(rate, burst=burst, clock=clock, sleep=clock.sleep)
+    for _ in range(taken):
+        bucket.reserve()
+    clock.now += 0.01  # part-way into the next interval
+    waited = bucket.wait_for_spare(patience=10)
+    assert bucket.has_spare()
+    clock.now -= 0.002  # 2 ms earlier, it was not yet
+    assert waited == 0 or not bucket.has_spare()
+    clock.now += 0.002
+    assert waited <= taken / rate, "never longer than the tokens take to accrue"

@@ -869,8 +869,10 @@ def _exist_error(keys: list[AssignmentKey], reasons: dict[str, str]) -> Assignme
             f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
             f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so "
             "the set does not take them over silently: if another resource or stack manages "
-            "them, remove them from this set; if this set was renamed, give it `aliases`; to "
-            f"take them over on purpose, set {name('adopt_existing')}=True."
+            "them, remove them from this set; if this set was renamed, give it `aliases`; if "
+            "a run of this set was interrupted (its provider stopped mid-create), they are what "
+            "it made; to take them over on purpose, set "
+            f"{name('adopt_existing')}=True for one `up`."
         ),
         instance_arn=keys[0].instance_arn,
     )

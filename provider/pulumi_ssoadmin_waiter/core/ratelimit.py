@@ -104,13 +104,25 @@ class TokenBucket:
 
     def wait_for_spare(self, patience: float) -> float:
         """Wait, up to ``patience`` seconds, until the bucket is :meth:`has_spare`; the seconds
-        waited."""
-        step = 1.0 / self.rate
+        waited. Sleeps until the moment it will be, as the tokens accrue and the window moves
+        (a poll that waits a whole token interval too long holds a freed slot idle)."""
         waited = 0.0
-        while not self.has_spare() and waited + step <= patience:
-            self.pause(step)
-            waited += step
+        while (wait := self._until_spare()) > 0 and waited + wait <= patience:
+            wait += 1e-6  # past the boundary, whatever the float rounding
+            self.pause(wait)
+            waited += wait
         return waited
+
+    def _until_spare(self) -> float:
+        """Seconds until :meth:`has_spare`, if nobody else takes a token meanwhile."""
+        need = math.floor(min(RESERVE, self.burst - 1)) + 1  # has_spare: spare() > that
+        with self._lock:
+            now = self._clock()
+            accrue = self._next_free - now - (self.burst - need) * self._interval
+            recent = sorted(t for t in self._recent if now - t < self._window - WINDOW_SLACK)
+            excess = len(recent) - ((self._recent.maxlen or 1) - need)
+            moves = recent[excess - 1] + self._window - WINDOW_SLACK - now if excess > 0 else 0.0
+        return max(0.0, accrue, moves)
 
     def acquire(self, max_wait: float = math.inf) -> float:
         """Block until a token is available; return the seconds waited. Time spent here counts

@@ -34,6 +34,9 @@ MAX_MESSAGE = 400 * 1024 * 1024
 """The largest request the server takes: the SDK's own server's limit (a set's state is big)."""
 DETAILS_KEY = "grpc-status-details-bin"
 """The trailing metadata key of a call's ``google.rpc.Status`` (gRPC's rich error model)."""
+MESSAGE_CHARS = 1000
+"""The most of the reasons the status message repeats: the engine reads the reasons from the
+detail, and the trailers that carry both are bounded (grpc-go's default limit is 16 MiB)."""
 
 
 class InitFailed(Exception):
@@ -55,9 +58,15 @@ class InitFailed(Exception):
             reasons=self.reasons,
         )
 
+    def message(self) -> str:
+        """The status message: the start of the reasons (all of them are in the detail)."""
+        text = str(self)
+        return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "..."
+
     def trailing_metadata(self) -> tuple[tuple[str, bytes], ...]:
-        """The status with this detail packed, as gRPC's rich error model sends it."""
-        status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=str(self))
+        """The status with this detail packed, as gRPC's rich error model sends it: about 600
+        bytes per assignment of the set's state, so a set of 10,000 sends about 6 MB."""
+        status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=self.message())
         status.details.add().Pack(self.detail())
         return ((DETAILS_KEY, status.SerializeToString()),)
 
@@ -95,7 +104,9 @@ async def _abort_if_partial(error: Exception, context: grpc.aio.ServicerContext)
     failed = _init_failed(error)
     if failed is not None:
         await context.abort(
-            grpc.StatusCode.UNKNOWN, str(failed), trailing_metadata=failed.trailing_metadata()
+            grpc.StatusCode.UNKNOWN,
+            failed.message(),
+            trailing_metadata=failed.trailing_metadata(),
         )
 
 
