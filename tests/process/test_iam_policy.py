@@ -140,19 +140,26 @@ def test_account_assignment_set_policy_is_exact(
         by_ou = by_product(tree, "GROUP", "Platform")
         checked, _ = server.check(provider, by_ou, type_name="AccountAssignmentSet")
         server.read(provider, "set", {**checked, "results": {}})  # refresh: drift, from the tree
-        # A user, and more accounts than are described one by one: the checks before starting
-        # read the user and list the organisation's accounts.
+        # Sets of more than one round are checked before starting: a group in a few accounts
+        # (each described), a user in more accounts than are described one by one (listed).
+        accounts = [f"{400000000000 + i}" for i in range(11)]
+        few = [
+            AssignmentKey(k.instance_arn, k.permission_set_arn, "GROUP", platform, account)
+            for k in keys[:2]
+            for account in accounts[:6]
+        ]
         wide = [
             AssignmentKey(keys[2].instance_arn, keys[2].permission_set_arn, "USER", bob, account)
-            for account in (f"{400000000000 + i}" for i in range(11))
+            for account in accounts
         ]
-        made, _ = server.check(
-            provider, {"assignments": [inputs_for(k) for k in wide]}, type_name="x"
-        )
-        server.delete(provider, "wide", server.create(provider, made).outputs)
+        for batch in (few, wide):
+            made, _ = server.check(
+                provider, {"assignments": [inputs_for(k) for k in batch]}, type_name="x"
+            )
+            server.delete(provider, "checked", server.create(provider, made).outputs)
 
     tree = seed_directory(local.url)
-    bob = tree.users["bob"]
+    bob, platform = tree.users["bob"], tree.groups["Platform"]
     assert actions_called(local, lifecycle) == policy_actions("AccountAssignmentSet")
 
 

@@ -28,8 +28,8 @@ def _safe(f: model.Figures) -> None:
         # s, and no better than 1.6 x at T = 2 s (see bench/README.md, section 7).
         (10, 10, 5.0, 1.25, 2.5),
         (100, 10, 5.0, 1.10, 2.0),
-        (300, 10, 5.0, 1.05, 2.1),
-        (100, 1, 5.0, 1.12, 3.0),
+        (300, 10, 5.0, 1.05, 2.2),
+        (100, 1, 5.0, 1.12, 3.1),
         # At T = 2 s the rate limit binds: <= 1.6 calls per assignment, or 8 requests/s
         # cannot keep 10 requests of 2 s outstanding.
         (300, 10, 2.0, 1.12, 1.6),

@@ -167,6 +167,8 @@ class _Pending:
     ended, and it SUCCEEDED unless the FAILED list names it (else it is described)."""
     gone_at: float = 0.0
     """When the list that no longer showed it started (it ended before then)."""
+    seen_at: float = 0.0
+    """When the last list that showed it in progress started (it ended after then)."""
 
 
 @dataclass
@@ -222,6 +224,9 @@ class _SetRun:
     """Requests seen in progress, then gone from the list: ended, SUCCEEDED unless the FAILED
     list names them (:meth:`resolve_left`)."""
     durations: deque[float] = field(default_factory=lambda: deque(maxlen=20))
+    """How long recent ended requests took at most (started to the list that saw them gone)."""
+    lasted: deque[float] = field(default_factory=lambda: deque(maxlen=20))
+    """How long they took at least (started to the last list that saw them in progress)."""
     """How long recent requests took, at most (start to the list that no longer showed them)."""
     attempts: dict[str, int] = field(default_factory=dict)
     """Requests started per key (a transient FAILED is started again)."""
@@ -276,8 +281,9 @@ class _SetRun:
                 pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=notes)
                 self.outstanding[request_id] = pending
         rest = [k for k in self.keys if k.id not in looked.found]
-        if self.change.leaves_present and rest:
-            # Beside the starts; only what it doubts waits for it, and the set does not.
+        if self.change.leaves_present and len(rest) > self.limiter.limit:
+            # Beside the starts; only what it doubts waits for it, and the set does not. A set
+            # of one round starts everything at once: the checks would only take its tokens.
             self.timing.start(partial(self._preflight, rest))
         groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
         for key in rest:
@@ -504,13 +510,14 @@ class _SetRun:
                 if pending.after >= snapshot.epoch:
                     continue
                 if request_id in ids:
-                    pending.seen = True
+                    pending.seen, pending.seen_at = True, snapshot.started
                     continue
                 del self.outstanding[request_id]
                 self._release()
                 if pending.seen:  # ended: SUCCEEDED unless the FAILED list names it
                     pending.gone_at = snapshot.started
                     self.durations.append(snapshot.started - pending.started)
+                    self.lasted.append(pending.seen_at - pending.started)
                     self.left[request_id] = pending
                 else:  # never seen in progress: it may not be listed yet, describe it
                     self.ended[request_id] = pending
@@ -527,7 +534,7 @@ class _SetRun:
         least = self.last_round + policy.round_interval
         if not self.durations:  # the first ends teach how long requests take
             return max(least, self.last_round + policy.hurry_interval)
-        shortest = min(self.durations)
+        shortest = self._expected_duration()
         ends = sorted(p.started + shortest for p in self.outstanding.values())
         if not ends:
             return least
@@ -537,6 +544,14 @@ class _SetRun:
         # absence later says it ended (one never seen is described instead).
         unseen = [p.started + 0.8 * shortest for p in self.outstanding.values() if not p.seen]
         return max(least, min([due, *unseen]))
+
+    def _expected_duration(self) -> float:
+        """How long the quickest requests take, as the lists have narrowed it: at most the
+        shortest seen from start to gone; where the requests take about as long as each other,
+        the middle between that and the longest any was still seen in progress. Each list
+        timed by it narrows it again (a list that comes late, once, is not repeated for ever)."""
+        at_most, at_least = min(self.durations), max(self.lasted, default=0.0)
+        return at_most if at_least >= at_most else (at_least + at_most) / 2
 
     def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Pending]) -> None:
         """Once per request this run started (a creation), in the first list newer than its

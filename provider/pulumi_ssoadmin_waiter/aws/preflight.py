@@ -3,11 +3,12 @@
 A creation request for a permission set or principal that does not exist, for a suspended
 account, or for the organisation's management account from a delegated administrator ends
 FAILED every time; a set of hundreds would spend a request, a slot and a wait on each, and a
-retry would do it again. These reads find them first, together:
+retry would do it again. These reads find them first, together, for a set of more than one
+round (a set of 10 or fewer starts everything at once: the reads would only take its tokens):
 
 - each permission set: ``DescribePermissionSet``;
-- each principal: Identity Store's ``DescribeGroup`` / ``DescribeUser`` (when the set has few
-  enough principals that this costs at most a call per ten assignments);
+- each principal: Identity Store's ``DescribeGroup`` / ``DescribeUser`` (when the set has at
+  most 10 principals, or one per ten assignments);
 - the accounts: ``DescribeOrganization`` and ``GetCallerIdentity`` (the management account,
   and whether the caller is a delegated administrator), then each account's status
   (``DescribeAccount``, or ``ListAccounts`` for many).
