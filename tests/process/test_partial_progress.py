@@ -21,6 +21,7 @@ import grpc
 import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
+from pulumi.runtime.rpc import is_rpc_secret, wrap_rpc_secret
 from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
@@ -260,3 +261,24 @@ def test_a_cancelled_plugin_set_records_what_it_made_and_what_runs(
     statuses = [r["status"] for r in results.values()]
     assert statuses.count("IN_PROGRESS") == 10 and statuses.count("NOT_STARTED") == 2
     assert "cancelled" in "\n".join(detail.reasons)
+
+
+def test_a_secret_set_made_in_part_keeps_its_secrets_out_of_the_reasons(
+    plugin: PluginProcess, local: LocalSsoAdmin
+) -> None:
+    driver = PluginDriver(plugin)
+    keys, _ = twelve(local)
+    given = {"assignments": wrap_rpc_secret([inputs_for(k) for k in keys])}
+    inputs, failures = driver.check(SET, given)
+    assert failures == []
+    with pytest.raises(grpc.RpcError) as info:
+        driver.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs)), timeout=300
+        )
+    detail = init_failed(info.value)
+    said = "\n".join([*detail.reasons, info.value.details() or ""])
+    assert "FAILED" in said and "[secret]" in said
+    assert not any(k.principal_id in said for k in keys), "no principal id in a reason"
+    state = python_map(SET, detail.properties)
+    assert is_rpc_secret(state["assignments"]) and is_rpc_secret(state["results"])
+    driver.delete(SET, detail.id, state)
