@@ -234,14 +234,15 @@ def test_requests_that_took_longer_at_first_do_not_slow_every_round_after_them()
     at least in progress, so each list narrows the estimate: in the later rounds a freed slot
     is started again within a fraction of a second of its request's end."""
     with world(t=2.4, rate=8.0) as w:
-        starting = w.sso.create_account_assignment
+        sso: Any = w.sso  # its starters are set per kind of request, at run time
+        starting = sso.create_account_assignment
 
         def first_round_slower(**params: Any) -> Any:
             if len(w.sso.calls_to("create_account_assignment")) > 10:
                 w.sso.duration = 2.0
             return starting(**params)
 
-        w.sso.create_account_assignment = first_round_slower
+        sso.create_account_assignment = first_round_slower
         d = w.aws.directory
         accounts = [d.add_account(f"a-{i}") for i in range(10)]
         keys = [key(w, a, f"group-{j}") for a in accounts for j in range(10)]
