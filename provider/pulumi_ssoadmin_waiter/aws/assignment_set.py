@@ -227,7 +227,6 @@ class _SetRun:
     """How long recent ended requests took at most (started to the list that saw them gone)."""
     lasted: deque[float] = field(default_factory=lambda: deque(maxlen=20))
     """How long they took at least (started to the last list that saw them in progress)."""
-    """How long recent requests took, at most (start to the list that no longer showed them)."""
     attempts: dict[str, int] = field(default_factory=dict)
     """Requests started per key (a transient FAILED is started again)."""
     started_count: int = 0

@@ -93,9 +93,8 @@ class TokenBucket:
             now = self._clock()
             behind = max(0.0, self._next_free - now)
             tokens = math.floor((self.burst * self._interval - behind) / self._interval + 1e-9)
-            recent = self._recent
-            in_window = sum(1 for t in recent if now - t < self._window - WINDOW_SLACK)
-            return max(0, min(tokens, (recent.maxlen or 1) - in_window))
+            in_window = len(self._in_window(now))
+            return max(0, min(tokens, (self._recent.maxlen or 1) - in_window))
 
     def has_spare(self) -> bool:
         """More than :data:`RESERVE` tokens spare (or, for a bucket with a smaller burst, any
@@ -119,10 +118,15 @@ class TokenBucket:
         with self._lock:
             now = self._clock()
             accrue = self._next_free - now - (self.burst - need) * self._interval
-            recent = sorted(t for t in self._recent if now - t < self._window - WINDOW_SLACK)
+            recent = self._in_window(now)
             excess = len(recent) - ((self._recent.maxlen or 1) - need)
             moves = recent[excess - 1] + self._window - WINDOW_SLACK - now if excess > 0 else 0.0
         return max(0.0, accrue, moves)
+
+    def _in_window(self, now: float) -> list[float]:
+        """Release times of the recent requests still in the window at ``now``, oldest first
+        (called with the lock held)."""
+        return [t for t in self._recent if now - t < self._window - WINDOW_SLACK]
 
     def acquire(self, max_wait: float = math.inf) -> float:
         """Block until a token is available; return the seconds waited. Time spent here counts

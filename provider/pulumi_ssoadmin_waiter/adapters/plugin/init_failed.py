@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -86,23 +87,25 @@ class Servicer(server.ProviderServicer):  # type: ignore[misc]
     """The SDK's servicer, with Create and Update able to send ``ErrorResourceInitFailed``."""
 
     async def Create(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        try:
-            return await super().Create(request, context)
-        except Exception as exc:
-            await _abort_if_partial(exc, context)
-            raise
+        return await _sending_init_failed(super().Create, request, context)
 
     async def Update(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        try:
-            return await super().Update(request, context)
-        except Exception as exc:
-            await _abort_if_partial(exc, context)
+        return await _sending_init_failed(super().Update, request, context)
+
+
+async def _sending_init_failed(
+    handler: Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]],
+    request: Any,
+    context: grpc.aio.ServicerContext,
+) -> Any:
+    """Run the SDK's handler; an :class:`InitFailed` behind its error aborts the call with the
+    status that carries it, any other error goes on as the SDK sends it."""
+    try:
+        return await handler(request, context)
+    except Exception as exc:
+        failed = _init_failed(exc)
+        if failed is None:
             raise
-
-
-async def _abort_if_partial(error: Exception, context: grpc.aio.ServicerContext) -> None:
-    failed = _init_failed(error)
-    if failed is not None:
         await context.abort(
             grpc.StatusCode.UNKNOWN,
             failed.message(),
