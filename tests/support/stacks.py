@@ -22,8 +22,9 @@ Every operation is kept (:class:`Op`): what it said, how long it took, what it r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,6 +34,7 @@ from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS, logging_to
+from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import InitFailed
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS, WaiterPlugin
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
@@ -194,6 +196,17 @@ def _outputs(outs: Any) -> dict[str, Any]:
     return {k: v for k, v in dict(outs or {}).items() if k != SECRET_INPUTS}
 
 
+class Partial(Exception):
+    """A create or update that the engine records although it failed: the plugin answered
+    ``ErrorResourceInitFailed``, so the state keeps ``outputs`` under ``resource_id`` and the
+    deployment fails with the reasons (the init errors)."""
+
+    def __init__(self, resource_id: str, outputs: dict[str, Any], reasons: str) -> None:
+        super().__init__(reasons)
+        self.resource_id = resource_id
+        self.outputs = outputs
+
+
 class PluginAdapter:
     """The provider plugin's handlers, spoken to on the wire's terms."""
 
@@ -231,7 +244,8 @@ class PluginAdapter:
         self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
     ) -> tuple[str, dict[str, Any]]:
         request = p.CreateRequest(_urn(resource, name), _wire(resource, inputs), timeout, False)
-        answer = asyncio.run(self.plugin.create(request))
+        with _as_the_engine_records(resource):
+            answer = asyncio.run(self.plugin.create(request))
         return str(answer.resource_id), _python(resource, answer.properties or {})
 
     def read(
@@ -259,7 +273,8 @@ class PluginAdapter:
             [],
             False,
         )
-        answer = asyncio.run(self.plugin.update(request))
+        with _as_the_engine_records(resource):
+            answer = asyncio.run(self.plugin.update(request))
         return _python(resource, answer.properties or {})
 
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:
@@ -277,6 +292,17 @@ class PluginAdapter:
             _python(resource, answer.properties or {}),
             _python(resource, answer.inputs or {}),
         )
+
+
+@contextmanager
+def _as_the_engine_records(resource: Resource) -> Iterator[None]:
+    """An ``InitFailed`` from the handler becomes what the engine makes of it: :class:`Partial`
+    (the servicer sends it as a gRPC status; the model calls the handlers directly)."""
+    try:
+        yield
+    except InitFailed as failed:
+        outputs = _python(resource, failed.properties)
+        raise Partial(failed.resource_id, outputs, str(failed)) from None
 
 
 def _urn(resource: Resource, name: str) -> str:
@@ -411,6 +437,15 @@ class Stack:
                 lambda: self.adapter.create(declared.resource, inputs, custom, name),
                 timeout,
             )
+            if isinstance(made.error, Partial):  # recorded, with init errors: the up fails
+                self.state[name] = Recorded(
+                    declared.resource,
+                    made.error.resource_id,
+                    inputs,
+                    made.error.outputs,
+                    declared.custom_timeout,
+                )
+                return False
             if made.error is not None:
                 return False
             if replacing:
@@ -439,12 +474,14 @@ class Stack:
                 ),
                 timeout,
             )
-            if done.error is not None:
+            partial_state = done.error.outputs if isinstance(done.error, Partial) else None
+            if done.error is not None and partial_state is None:
                 return False
+            outputs = done.value if partial_state is None else partial_state
             self.state[name] = Recorded(
-                declared.resource, recorded.id, inputs, done.value, declared.custom_timeout
+                declared.resource, recorded.id, inputs, outputs, declared.custom_timeout
             )
-            return True
+            return partial_state is None
 
         return step
 

@@ -50,6 +50,7 @@ from support.stacks import (
     Declared,
     DynamicAdapter,
     Op,
+    Partial,
     PluginAdapter,
     Stack,
     in_process,
@@ -581,6 +582,8 @@ class Deployments(RuleBasedStateMachine):
     def _documented_error(op: Op) -> None:
         error = op.outcome.error
         if error is None:
+            return
+        if isinstance(error, Partial):  # the plugin's init errors: a PartialSuccess's reasons
             return
         if isinstance(error, PluginError):
             assert error.cause is not None and issubclass(error.cause, WaiterError), (
