@@ -156,6 +156,9 @@ def run(args: argparse.Namespace) -> int:
         problem = validation.instance_arn_problem(args.instance_arn)
         if problem:
             raise InvalidRequestError(f"--instance-arn {problem}")
+    problem = validation.timeout_problem(args.timeout)
+    if problem:  # as the wait commands refuse it: nan, inf, 0 and negatives never start
+        raise InvalidRequestError(f"--timeout {problem}")
     if args.command == "assignments":
         with _destination(args.output) as write:
             directory, deadline = open_directory(args)
