@@ -16,6 +16,7 @@ from typing import TypeVar
 from ..core import cancellation, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, ErrorStreak, Policy, Verdict
 from ..core.errors import (
+    Namer,
     OperationCancelledError,
     RequestNotFoundError,
     WaiterError,
@@ -64,7 +65,8 @@ class Tries:
         assert r is not None
         return RequestNotFoundError(
             lambda name: (
-                f"{name('request_id')} {r.request_id} was not found on {r.instance_arn} after "
+                f"{name('request_id') or 'request'} {r.request_id} was not found on "
+                f"{r.instance_arn} after "
                 f"{elapsed:.1f}s: check that it comes from {r.operation.started_by} on this "
                 f"instance, in this region ({name('region')})"
             ),
@@ -96,7 +98,7 @@ class Tries:
             else ("or look for a conflicting operation on the same assignment")
         )
         expired = WaitTimeoutError(
-            lambda name: f"{text}. Raise {name('timeout')} {hint}.",
+            lambda name: f"{text}. {_raise(name, hint)}.",
             **self.ids,
             last_status=self.last_status,
             waited=waited,
@@ -104,6 +106,13 @@ class Tries:
         )
         expired.tries = self
         return expired
+
+
+def _raise(name: Namer, hint: str = "") -> str:
+    """What to do about a timeout: raise the caller's timeout input, or, where the caller has
+    none (a function with a fixed time), try again later."""
+    what = name("timeout")
+    return (f"Raise {what} {hint}" if what else f"Try again later {hint}").rstrip()
 
 
 def cancelled_error(what: str, request: Request) -> OperationCancelledError:
@@ -145,7 +154,7 @@ class Deadline:
         """The error for an operation whose deadline passed while it was ``doing`` something
         other than a call (waiting for another operation's read, say)."""
         return WaitTimeoutError(
-            lambda name: f"timed out after {self.timeout:.1f}s {doing}. Raise {name('timeout')}.",
+            lambda name: f"timed out after {self.timeout:.1f}s {doing}. {_raise(name)}.",
             instance_arn=self.instance_arn,
             waited=self.timeout,
         )

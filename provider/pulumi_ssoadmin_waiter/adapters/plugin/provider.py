@@ -48,7 +48,7 @@ from .engine_log import EngineLog
 from .ids import import_props, plugin_id
 from .init_failed import InitFailed, serve
 from .schema import PACKAGE, camel, package_schema, token
-from .wire import custom_timeouts_name, from_wire, plain, schema_name, snake, to_wire
+from .wire import from_wire, has_input, namer_for, plain, schema_name, snake, to_wire
 
 T = TypeVar("T")
 
@@ -265,8 +265,8 @@ class WaiterPlugin(p.Provider):
 
     def _describe(self, args: dict[str, Any]) -> dict[str, Any]:
         request = Request(OPERATIONS[args["kind"]], args["instance_arn"], args["request_id"])
-        provider = self._configured(SsoAdminProvider(), 0)
-        with speaking_pulumi(args, schema_name):
+        provider = self._configured(SsoAdminProvider(), 0, GET_REQUEST_STATUS)
+        with speaking_pulumi(args, namer_for(GET_REQUEST_STATUS)):
             body = Deadline(REFRESH_TIMEOUT, instance_arn=request.instance_arn).call(
                 f"describing {request}",
                 request.operation.api_name,
@@ -277,14 +277,17 @@ class WaiterPlugin(p.Provider):
 
     # -- helpers -----------------------------------------------------------------------------
     def _provider(self, kind: Kind, timeout: float) -> SsoAdminProvider:
-        return self._configured(kind.provider(), timeout)
+        return self._configured(kind.provider(), timeout, kind.declared)
 
-    def _configured(self, provider: SsoAdminProvider, timeout: float) -> SsoAdminProvider:
-        """``provider`` with this plugin's region and the operation's customTimeouts."""
+    def _configured(
+        self, provider: SsoAdminProvider, timeout: float, declared: Resource
+    ) -> SsoAdminProvider:
+        """``provider`` with this plugin's region and the operation's customTimeouts; its
+        messages name the inputs ``declared`` has, as the schema does."""
         provider.default_region = self.region
         provider.default_region_unknown = self.region_unknown
         provider.custom_timeout = timeout if timeout and timeout > 0 else None
-        provider.namer = custom_timeouts_name if provider.custom_timeout else schema_name
+        provider.namer = namer_for(declared, bool(provider.custom_timeout))
         provider.keeps_partial = True
         return provider
 
@@ -293,13 +296,16 @@ class WaiterPlugin(p.Provider):
         becomes one clear line in the schema's names (the timeout to raise is customTimeouts
         when the resource has them)."""
         loop = asyncio.get_running_loop()
+        declared = kind_of(urn).declared if urn else GET_REQUEST_STATUS
         try:
             return await loop.run_in_executor(self.executor, self._in_scope, urn, fn)
         except PartialSuccess:
             raise  # the resource exists in part: Create and Update record it
         except WaiterError as exc:
-            # Already in the schema's words (the provider's namer); an input's fault names it.
-            at_fault = exc.input and not (custom_timeout and exc.input == "timeout")
+            # Already in the schema's words (the provider's namer); an input's fault names it,
+            # if the resource (or the function) has that input.
+            at_fault = exc.input and has_input(declared, exc.input)
+            at_fault = at_fault and not (custom_timeout and exc.input == "timeout")
             if at_fault:
                 raise PluginInputError(str(exc), schema_name(str(exc.input)), type(exc)) from None
             raise PluginError(str(exc), type(exc)) from None

@@ -118,3 +118,28 @@ def schema_name(name: str) -> str:
 def custom_timeouts_name(name: str) -> str:
     """As :func:`schema_name`, for an operation whose time comes from ``customTimeouts``."""
     return "the resource's customTimeouts" if name == "timeout" else schema_name(name)
+
+
+def has_input(declared: Resource, name: str) -> bool:
+    """Whether ``declared`` (a resource or the function) has the input the core calls
+    ``name``: only such an input may be named as at fault, or as the one to change."""
+    return pulumi_name(name) in declared.input_names
+
+
+NOT_EVERYWHERE = ("timeout", "request_id")
+"""The inputs that messages tell the user to change and that not every resource or function
+has (``getRequestStatus`` has no timeout, ``AccountAssignment`` no request id)."""
+
+
+def namer_for(declared: Resource, custom_timeout: bool = False) -> Callable[[str], str]:
+    """How the plugin names the inputs of ``declared`` in its messages (:func:`schema_name`,
+    or :func:`custom_timeouts_name`); one of :data:`NOT_EVERYWHERE` that it does not have is
+    named by nothing (``""``), so that a message never tells the user to change what they
+    cannot give."""
+    name = custom_timeouts_name if custom_timeout else schema_name
+
+    def named(n: str) -> str:
+        lacking = n in NOT_EVERYWHERE and not has_input(declared, n)
+        return "" if lacking and not (custom_timeout and n == "timeout") else name(n)
+
+    return named
