@@ -41,17 +41,31 @@ def least_seconds(
     return max(rounds(count, limit) * EXPECTED_REQUEST_SECONDS, count / max(rate, 0.001))
 
 
-def too_short(timeout: float, count: int, limit: int = DEFAULT_MAX_OUTSTANDING) -> str | None:
-    """The warning for an explicit timeout shorter than :func:`least_seconds` (else ``None``)."""
+def too_short(
+    timeout: float,
+    count: int,
+    limit: int = DEFAULT_MAX_OUTSTANDING,
+    *,
+    keeps_partial: bool = True,
+) -> str | None:
+    """The warning for an explicit timeout shorter than :func:`least_seconds` (else ``None``).
+    ``keeps_partial``: the adapter records a set made in part (the plugin), so the next ``up``
+    continues; a dynamic resource cannot, and the warning says what its next ``up`` needs."""
     least = least_seconds(count, limit)
     if timeout >= least:
         return None
+    after = (
+        "the assignments not done by then end in errors and the next up continues"
+        if keeps_partial
+        else "the step then fails, deletes again what it made in the time left, and names "
+        "what it could not delete or what was still running: those are in place in no state, "
+        "and the next up refuses them until adopt_existing=True is set for one up"
+    )
     return (
         f"{timeout:g}s is less than the least time a set of {count} assignments needs "
         f"({least:.0f}s: {rounds(count, limit)} rounds of {limit} requests at once, each at "
-        f"least {EXPECTED_REQUEST_SECONDS:g}s); the assignments not done by then end in errors "
-        f"and the next up continues: give at least {math.ceil(least)}s, or leave it unset "
-        f"(default {default_timeout(count, limit):.0f}s for this set)"
+        f"least {EXPECTED_REQUEST_SECONDS:g}s); {after}: give at least {math.ceil(least)}s, or "
+        f"leave it unset (default {default_timeout(count, limit):.0f}s for this set)"
     )
 
 

@@ -153,7 +153,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         new = known_keys(all_items(inputs))
         old = known_keys(all_items(olds)) if olds else {}
         count = len(set(new) ^ set(old))
-        warning = too_short(float(timeout), count)
+        warning = too_short(float(timeout), count, keeps_partial=self.keeps_partial)
         if warning:
             name = self.name("timeout")
             log_warn(redact)(f"AccountAssignmentSet: {name} {warning}")
@@ -426,9 +426,15 @@ class _Operation:
     deadline: Deadline = field(init=False)
 
     def __post_init__(self) -> None:
-        given = self.provider.custom_timeout or self.props.get("timeout_seconds")
+        custom = self.provider.custom_timeout
+        given = custom or self.props.get("timeout_seconds")
         self.deadline = Deadline(float(given or default_timeout(self.count)))
         self.fail_on_failed = bool(DECLARED.setting(self.props, "fail_on_failed"))
+        # The engine gives customTimeouts to the operation only, not to check: warn here.
+        warning = custom and too_short(custom, self.count, keeps_partial=True)
+        if warning:
+            name = self.provider.name("timeout")
+            log_warn(self.redact)(f"AccountAssignmentSet: {name} {warning}")
 
     def step(self, step: str, change: Change, keys: list[AssignmentKey]) -> SetOutcome:
         """Make ``change`` to ``keys`` within what is left of the deadline. Never raises for
@@ -568,6 +574,14 @@ class _Operation:
             if waited
             else ""
         )
+        if outcome.running:
+            adopt = self.provider.name("adopt_existing")
+            kept += (
+                f"\nStill running at AWS when the step stopped ({len(outcome.running)}): each "
+                "that SUCCEEDS is in place in no state; the next up waits on those still "
+                f"running and refuses the others until {adopt}=True is set for one up:\n"
+                + "\n".join(f"  {k}: request {r}" for k, r in sorted(outcome.running.items()))
+            )
         if not keys:
             return "Nothing was created." + kept
         if self.deadline.left() <= 0:
