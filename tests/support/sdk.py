@@ -34,6 +34,8 @@ PLUGIN_TEST_FILES = frozenset(
         "unit/test_errors.py",
         "unit/test_input_checks.py",
         "unit/test_model.py",
+        "unit/test_plugin_errors.py",
+        "unit/test_set_outcomes.py",
         "unit/test_wire.py",
         "local/test_plugin_in_process.py",
         "process/test_contract.py",
