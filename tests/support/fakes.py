@@ -107,6 +107,9 @@ KIND_CALLS = {
 }
 IDENTITY = ("PermissionSetArn", "PrincipalType", "PrincipalId", "TargetId", "TargetType")
 Fault = Callable[[str, float], "Exception | None"]
+StartFault = Callable[[str, dict[str, Any]], "tuple[Exception | None, bool]"]
+TRANSIENT_REASON = "Request failed due to an internal error (ThrottlingException); try again"
+"""A FailureReason that may pass (the set starts such a request again)."""
 
 
 class _Meta:
@@ -122,14 +125,56 @@ class _Meta:
         return botocore.session.get_session().get_service_model(self.service)
 
 
+class _Assignments(set[tuple[Any, ...]]):
+    """The assignments in place, and when each came and went (for lists that lag)."""
+
+    def __init__(self, clock: Any) -> None:
+        super().__init__()
+        self.clock = clock
+        self.changes: list[tuple[float, tuple[Any, ...], bool]] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.changes.append((self.clock.now, row, True))
+        super().add(row)
+
+    def discard(self, row: object) -> None:
+        assert isinstance(row, tuple)
+        self.changes.append((self.clock.now, row, False))
+        super().discard(row)
+
+    def remove(self, row: tuple[Any, ...]) -> None:
+        if row not in self:
+            raise KeyError(row)
+        self.discard(row)
+
+    def at(self, when: float) -> set[tuple[Any, ...]]:
+        """The assignments in place at ``when`` (as now, less what changed since)."""
+        rows = set(self)
+        for t, row, present in reversed(self.changes):
+            if t <= when:
+                break
+            if present:
+                rows.discard(row)
+            else:
+                rows.add(row)
+        return rows
+
+
 class FakeSsoAdmin:
     """An in-memory SSO Admin on a :class:`FakeClock`, for the package's own code unchanged.
 
     Assignment requests stay IN_PROGRESS for ``duration`` fake seconds, then SUCCEEDED (or FAILED
-    for the identities in ``failing``); at most 10 are outstanding (more are refused with
-    ThrottlingException, as the quota is enforced); list calls page (``page_size``) and follow
-    ``NextToken``; ``fault(call, now)`` may answer any call with an exception instead. Every
-    call is logged with its fake time."""
+    for the identities in ``failing``, deletions for those in ``failing_deletions``); at most 10
+    are outstanding (more are refused with ThrottlingException, as the quota is enforced); list
+    calls page (``page_size``) and follow ``NextToken``; ``fault(call, now)`` may answer any
+    call with an exception instead. Every call is logged with its fake time.
+
+    As hostile as AWS, each behaviour off by default: list calls (of requests and of
+    assignments) may answer from up to ``list_lag`` seconds ago, each page on its own (a request
+    missing from, or still on, a list it has left; pages that shift); ``start_fault`` may refuse
+    a start (throttling, conflict, access denied, a principal or permission set that does not
+    exist), or accept it and lose the answer; ``flaky`` FAILS the next requests of an identity
+    with a transient reason. Describes are the truth."""
 
     def __init__(
         self,
@@ -157,8 +202,19 @@ class FakeSsoAdmin:
         self.directory: Any = None
         """The names of the instance (:class:`support.memory_aws.Directory`), if any."""
         self.failing: dict[tuple[Any, ...], str] = {}
+        """Creations of these identities FAIL with the reason."""
+        self.failing_deletions: dict[tuple[Any, ...], str] = {}
+        """Deletions of these identities FAIL with the reason."""
+        self.flaky: dict[tuple[Any, ...], int] = {}
+        """The next this many requests of the identity FAIL with :data:`TRANSIENT_REASON`."""
+        self.list_lag = 0.0
+        """Each page of a list answers from a moment up to this many seconds ago."""
+        self.start_fault: StartFault | None = None
+        """``(kind, params) -> (error, started)``: refuse a start with ``error``; ``started``:
+        the request was made all the same and only its answer was lost."""
+        self.lag = random.Random(0)
         self.requests: dict[str, dict[str, Any]] = {}
-        self.assignments: set[tuple[Any, ...]] = set()
+        self.assignments: _Assignments = _Assignments(clock)
         self.calls: list[tuple[float, str]] = []
         self.peak_outstanding = 0
         self.refused = 0
@@ -180,20 +236,33 @@ class FakeSsoAdmin:
         if self.latency:
             self.clock.sleep(self.latency)
             now = self.clock.now
-        for request in [self.requests[r] for r in self._active]:
-            if now >= request["ends"]:
-                self._active.discard(request["RequestId"])
-                self._finish(request)
+        self.settle(now)
         if self.fault is not None and (error := self.fault(name, now)) is not None:
             raise error
 
+    def settle(self, now: float | None = None) -> None:
+        """End the requests due by ``now`` (default: the clock's now), in the order they end
+        (a create and a delete of one assignment): what a test reads of :attr:`assignments`
+        is then AWS's state at that moment."""
+        now = float(self.clock.now) if now is None else now
+        due = sorted((self.requests[r] for r in self._active), key=lambda r: r["ends"])
+        for request in due:
+            if now >= request["ends"]:
+                self._active.discard(request["RequestId"])
+                self._finish(request)
+
     def _finish(self, request: dict[str, Any]) -> None:
         identity = tuple(request[k] for k in IDENTITY)
-        reason = self.failing.get(identity)
+        creation = request["kind"] == "creation"
+        reason = (self.failing if creation else self.failing_deletions).get(identity)
+        if reason is None and self.flaky.get(identity, 0) > 0:
+            self.flaky[identity] -= 1
+            reason = TRANSIENT_REASON
         request["Status"] = "FAILED" if reason else "SUCCEEDED"
+        request["ended_at"] = request["ends"]
         if reason:
             request["FailureReason"] = reason
-        elif request["kind"] == "creation":
+        elif creation:
             self.assignments.add((request["InstanceArn"], *identity))
         else:
             self.assignments.discard((request["InstanceArn"], *identity))
@@ -226,6 +295,8 @@ class FakeSsoAdmin:
             }
             if status == "IN_PROGRESS":
                 self._active.add(request_id)
+            else:
+                self.requests[request_id]["ended_at"] = self.clock.now
             ids.append(request_id)
         return ids
 
@@ -236,8 +307,20 @@ class FakeSsoAdmin:
                 self.refused += 1
                 raise api_error("ThrottlingException", 400, "Too many outstanding requests")
             present = (params["InstanceArn"], *(params.get(k) for k in IDENTITY))
+            busy = [
+                r
+                for r in self._active
+                if self.requests[r]["kind"] != kind
+                and (self.requests[r]["InstanceArn"], *(self.requests[r][k] for k in IDENTITY))
+                == present
+            ]
+            if busy:  # as AWS (and the local endpoint): one kind of operation at a time
+                raise api_error("ConflictException", 409, "An operation is in progress")
             if kind == "deletion" and present not in self.assignments:
                 raise api_error("ResourceNotFoundException", 400, "no such assignment")
+            refused, started = self.start_fault(kind, params) if self.start_fault else (None, False)
+            if refused is not None and not started:
+                raise refused
             request_id = next(self._ids)
             self.requests[request_id] = {
                 **{k: params.get(k) for k in IDENTITY},
@@ -250,13 +333,29 @@ class FakeSsoAdmin:
             }
             self._active.add(request_id)
             self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
+            if refused is not None:
+                raise refused  # made, and the answer lost on the way back
             return {KIND_CALLS[kind][4]: self._status(self.requests[request_id])}
 
         return start
 
     @staticmethod
     def _status(request: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in request.items() if k not in ("ends", "kind", "InstanceArn")}
+        hidden = ("ends", "ended_at", "kind", "InstanceArn")
+        return {k: v for k, v in request.items() if k not in hidden}
+
+    def _seen_from(self) -> float:
+        """The moment a list's page answers from: now, or up to ``list_lag`` ago."""
+        now = float(self.clock.now)
+        return now - (self.lag.uniform(0.0, self.list_lag) if self.list_lag else 0.0)
+
+    @staticmethod
+    def _status_at(request: dict[str, Any], when: float) -> str | None:
+        """The request's status at ``when`` (``None``: not made yet)."""
+        if when < request["CreatedDate"]:
+            return None
+        ended = request.get("ended_at")
+        return str(request["Status"]) if ended is not None and when >= ended else "IN_PROGRESS"
 
     def _describer(self, kind: str) -> Callable[..., dict[str, Any]]:
         def describe(**params: Any) -> dict[str, Any]:
@@ -278,14 +377,13 @@ class FakeSsoAdmin:
         def listing(**params: Any) -> dict[str, Any]:
             self._enter(KIND_CALLS[kind][2])
             wanted = (params.get("Filter") or {}).get("Status")
+            when = self._seen_from()
             items = [
-                {
-                    "RequestId": r["RequestId"],
-                    "Status": r["Status"],
-                    "CreatedDate": r["CreatedDate"],
-                }
+                {"RequestId": r["RequestId"], "Status": status, "CreatedDate": r["CreatedDate"]}
                 for r in self.requests.values()
-                if r["kind"] == kind and r["InstanceArn"] == params["InstanceArn"]
+                if r["kind"] == kind
+                and r["InstanceArn"] == params["InstanceArn"]
+                and (status := self._status_at(r, when)) is not None
             ]
             if self.filter_first:
                 return self._page(
@@ -301,6 +399,7 @@ class FakeSsoAdmin:
 
     def list_account_assignments(self, **params: Any) -> dict[str, Any]:
         self._enter("list_account_assignments")
+        rows = self.assignments.at(self._seen_from()) if self.list_lag else self.assignments
         items = [
             {
                 "PrincipalType": a[2],
@@ -308,7 +407,7 @@ class FakeSsoAdmin:
                 "AccountId": a[4],
                 "PermissionSetArn": a[1],
             }
-            for a in sorted(self.assignments)
+            for a in sorted(rows)
             if (a[0], a[4], a[1])
             == (params["InstanceArn"], params["AccountId"], params["PermissionSetArn"])
         ]

@@ -110,7 +110,7 @@ def test_a_request_in_flight_from_another_process_is_waited_on_and_said() -> Non
         (created,) = w.run(w.process(), operation(w, lambda: SINGLE.create(inputs)))
         assert created.error is None, created.said()
         assert created.value.outs["creation_path"] == "in-flight"
-        assert told(created, k) and started[0] in created.warned()
+        assert told(created, k) and started.request_id in created.warned()
         assert len(w.sso.calls_to("create_account_assignment")) == 1
 
 

@@ -4,11 +4,28 @@ Each test here was written against a defect it found first."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+import pytest
+from pulumi_ssoadmin_waiter import AssignmentKey
+from pulumi_ssoadmin_waiter.adapters.dynamic.assignment_set_provider import item_key
+from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
+from pulumi_ssoadmin_waiter.aws.clients import Clients
+from pulumi_ssoadmin_waiter.aws.directory import Directory
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
+from support.fakes import IDENTITY, api_error
 from support.memory_aws import INSTANCE, World, world
 from support.stacks import Declared, DynamicAdapter, PluginAdapter, Stack, in_process
+
+
+def identity(k: AssignmentKey) -> tuple[Any, ...]:
+    return tuple(k.api_params()[name] for name in IDENTITY)
+
+
+def _directory(w: World) -> Any:
+    s = w.aws.services
+    clients = Clients(s["sso-admin"], s["identitystore"], s["organizations"], s["sts"])
+    return lambda instance: Directory(clients, instance)
 
 
 def items(w: World, count: int) -> list[dict[str, Any]]:
@@ -23,6 +40,7 @@ def items(w: World, count: int) -> list[dict[str, Any]]:
             "principal_type": "GROUP",
             "principal_id": d.groups[g],
             "target_id": account,
+            "target_type": "AWS_ACCOUNT",
         }
         for account in accounts
         for g, ps in pairs
@@ -46,7 +64,7 @@ def test_a_short_custom_timeout_is_a_warning_when_the_engine_gives_it() -> None:
     warning for one shorter than the set's least time, and none came."""
     with world(t=2.0) as w:
         stack = Stack("a", PluginAdapter())
-        inputs = {"assignments": items(w, 30)}
+        inputs = {"assignments": items(w, 30), "timeout_seconds": 900.0}
         stack.program["set"] = Declared(ACCOUNT_ASSIGNMENT_SET, inputs, custom_timeout=3.0)
         up(w, stack)
         warned = warnings(stack, "create")
@@ -68,6 +86,7 @@ def test_a_dynamic_set_that_timed_out_says_what_its_next_up_needs() -> None:
         assert "next up continues" not in warned and "adopt_existing=True" in warned, warned
         failed = str(stack.ops[-1].outcome.error)
         w.vt.run(lambda: w.vt.sleep(30.0))
+        w.sso.settle()
         in_place = {row[3:5] for row in w.sso.assignments}
         named = [i for i in listed if (i["principal_id"], i["target_id"]) in in_place]
         assert named, "the timed-out step left assignments in place"
@@ -79,3 +98,160 @@ def test_a_dynamic_set_that_timed_out_says_what_its_next_up_needs() -> None:
         stack.program["set"].inputs["adopt_existing"] = True
         assert up(w, stack)
         assert len(stack.state["set:AccountAssignmentSet"].outputs["assignments"]) == 30
+
+
+# -- only AWS's word counts ------------------------------------------------------------------
+
+
+def _failed_list_lags(w: World, kind: str, seconds: float) -> None:
+    """The FAILED list of ``kind`` leaves out a request for ``seconds`` after it ended (AWS's
+    lists are eventually consistent); every other list and every describe is current."""
+    sso: Any = w.sso
+    name = f"list_account_assignment_{kind}_status"
+    listing = getattr(sso, name)
+
+    def lagging(**params: Any) -> Any:
+        page = listing(**params)
+        if (params.get("Filter") or {}).get("Status") == "FAILED":
+            member = next(k for k in page if k != "NextToken")
+            late = w.vt.now - seconds
+            page[member] = [
+                i for i in page[member] if sso.requests[i["RequestId"]]["ended_at"] <= late
+            ]
+        return page
+
+    setattr(sso, name, lagging)
+
+
+def _keys(w: World, count: int) -> list[AssignmentKey]:
+    return [item_key(i) for i in items(w, count)]
+
+
+def test_a_failed_creation_that_left_the_list_is_not_taken_for_succeeded() -> None:
+    """A request seen in progress, then gone from the list, while the FAILED list lags: it
+    was recorded SUCCEEDED with no assignment in AWS. AWS's word (its describe) says FAILED."""
+    with world(t=2.0) as w:
+        keys = _keys(w, 12)
+        w.sso.failing[identity(keys[11])] = "the account does not accept it"
+        _failed_list_lags(w, "creation", 1.0)
+        (done,) = w.run(w.process(), lambda: create_assignments(cast(Any, w.sso), keys))
+    assert done.outcomes[keys[11].id].status == "FAILED"
+    assert {k.id for k in keys} - {keys[11].id} == {
+        k for k, o in done.outcomes.items() if o.succeeded
+    }
+
+
+def test_a_failed_deletion_that_left_the_list_is_not_taken_for_deleted() -> None:
+    with world(t=2.0) as w:
+        keys = _keys(w, 12)
+        for k in keys:
+            w.sso.assignments.add((INSTANCE, *identity(k)))
+        w.sso.failing_deletions[identity(keys[11])] = "the account is being closed"
+        _failed_list_lags(w, "deletion", 1.0)
+        (done,) = w.run(w.process(), lambda: delete_assignments(cast(Any, w.sso), keys))
+        assert done.outcomes[keys[11].id].status == "FAILED"
+        assert (INSTANCE, *identity(keys[11])) in w.sso.assignments
+
+
+@pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
+def test_a_destroy_whose_deletion_failed_fails_and_keeps_the_set(adapter: str) -> None:
+    """One deletion FAILED: the destroy succeeded, the set left the state, and AWS still
+    granted the assignment. The destroy fails naming it, and the set stays in the state."""
+    with world(t=2.0) as w:
+        stack = Stack("a", PluginAdapter() if adapter == "plugin" else DynamicAdapter())
+        listed = items(w, 3)
+        stack.program["set"] = Declared(
+            ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0}
+        )
+        assert up(w, stack)
+        stuck = item_key(listed[1])
+        w.sso.failing_deletions[identity(stuck)] = "the account is being closed"
+        stack.program.clear()
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        assert "set:AccountAssignmentSet" in stack.state, "the set stays in the state"
+        assert stuck.id in error and "the account is being closed" in error, error
+        w.sso.failing_deletions.clear()
+        assert up(w, stack) and not stack.state and not w.sso.assignments
+
+
+@pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
+def test_a_destroy_that_runs_out_of_time_fails_naming_what_is_left(adapter: str) -> None:
+    with world(t=2.0) as w:
+        stack = Stack("a", PluginAdapter() if adapter == "plugin" else DynamicAdapter())
+        listed = items(w, 30)
+        stack.program["set"] = Declared(
+            ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0}
+        )
+        assert up(w, stack)
+        stack.state["set:AccountAssignmentSet"].inputs["timeout_seconds"] = 3.0
+        stack.state["set:AccountAssignmentSet"].outputs["timeout_seconds"] = 3.0
+        stack.program.clear()
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        left = [
+            item_key(i) for i in listed if (INSTANCE, *identity(item_key(i))) in w.sso.assignments
+        ]
+        assert left and "set:AccountAssignmentSet" in stack.state
+        for k in left:
+            assert k.id in error, f"{k.id} is left and not named"
+
+
+def test_an_old_succeeded_request_is_not_taken_for_an_assignment_in_place() -> None:
+    """A plugin set timed out with requests IN_PROGRESS; they SUCCEEDED; one assignment was
+    removed outside Pulumi. The next up recorded it as SUCCEEDED on the old describe's word
+    while AWS had none: it is made again."""
+    with world(t=2.0) as w:
+        stack = Stack("a", PluginAdapter())
+        listed = items(w, 12)
+        stack.program["set"] = Declared(
+            ACCOUNT_ASSIGNMENT_SET,
+            {"assignments": listed, "timeout_seconds": 900.0},
+            custom_timeout=1.0,
+        )
+        assert not up(w, stack)
+        w.vt.run(lambda: w.vt.sleep(10.0))
+        w.sso.settle()
+        results = stack.state["set:AccountAssignmentSet"].outputs["results"]
+        running = [k for k, r in results.items() if r["status"] == "IN_PROGRESS"]
+        assert running, "the timeout left requests running"
+        gone = next(i for i in listed if item_key(i).id == running[0])
+        w.sso.assignments.discard((INSTANCE, *identity(item_key(gone))))
+        stack.program["set"].custom_timeout = 0.0
+        assert up(w, stack)
+        recorded = stack.state["set:AccountAssignmentSet"].outputs["results"]
+        assert recorded[item_key(gone).id]["status"] == "SUCCEEDED"
+        assert (INSTANCE, *identity(item_key(gone))) in w.sso.assignments, "made again"
+
+
+def test_a_canary_whose_start_fails_ends_the_ones_parked_behind_it_with_its_reason() -> None:
+    """The first of a doubted reason (a permission set that does not exist) got an error from
+    CreateAccountAssignment: the ones parked behind it ended with "timed out ... before
+    CreateAccountAssignment could start", a timeout that never happened."""
+    with world(t=2.0) as w:
+        d = w.aws.directory
+        good = _keys(w, 12)
+        missing = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-ffffffffffffffff"
+        doubted = [
+            AssignmentKey(INSTANCE, missing, "GROUP", d.groups["Platform"], a)
+            for a in sorted({k.target_id for k in good})[:3]
+        ]
+
+        def refuse(kind: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
+            if params["PermissionSetArn"] == missing:
+                no_such = "no such permission set"
+                return api_error("ResourceNotFoundException", 400, no_such), False
+            return None, False
+
+        w.sso.start_fault = refuse
+        keys = [*good, *doubted]
+        (done,) = w.run(
+            w.process(),
+            lambda: create_assignments(cast(Any, w.sso), keys, directory=_directory(w)),
+        )
+    assert {k.id for k in good} <= {k for k, o in done.outcomes.items() if o.succeeded}
+    reasons = [done.errors[k.id](str) for k in doubted]
+    assert not any("timed out" in r for r in reasons), reasons
+    assert all("no such permission set" in r for r in reasons), reasons
+    starts = [c for c in w.sso.calls_to("create_account_assignment")]
+    assert len(starts) == len(good) + 1, "one start of the doubted reason"

@@ -38,9 +38,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
 from ..core import ownership, ratelimit, runtime
-from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
+from ..core.decisions import DEFAULT_POLICY, ErrorStreak, is_terminal, poll_by_list
 from ..core.defaults import (
     CHECK_WORKERS,
+    CONFIRM_POLL,
     PATIENCE,
     PREFLIGHT_SECONDS,
     PROGRESS_INTERVAL,
@@ -51,6 +52,7 @@ from ..core.errors import (
     Message,
     Namer,
     OperationCancelledError,
+    RequestNotFoundError,
     WaiterError,
     fixed,
     python_name,
@@ -61,6 +63,7 @@ from ..core.options import check_options
 from ..core.results import OutcomePath, PollEvent, WaitResult, result_from
 from ..core.set_pace import Progress, default_timeout, transient_failure
 from . import calls, lookups, preflight
+from .api_errors import ApiError, persistent_error
 from .assignments import (
     CREATE,
     DELETE,
@@ -71,9 +74,11 @@ from .assignments import (
     claimed_note,
     exists_error,
     in_flight_note,
-    start_request,
+    lost_answer,
+    maybe_ours_note,
+    try_start,
 )
-from .poller import Snapshot, poller_for
+from .poller import Poller, Snapshot, poller_for
 from .retry import Deadline
 
 if TYPE_CHECKING:
@@ -163,12 +168,16 @@ class _Pending:
     """Another process's earlier request made the assignment and this run may not adopt it:
     the reason it ends in ``errors`` when its own request ends (it keeps its slot till then)."""
     seen: bool = False
-    """A list newer than its start showed it in progress: once a later list does not, it has
-    ended, and it SUCCEEDED unless the FAILED list names it (else it is described)."""
+    """A list newer than its start showed it in progress: once a later list does not, its
+    slot is free and AWS's word on how it ended is read (:meth:`_SetRun.resolve_left`); one
+    never seen is described."""
     gone_at: float = 0.0
     """When the list that no longer showed it started (it ended before then)."""
     seen_at: float = 0.0
     """When the last list that showed it in progress started (it ended after then)."""
+    unsure: bool = False
+    """A try of its start lost its answer: a request for the same assignment made just
+    before it may be this run's own (:func:`assignments.lost_answer`)."""
 
 
 @dataclass
@@ -240,8 +249,17 @@ class _SetRun:
     """Notes from helper threads, said by the loop."""
     stopped: str | None = None
     """Why nothing more starts (``stop_on_failure``)."""
-    failed_pages: dict[str, int] = field(default_factory=dict)
-    """By instance: how many pages the FAILED list took last time."""
+    succeeded_pages: dict[str, int] = field(default_factory=dict)
+    """By instance: how many pages the SUCCEEDED list took last time."""
+    unsure: set[str] = field(default_factory=set)
+    """Keys a try of whose start lost its answer (a request may have been made)."""
+    start_refusals: int = 0
+    """Starts refused in a row (throttling, a conflict, a 5xx): the backoff before the next."""
+    start_again_at: float = 0.0
+    start_streak: ErrorStreak = field(default_factory=ErrorStreak)
+    not_found: list[AssignmentKey] = field(default_factory=list)
+    """Deletions whose start AWS answered "not found", until a listing agrees they are gone
+    (:meth:`confirm_absent`)."""
 
     def __post_init__(self) -> None:
         o = self.options
@@ -259,6 +277,7 @@ class _SetRun:
         """When the list of requests in flight was taken (a racing request came after it)."""
         self.last_round = -float("inf")
         self.next_report = self.started + PROGRESS_INTERVAL
+        self.next_confirm = self.started
 
     def say(self, note: str) -> None:
         on_poll = self.options.get("on_poll")
@@ -280,7 +299,13 @@ class _SetRun:
                 pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=notes)
                 self.outstanding[request_id] = pending
         rest = [k for k in self.keys if k.id not in looked.found]
-        if self.change.leaves_present and len(rest) > self.limiter.limit:
+        if not self.change.leaves_present:
+            # A list may lag a create: only the delete call itself says an assignment is not
+            # there (:meth:`confirm_absent`). Every deletion is started, in the order given.
+            self.todo.extend(rest)
+            self.say(f"{len(self.outstanding)} in flight, {len(rest)} to delete")
+            return
+        if len(rest) > self.limiter.limit:
             # Beside the starts; only what it doubts waits for it, and the set does not. A set
             # of one round starts everything at once: the checks would only take its tokens.
             self.timing.start(partial(self._preflight, rest))
@@ -383,7 +408,7 @@ class _SetRun:
         """Start as many as the quota allows; adopted requests count against it too."""
         while self.held < len(self.outstanding) and self.limiter.try_acquire():
             self.held += 1
-        while self.limiter.try_acquire():
+        while self._now() >= self.start_again_at and self.limiter.try_acquire():
             key = self._next_key()
             if key is None:
                 self.limiter.release()
@@ -397,19 +422,61 @@ class _SetRun:
             self.attempts[key.id] = self.attempts.get(key.id, 0) + 1
             poller = poller_for(self.client, self.operation, key.instance_arn, self.timing)
             try:
-                request_id, created = start_request(self.deadline, self.client, self.operation, key)
+                started = try_start(self.deadline, self.client, self.operation, key)
             except OperationCancelledError:
                 raise
+            except RequestNotFoundError as exc:
+                self._release()
+                if self.change.leaves_present:
+                    self.errors[key.id] = exc.message
+                    self._canary_could_not_start(key, exc)
+                else:  # gone already, the delete call says: a listing is to agree
+                    self.not_found.append(key)
+                continue
             except WaiterError as exc:
                 self.errors[key.id] = exc.message
                 self._release()
+                self._canary_could_not_start(key, exc)
                 continue
+            if isinstance(started, ApiError):
+                self._release()
+                self._start_refused(key, started)
+                return  # again after a backoff: the set polls what is in flight meanwhile
+            self.start_refusals = 0
             if self.change.leaves_present:
-                ownership.started(key, self, request_id)
+                ownership.started(key, self, started.request_id)
             pending = _Pending(
-                key, self.deadline.clock(), self.change.new_path, poller.epoch, created
+                key,
+                self.deadline.clock(),
+                self.change.new_path,
+                poller.epoch,
+                started.created,
+                unsure=key.id in self.unsure,
             )
-            self.outstanding[request_id] = pending
+            self.outstanding[started.request_id] = pending
+
+    def _start_refused(self, key: AssignmentKey, error: ApiError) -> None:
+        """A start met throttling, a conflict or a 5xx: it is the first to start again, after
+        the policy's backoff (a start never holds up the polls of what is in flight, which
+        is how a racing request is seen); a 5xx repeated unchanged ends the set."""
+        now = self._now()
+        with self.cond:
+            self.todo.appendleft(key)
+        self.started_count -= 1
+        self.attempts[key.id] -= 1
+        if lost_answer(error):
+            self.unsure.add(key.id)
+        policy = self.deadline.policy
+        if self.start_streak.record(error.signature, now) >= policy.persistent_budget:
+            raise persistent_error(
+                error,
+                policy.persistent_budget,
+                api_name=self.operation.started_by,
+                what=f"starting {self.operation.started_by} for {key}",
+                instance_arn=key.instance_arn,
+            )
+        self.start_refusals += 1
+        self.start_again_at = now + policy.backoff.delay(self.start_refusals, self.timing.rng)
 
     def _next_key(self) -> AssignmentKey | None:
         """The next key to start: in order, but a suspect waits while the canary of its reason
@@ -420,6 +487,8 @@ class _SetRun:
                 reason = self.suspects.get(key.id)
                 canary = self.canaries.get(reason) if reason else None
                 if reason is None or (canary is not None and canary.succeeded):
+                    return key
+                if canary is not None and canary.key == key:  # its start is tried again
                     return key
                 if canary is None:
                     self.canaries[reason] = _Canary(key)
@@ -450,6 +519,21 @@ class _SetRun:
                         f"{key.id} SUCCEEDED: the check that doubted it was wrong"
                     )
             self.todo.extendleft(reversed(self.parked.pop(reason, [])))
+
+    def _canary_could_not_start(self, key: AssignmentKey, error: WaiterError) -> None:
+        """A canary's start call failed: the keys parked behind it end with that error (the
+        same doubt, and the same call, would fail them too), rather than wait for a request
+        that will never end."""
+        with self.cond:
+            reason = self.suspects.get(key.id)
+            canary = self.canaries.get(reason) if reason else None
+            if reason is None or canary is None or canary.key != key:
+                return
+            canary.failure = f"its start failed: {error}"
+            for parked in self.parked.pop(reason, []):
+                self.errors[parked.id] = fixed(
+                    f"not started: {reason}; {key.id}, started first, {canary.failure}"
+                )
 
     def _claim(self, key: AssignmentKey) -> bool:
         """Claim ``key`` for this run before creating it (:mod:`ownership`). Another operation
@@ -483,9 +567,14 @@ class _SetRun:
         the next starts (:meth:`describe_ended`). Where that list takes more calls than
         describing each request in flight, each is described instead, and keeps its slot
         until its describe says it has ended."""
-        self.deadline.pause(min(self._next_round(), self.next_report) - self._now())
+        due = min(self._next_round(), self.next_report)
+        if self.todo and self.start_again_at > self._now():
+            due = min(due, self.start_again_at)  # a refused start is tried again first
+        self.deadline.pause(due - self._now())
+        if self.todo and self._now() >= self.start_again_at and self.start_refusals:
+            return
         if self._now() >= self.next_report:
-            return  # the progress line (and the FAILED list) first; the round comes after
+            return  # the progress line (and what ended) first; the round comes after
         # The starts it frees slots for come first: wait for spare tokens, within patience.
         ratelimit.shared_limiter().wait_for_spare(min(PATIENCE, self.deadline.left()))
         self.last_round = self._now()
@@ -494,6 +583,7 @@ class _SetRun:
             mine = {r: p for r, p in self.outstanding.items() if p.key.instance_arn == instance}
             pages = poller.last.pages if poller.last else 1
             if not poll_by_list(len(mine), pages) and poller.last is not None:
+                self._look_for_races_once(poller, mine)
                 for request_id, pending in mine.items():
                     with ratelimit.background():
                         ended = self._read(request_id, pending)
@@ -504,6 +594,7 @@ class _SetRun:
             snapshot = poller.snapshot(self.deadline, newer_than=self.newest_list.get(instance, 0))
             self.newest_list[instance] = snapshot.epoch
             self._look_for_races(snapshot, mine)
+            self._look_for_others(snapshot, instance)
             ids = snapshot.ids
             for request_id, pending in mine.items():
                 if pending.after >= snapshot.epoch:
@@ -513,7 +604,7 @@ class _SetRun:
                     continue
                 del self.outstanding[request_id]
                 self._release()
-                if pending.seen:  # ended: SUCCEEDED unless the FAILED list names it
+                if pending.seen:  # left the list: how it ended is AWS's word, read later
                     pending.gone_at = snapshot.started
                     self.durations.append(snapshot.started - pending.started)
                     self.lasted.append(pending.seen_at - pending.started)
@@ -552,6 +643,60 @@ class _SetRun:
         at_most, at_least = min(self.durations), max(self.lasted, default=0.0)
         return at_most if at_least >= at_most else (at_least + at_most) / 2
 
+    def _look_for_others(self, snapshot: Snapshot, instance: str) -> None:
+        """A request in progress for an assignment that was checked and waits to start (its
+        check is older than the list): another process or resource started it since, and its
+        starter owns the assignment. It is not started again: refused (in ``errors``), or,
+        when adopting, waited on and said."""
+        if not self.change.leaves_present:
+            return
+        with self.cond:
+            waiting = {k.id: k for k in self.todo if k.instance_arn == instance}
+            waiting.update(
+                {k.id: k for ks in self.parked.values() for k in ks if k.instance_arn == instance}
+            )
+        known = {*self.outstanding, *self.ended, *self.left}
+        others = [r for r in snapshot.requests if r.request_id not in known]
+        if not waiting or not others:
+            return
+        found: dict[str, str] = {}
+        for listed in others:
+            request = Request(self.operation, instance, listed.request_id)
+            identity = lookups.identity_of(self.deadline, self.client, request)
+            for key in waiting.values():
+                if key.id not in found and identity and key.matches(identity):
+                    found[key.id] = listed.request_id
+        for key_id, request_id in found.items():
+            key = waiting[key_id]
+            with self.cond:
+                if key in self.todo:
+                    self.todo.remove(key)
+                for parked in self.parked.values():
+                    if key in parked:
+                        parked.remove(key)
+            if not self.options.get("adopt_existing", False):
+                self.errors[key_id] = exists_error(key, request_id).message
+            elif self._claim(key):
+                note = in_flight_note(key, request_id)
+                pending = _Pending(key, self._now(), OutcomePath.IN_FLIGHT, notes=(note,))
+                self.outstanding[request_id] = pending
+
+    def _look_for_races_once(self, poller: Poller, mine: dict[str, _Pending]) -> None:
+        """Requests described one by one are looked for races all the same: in the first
+        shared list newer than their start (the one the process's waits make anyway, if it
+        comes within the hurry interval)."""
+        unraced = {
+            r: p
+            for r, p in mine.items()
+            if self.change.leaves_present and not p.raced and p.created is not None
+        }
+        if not unraced:
+            return
+        after = min(p.after for p in unraced.values())
+        patience = self.deadline.policy.hurry_interval
+        snapshot = poller.snapshot(self.deadline, newer_than=after, patience=patience)
+        self._look_for_races(snapshot, unraced)
+
     def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Pending]) -> None:
         """Once per request this run started (a creation), in the first list newer than its
         start: a request for the same assignment created earlier, near its own (another process
@@ -571,7 +716,9 @@ class _SetRun:
             if not earlier:
                 continue
             theirs = earlier[0].request_id
-            if adopt:
+            if pending.unsure:
+                pending.notes = (maybe_ours_note(pending.key, theirs),)
+            elif adopt:
                 pending.path = OutcomePath.IN_FLIGHT
                 pending.notes = (
                     f"request {theirs} (another process or resource) created {pending.key} "
@@ -582,73 +729,128 @@ class _SetRun:
                 pending.refused = str(exists_error(pending.key, theirs, request_id))
 
     def resolve_left(self) -> None:
-        """Say how each ended request of :attr:`left` ended: one ``List...Status(FAILED)``
-        per instance (taken after the list that showed them gone), describing only those it
-        names, for their reason; the others SUCCEEDED. Where that list takes more calls than
-        describing each, each is described."""
+        """Say how each request of :attr:`left` (gone from the list of those in progress) ended,
+        by AWS's word only: a ``List...Status(SUCCEEDED)`` that names it (where it costs fewer
+        calls than describing each), a creation's assignment listed (one
+        ``ListAccountAssignments`` per account and permission set with two or more), else its
+        describe. That a request
+        has left one list says nothing of how it ended: it may not be on the next one yet."""
         by_instance: dict[str, dict[str, _Pending]] = {}
         for request_id, pending in self.left.items():
             by_instance.setdefault(pending.key.instance_arn, {})[request_id] = pending
         self.left.clear()
         for instance, mine in sorted(by_instance.items()):
-            failed = self._failed_ids(instance, len(mine))
+            named = self._succeeded_ids(instance, len(mine)) or frozenset()
+            rest = {r: p for r, p in mine.items() if r not in named}
+            proven = self._listed_in_place(rest) if rest else set()
             for request_id, pending in mine.items():
-                if failed is not None and request_id not in failed:
-                    self._record(pending, self._inferred(request_id, pending))
+                if request_id in proven or request_id in named:
+                    self._record(pending, self._listed_result(request_id, pending))
                 elif not self._read(request_id, pending):
                     self.outstanding[request_id] = pending  # not ended after all: poll it again
 
-    def _failed_ids(self, instance: str, count: int) -> frozenset[str] | None:
-        """The ids the FAILED list names now (``None``: describe each of ``count`` instead,
+    def _listed_in_place(self, mine: dict[str, _Pending]) -> set[str]:
+        """Of ``mine`` (creations only), the requests whose assignment ``ListAccountAssignments``
+        lists now, read once per account and permission set that has two or more of them (a
+        describe costs as much for one)."""
+        if not self.change.leaves_present:
+            return set()
+        groups: dict[tuple[str, str], list[str]] = {}
+        for request_id, pending in mine.items():
+            group = (pending.key.target_id, pending.key.permission_set_arn)
+            groups.setdefault(group, []).append(request_id)
+        asked = [r for members in groups.values() if len(members) > 1 for r in members]
+        if not asked:
+            return set()
+        try:
+            with ratelimit.background():
+                present = lookups.existing_assignments(
+                    self.deadline, self.client, [mine[r].key for r in asked]
+                )
+        except OperationCancelledError:
+            raise
+        except WaiterError:
+            return set()  # no word from that list: each is described
+        return {r for r in asked if mine[r].key.id in present}
+
+    def _succeeded_ids(self, instance: str, count: int) -> frozenset[str] | None:
+        """The ids the SUCCEEDED list names now (``None``: describe each of ``count`` instead,
         as that list takes more pages, or may not be made)."""
-        pages = self.failed_pages.get(instance, 1)
+        pages = self.succeeded_pages.get(instance, 1)
         if not poll_by_list(count, pages):
             return None
         op = self.operation
         try:
             with ratelimit.background():
                 items, pages = self.deadline.call(
-                    f"listing {op.started_by} requests that FAILED on {instance}",
+                    f"listing {op.started_by} requests that SUCCEEDED on {instance}",
                     op.list_api_name,
                     lambda: calls.list_pages(
                         self.client,
                         op.list_api_name,
                         op.list_key,
                         InstanceArn=instance,
-                        Filter={"Status": FAILED},
+                        Filter={"Status": SUCCEEDED},
                     ),
                 )
         except OperationCancelledError:
             raise
         except WaiterError:
             return None
-        self.failed_pages[instance] = pages
-        return frozenset(str(i.get("RequestId")) for i in items)
+        self.succeeded_pages[instance] = pages
+        return frozenset(str(i.get("RequestId")) for i in items if i.get("Status") == SUCCEEDED)
 
-    def _inferred(self, request_id: str, pending: _Pending) -> WaitResult:
-        """The result of a request that ended and did not FAIL: it SUCCEEDED. Its fields are
-        the ones it was started with, and the creation time its start answered."""
+    def _listed_result(self, request_id: str, pending: _Pending) -> WaitResult:
+        """The result of a request that AWS's list says SUCCEEDED (or whose assignment it
+        lists): its fields are the ones it was started with, and the creation time its start
+        answered."""
         request = Request(self.operation, pending.key.instance_arn, request_id)
         body: dict[str, Any] = {**pending.key.api_params(), "Status": SUCCEEDED}
         body.update(RequestId=request_id, CreatedDate=pending.created)
         return result_from(request, body, elapsed=pending.gone_at - pending.started)
 
+    def confirm_absent(self, final: bool = False) -> None:
+        """Deletions whose start AWS answered "not found": absent once a listing of their
+        assignments agrees (it may lag a create or a delete: while it lists one, it is asked
+        again later; at the end, the deletion ends in ``errors``)."""
+        now = self._now()
+        if not self.not_found or (now < self.next_confirm and not final):
+            return
+        self.next_confirm = now + CONFIRM_POLL
+        keys, self.not_found = self.not_found, []
+        try:
+            with ratelimit.background():
+                listed = lookups.existing_assignments(self.deadline, self.client, keys)
+        except OperationCancelledError:
+            raise
+        except WaiterError:
+            listed = {k.id for k in keys}
+        for key in keys:
+            if key.id in listed:
+                self.not_found.append(key)
+            else:
+                self.outcomes[key.id] = AssignmentOutcome(key, self.change.done_path, None)
+
     def progress(self, *, final: bool = False) -> None:
         """Every :data:`defaults.PROGRESS_INTERVAL` seconds (and at the end of a set of more
-        than one round): what has ended (the FAILED list read first), and the time left."""
+        than one round): what has ended (AWS's word on the requests that left the list read
+        first), and the time left."""
         now = self._now()
         if not final and now < self.next_report:
             return
         self.next_report = now + PROGRESS_INTERVAL
-        if self.left:
+        # How the requests that left the list ended is read once nothing waits to start (a
+        # SUCCEEDED list then names many in one call), or while time is short.
+        if self.left and (not self.todo or self.deadline.left() <= 2 * PROGRESS_INTERVAL):
             self.resolve_left()
+        self.confirm_absent()
         if final and len(self.keys) <= self.limiter.limit:
             return
         failed = sum(1 for o in self.outcomes.values() if o.status == FAILED) + len(self.errors)
         done = Progress(
             total=len(self.keys),
             started=self.started_count,
-            in_flight=len(self.outstanding) + len(self.ended),
+            in_flight=len(self.outstanding) + len(self.ended) + len(self.left),
             succeeded=sum(1 for o in self.outcomes.values() if o.succeeded),
             failed=failed,
             elapsed=now - self.started,
@@ -750,6 +952,11 @@ class _SetRun:
                 continue
             if key.id in existing:
                 self.errors[key.id] = _exist_error([key], self.reasons).message
+            elif key in self.not_found:
+                self.errors[key.id] = fixed(
+                    f"{self.operation.started_by} answered that {key.id} does not exist, yet "
+                    "ListAccountAssignments still lists it: it was not deleted (run it again)"
+                )
             elif self.stopped and key.id not in running:
                 self.errors[key.id] = fixed(self.stopped)
             elif why:
@@ -759,6 +966,7 @@ class _SetRun:
         self.outstanding.clear()
         self.ended.clear()
         self.left.clear()
+        self.not_found.clear()
         self.todo.clear()
         self.deferred.clear()
         in_flight = {p.key.id: rid for rid, p in requests.items() if p.key.id in self.errors}
@@ -797,7 +1005,7 @@ class _SetRun:
                 self.existing and self.started_any
             )
             todo = bool(self.todo or self.deferred) and not (self.existing or self.stopped)
-        return bool(self.outstanding or self.ended or self.left or todo or checks)
+        return bool(self.outstanding or self.ended or self.left or self.not_found or todo or checks)
 
     def run(self) -> SetOutcome:
         try:
@@ -814,6 +1022,8 @@ class _SetRun:
                 self.progress()
                 if not (self.outstanding or self.ended or self.todo) and self.left:
                     self.resolve_left()  # nothing else to wait for: how did they end?
+                if not (self.outstanding or self.ended or self.todo or self.left):
+                    self.confirm_absent()
                 if self.deadline.left() <= 0 or not self.busy():
                     break
                 if self.outstanding:
@@ -836,6 +1046,8 @@ class _SetRun:
                 self.unchecked.clear()  # helper threads still running start nothing more
         if self.left and self.deadline.left() > 0:
             self.resolve_left()
+        if self.not_found and self.deadline.left() > 0:
+            self.confirm_absent(final=True)
         self.progress(final=True)
         return self.finish()
 

@@ -10,15 +10,15 @@ request, and only its creator owns the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from ..core import ownership, runtime
-from ..core.decisions import DEFAULT_POLICY, Policy
-from ..core.defaults import CLAIM_POLL
+from ..core import cancellation, ownership, runtime
+from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy
+from ..core.defaults import CLAIM_POLL, CONFIRM_POLL
 from ..core.errors import (
     AssignmentExistsError,
     OperationCancelledError,
@@ -36,11 +36,13 @@ from ..core.operations import (
 )
 from ..core.options import check_options
 from ..core.quota import OutstandingLimiter, SlotTimeoutError
+from ..core.ratelimit import NoTokenInTime
 from ..core.results import OnPoll, OutcomePath, WaitResult, as_utc
 from ..core.timing import Timing
 from . import calls, lookups
+from .api_errors import ApiError, Attempt, attempt, final_error
 from .poller import Poller, poller_for
-from .retry import Deadline, cancelled_error
+from .retry import Deadline, Tries, cancelled_error
 from .waiter import wait
 
 if TYPE_CHECKING:
@@ -179,23 +181,76 @@ class _Operation:
     def exists(self) -> bool:
         return lookups.assignment_exists(self.deadline, self.client, self.key)
 
-    def start(self) -> tuple[str, datetime | None]:
+    def start(self) -> Started:
         return start_request(self.deadline, self.client, self.change.operation, self.key)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A request this run started: its id, AWS's creation time, and whether an earlier try of
+    the start may have made a request too (its answer was a 5xx or a broken connection: AWS
+    may have made the request and lost the answer), so that a request for the same
+    assignment found just before it may be this run's own."""
+
+    request_id: str
+    created: datetime | None
+    unsure: bool = False
+
+
+def lost_answer(error: ApiError) -> bool:
+    """Whether a start that met ``error`` may have been made all the same (a 5xx, or no HTTP
+    answer at all); a 4xx (throttling, conflict) was refused before anything was made."""
+    return error.kind is ErrorKind.TRANSIENT and (
+        error.http_status is None or error.http_status >= 500
+    )
 
 
 def start_request(
     deadline: Deadline, client: SSOAdminClient, operation: StatusOperation, key: AssignmentKey
-) -> tuple[str, datetime | None]:
-    """Start ``operation``'s request for ``key`` (retried within ``deadline``); its id and
+) -> Started:
+    """Start ``operation``'s request for ``key`` (retried within ``deadline``): its id and
     creation time. Which assignment it is about is remembered, so it is never described to
     find out."""
-    status = deadline.call(
-        f"starting {operation.started_by} for {key}",
-        operation.started_by,
-        lambda: calls.start(client, operation, key.api_params()),
+    unsure: list[bool] = []
+
+    def note(tried: Attempt[Any], _gap: float) -> None:
+        if tried.error is not None and lost_answer(tried.error):
+            unsure.append(True)
+
+    tries = Tries(
+        f"starting {operation.started_by} for {key}", operation.started_by, deadline.clock()
     )
+    status = deadline.run(
+        tries, lambda: calls.start(client, operation, key.api_params()), after_try=note
+    )
+    return _started(key, status, bool(unsure))
+
+
+def try_start(
+    deadline: Deadline, client: SSOAdminClient, operation: StatusOperation, key: AssignmentKey
+) -> Started | ApiError:
+    """One try to start ``operation``'s request for ``key``: the request, or the error when it
+    is worth trying again later (throttling, a conflict, a 5xx: the caller goes on with its
+    other work meanwhile); any other error is raised, typed."""
+    cancellation.check()
+    what = f"starting {operation.started_by} for {key}"
+    try:
+        tried = attempt(lambda: calls.start(client, operation, key.api_params()), deadline.left())
+    except NoTokenInTime as exc:
+        raise deadline.timed_out(f"{what} ({exc})") from None
+    if tried.error is None:
+        assert tried.value is not None
+        return _started(key, tried.value, False)
+    if tried.error.kind in deadline.policy.retried:
+        return tried.error
+    if tried.error.kind is ErrorKind.NOT_FOUND:
+        raise RequestNotFoundError(f"{operation.started_by} found nothing {what} ({tried.error})")
+    raise final_error(tried.error, api_name=operation.started_by, what=what)
+
+
+def _started(key: AssignmentKey, status: Mapping[str, Any], unsure: bool) -> Started:
     lookups.remember(key.instance_arn, status["RequestId"], key.api_params())
-    return str(status["RequestId"]), as_utc(status.get("CreatedDate"))
+    return Started(str(status["RequestId"]), as_utc(status.get("CreatedDate")), unsure)
 
 
 def create_assignment(
@@ -231,12 +286,13 @@ def _create(run: _Operation, adopt: bool) -> AssignmentOutcome:
         if not adopt:
             raise exists_error(key)
         return AssignmentOutcome(key, OutcomePath.EXISTING, None, (adopted_note(key),))
-    request_id, created = run.start()
+    started = run.start()
+    request_id = started.request_id
     ownership.started(key, run, request_id)
     after = run.poller().epoch
     with run.started(request_id):
         since_check = run.deadline.clock() - looked.listed_at
-        return _converge(run, request_id, created, since_check, adopt, after)
+        return _converge(run, started, since_check, adopt, after)
 
 
 def adopted_note(key: AssignmentKey) -> str:
@@ -300,17 +356,14 @@ def _claimed_elsewhere(run: _Operation, other: ownership.Claim, adopt: bool) -> 
 
 
 def _converge(
-    run: _Operation,
-    ours: str,
-    created: datetime | None,
-    since_check: float,
-    adopt: bool,
-    after: int,
+    run: _Operation, started: Started, since_check: float, adopt: bool, after: int
 ) -> AssignmentOutcome:
-    """After starting ``ours`` (``after``: the shared list's number then): if another process
+    """After starting ours (``after``: the shared list's number then): if another process
     started a request for the same assignment earlier (the list-then-create window), wait on
     that one, and own the result only when adopting; the earliest request's creator is the
-    owner."""
+    owner. An earlier one that a lost answer of our own start may have made is ours, said in
+    a warning."""
+    ours, created = started.request_id, started.created
     if created is None:  # no creation date to order by: nothing to compare
         return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours, after))
     racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check, after)
@@ -327,6 +380,10 @@ def _converge(
     theirs = run.wait(earliest)
     if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
         return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours))
+    if started.unsure:
+        return AssignmentOutcome(
+            run.key, OutcomePath.CREATED, run.wait(ours), (maybe_ours_note(run.key, earliest),)
+        )
     if not adopt:
         raise exists_error(run.key, earliest, ours)
     note = (
@@ -336,12 +393,28 @@ def _converge(
     return AssignmentOutcome(run.key, OutcomePath.IN_FLIGHT, theirs, (note,))
 
 
+def maybe_ours_note(key: AssignmentKey, other: str) -> str:
+    """What to tell about a request for ``key`` made just before this run's own, when a try of
+    this run's start lost its answer: it may be this run's, or another process's."""
+    return (
+        f"request {other} for {key} was made just before this operation's own, after a try of "
+        "its start lost its answer (a 5xx or a broken connection): it may be this operation's "
+        "own, or another resource's or stack's; this resource records the assignment and "
+        "deletes it on destroy. If another resource manages it, keep only one of them."
+    )
+
+
 def exists_error(
     key: AssignmentKey, other: str | None = None, ours: str | None = None, here: bool = False
 ) -> AssignmentExistsError:
     if here:
         started = f"request {other}" if other else "a request about to start"
         how = f"is being created by another resource of this deployment ({started})"
+    elif other and ours is None:
+        how = (
+            f"is being created by request {other} (another process or resource), started "
+            "after this operation checked it; this operation started none of its own"
+        )
     elif other:
         how = (
             f"was created at the same time by request {other} (another process or resource; "
@@ -366,18 +439,42 @@ def exists_error(
 def delete_assignment(
     client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
 ) -> AssignmentOutcome:
-    """Make sure the assignment is gone: wait on a deletion in flight, accept one already gone,
-    or call ``DeleteAccountAssignment`` and wait. FAILED is returned, not raised."""
+    """Make sure the assignment is gone: wait on a deletion in flight, or call
+    ``DeleteAccountAssignment`` and wait; an assignment that the delete call itself says is
+    not there (and no list shows) is gone already. A list alone never says so: it may lag a
+    create. FAILED is returned, not raised."""
     check_options("delete_assignment", options, AssignmentOptions)
     run = _Operation(DELETE, client, key, options)
     with run.slot():
         looked = run.in_flight()
         if key.id in looked.found:
             return AssignmentOutcome(key, OutcomePath.IN_FLIGHT, run.wait(looked.found[key.id]))
-        if not run.exists():
-            return AssignmentOutcome(key, OutcomePath.ABSENT, None)
         try:
-            request_id, _ = run.start()
-        except RequestNotFoundError:  # deleted by someone else since it was listed
+            request_id = run.start().request_id
+        except RequestNotFoundError as exc:
+            confirm_absent(run.deadline, client, [key], exc)
             return AssignmentOutcome(key, OutcomePath.ABSENT, None)
         return AssignmentOutcome(key, OutcomePath.DELETED, run.wait(request_id, run.poller().epoch))
+
+
+def confirm_absent(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    keys: list[AssignmentKey],
+    refused: RequestNotFoundError,
+) -> None:
+    """``DeleteAccountAssignment`` answered that ``keys`` do not exist: accept it once
+    ``ListAccountAssignments`` agrees (it may lag a delete: it is asked again, within the
+    deadline); while it lists one, raise ``refused``, naming the assignments AWS still lists."""
+    while True:
+        listed = lookups.existing_assignments(deadline, client, keys)
+        if not listed:
+            return
+        if deadline.left() <= CONFIRM_POLL:
+            names = ", ".join(sorted(listed))
+            raise RequestNotFoundError(
+                f"{refused}; yet ListAccountAssignments still lists {names}: the assignment was "
+                "not deleted (run the delete again)",
+                instance_arn=keys[0].instance_arn,
+            )
+        deadline.pause(CONFIRM_POLL)

@@ -76,6 +76,9 @@ CHECK_WORKERS = 4
 """A set's existence checks run this many at a time, just ahead of its starts."""
 CLAIM_POLL = 0.1
 """Seconds between looks at another operation's claim, waiting for its request to start."""
+CONFIRM_POLL = 1.0
+"""Seconds between two reads of ``ListAccountAssignments`` while it still lists an assignment
+that the delete call says is gone (the list may lag a delete)."""
 PLUGIN_WORKERS = 1024
 """The plugin's threads for blocking work: more than any ``--parallel``, so the engine, the
 quota and the rate limit bound concurrency, not this pool."""

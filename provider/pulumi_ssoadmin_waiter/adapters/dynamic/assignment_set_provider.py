@@ -295,10 +295,16 @@ class AssignmentSetProvider(SsoAdminProvider):
         return outputs
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Delete every assignment of the set; any that is still in place (its deletion
+        FAILED, did not finish, or never started) fails the delete, naming each, so the
+        resource stays in the state and the next ``destroy`` or ``up`` tries again."""
         with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
-            _Operation(self, props, redact, len(keys)).step("delete", DELETE, keys)
+            run = _Operation(self, props, redact, len(keys))
+            deleted = run.step("delete", DELETE, keys)
+            if run.must_fail(deleted, deleting=True):
+                raise StepFailed(run.failure_text("delete", deleted, len(keys), deleting=True))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.speaking(props) as redact:
@@ -471,8 +477,10 @@ class _Operation:
         self, olds: Mapping[str, Any], added: list[AssignmentKey]
     ) -> dict[str, AssignmentOutcome]:
         """Assignments an earlier run of this set started and did not see end (its state
-        records their request as IN_PROGRESS) that have since SUCCEEDED: this set made them,
-        so they are its own without being adopted. One describe each."""
+        records their request as IN_PROGRESS) that have since SUCCEEDED and are in place now:
+        this set made them, so they are its own without being adopted. One describe each,
+        and a listing of those that SUCCEEDED (one may have been removed since: it is made
+        again, not taken for in place on an old request's word)."""
         before = olds.get("results") or {}
         recorded = {
             k.id: str(before[k.id]["request_id"])
@@ -486,7 +494,14 @@ class _Operation:
         keys = [k for k in added if k.id in recorded]
         client = self.provider.client(self.props)
         ended = lookups.own_requests_succeeded(self.deadline, client, keys, recorded)
-        return {kid: AssignmentOutcome(k, OutcomePath.CREATED, r) for kid, (k, r) in ended.items()}
+        present = lookups.existing_assignments(
+            self.deadline, client, [k for k, _ in ended.values()]
+        )
+        return {
+            kid: AssignmentOutcome(k, OutcomePath.CREATED, r)
+            for kid, (k, r) in ended.items()
+            if kid in present
+        }
 
     def must_fail(self, outcome: SetOutcome, deleting: bool = False) -> bool:
         """Whether the step fails the deployment: anything unfinished, a FAILED deletion, and
@@ -506,10 +521,13 @@ class _Operation:
         text = f"AccountAssignmentSet {step}: {len(failures)} of {count} assignments did not "
         text += f"succeed:\n{lines}\n"
         if deleting:
-            done = outcome.started_here() + outcome.waited_on()
+            done = sorted(
+                k for k, o in outcome.outcomes.items() if o.succeeded and k not in failures
+            )
+            gone = "".join(f"\n  {k}" for k in done)
             return text + (
-                f"{len(done)} were deleted; the state lists them until the step succeeds (run it "
-                "again) or a refresh finds them gone."
+                f"{len(done)} were deleted, and the state lists them until the step succeeds "
+                f"(run it again) or a refresh finds them gone{':' if done else '.'}{gone}"
             )
         if self.provider.keeps_partial:
             return text
