@@ -13,13 +13,26 @@ after every step the invariants of RELIABILITY.md are checked against AWS's trut
 - I5 documented errors only: every error is one of the package's (a ``WaiterError``), on the
   plugin too;
 - I6 preview is safe: Check and Diff with any input unknown (a field, an item's field, the
-  region, the plugin's region) answer without failing and claim no deletion.
+  region, the plugin's region) answer without failing and claim no deletion;
+- I7 no silent leftover access: an assignment that a step took out of a resource's state
+  without an error (a delete, destroy, replace or update) is gone from AWS, unless another
+  resource now records it, or an error of that step names it.
+
+"Told" is strict (I1, I2): an error of the operation, or a warning on its own row, that names
+the assignment. Info lines, diffs and progress lines do not count.
+
+The in-memory AWS is as hostile as AWS when the rules say so (:meth:`Deployments.aws_behaves`
+and the rules after it): lists answer from up to half a second ago, page by one or three items
+that shift as requests end, calls take time; starts are refused (throttling, conflict, access
+denied, a principal or permission set that does not exist) or accepted with their answer lost;
+FailureReasons may be transient; deletions may FAIL.
 
 ``--hypothesis-profile=deep`` runs many more and longer sequences (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from functools import partial
@@ -44,7 +57,7 @@ from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
 from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
 from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION
-from support.fakes import IDENTITY, api_error
+from support.fakes import IDENTITY, StartFault, api_error
 from support.memory_aws import INSTANCE, Directory, World, principal_id, world
 from support.stacks import (
     Declared,
@@ -105,6 +118,11 @@ class Deployments(RuleBasedStateMachine):
         """How many of each stack's operations the invariants have seen."""
         self.secret: dict[tuple[str, str], set[str]] = {}
         """(stack, resource) -> the secret values and all they resolve to."""
+        self.shared: set[str] = set()
+        """Assignments two resources record, one of them told so (I2): as that warning says,
+        the first destroyed removes the access of both, so the other's loss is not silent."""
+        self.start_errors: list[str] = []
+        """What the next starts answer (:meth:`starts_fail`), first first."""
 
     def teardown(self) -> None:
         self._world.__exit__(None, None, None)
@@ -122,13 +140,20 @@ class Deployments(RuleBasedStateMachine):
     @initialize(
         adapters=st.tuples(
             st.sampled_from(["dynamic", "plugin"]), st.sampled_from(["dynamic", "plugin"])
-        )
+        ),
+        lag=st.sampled_from([0.0, 0.5]),
+        page=st.sampled_from([1, 3, 25]),
+        latency=st.sampled_from([0.0, 0.05]),
     )
-    def make_stacks(self, adapters: tuple[str, str]) -> None:
+    def make_stacks(
+        self, adapters: tuple[str, str], lag: float = 0.0, page: int = 25, latency: float = 0.0
+    ) -> None:
+        """Two stacks, each on its adapter, and how hostile AWS is to begin with."""
         for name, adapter in zip("ab", adapters, strict=True):
             self.stacks[name] = Stack(
                 name, PluginAdapter() if adapter == "plugin" else DynamicAdapter()
             )
+        self.aws_behaves(lag, page, latency)
 
     @property
     def accounts(self) -> list[str]:
@@ -320,14 +345,12 @@ class Deployments(RuleBasedStateMachine):
             declared = s.program[data.draw(st.sampled_from(sorted(pending)))]
             key = self._key_of(declared.inputs)
             dead = self.world.process()
-            self.world.vt.run(
-                in_process(
-                    dead,
-                    lambda: start_request(
-                        Deadline(30), cast(Any, self.world.sso), ASSIGNMENT_CREATION, key
-                    ),
-                )
-            )
+
+            def start() -> None:
+                with contextlib.suppress(WaiterError):  # AWS refused it: nothing was started
+                    start_request(Deadline(30), cast(Any, self.world.sso), ASSIGNMENT_CREATION, key)
+
+            self.world.vt.run(in_process(dead, start))
         self._deploy((stack, "up"))
 
     def _key_of(self, inputs: dict[str, Any]) -> AssignmentKey:
@@ -348,6 +371,7 @@ class Deployments(RuleBasedStateMachine):
         stack = next(s for s in self.stacks.values() if isinstance(s.adapter, PluginAdapter))
         names = {v: k for k, v in self.directory.groups.items()}
         arns = {v: k for k, v in self.directory.permission_sets.items()}
+        self.world.sso.settle()
         present = sorted(
             a
             for a in self.world.sso.assignments
@@ -412,8 +436,76 @@ class Deployments(RuleBasedStateMachine):
                 else:
                     self.world.sso.failing.pop(identity, None)
 
+    @rule(
+        lag=st.sampled_from([0.0, 0.5]),
+        page=st.sampled_from([1, 3, 25]),
+        latency=st.sampled_from([0.0, 0.05]),
+    )
+    def aws_behaves(self, lag: float, page: int, latency: float) -> None:
+        """Lists answer from up to ``lag`` seconds ago, each page on its own; pages of
+        ``page`` items (they shift as requests end between two pages); each call takes
+        ``latency`` seconds."""
+        sso = self.world.sso
+        sso.list_lag, sso.page_size, sso.latency = lag, page, latency
+
+    @rule(
+        errors=st.lists(
+            st.sampled_from(
+                ["throttled", "conflict", "denied", "no principal", "no permission set", "lost"]
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    def starts_fail(self, errors: list[str]) -> None:
+        """The next starts (creations or deletions) answer these, one each: refused, or (lost)
+        made with the answer lost on the way back."""
+        self.start_errors = list(errors)
+        answers: dict[str, tuple[str, int, str, bool]] = {
+            "throttled": ("ThrottlingException", 400, "Rate exceeded", False),
+            "conflict": ("ConflictException", 409, "operation in progress", False),
+            "denied": ("AccessDeniedException", 400, "not authorized", False),
+            "no principal": ("ResourceNotFoundException", 400, "no principal", False),
+            "no permission set": ("ResourceNotFoundException", 400, "no permission set", False),
+            "lost": ("InternalServerException", 500, "internal error", True),
+        }
+
+        def fault(kind: str, _params: dict[str, Any]) -> tuple[Exception | None, bool]:
+            if not self.start_errors:
+                return None, False
+            code, status, message, made = answers[self.start_errors.pop(0)]
+            call = "CreateAccountAssignment" if kind == "creation" else "DeleteAccountAssignment"
+            return api_error(code, status, message, operation=call), made
+
+        start_fault: StartFault = fault
+        self.world.sso.start_fault = start_fault
+
+    @rule(account=st.integers(0, 7), times=st.integers(0, 2))
+    def failures_pass_in(self, account: int, times: int) -> None:
+        """The next ``times`` requests for each assignment of the account FAIL with a reason
+        that may pass (throttling, an internal error)."""
+        for identity in self._identities_in(account):
+            self.world.sso.flaky[identity] = times
+
+    @rule(account=st.integers(0, 7), failing=st.booleans())
+    def deletions_fail_in(self, account: int, failing: bool) -> None:
+        for identity in self._identities_in(account):
+            if failing:
+                self.world.sso.failing_deletions[identity] = "the account is being closed"
+            else:
+                self.world.sso.failing_deletions.pop(identity, None)
+
+    def _identities_in(self, account: int) -> list[tuple[Any, ...]]:
+        target = self.accounts[account % len(self.accounts)]
+        return [
+            tuple(self.key(g, ps, target).api_params()[f] for f in IDENTITY)
+            for g in GROUPS
+            for ps in PERMISSION_SETS
+        ]
+
     @rule(data=st.data())
     def removed_outside_pulumi(self, data: st.DataObject) -> None:
+        self.world.sso.settle()
         present = sorted(self.world.sso.assignments)
         if present:
             self.removed_outside_pulumi_row(data.draw(st.sampled_from(present)))
@@ -539,6 +631,7 @@ class Deployments(RuleBasedStateMachine):
     @invariant()
     def invariants_hold(self) -> None:
         """After every step: I3 to I5 for its operations, then I1 and I2 against AWS."""
+        self.world.sso.settle()
         self._operations_kept_their_promises()
         self._no_silent_loss_and_one_owner_or_told()
 
@@ -555,16 +648,45 @@ class Deployments(RuleBasedStateMachine):
             self._secrets_kept(op)
         for owner, keys in records.items():
             before = self.recorded.get(owner, set())
-            said = "\n".join(op.outcome.said() for op in new if (op.stack, op.name) == owner)
+            said = "\n".join(told_by(op) for op in new if (op.stack, op.name) == owner)
             told = self.told.setdefault(owner, set())
             for key_id in keys - before:
                 self.stale.discard((owner, key_id))  # recorded anew: its own again
-                if key_id in said or self._spelled(key_id) in said:
+                if self._named(key_id, said):
                     told.add(key_id)
                 else:
                     told.discard(key_id)
+            for key_id in keys & before:  # still recorded: an error may have named it since
+                if self._named(key_id, said):
+                    told.add(key_id)
             told &= keys
+        self._no_silent_leftover(new, records)
         self.recorded = records
+
+    def _named(self, key_id: str, text: str) -> bool:
+        return key_id in text or self._spelled(key_id) in text
+
+    def _no_silent_leftover(self, new: list[Op], records: dict[tuple[str, str], set[str]]) -> None:
+        """I7: what a step took out of a resource's state without an error is gone from AWS,
+        unless another resource now records it or an error of the step names it."""
+        present = {key_of_row(a).id for a in self.world.sso.assignments}
+        held = {k for keys in records.values() for k in keys}
+        errors = "\n".join(str(op.outcome.error) for op in new if op.outcome.error is not None)
+        for owner, before in self.recorded.items():
+            ops = [op for op in new if (op.stack, op.name.removesuffix(" (replaced)")) == owner]
+            if not any(op.kind in ("delete", "update") for op in ops):
+                continue
+            removing = [op for op in ops if op.kind in ("delete", "update")]
+            quiet = [op for op in removing if op.outcome.error is None]
+            dropped = before - records.get(owner, set())
+            for key_id in sorted(dropped & present):
+                if key_id in held or self._named(key_id, errors) or not quiet:
+                    continue
+                raise AssertionError(
+                    f"I7: {owner}'s {quiet[-1].kind} ended without an error and dropped "
+                    f"{key_id} from its state, but AWS still grants it: "
+                    f"{quiet[-1].outcome.said()[:600]}"
+                )
 
     def _spelled(self, key_id: str) -> str:
         principal, kind, account, target_type, arn, _ = key_id.split(",")
@@ -621,7 +743,7 @@ class Deployments(RuleBasedStateMachine):
                 owners.setdefault(key_id, []).append(owner)
                 told = key_id in self.told.get(owner, set())
                 if key_id not in present:
-                    assert told or (owner, key_id) in self.stale, (
+                    assert told or (owner, key_id) in self.stale or key_id in self.shared, (
                         f"I1: {owner} records {key_id}, which AWS no longer has, and was never told"
                     )
         for key_id, all_who in owners.items():
@@ -630,6 +752,14 @@ class Deployments(RuleBasedStateMachine):
                 assert any(key_id in self.told.get(o, set()) for o in who), (
                     f"I2: {who} all own {key_id}, none was told"
                 )
+                self.shared.add(key_id)
+        self.shared &= set(owners)
+
+
+def told_by(op: Op) -> str:
+    """What ``op`` told the user, strictly: its error and the warnings on its own row (info
+    lines, diffs and progress lines do not count)."""
+    return op.outcome.warned()
 
 
 def key_of_row(row: tuple[Any, ...]) -> AssignmentKey:
