@@ -3,7 +3,9 @@
     python bench/big_sets.py [--t 2] [--only failing,thousand,ten,model]
 
 The local endpoint enforces what AWS does: at most 10 assignment operations outstanding (a start
-beyond is refused) and 20 SSO Admin calls per second (more are throttled); each request is
+beyond is refused; the slot is checked and taken at the start call, under one lock) and 20 SSO
+Admin calls per second account-wide (more are throttled, and a throttled call counts toward the
+rate); list pages hold up to ``--page-size`` items (100, the API's most); each request is
 IN_PROGRESS for T seconds. The provider plugin is installed and started as Pulumi's language
 host does, at the package's default rate limit (8 requests/s), and driven over gRPC as the
 engine drives it.
@@ -225,10 +227,14 @@ def main() -> None:
     parser.add_argument("--t", type=float, default=2.0)
     parser.add_argument("--only", default="failing,thousand,ten,model")
     parser.add_argument("--model-sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument(
+        "--page-size", type=int, default=100, help="most items per list page (API max: 100)"
+    )
     args = parser.parse_args()
     parts = set(args.only.split(","))
     print(
-        f"T = {args.t:g} s; endpoint: {QUOTA} outstanding, {MAX_RATE:g} calls/s; "
+        f"T = {args.t:g} s; endpoint: {QUOTA} outstanding (reserved at the start call), "
+        f"{MAX_RATE:g} calls/s (refused ones counted), pages of {args.page_size}; "
         f"package rate limit {DEFAULT_MAX_TPS:g} requests/s\n"
     )
     if parts & {"failing", "thousand", "ten"}:
@@ -240,6 +246,7 @@ def main() -> None:
             local.behaviour.default = Script(pending_seconds=args.t)
             local.behaviour.max_outstanding = QUOTA
             local.behaviour.max_rate = MAX_RATE
+            local.behaviour.page_size = args.page_size
             plugin: PluginProcess = start_plugin(
                 install(Path(tmp) / "ssoadmin-waiter"), engine, local, fast=False
             )

@@ -329,6 +329,11 @@ class Behaviour:
                     "PermissionSetArn": params.get("PermissionSetArn"),
                 }
             )
+            limit = self.max_outstanding
+            if kind != "provisioning" and limit is not None and self.outstanding() >= limit:
+                # Checked and reserved under one lock: two starts at once cannot both pass.
+                self.refused += 1
+                raise ApiFailure("ThrottlingException", "Too many outstanding requests")
             request = _Request(
                 str(uuid.uuid4()), kind, region, params["InstanceArn"], fields, now,
                 datetime.now(UTC).timestamp(),
@@ -506,15 +511,6 @@ class Behaviour:
     def _fault_for(self, operation: str) -> Fault | None:
         fault = self.fault(operation) if self.fault else None
         with self._lock:
-            limit = self.max_outstanding
-            if (
-                fault is None
-                and operation in ("CreateAccountAssignment", "DeleteAccountAssignment")
-                and limit is not None
-                and self.outstanding() >= limit
-            ):
-                self.refused += 1
-                fault = Fault(400, "ThrottlingException", "Too many outstanding requests")
             now = self.clock()
             rate = self.max_rate
             sso_admin = ":" not in operation
@@ -525,12 +521,13 @@ class Behaviour:
         return fault
 
     def _calls_in_last_second(self, now: float) -> int:
-        """SSO Admin calls answered (not refused) in the second before ``now``."""
+        """SSO Admin calls made in the second before ``now``, refused ones included (a
+        throttled call spends the account's rate as an answered one does)."""
         count = 0
         for call in reversed(self.calls):
             if now - call.at >= 1.0:
                 break
-            count += not call.faulted and ":" not in call.operation
+            count += ":" not in call.operation
         return count
 
     def _answer(self, operation: str, region: str, params: dict[str, Any]) -> dict[str, Any] | None:
