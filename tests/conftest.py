@@ -37,6 +37,15 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# tools/mutation.py: the model at a fraction of CI's sequences, once per planted mistake.
+settings.register_profile(
+    "mutation",
+    max_examples=30,
+    stateful_step_count=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("ci")
 
 
