@@ -38,14 +38,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 # tools/mutation.py: the model at a fraction of CI's sequences, once per planted mistake.
-settings.register_profile(
-    "mutation",
-    max_examples=30,
-    stateful_step_count=12,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+settings.register_profile("mutation", parent=settings.get_profile("ci"), max_examples=30)
 settings.load_profile("ci")
 
 

@@ -153,17 +153,23 @@ def test_a_failed_deletion_that_left_the_list_is_not_taken_for_deleted() -> None
         assert (INSTANCE, *identity(keys[11])) in w.sso.assignments
 
 
+def _deployed_set(w: World, adapter: str, n: int) -> tuple[Stack, list[Any]]:
+    """A stack on ``adapter`` whose set of ``n`` assignments is deployed."""
+    stack = Stack("a", PluginAdapter() if adapter == "plugin" else DynamicAdapter())
+    listed = items(w, n)
+    stack.program["set"] = Declared(
+        ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0}
+    )
+    assert up(w, stack)
+    return stack, listed
+
+
 @pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
 def test_a_destroy_whose_deletion_failed_fails_and_keeps_the_set(adapter: str) -> None:
     """One deletion FAILED: the destroy succeeded, the set left the state, and AWS still
     granted the assignment. The destroy fails naming it, and the set stays in the state."""
     with world(t=2.0) as w:
-        stack = Stack("a", PluginAdapter() if adapter == "plugin" else DynamicAdapter())
-        listed = items(w, 3)
-        stack.program["set"] = Declared(
-            ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0}
-        )
-        assert up(w, stack)
+        stack, listed = _deployed_set(w, adapter, 3)
         stuck = item_key(listed[1])
         w.sso.failing_deletions[identity(stuck)] = "the account is being closed"
         stack.program.clear()
@@ -178,12 +184,7 @@ def test_a_destroy_whose_deletion_failed_fails_and_keeps_the_set(adapter: str) -
 @pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
 def test_a_destroy_that_runs_out_of_time_fails_naming_what_is_left(adapter: str) -> None:
     with world(t=2.0) as w:
-        stack = Stack("a", PluginAdapter() if adapter == "plugin" else DynamicAdapter())
-        listed = items(w, 30)
-        stack.program["set"] = Declared(
-            ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0}
-        )
-        assert up(w, stack)
+        stack, listed = _deployed_set(w, adapter, 30)
         stack.state["set:AccountAssignmentSet"].inputs["timeout_seconds"] = 3.0
         stack.state["set:AccountAssignmentSet"].outputs["timeout_seconds"] = 3.0
         stack.program.clear()
