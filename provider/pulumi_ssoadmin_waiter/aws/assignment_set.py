@@ -406,8 +406,7 @@ class _SetRun:
 
     def start_more(self) -> None:
         """Start as many as the quota allows; adopted requests count against it too."""
-        while self.held < len(self.outstanding) and self.limiter.try_acquire():
-            self.held += 1
+        self._hold_outstanding()
         while self._now() >= self.start_again_at and self.limiter.try_acquire():
             key = self._next_key()
             if key is None:
@@ -748,6 +747,7 @@ class _SetRun:
                     self._record(pending, self._listed_result(request_id, pending))
                 elif not self._read(request_id, pending):
                     self.outstanding[request_id] = pending  # not ended after all: poll it again
+        self._hold_outstanding()
 
     def _listed_in_place(self, mine: dict[str, _Pending]) -> set[str]:
         """Of ``mine`` (creations only), the requests whose assignment ``ListAccountAssignments``
@@ -873,6 +873,7 @@ class _SetRun:
                 # Not visible yet (a just-started request can be), or the list ran ahead of
                 # the describe: keep polling it; it takes a slot again.
                 self.outstanding[request_id] = pending
+                self._hold_outstanding()
 
     def _read(self, request_id: str, pending: _Pending) -> bool:
         """Describe one request: record its outcome (or error) and say True if it has ended;
@@ -1079,6 +1080,12 @@ class _SetRun:
 
     def _now(self) -> float:
         return self.deadline.clock()
+
+    def _hold_outstanding(self) -> None:
+        """Take a slot for each request in flight that has none (adopted, or found still
+        running after it left the list), before any start can take it."""
+        while self.held < len(self.outstanding) and self.limiter.try_acquire():
+            self.held += 1
 
     def _release(self) -> None:
         if self.held > 0:

@@ -245,7 +245,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             keys = list(known_keys(all_items(props)).values())
             run = _Operation(self, props, redact, len(keys))
             set_id = f"assignment-set-{uuid.uuid4()}"
-            created = run.step("create", CREATE, keys)
+            created = run.step(CREATE, keys)
             made = _Made(created=created)
             outputs = self._outputs(props, {}, made, redact)
             run.settle("create", made, set_id, outputs, len(keys))
@@ -261,11 +261,11 @@ class AssignmentSetProvider(SsoAdminProvider):
             run = _Operation(self, news, redact, len(added) + len(removed))
             finished = run.own_requests(olds, added)
             todo = [k for k in added if k.id not in finished]
-            made = _Made(created=run.step("update (create)", CREATE, todo), finished=finished)
+            made = _Made(created=run.step(CREATE, todo), finished=finished)
             if run.must_fail(made.created) and not self.keeps_partial:
                 raise StepFailed(run.failure_text("update (create)", made.created, len(added)))
             deleting = not_taken_over(removed, _id, redact)
-            made.deleted = run.step("update (delete)", DELETE, deleting)
+            made.deleted = run.step(DELETE, deleting)
             outputs = self._outputs(news, olds, made, redact)
             run.settle("update", made, _id, outputs, len(added) + len(removed))
             return UpdateResult(outputs)
@@ -302,7 +302,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
             run = _Operation(self, props, redact, len(keys))
-            deleted = run.step("delete", DELETE, keys)
+            deleted = run.step(DELETE, keys)
             if run.must_fail(deleted, deleting=True):
                 raise StepFailed(run.failure_text("delete", deleted, len(keys), deleting=True))
 
@@ -442,7 +442,7 @@ class _Operation:
             name = self.provider.name("timeout")
             log_warn(self.redact)(f"AccountAssignmentSet: {name} {warning}")
 
-    def step(self, step: str, change: Change, keys: list[AssignmentKey]) -> SetOutcome:
+    def step(self, change: Change, keys: list[AssignmentKey]) -> SetOutcome:
         """Make ``change`` to ``keys`` within what is left of the deadline. Never raises for
         assignments that did not succeed: the outcome says which. A dynamic resource that fails
         on FAILED stops at the first (all it made is undone anyway)."""
