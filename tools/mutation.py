@@ -1,6 +1,7 @@
 """The mutation score of the modules that decide ownership and outcomes (mutmut).
 
-    python tools/mutation.py [--workspace DIR] [--children N] [--only GLOB ...]
+    python tools/mutation.py [--workspace DIR] [--children N] [--only PATH ...]
+                             [--names GLOB ...] [--sample N --seed S] [--report-only]
 
 mutmut plants one mistake at a time in the modules below (a comparison flipped, a constant
 changed, a call's argument dropped, ...) and runs the unit tests that reach the mutated
@@ -10,20 +11,28 @@ function, the model test among them, on a profile of its own (``--hypothesis-pro
 laid out that way, runs ``mutmut run`` there and prints the score by module (and, for the set
 provider, by function: its delete and roll-back are what count here).
 
-It takes about an hour on 2 cores; the workspace keeps mutmut's cache, so a second run only
-tests what changed.
+All of them take about two hours on 2 cores; the workspace keeps mutmut's cache, so a second
+run only tests what changed. ``--names`` runs the mutants whose names match (mutmut's globs, e.g.
+``'*core.ownership*'``); ``--sample N`` runs N of them drawn at random (seeded), and the report
+gives the score of what ran with its 95 % interval. A mutant whose function no test reaches
+("no tests") counts as survived. Survivors are sorted into *text* (only a string's contents
+changed: a message, a log line) and *logic* (anything else), the ones to read first.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +122,66 @@ def module_of(mutant: str) -> tuple[str, str]:
     return module.removeprefix("pulumi_ssoadmin_waiter."), function
 
 
+def run(where: Path, children: int, names: list[str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names],
+        cwd=where,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def sample(where: Path, children: int, globs: list[str], n: int, seed: int) -> list[str]:
+    """N mutant names drawn at random from those matching ``globs`` (all when none). mutmut
+    names its mutants only once it has made them: a first run of one mutant makes them all."""
+    found = results(where)
+    if not found:
+        run(where, children, [PROBE])
+        found = results(where)
+    pool = sorted(m for m in found if not globs or any(fnmatch(m, g) for g in globs))
+    return sorted(random.Random(seed).sample(pool, min(n, len(pool))))
+
+
+PROBE = "pulumi_ssoadmin_waiter.core.ownership.x_claim__mutmut_1"
+"""One mutant, run to have mutmut make (and name) the others."""
+
+NOT_KILLED = ("survived", "no tests")
+"""Statuses that count against the score: a mistake no test noticed, or none could."""
+
+
+def kind_of(where: Path, mutant: str) -> str:
+    """``text`` if the mutant changed only the contents of strings, else ``logic``."""
+    module, _, function = mutant.rpartition(".")
+    source = where / "mutants" / "src" / Path(*module.split("."))
+    tree = _trees.get(source)
+    if tree is None:
+        tree = _trees[source] = {
+            node.name: node
+            for node in ast.walk(ast.parse(source.with_suffix(".py").read_text()))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+    orig = tree.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", function))
+    mutated = tree.get(function)
+    if orig is None or mutated is None:
+        return "logic"
+    return "text" if _blank_strings(orig) == _blank_strings(mutated) else "logic"
+
+
+_trees: dict[Path, dict[str, ast.AST]] = {}
+
+
+def _blank_strings(node: ast.AST) -> str:
+    class Blank(ast.NodeTransformer):
+        def visit_Constant(self, c: ast.Constant) -> ast.Constant:
+            return ast.Constant("") if isinstance(c.value, str) else c
+
+    copy = Blank().visit(ast.parse(ast.unparse(node)))
+    body = copy.body[0]
+    assert isinstance(body, ast.FunctionDef | ast.AsyncFunctionDef)
+    body.name = ""
+    return ast.dump(body)
+
+
 def report(found: dict[str, str]) -> str:
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for mutant, status in found.items():
@@ -122,7 +191,10 @@ def report(found: dict[str, str]) -> str:
             label = "delete and roll-back" if scope in SET_PROVIDER_FUNCTIONS else "other"
             module = f"{module} ({label})"
         by_module[module][status] += 1
-    rows = ["| module | mutants | killed | survived | other | score |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| module | mutants run | killed | survived | no tests | score | 95 % interval |",
+        "|---|---|---|---|---|---|---|",
+    ]
     total: Counter[str] = Counter()
     for module, counts in sorted(by_module.items()):
         total += counts
@@ -132,12 +204,25 @@ def report(found: dict[str, str]) -> str:
 
 
 def _row(label: str, counts: Counter[str]) -> str:
-    n = sum(counts.values())
     killed = counts["killed"] + counts["timeout"]
-    survived = counts["survived"]
-    other = n - killed - survived
-    score = killed / max(1, killed + survived)
-    return f"| {label} | {n} | {killed} | {survived} | {other} | {score:.1%} |"
+    survived, untested = counts["survived"], counts["no tests"]
+    n = killed + survived + untested
+    low, high = wilson(killed, n)
+    score = killed / max(1, n)
+    return (
+        f"| {label} | {n} | {killed} | {survived} | {untested} | {score:.1%} "
+        f"| {low:.1%} to {high:.1%} |"
+    )
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of ``k`` kills in ``n`` mutants (a sample's error)."""
+    if n == 0:
+        return 0.0, 0.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def main() -> None:
@@ -145,22 +230,35 @@ def main() -> None:
     parser.add_argument("--workspace", type=Path, default=ROOT / ".mutation")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--only", nargs="*", default=MODULES, help="module paths to mutate")
+    parser.add_argument("--names", nargs="*", default=[], help="mutant name globs to run")
+    parser.add_argument("--sample", type=int, help="run this many, drawn at random")
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
     args.workspace.mkdir(parents=True, exist_ok=True)
+    names = list(args.names)
     if not args.report_only:
         workspace(args.workspace, args.only)
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.children)],
-            cwd=args.workspace,
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
+        if args.sample:
+            names = sample(args.workspace, args.children, names, args.sample, args.seed)
+            (args.workspace / "sample.txt").write_text("\n".join(names) + "\n")
+        run(args.workspace, args.children, names)
     found = results(args.workspace)
+    chosen = args.workspace / "sample.txt"
+    if args.report_only and chosen.exists():
+        names = chosen.read_text().split()
+    if names:
+        found = {m: s for m, s in found.items() if any(fnmatch(m, g) for g in names)}
     print(report(found))
-    survivors = sorted(m for m, s in found.items() if s == "survived")
-    (args.workspace / "survivors.txt").write_text("\n".join(survivors) + "\n")
-    print(f"\n{len(survivors)} survivors listed in {args.workspace / 'survivors.txt'}")
+    survivors = sorted(m for m, s in found.items() if s in NOT_KILLED)
+    kinds = Counter(kind_of(args.workspace, m) for m in survivors)
+    lines = [f"{kind_of(args.workspace, m)} {found[m]} {m}" for m in survivors]
+    (args.workspace / "survivors.txt").write_text("\n".join(lines) + "\n")
+    not_run = sum(s == "not checked" for s in found.values())
+    print(
+        f"\n{len(survivors)} not killed ({kinds['text']} text, {kinds['logic']} logic), "
+        f"listed in {args.workspace / 'survivors.txt'}; {not_run} not run"
+    )
 
 
 if __name__ == "__main__":
