@@ -1,11 +1,13 @@
 """Big sets: partial progress kept, the pace at organisation scale, and what a set costs.
 
-    python bench/big_sets.py [--t 2] [--only failing,thousand,ten,model]
+    python bench/big_sets.py [--t 2] [--only failing,thousand,ten,model] [--page-then-filter]
 
 The local endpoint enforces what AWS does: at most 10 assignment operations outstanding (a start
 beyond is refused; the slot is checked and taken at the start call, under one lock) and 20 SSO
 Admin calls per second account-wide (more are throttled, and a throttled call counts toward the
-rate); list pages hold up to ``--page-size`` items (100, the API's most); each request is
+rate); list pages hold up to ``--page-size`` items (100, the API's most; with
+``--page-then-filter`` a status filter applies to each page of all requests, oldest first, so a
+long history costs pages); each request is
 IN_PROGRESS for T seconds. The provider plugin is installed and started as Pulumi's language
 host does, at the package's default rate limit (8 requests/s), and driven over gRPC as the
 engine drives it.
@@ -230,11 +232,18 @@ def main() -> None:
     parser.add_argument(
         "--page-size", type=int, default=100, help="most items per list page (API max: 100)"
     )
+    parser.add_argument(
+        "--page-then-filter",
+        action="store_true",
+        help="a List...Status call with a status filter pages over all requests, then filters "
+        "each page (pages may be short, even empty), as AWS may",
+    )
     args = parser.parse_args()
     parts = set(args.only.split(","))
     print(
         f"T = {args.t:g} s; endpoint: {QUOTA} outstanding (reserved at the start call), "
-        f"{MAX_RATE:g} calls/s (refused ones counted), pages of {args.page_size}; "
+        f"{MAX_RATE:g} calls/s (refused ones counted), pages of {args.page_size}"
+        f"{' over all requests, filtered after' if args.page_then_filter else ''}; "
         f"package rate limit {DEFAULT_MAX_TPS:g} requests/s\n"
     )
     if parts & {"failing", "thousand", "ten"}:
@@ -247,6 +256,7 @@ def main() -> None:
             local.behaviour.max_outstanding = QUOTA
             local.behaviour.max_rate = MAX_RATE
             local.behaviour.page_size = args.page_size
+            local.behaviour.filter_before_paging = not args.page_then_filter
             plugin: PluginProcess = start_plugin(
                 install(Path(tmp) / "ssoadmin-waiter"), engine, local, fast=False
             )
