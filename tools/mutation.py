@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import json
 import math
 import os
@@ -175,8 +176,7 @@ def _blank_strings(node: ast.AST) -> str:
         def visit_Constant(self, c: ast.Constant) -> ast.Constant:
             return ast.Constant("") if isinstance(c.value, str) else c
 
-    copy = Blank().visit(ast.parse(ast.unparse(node)))
-    body = copy.body[0]
+    body = Blank().visit(copy.deepcopy(node))
     assert isinstance(body, ast.FunctionDef | ast.AsyncFunctionDef)
     body.name = ""
     return ast.dump(body)
@@ -251,8 +251,9 @@ def main() -> None:
         found = {m: s for m, s in found.items() if any(fnmatch(m, g) for g in names)}
     print(report(found))
     survivors = sorted(m for m, s in found.items() if s in NOT_KILLED)
-    kinds = Counter(kind_of(args.workspace, m) for m in survivors)
-    lines = [f"{kind_of(args.workspace, m)} {found[m]} {m}" for m in survivors]
+    kind = {m: kind_of(args.workspace, m) for m in survivors}
+    kinds = Counter(kind.values())
+    lines = [f"{kind[m]} {found[m]} {m}" for m in survivors]
     (args.workspace / "survivors.txt").write_text("\n".join(lines) + "\n")
     not_run = sum(s == "not checked" for s in found.values())
     print(

@@ -912,8 +912,7 @@ def test_found_a_retried_delete_removes_what_another_stack_made_since() -> None:
     nobody told b (I1). In one deployment the process's records stop this; across stacks the
     only trace is b's creation request, which AWS's API finds only by describing every
     creation request since a's record."""
-    machine = replay()
-    m = machine
+    m = replay()
     try:
         m.aws_behaves(lag=0.0, latency=0.0, page=1)
         m.up_both_at_once()
