@@ -62,6 +62,16 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"{WHY}: not collected: {', '.join(sorted(PLUGIN_TEST_FILES))}"
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the shared state of a new process (pollers, the quota, the
+    requests it knows, claims), as a new provider process would: what one test's process
+    learnt (the fake's request ids repeat from test to test) must not decide another's."""
+    from pulumi_ssoadmin_waiter.core import runtime
+
+    monkeypatch.setattr(runtime, "_process", runtime.Runtime())
+
+
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalSsoAdmin]:
     from pulumi_ssoadmin_waiter_local import LocalSsoAdmin
