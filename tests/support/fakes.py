@@ -267,6 +267,24 @@ class FakeSsoAdmin:
         else:
             self.assignments.discard((request["InstanceArn"], *identity))
 
+    def remove_outside(self, row: tuple[Any, ...]) -> str:
+        """Someone outside Pulumi removes an assignment (instance first, then its identity), as
+        the console or the CLI does: a deletion request that SUCCEEDED now, in the history."""
+        request_id = next(self._ids)
+        now = self.clock.now
+        self.requests[request_id] = {
+            **dict(zip(IDENTITY, row[1:], strict=True)),
+            "InstanceArn": row[0],
+            "RequestId": request_id,
+            "Status": "SUCCEEDED",
+            "CreatedDate": now,
+            "ends": now,
+            "ended_at": now,
+            "kind": "deletion",
+        }
+        self.assignments.discard(row)
+        return request_id
+
     def outstanding(self) -> int:
         return sum(
             not self.requests[r]["PrincipalId"].startswith("elsewhere-") for r in self._active

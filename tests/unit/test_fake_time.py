@@ -198,3 +198,30 @@ def test_create_and_delete_and_sets_refuse_an_unknown_option() -> None:
     for many in (create_assignments, delete_assignments):
         with pytest.raises(TypeError, match="timout"):
             many(client, [key(1)], timout=3, **options(clock))  # type: ignore[call-arg]
+
+
+# -- what a delete may still call its own --------------------------------------------------------
+def test_an_assignment_removed_after_its_record_is_found_by_the_deletion_history() -> None:
+    """A set's retried delete must not remove what another stack made again: the deletion
+    request that removed the set's assignment, newer than the set's record, says so."""
+    from datetime import UTC, datetime
+
+    from pulumi_ssoadmin_waiter.aws.lookups import removed_after
+    from pulumi_ssoadmin_waiter.aws.retry import Deadline
+
+    clock, sso, client = world()
+    for n in (1, 2, 3):
+        assert create_assignment(client, key(n), **options(clock)).status == "SUCCEEDED"
+    recorded = datetime.fromtimestamp(clock.now, tz=UTC)
+    clock.sleep(1.0)
+    sso.remove_outside((INSTANCE, *identity(key(1))))  # made by the set, then removed
+    assert delete_assignment(client, key(2), **options(clock)).status == "SUCCEEDED"
+    assert create_assignment(client, key(1), **options(clock)).status == "SUCCEEDED"  # again
+    made = {key(n).id: (key(n), recorded) for n in (1, 2, 3)}
+    deadline = Deadline(60, timing=clock.timing())
+    removals = removed_after(deadline, client, made)
+    assert set(removals.found) == {key(1).id, key(2).id} and removals.unchecked == 0
+    later = {key(1).id: (key(1), datetime.fromtimestamp(clock.now, tz=UTC))}
+    assert removed_after(deadline, client, later).found == {}, "a record newer than the removal"
+    bounded = removed_after(deadline, client, made, limit=1)
+    assert len(bounded.found) == 1 and bounded.unchecked == 1

@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core import runtime
 from ..core.identity import IDENTITY_FIELDS, AssignmentKey
-from ..core.operations import ASSIGNMENT_CREATION, SUCCEEDED, Request, StatusOperation
-from ..core.results import WaitResult, result_from
+from ..core.operations import (
+    ASSIGNMENT_CREATION,
+    ASSIGNMENT_DELETION,
+    SUCCEEDED,
+    Request,
+    StatusOperation,
+)
+from ..core.results import WaitResult, as_utc, result_from
 from ..core.single_flight import single_flight
 from . import calls
 from .poller import ListedRequest, poller_for
@@ -33,9 +39,11 @@ if TYPE_CHECKING:
 __all__ = [
     "InFlight",
     "ListedRequest",
+    "Removals",
     "existing_assignments",
     "in_flight",
     "racing",
+    "removed_after",
     "started_near",
 ]
 
@@ -222,3 +230,69 @@ def own_requests_succeeded(
         if body is not None and body.get("Status") == SUCCEEDED and key.matches(body):
             found[key.id] = (key, result_from(request, body))
     return found
+
+
+REMOVALS_DESCRIBED = 100
+"""At most this many deletion requests are described by one :func:`removed_after` (the
+newest first): a bound on what a delete spends looking back."""
+
+
+@dataclass(frozen=True)
+class Removals:
+    """What the deletion requests since a set's records say (:func:`removed_after`)."""
+
+    found: dict[str, str]
+    """By key id, a deletion request that SUCCEEDED for the assignment after its record."""
+    unchecked: int
+    """Deletion requests newer than the oldest record that were not described (the bound)."""
+
+
+def removed_after(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    made: Mapping[str, tuple[AssignmentKey, datetime]],
+    limit: int = REMOVALS_DESCRIBED,
+) -> Removals:
+    """Of the assignments in ``made`` (by key id: the key and when the creation request a
+    resource records as its own was created), those that a deletion request created later
+    removed, as that request's describe says (SUCCEEDED, for that very assignment).
+
+    Such an assignment, if it is in place now, was made again since by someone else (another
+    stack, a person): it is no longer the recording resource's to delete. AWS's API does not
+    say who made an assignment; the deletion history is where the removal shows. One list of
+    the instance's deletion requests (all statuses: a list may lag a status, not a describe)
+    and a describe of each created after the oldest record, newest first, at most ``limit``.
+    A deletion request so new that no list shows it yet is not seen (a list may lag)."""
+    found: dict[str, str] = {}
+    unchecked = 0
+    by_instance: dict[str, list[tuple[AssignmentKey, datetime]]] = {}
+    for key, created in made.values():
+        by_instance.setdefault(key.instance_arn, []).append((key, created))
+    op = ASSIGNMENT_DELETION
+    for instance, members in sorted(by_instance.items()):
+        oldest = min(created for _, created in members)
+        items = deadline.call(
+            f"listing the {op.started_by} requests of {instance}",
+            op.list_api_name,
+            partial(calls.list_all, client, op.list_api_name, op.list_key, InstanceArn=instance),
+        )
+        newer = sorted(
+            (
+                (when, str(item["RequestId"]))
+                for item in items
+                if (when := as_utc(item.get("CreatedDate"))) is not None and when > oldest
+            ),
+            reverse=True,
+        )
+        unchecked += max(len(newer) - limit, 0)
+        for when, request_id in newer[:limit]:
+            request = Request(op, instance, request_id)
+            body = deadline.call_if_found(
+                f"describing {request}", op.api_name, partial(calls.describe, client, request)
+            )
+            if body is None or body.get("Status") != SUCCEEDED:
+                continue
+            for key, created in members:
+                if when > created and key.matches(body) and key.id not in found:
+                    found[key.id] = request_id
+    return Removals(found, unchecked)

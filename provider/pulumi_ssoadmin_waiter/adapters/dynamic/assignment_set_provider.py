@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pulumi.dynamic import (
@@ -41,7 +42,8 @@ from ...core.errors import (
     render_path,
 )
 from ...core.identity import AssignmentKey
-from ...core.results import OutcomePath, StatusChanges
+from ...core.operations import SUCCEEDED
+from ...core.results import OutcomePath, StatusChanges, as_utc
 from ...core.set_pace import default_timeout, too_short
 from .provider_base import (
     Redactor,
@@ -264,7 +266,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             made = _Made(created=run.step(CREATE, todo), finished=finished)
             if run.must_fail(made.created) and not self.keeps_partial:
                 raise StepFailed(run.failure_text("update (create)", made.created, len(added)))
-            deleting = not_taken_over(removed, _id, redact)
+            deleting = run.not_remade(not_taken_over(removed, _id, redact))
             made.deleted = run.step(DELETE, deleting)
             outputs = self._outputs(news, olds, made, redact)
             run.settle("update", made, _id, outputs, len(added) + len(removed))
@@ -302,6 +304,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
             run = _Operation(self, props, redact, len(keys))
+            keys = run.not_remade(keys)
             deleted = run.step(DELETE, keys)
             if run.must_fail(deleted, deleting=True):
                 raise StepFailed(run.failure_text("delete", deleted, len(keys), deleting=True))
@@ -472,6 +475,43 @@ class _Operation:
         if outcome.notes():
             log_warn(self.redact)("AccountAssignmentSet: " + "\n".join(outcome.notes()))
         return outcome
+
+    def not_remade(self, keys: list[AssignmentKey]) -> list[AssignmentKey]:
+        """Of ``keys`` (to delete), those still this set's. One that a deletion request
+        removed after this set recorded making it (its own earlier delete that failed on
+        another assignment and kept the state, or someone outside Pulumi) is, if in place now,
+        someone else's since (another stack made it again): deleting it would remove their
+        access. It is left in place and named. Keys without a recorded creation (adopted, not
+        finished) are not checked: no date to look back from."""
+        results = self.props.get("results") or {}
+        made: dict[str, tuple[AssignmentKey, datetime]] = {}
+        for key in keys:
+            entry = results.get(key.id) if isinstance(results, Mapping) else None
+            if not isinstance(entry, Mapping) or entry.get("status") != SUCCEEDED:
+                continue
+            created = as_utc(entry.get("created_date"))
+            if created is not None:
+                made[key.id] = (key, created)
+        if not made:
+            return keys
+        client = self.provider.client(self.props)
+        removals = lookups.removed_after(self.deadline, client, made)
+        warn = log_warn(self.redact)
+        if removals.unchecked:
+            warn(
+                f"AccountAssignmentSet: {removals.unchecked} older requests to delete "
+                "assignments on the instance since this set's records were not read (the newest "
+                f"{lookups.REMOVALS_DESCRIBED} were): if one of them removed an assignment of "
+                "this set that someone else has made again since, this delete removes their "
+                "access; `pulumi refresh` first shows what is in place"
+            )
+        for key_id in sorted(removals.found):
+            warn(
+                f"AccountAssignmentSet: {key_id} was removed after this set made it; if it is in "
+                "place now, someone else (another stack) made it again since: it is left in "
+                "place and is no longer this set's"
+            )
+        return [k for k in keys if k.id not in removals.found]
 
     def own_requests(
         self, olds: Mapping[str, Any], added: list[AssignmentKey]
