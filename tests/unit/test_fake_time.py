@@ -225,3 +225,50 @@ def test_an_assignment_removed_after_its_record_is_found_by_the_deletion_history
     assert removed_after(deadline, client, later).found == {}, "a record newer than the removal"
     bounded = removed_after(deadline, client, made, limit=1)
     assert len(bounded.found) == 1 and bounded.unchecked == 1
+
+
+# -- two processes create one assignment in the same moment --------------------------------------
+def _raced(sso: FakeSsoAdmin, kind: str = "creation") -> list[str]:
+    """Another process's request for the same assignment is made between this one's check and
+    its own start (the list-then-create window); the other's id, once made."""
+    theirs: list[str] = []
+
+    def other_first(started: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
+        if started == kind and not theirs:
+            sso.start_fault = None
+            status = cast(Any, sso).create_account_assignment(**params)
+            theirs.append(status["AccountAssignmentCreationStatus"]["RequestId"])
+        return None, False
+
+    sso.start_fault = other_first
+    return theirs
+
+
+def test_a_create_that_raced_an_earlier_request_refuses_naming_both() -> None:
+    clock, sso, client = world()
+    theirs = _raced(sso)
+    with pytest.raises(AssignmentExistsError) as info:
+        create_assignment(client, key(1), **options(clock))
+    ours = [r for r in sso.requests if r not in theirs]
+    assert theirs and len(ours) == 1
+    message = str(info.value)
+    assert theirs[0] in message and ours[0] in message and str(key(1)) in message
+
+
+def test_a_create_that_raced_an_earlier_request_adopts_it_when_asked() -> None:
+    clock, sso, client = world()
+    theirs = _raced(sso)
+    outcome = create_assignment(client, key(1), adopt_existing=True, **options(clock))
+    assert outcome.path == "in-flight" and outcome.status == "SUCCEEDED"
+    assert outcome.result is not None and outcome.result.request_id == theirs[0]
+    assert any(theirs[0] in note and "adopted" in note for note in outcome.notes)
+
+
+def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:
+    clock, sso, client = world()
+    create_assignment(client, key(1), **options(clock))
+    outcome = delete_assignment(client, key(1), **options(clock))
+    (deletion,) = [r for r, v in sso.requests.items() if v["kind"] == "deletion"]
+    assert (outcome.path, outcome.status) == ("deleted", "SUCCEEDED")
+    assert outcome.result is not None and outcome.result.request_id == deletion
+    assert (INSTANCE, *identity(key(1))) not in sso.assignments

@@ -128,6 +128,7 @@ def test_a_failed_set_create_rolls_back_only_what_it_started() -> None:
         assert outcome.error is not None and "no access" in str(outcome.error)
         assert present(w, waited), "another process's request made it: the roll-back keeps it"
         assert waited.id in str(outcome.error), "the error says it was left in place"
+        assert "Nothing was created." in str(outcome.error)
 
 
 def _inputs(k: AssignmentKey) -> dict[str, Any]:
@@ -138,3 +139,62 @@ def _inputs(k: AssignmentKey) -> dict[str, Any]:
         "principal_id": k.principal_id,
         "target_id": k.target_id,
     }
+
+
+def _set_of(w: World, *keys: AssignmentKey, **settings: Any) -> dict[str, Any]:
+    return checked(SET, {"assignments": [_inputs(k) for k in keys], **settings})
+
+
+def _identity(k: AssignmentKey) -> tuple[Any, ...]:
+    return tuple(k.api_params()[f] for f in IDENTITY)
+
+
+def test_a_failed_set_create_deletes_again_what_it_made_and_says_so() -> None:
+    with world(t=2.0) as w:
+        made = [key(w, "100000000000"), key(w, "200000000000")]
+        failing = key(w, "100000000000", "Developers")
+        w.sso.failing[_identity(failing)] = "no access"
+        inputs = _set_of(w, *made, failing)
+        (outcome,) = w.run(w.process(), operation(w, lambda: SET.create(inputs)))
+        error = str(outcome.error)
+        assert "no access" in error and failing.id in error
+        assert "The 2 assignments this step created were deleted again" in error
+        assert not any(present(w, k) for k in made), "the roll-back removed what it made"
+        assert len(w.sso.calls_to("delete_account_assignment")) == 2
+        rolled = [line for _, line in outcome.lines if "(roll back)" in line]
+        assert rolled, "the roll-back's progress is shown as the roll-back's"
+
+
+def test_a_roll_back_that_cannot_delete_names_each_left_and_how_to_take_it_over() -> None:
+    with world(t=2.0) as w:
+        stuck, gone = key(w, "100000000000"), key(w, "200000000000")
+        failing = key(w, "100000000000", "Developers")
+        w.sso.failing[_identity(failing)] = "no access"
+        w.sso.failing_deletions[_identity(stuck)] = "denied"
+        inputs = _set_of(w, stuck, gone, failing)
+        (outcome,) = w.run(w.process(), operation(w, lambda: SET.create(inputs)))
+        error = str(outcome.error)
+        assert "Rolling back the 2 assignments this step created left 1 in place" in error
+        assert stuck.id in error and "denied" in error and "adopt_existing=True" in error
+        assert present(w, stuck) and not present(w, gone)
+
+
+def test_a_set_create_out_of_time_leaves_what_it_made_named() -> None:
+    """Nothing is left of the deadline to roll back: what was made is named, in no state."""
+    from support.fakes import api_error
+
+    with world(t=2.0) as w:
+        made, refused = key(w, "100000000000"), key(w, "100000000000", "Developers")
+
+        def throttle(_kind: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
+            if params["PrincipalId"] == refused.principal_id:
+                return api_error("ThrottlingException"), False
+            return None, False
+
+        w.sso.start_fault = throttle
+        inputs = _set_of(w, made, refused, timeout_seconds=10)
+        (outcome,) = w.run(w.process(), operation(w, lambda: SET.create(inputs)))
+        error = str(outcome.error)
+        assert "No time was left to roll back the 1 assignments this step created" in error
+        assert made.id in error and "adopt_existing=True" in error
+        assert present(w, made) and outcome.seconds <= 10 + 1
