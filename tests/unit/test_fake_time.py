@@ -272,3 +272,29 @@ def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:
     assert (outcome.path, outcome.status) == ("deleted", "SUCCEEDED")
     assert outcome.result is not None and outcome.result.request_id == deletion
     assert (INSTANCE, *identity(key(1))) not in sso.assignments
+
+
+@pytest.mark.parametrize(("lag", "page"), [(2.0, 2), (4.0, 3)])
+def test_with_lagging_lists_only_a_listed_assignment_counts_as_made(lag: float, page: int) -> None:
+    """Requests gone from the IN_PROGRESS list that the SUCCEEDED list does not name yet: the
+    assignments listed are made; the one not listed is described, and FAILED."""
+    clock, sso, client = world()
+    sso.list_lag, sso.page_size = lag, page
+    keys = [key(i) for i in range(6)]
+    sso.failing[identity(keys[2])] = "gone"
+    done = create_assignments(client, keys, **options(clock))
+    assert done.failures() == {keys[2].id: "FAILED: gone"}
+    assert len(sso.calls_to("list_account_assignments")) > 1, "the listing's word was used"
+
+
+def test_a_set_whose_starts_all_answer_5xx_ends_each_with_the_persistent_error() -> None:
+    """A 5xx repeated unchanged is not throttling: after the policy's budget (60 s) the set
+    stops starting and names the answer, instead of retrying until its timeout."""
+    clock, sso, client = world()
+    sso.start_fault = lambda _kind, _params: (api_error("InternalServerException", 500), False)
+    keys = [key(i) for i in range(3)]
+    done = create_assignments(client, keys, **options(clock, timeout=900))
+    assert set(done.failures()) == {k.id for k in keys}
+    for reason in done.failures().values():
+        assert "InternalServerException" in reason and "for 60s" in reason, reason
+    assert clock.now < 120, "ended at the budget, not at the timeout"
