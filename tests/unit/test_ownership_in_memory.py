@@ -198,3 +198,42 @@ def test_a_set_create_out_of_time_leaves_what_it_made_named() -> None:
         assert "No time was left to roll back the 1 assignments this step created" in error
         assert made.id in error and "adopt_existing=True" in error
         assert present(w, made) and outcome.seconds <= 10 + 1
+
+
+def test_a_set_updated_drops_and_adds_items_then_its_destroy_removes_the_rest() -> None:
+    """One process, as one `up` then one `destroy`: an item added is a change; an item removed
+    is deleted in AWS and leaves the state; the destroy deletes what the set made itself."""
+    with world(t=2.0) as w:
+        process = w.process()
+        a, b, c = (key(w, account) for account in ("100000000000", "200000000000", "300000000000"))
+        (made,) = w.run(process, operation(w, lambda: SET.create(_set_of(w, a, b))))
+        assert made.error is None, made.said()
+        rid, olds = made.value.id, made.value.outs
+        news = _set_of(w, a, c)
+        (diff,) = w.run(process, lambda: SET.diff(rid, olds, news))
+        assert diff.changes and not diff.replaces
+        (updated,) = w.run(process, operation(w, lambda: SET.update(rid, olds, news)))
+        assert updated.error is None, updated.said()
+        outs = updated.value.outs
+        assert set(outs["results"]) == {a.id, c.id}
+        assert present(w, a) and present(w, c) and not present(w, b), "b was deleted"
+        (destroyed,) = w.run(process, operation(w, lambda: SET.delete(rid, outs)))
+        assert destroyed.error is None, destroyed.said()
+        assert not any(present(w, k) for k in (a, b, c)), "the destroy removed its own"
+
+
+def test_a_dynamic_set_update_whose_creation_failed_fails_and_names_it() -> None:
+    """A dynamic resource cannot record an update in part: it fails before it deletes what
+    the update removes, as the engine then keeps the old state, which records it."""
+    with world(t=2.0) as w:
+        process = w.process()
+        a, b = key(w, "100000000000"), key(w, "200000000000")
+        c = key(w, "100000000000", "Developers")
+        w.sso.failing[_identity(c)] = "no access"
+        (made,) = w.run(process, operation(w, lambda: SET.create(_set_of(w, a, b))))
+        rid, olds = made.value.id, made.value.outs
+        news = _set_of(w, a, c)
+        (updated,) = w.run(process, operation(w, lambda: SET.update(rid, olds, news)))
+        assert updated.error is not None and "no access" in str(updated.error)
+        assert c.id in str(updated.error) and present(w, a)
+        assert present(w, b), "the old state still records b: it is not deleted"
