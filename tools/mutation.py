@@ -61,6 +61,8 @@ TESTS = [
     "tests/unit/test_retry.py",
     "tests/unit/test_errors.py",
     "tests/unit/test_set_outcomes.py",
+    "tests/unit/test_input_checks.py",
+    "tests/unit/test_plugin_errors.py",
 ]
 """The unit tests that reach these modules (those that read the repository's files, such as
 the docs and floors tests, do not apply in the workspace)."""
