@@ -237,3 +237,24 @@ def test_a_dynamic_set_update_whose_creation_failed_fails_and_names_it() -> None
         assert updated.error is not None and "no access" in str(updated.error)
         assert c.id in str(updated.error) and present(w, a)
         assert present(w, b), "the old state still records b: it is not deleted"
+
+
+def test_a_refresh_records_how_the_products_now_expand_differently() -> None:
+    """An account that joined the OU is drift "to create", one that left it "to delete"; the
+    refresh warns naming both, and keeps the state's assignments as they are."""
+    with world(t=2.0) as w:
+        d = w.aws.directory
+        process = w.process()
+        (inputs,) = w.run(process, lambda: checked(SET, {"products": [product("Workloads/Prod")]}))
+        (made,) = w.run(process, operation(w, lambda: SET.create(inputs)))
+        assert made.error is None, made.said()
+        rid, outs = made.value.id, made.value.outs
+        joined = next(a for a, acc in d.accounts.items() if acc.name == "sandbox-1")
+        left = next(a for a, acc in d.accounts.items() if acc.name == "prod-data")
+        d.accounts[joined].parent, d.accounts[left].parent = d.unit("Workloads/Prod"), d.root
+        (read,) = w.run(w.process(), operation(w, lambda: SET.read(rid, outs)))
+        assert read.error is None, read.said()
+        drift = read.value.outs["drift"]
+        assert drift == {key(w, joined).id: "to create", key(w, left).id: "to delete"}
+        assert key(w, joined).id in read.warned() and key(w, left).id in read.warned()
+        assert set(read.value.outs["results"]) == set(outs["results"])
