@@ -39,7 +39,9 @@ def aws_fakes(local: LocalSsoAdmin) -> dict[str, Fake]:
 
 
 def test_request_id_handoff_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
-    req = new_request(local, Script(pending_seconds=1.5))
+    # In progress long enough to outlast the program's start on a busy machine: it must be
+    # polled at least twice (the last assertion).
+    req = new_request(local, Script(pending_seconds=4))
     monkeypatch.delenv("AWS_REGION")  # the stack's aws:region must be used
     project = "request-id-handoff"
     config = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -65,10 +66,17 @@ def test_preview_never_calls_aws(server: ProviderServer, local: LocalSsoAdmin) -
 
 
 def kill_mid_wait(
-    local: LocalSsoAdmin, provider: Any, inputs: dict[str, Any], describe: str
+    local: LocalSsoAdmin,
+    provider: Any,
+    inputs: dict[str, Any] | Callable[[], dict[str, Any]],
+    describe: str,
 ) -> None:
-    """Start a create in a fresh provider process and kill the process once it is polling."""
+    """Start a create in a fresh provider process and kill the process once it is polling.
+    ``inputs`` may be made once the process is up (a request whose time runs from then: a
+    slow start-up on a busy machine must not outlast it)."""
     first = start_server(local)
+    if callable(inputs):
+        inputs = inputs()
     outcome: list[BaseException] = []
 
     def create() -> None:
@@ -94,17 +102,22 @@ def test_status_resource_killed_mid_wait_then_created_again(
     local: LocalSsoAdmin, kind: str
 ) -> None:
     provider = STATUS[kind]
-    req = start_request(local, kind, Script(pending_seconds=4))
-    inputs = {"instance_arn": req.instance_arn, "request_id": req.request_id, "timeout_seconds": 60}
     describe = {
         "creation": "DescribeAccountAssignmentCreationStatus",
         "deletion": "DescribeAccountAssignmentDeletionStatus",
         "provisioning": "DescribePermissionSetProvisioningStatus",
     }[kind]
-    kill_mid_wait(local, provider, inputs, describe)
+    made: dict[str, Any] = {}
+
+    def request_once_the_process_is_up() -> dict[str, Any]:
+        req = start_request(local, kind, Script(pending_seconds=4))
+        made.update(instance_arn=req.instance_arn, request_id=req.request_id, timeout_seconds=60)
+        return dict(made)
+
+    kill_mid_wait(local, provider, request_once_the_process_is_up, describe)
     with start_server(local) as second:
-        created = second.create(provider, inputs)
-    assert created.id == req.request_id and created.outputs["status"] == "SUCCEEDED"
+        created = second.create(provider, dict(made))
+    assert created.id == made["request_id"] and created.outputs["status"] == "SUCCEEDED"
 
 
 def test_assignment_killed_right_after_create_returned(local: LocalSsoAdmin) -> None:
