@@ -121,3 +121,26 @@ def test_a_cancel_just_after_a_create_started_names_that_request() -> None:
     (request_id,) = started
     assert info.value.request_id == request_id and "still running at AWS" in str(info.value)
     assert "the create of GROUP g-1" in str(info.value)
+
+
+def test_a_cancelled_set_names_the_requests_still_running_and_counts_the_rest() -> None:
+    """Cancel stops a set between polls: what is still running at AWS is named (the next run
+    waits on it), the assignments not started are counted."""
+    from pulumi_ssoadmin_waiter import AssignmentKey
+    from pulumi_ssoadmin_waiter.aws.assignment_set import SetCancelledError, create_assignments
+
+    clock = FakeClock()
+    sso = FakeSsoAdmin(clock, duration=10**9)
+    instance = REQUEST.instance_arn
+    ps = f"arn:aws:sso:::permissionSet/{instance.rpartition('/')[2]}/ps-0123456789abcdef"
+    keys = [AssignmentKey(instance, ps, "GROUP", f"g-{n}", "111111111111") for n in range(12)]
+    timing = clock.timing()
+    limiter = OutstandingLimiter(timing=timing)
+    error, took = cancelled_after(
+        0.3,
+        lambda: create_assignments(sso, keys, timeout=10**8, timing=timing, limiter=limiter),  # type: ignore[arg-type]
+    )
+    assert isinstance(error, SetCancelledError), error
+    text = str(error)
+    assert "0 ended, 10 requests still running at AWS" in text and "2 not started" in text
+    assert all(r in text for r in sso.requests) and took < 5

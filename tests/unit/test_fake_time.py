@@ -298,3 +298,23 @@ def test_a_set_whose_starts_all_answer_5xx_ends_each_with_the_persistent_error()
     for reason in done.failures().values():
         assert "InternalServerException" in reason and "for 60s" in reason, reason
     assert clock.now < 120, "ended at the budget, not at the timeout"
+
+
+def test_a_start_whose_answer_was_lost_then_an_earlier_request_is_said_maybe_ours() -> None:
+    """The first try of the start made a request and lost its answer (a 5xx): the second try
+    makes another. The earlier one may be this operation's own or another's: said, and owned."""
+    clock, sso, client = world()
+    tries: list[int] = []
+
+    def lose_first(_kind: str, _params: dict[str, Any]) -> tuple[Exception | None, bool]:
+        tries.append(1)
+        return (
+            (api_error("InternalServerException", 500), True) if len(tries) == 1 else (None, False)
+        )
+
+    sso.start_fault = lose_first
+    outcome = create_assignment(client, key(1), **options(clock))
+    first, second = sorted(sso.requests)
+    assert (outcome.path, outcome.status) == ("created", "SUCCEEDED")
+    assert outcome.result is not None and outcome.result.request_id == second
+    assert any(first in note and "lost its answer" in note for note in outcome.notes)

@@ -258,3 +258,19 @@ def test_a_refresh_records_how_the_products_now_expand_differently() -> None:
         assert drift == {key(w, joined).id: "to create", key(w, left).id: "to delete"}
         assert key(w, joined).id in read.warned() and key(w, left).id in read.warned()
         assert set(read.value.outs["results"]) == set(outs["results"])
+
+
+def test_a_set_that_lists_one_assignment_twice_is_refused_at_check_naming_both() -> None:
+    k = key_of_ids("100000000000")
+    item = _inputs(k)
+    result = SET.check({}, {"assignments": [item, dict(item)]})
+    assert [(f.property, f.reason) for f in result.failures or []] == [
+        ("assignments[1]", "assignments[1] repeats assignments[0]")
+    ]
+
+
+def key_of_ids(account: str) -> AssignmentKey:
+    """A key of ids only (no directory: check reads nothing for ids)."""
+    ps = f"arn:aws:sso:::permissionSet/{INSTANCE.rpartition('/')[2]}/ps-0123456789abcdef"
+    group = "1234567890-0123abcd-0123-4567-89ab-0123456789ab"
+    return AssignmentKey(INSTANCE, ps, "GROUP", group, account)
