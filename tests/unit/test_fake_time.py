@@ -220,7 +220,9 @@ def test_an_assignment_removed_after_its_record_is_found_by_the_deletion_history
     made = {key(n).id: (key(n), recorded) for n in (1, 2, 3)}
     deadline = Deadline(60, timing=clock.timing())
     removals = removed_after(deadline, client, made)
-    assert set(removals.found) == {key(1).id, key(2).id} and removals.unchecked == 0
+    deletions = {v["PrincipalId"]: r for r, v in sso.requests.items() if v["kind"] == "deletion"}
+    assert removals.found == {k.id: deletions[k.principal_id] for k in (key(1), key(2))}
+    assert removals.unchecked == 0
     later = {key(1).id: (key(1), datetime.fromtimestamp(clock.now, tz=UTC))}
     assert removed_after(deadline, client, later).found == {}, "a record newer than the removal"
     bounded = removed_after(deadline, client, made, limit=1)
@@ -318,3 +320,21 @@ def test_a_start_whose_answer_was_lost_then_an_earlier_request_is_said_maybe_our
     assert (outcome.path, outcome.status) == ("created", "SUCCEEDED")
     assert outcome.result is not None and outcome.result.request_id == second
     assert any(first in note and "lost its answer" in note for note in outcome.notes)
+
+
+def test_a_delete_answered_not_found_while_the_listing_still_shows_it_fails() -> None:
+    """ "Not found" from DeleteAccountAssignment counts only once a listing agrees: while AWS
+    still lists the assignment, the delete fails naming it (it is not silently left)."""
+    from pulumi_ssoadmin_waiter.core.errors import RequestNotFoundError
+
+    clock, sso, client = world()
+    create_assignment(client, key(1), **options(clock))
+    sso.fault = lambda name, _now: (
+        api_error("ResourceNotFoundException", 400, "no such assignment")
+        if name == "delete_account_assignment"
+        else None
+    )
+    with pytest.raises(RequestNotFoundError) as info:
+        delete_assignment(client, key(1), **options(clock, timeout=30))
+    assert key(1).id in str(info.value) and "not deleted" in str(info.value)
+    assert (INSTANCE, *identity(key(1))) in sso.assignments

@@ -274,3 +274,28 @@ def key_of_ids(account: str) -> AssignmentKey:
     ps = f"arn:aws:sso:::permissionSet/{INSTANCE.rpartition('/')[2]}/ps-0123456789abcdef"
     group = "1234567890-0123abcd-0123-4567-89ab-0123456789ab"
     return AssignmentKey(INSTANCE, ps, "GROUP", group, account)
+
+
+def test_a_second_resource_that_adopts_waits_on_the_first_ones_request_and_says_so() -> None:
+    with world(t=5.0) as w:
+        process = w.process()
+        k = key(w, "100000000000")
+        first_inputs = checked(SINGLE, _inputs(k))
+        adopting = checked(SINGLE, {**_inputs(k), "adopt_existing": True})
+
+        def later() -> Any:
+            w.vt.sleep(1.0)  # the first resource's request is in flight by now
+            return SINGLE.create(adopting)
+
+        first, second = w.run(
+            process,
+            operation(w, lambda: SINGLE.create(first_inputs)),
+            operation(w, later),
+        )
+        assert first.error is None and second.error is None, second.said()
+        request = first.value.outs["creation_request_id"]
+        assert second.value.outs["creation_path"] == "in-flight"
+        assert second.value.outs["creation_request_id"] == request
+        assert second.value.outs["principal_id"] == k.principal_id
+        assert told(second, k) and request in second.warned()
+        assert len(w.sso.calls_to("create_account_assignment")) == 1
