@@ -192,6 +192,10 @@ class DynamicAdapter:
         raise NotImplementedError("dynamic resources cannot be imported (Read without inputs)")
 
 
+class NothingToImport(LookupError):
+    """The engine's own error for an import whose Read found nothing (the provider said why)."""
+
+
 def _outputs(outs: Any) -> dict[str, Any]:
     return {k: v for k, v in dict(outs or {}).items() if k != SECRET_INPUTS}
 
@@ -286,7 +290,7 @@ class PluginAdapter:
         request = p.ReadRequest(_urn(resource, "imported"), id_, {}, {})
         answer = asyncio.run(self.plugin.read(request))
         if not answer.resource_id:
-            raise LookupError(f"nothing to import at {id_}")
+            raise NothingToImport(f"nothing to import at {id_}")
         return (
             str(answer.resource_id),
             _python(resource, answer.properties or {}),

@@ -88,6 +88,16 @@ class WaiterError(Exception):
         """The message with the inputs named by ``name``."""
         return self.message(name)
 
+    def about(self, what: str) -> Self:
+        """This error, of the same type and evidence, its message led by ``what`` (the
+        operation and the assignment it was about, which a lower layer's message may not name)."""
+        twin = type(self).__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        inner = self.message
+        twin.message = lambda name: f"{what}: {inner(name)}"
+        twin.args = (twin.message(python_name),)
+        return twin
+
     def renamed(self, name: Namer, redact: Callable[[str], str] = python_name) -> Self:
         """This error, of the same type and evidence, in a caller's words and with ``redact``
         applied to its message and evidence (a secret input's value taken out)."""

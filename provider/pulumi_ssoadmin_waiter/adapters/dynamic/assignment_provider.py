@@ -235,11 +235,16 @@ class AssignmentProvider(SsoAdminProvider):
             key = key_of(props)
             if not not_taken_over([key], _id, redact):  # moved to another resource: it stays
                 return
-            outcome = delete_assignment(
-                self.client(props),
-                key,
-                timeout=self.timeout(props, ACCOUNT_ASSIGNMENT),
-                on_poll=progress_log(ASSIGNMENT_DELETION, redact),
-            )
+            try:
+                outcome = delete_assignment(
+                    self.client(props),
+                    key,
+                    timeout=self.timeout(props, ACCOUNT_ASSIGNMENT),
+                    on_poll=progress_log(ASSIGNMENT_DELETION, redact),
+                )
+            except WaiterError as exc:
+                # The state keeps the assignment: say which, as a request still running may
+                # yet remove it (a refresh then shows it gone).
+                raise exc.about(f"deleting assignment {key}") from exc
             log_info(redact)(f"assignment {key}: deletion {outcome.status} ({outcome.path})")
             raise_if_failed(outcome.result, True, who=str(key))
