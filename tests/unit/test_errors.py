@@ -83,3 +83,24 @@ def test_problem_paths_render_per_caller() -> None:
     problem = InputProblem(path, lambda name: f"conflicts with {name('principal_type')}")
     assert problem.message(schema_name) == "products[2].permissionSets conflicts with principalType"
     assert InputProblem((), "no region", "").message(python_name) == "no region"
+
+
+def test_an_error_about_an_assignment_keeps_its_kind_evidence_and_input_names() -> None:
+    from pulumi_ssoadmin_waiter import WaitTimeoutError
+
+    inner = WaitTimeoutError(
+        lambda name: f"timed out; raise {name('timeout_seconds')}",
+        request_id="r-1",
+        instance_arn="arn:i",
+        last_status="IN_PROGRESS",
+    )
+    outer = inner.about("deleting assignment X")
+    assert isinstance(outer, WaitTimeoutError) and outer.input == "timeout"
+    assert (outer.request_id, outer.instance_arn, outer.last_status) == (
+        "r-1",
+        "arn:i",
+        "IN_PROGRESS",
+    )
+    assert str(outer) == "deleting assignment X: timed out; raise timeout_seconds"
+    assert outer.render(str.upper) == "deleting assignment X: timed out; raise TIMEOUT_SECONDS"
+    assert str(inner) == "timed out; raise timeout_seconds", "the original is unchanged"
