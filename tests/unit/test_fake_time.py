@@ -338,3 +338,32 @@ def test_a_delete_answered_not_found_while_the_listing_still_shows_it_fails() ->
         delete_assignment(client, key(1), **options(clock, timeout=30))
     assert key(1).id in str(info.value) and "not deleted" in str(info.value)
     assert (INSTANCE, *identity(key(1))) in sso.assignments
+
+
+@pytest.mark.parametrize("as_set", [False, True])
+def test_a_not_found_delete_is_confirmed_only_by_a_listing_read_late_enough(as_set: bool) -> None:
+    """Just made, then deleted: the delete call answers "not found" (a principal AWS does not
+    know), and a listing read at once lags the create and agrees. Only a listing read
+    LIST_SETTLE after the answer counts: it shows the assignment, and the delete fails."""
+    from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
+
+    clock, sso, client = world()
+    create_assignment(client, key(1), **options(clock))
+    sso.list_lag = 1.0
+    sso.assignments.changes[:] = [(clock.now, (INSTANCE, *identity(key(1))), True)]
+    sso.start_fault = lambda kind, _params: (
+        (api_error("ResourceNotFoundException", 400, "no such principal"), False)
+        if kind == "deletion"
+        else (None, False)
+    )
+    answered = clock.now
+    if as_set:
+        done = delete_assignments(client, [key(1)], **options(clock, timeout=30))
+        (reason,) = done.failures().values()
+        assert "may not be deleted" in reason
+    else:
+        with pytest.raises(Exception) as info:
+            delete_assignment(client, key(1), **options(clock, timeout=30))
+        assert "not deleted" in str(info.value) and key(1).id in str(info.value)
+    assert (INSTANCE, *identity(key(1))) in sso.assignments
+    assert clock.now >= answered + LIST_SETTLE, "the last listing was read late enough"

@@ -1097,3 +1097,25 @@ def test_found_two_stacks_create_one_assignment_while_the_list_lags() -> None:
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_not_found_delete_confirmed_by_a_list_that_lags_the_create() -> None:
+    """Found by the deep profile. Right after stack b's assignment is made, its destroy's
+    DeleteAccountAssignment answers "not found" (here: no such principal) and a listing read
+    at once, which lags the create, agrees: the delete said it was gone while AWS still
+    granted it (I7). A listing now counts only once read a while after that answer."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.starts_fail(errors=["no principal"])
+        m.aws_behaves(lag=0.5, latency=0.0, page=1)
+        m.destroy(stack="b")
+        m.invariants_hold()
+    finally:
+        m.teardown()

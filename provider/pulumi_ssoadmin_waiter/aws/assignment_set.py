@@ -42,6 +42,7 @@ from ..core.decisions import DEFAULT_POLICY, ErrorStreak, is_terminal, poll_by_l
 from ..core.defaults import (
     CHECK_WORKERS,
     CONFIRM_POLL,
+    LIST_SETTLE,
     PATIENCE,
     PREFLIGHT_SECONDS,
     PROGRESS_INTERVAL,
@@ -258,6 +259,8 @@ class _SetRun:
     start_again_at: float = 0.0
     start_streak: ErrorStreak = field(default_factory=ErrorStreak)
     not_found: list[AssignmentKey] = field(default_factory=list)
+    not_found_at: dict[str, float] = field(default_factory=dict)
+    """When the delete call answered "not found", by key id (a listing confirms it later)."""
     """Deletions whose start AWS answered "not found", until a listing agrees they are gone
     (:meth:`confirm_absent`)."""
 
@@ -431,6 +434,7 @@ class _SetRun:
                     self._canary_could_not_start(key, exc)
                 else:  # gone already, the delete call says: a listing is to agree
                     self.not_found.append(key)
+                    self.not_found_at[key.id] = self._now()
                 continue
             except WaiterError as exc:
                 self.errors[key.id] = exc.message
@@ -811,11 +815,18 @@ class _SetRun:
 
     def confirm_absent(self, final: bool = False) -> None:
         """Deletions whose start AWS answered "not found": absent once a listing of their
-        assignments agrees (it may lag a create or a delete: while it lists one, it is asked
-        again later; at the end, the deletion ends in ``errors``)."""
+        assignments begun :data:`LIST_SETTLE` or more after that answer agrees (it may lag a
+        create or a delete: while it lists one, or is too soon to tell, it is asked again
+        later; at the end, the deletion ends in ``errors``)."""
         now = self._now()
         if not self.not_found or (now < self.next_confirm and not final):
             return
+        if final:  # the last chance: a listing late enough, if the deadline allows one
+            latest = max(self.not_found_at.get(k.id, now) for k in self.not_found)
+            wait = latest + LIST_SETTLE - now
+            if wait > 0 and self.deadline.left() > wait:
+                self.deadline.pause(wait)
+                now = self._now()
         self.next_confirm = now + CONFIRM_POLL
         keys, self.not_found = self.not_found, []
         try:
@@ -826,7 +837,8 @@ class _SetRun:
         except WaiterError:
             listed = {k.id for k in keys}
         for key in keys:
-            if key.id in listed:
+            too_soon = now < self.not_found_at.get(key.id, now) + LIST_SETTLE
+            if key.id in listed or too_soon:
                 self.not_found.append(key)
             else:
                 self.outcomes[key.id] = AssignmentOutcome(key, self.change.done_path, None)
@@ -955,8 +967,9 @@ class _SetRun:
                 self.errors[key.id] = _exist_error([key], self.reasons).message
             elif key in self.not_found:
                 self.errors[key.id] = fixed(
-                    f"{self.operation.started_by} answered that {key.id} does not exist, yet "
-                    "ListAccountAssignments still lists it: it was not deleted (run it again)"
+                    f"{self.operation.started_by} answered that {key.id} does not exist, but "
+                    "no listing confirmed it in time (ListAccountAssignments still listed it, "
+                    "or lists lag): it may not be deleted (run it again)"
                 )
             elif self.stopped and key.id not in running:
                 self.errors[key.id] = fixed(self.stopped)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from ..core import cancellation, ownership, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy
-from ..core.defaults import CLAIM_POLL, CONFIRM_POLL
+from ..core.defaults import CLAIM_POLL, CONFIRM_POLL, LIST_SETTLE
 from ..core.errors import (
     AssignmentExistsError,
     OperationCancelledError,
@@ -464,8 +464,19 @@ def confirm_absent(
     refused: RequestNotFoundError,
 ) -> None:
     """``DeleteAccountAssignment`` answered that ``keys`` do not exist: accept it once
-    ``ListAccountAssignments`` agrees (it may lag a delete: it is asked again, within the
-    deadline); while it lists one, raise ``refused``, naming the assignments AWS still lists."""
+    ``ListAccountAssignments`` agrees, read no sooner than :data:`LIST_SETTLE` after the
+    answer (a listing lags a create: one read at once may not show an assignment made a moment
+    ago). While it lists one, it is asked again within the deadline; then ``refused`` is
+    raised, naming the assignments AWS still lists (or, with no time to read it late enough,
+    all of them)."""
+    if deadline.left() <= LIST_SETTLE:
+        names = ", ".join(sorted(k.id for k in keys))
+        raise RequestNotFoundError(
+            f"{refused}; no time was left to confirm it with a listing (lists lag): {names} "
+            "may still exist (run the delete again)",
+            instance_arn=keys[0].instance_arn,
+        )
+    deadline.pause(LIST_SETTLE)
     while True:
         listed = lookups.existing_assignments(deadline, client, keys)
         if not listed:
