@@ -481,8 +481,9 @@ class _Operation:
         removed after this set recorded making it (its own earlier delete that failed on
         another assignment and kept the state, or someone outside Pulumi) is, if in place now,
         someone else's since (another stack made it again): deleting it would remove their
-        access. It is left in place and named. Keys without a recorded creation (adopted, not
-        finished) are not checked: no date to look back from."""
+        access. It is left in place, and named if listed now (one removed and not made again
+        has nothing to delete). Keys without a recorded creation (adopted, not finished) are
+        not checked: no date to look back from."""
         results = self.props.get("results") or {}
         made: dict[str, tuple[AssignmentKey, datetime]] = {}
         for key in keys:
@@ -505,11 +506,13 @@ class _Operation:
                 "this set that someone else has made again since, this delete removes their "
                 "access; `pulumi refresh` first shows what is in place"
             )
-        for key_id in sorted(removals.found):
+        removed = [made[key_id][0] for key_id in removals.found]
+        again = lookups.existing_assignments(self.deadline, client, removed) if removed else set()
+        for key_id in sorted(again):
             warn(
-                f"AccountAssignmentSet: {key_id} was removed after this set made it; if it is in "
-                "place now, someone else (another stack) made it again since: it is left in "
-                "place and is no longer this set's"
+                f"AccountAssignmentSet: {key_id} was removed after this set made it and is in "
+                "place again: someone else (another stack) made it since; it is left in place "
+                "and is no longer this set's"
             )
         return [k for k in keys if k.id not in removals.found]
 
