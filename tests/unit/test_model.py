@@ -1119,3 +1119,37 @@ def test_found_a_not_found_delete_confirmed_by_a_list_that_lags_the_create() -> 
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_stale_single_assignment_deletes_what_another_stack_made_since() -> None:
+    """Found by the deep profile. Stack b's AccountAssignment records an assignment that is
+    removed outside Pulumi; stack a then makes the same one (adopting); b's destroy deleted
+    a's new access, and a still recorded it (I1). b's delete now finds the removal in the
+    deletion history, newer than its record, and leaves a's assignment alone."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_assignment(
+            account=0, adopt=True, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="a", timeout=3.0,
+        )  # fmt: skip
+        m.declare_secret(as_set=False)
+        m.declare_assignment(
+            account=0, adopt=False, by_name=True, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.crash_then_up(data=_Drawn("one-0"), stack="b")
+        m.invariants_hold()
+        (row,) = [r for r in sorted(m.world.sso.assignments) if r[4] == "100000000000"]
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.invariants_hold()
+        m.aws_behaves(lag=0.5, latency=0.0, page=1)
+        m.crash_then_up(data=_Drawn("one-0"), stack="b")
+        m.invariants_hold()
+        m.declare_set(adopt=False, items=[], products=[], slot=0, stack="a", timeout=5.0)
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.destroy(stack="b")
+        m.invariants_hold()
+    finally:
+        m.teardown()

@@ -31,7 +31,7 @@ from ...core.errors import InputProblem, InvalidRequestError, WaiterError, messa
 from ...core.identity import AssignmentKey
 from ...core.names import one_of
 from ...core.operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
-from ...core.results import OutcomePath
+from ...core.results import OutcomePath, as_utc
 from .provider_base import (
     SECRET_INPUTS,
     Redactor,
@@ -42,6 +42,7 @@ from .provider_base import (
     keep_secret,
     log_info,
     log_warn,
+    not_remade,
     not_taken_over,
     progress_log,
     raise_if_failed,
@@ -235,11 +236,18 @@ class AssignmentProvider(SsoAdminProvider):
             key = key_of(props)
             if not not_taken_over([key], _id, redact):  # moved to another resource: it stays
                 return
+            deadline = Deadline(self.timeout(props, ACCOUNT_ASSIGNMENT))
+            created = (
+                as_utc(props.get("created_date")) if props.get("status") == SUCCEEDED else None
+            )
+            made = {key.id: (key, created)} if created is not None else {}
             try:
+                if not_remade(deadline, self.client(props), made, redact, "AccountAssignment"):
+                    return  # removed since it was made: what is there now is not this one's
                 outcome = delete_assignment(
                     self.client(props),
                     key,
-                    timeout=self.timeout(props, ACCOUNT_ASSIGNMENT),
+                    timeout=max(deadline.left(), 0.0),
                     on_poll=progress_log(ASSIGNMENT_DELETION, redact),
                 )
             except WaiterError as exc:

@@ -55,6 +55,7 @@ from .provider_base import (
     log_info,
     log_status,
     log_warn,
+    not_remade,
     not_taken_over,
     record_owned,
 )
@@ -477,13 +478,9 @@ class _Operation:
         return outcome
 
     def not_remade(self, keys: list[AssignmentKey]) -> list[AssignmentKey]:
-        """Of ``keys`` (to delete), those still this set's. One that a deletion request
-        removed after this set recorded making it (its own earlier delete that failed on
-        another assignment and kept the state, or someone outside Pulumi) is, if in place now,
-        someone else's since (another stack made it again): deleting it would remove their
-        access. It is left in place, and named if listed now (one removed and not made again
-        has nothing to delete). Keys without a recorded creation (adopted, not finished) are
-        not checked: no date to look back from."""
+        """Of ``keys`` (to delete), those still this set's (see :func:`not_remade`). Keys
+        without a recorded creation (adopted, not finished) are not checked: no date to look
+        back from."""
         results = self.props.get("results") or {}
         made: dict[str, tuple[AssignmentKey, datetime]] = {}
         for key in keys:
@@ -493,28 +490,9 @@ class _Operation:
             created = as_utc(entry.get("created_date"))
             if created is not None:
                 made[key.id] = (key, created)
-        if not made:
-            return keys
         client = self.provider.client(self.props)
-        removals = lookups.removed_after(self.deadline, client, made)
-        warn = log_warn(self.redact)
-        if removals.unchecked:
-            warn(
-                f"AccountAssignmentSet: {removals.unchecked} older requests to delete "
-                "assignments on the instance since this set's records were not read (the newest "
-                f"{lookups.REMOVALS_DESCRIBED} were): if one of them removed an assignment of "
-                "this set that someone else has made again since, this delete removes their "
-                "access; `pulumi refresh` first shows what is in place"
-            )
-        removed = [made[key_id][0] for key_id in removals.found]
-        again = lookups.existing_assignments(self.deadline, client, removed) if removed else set()
-        for key_id in sorted(again):
-            warn(
-                f"AccountAssignmentSet: {key_id} was removed after this set made it and is in "
-                "place again: someone else (another stack) made it since; it is left in place "
-                "and is no longer this set's"
-            )
-        return [k for k in keys if k.id not in removals.found]
+        gone = not_remade(self.deadline, client, made, self.redact, "AccountAssignmentSet")
+        return [k for k in keys if k.id not in gone]
 
     def own_requests(
         self, olds: Mapping[str, Any], added: list[AssignmentKey]

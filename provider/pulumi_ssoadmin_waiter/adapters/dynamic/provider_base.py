@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any, ClassVar
 
 import pulumi
@@ -20,9 +21,11 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
+from ...aws import lookups
 from ...aws.assignments import AssignmentOutcome, taken_over_note
 from ...aws.clients import Clients, sso_admin_client
 from ...aws.directory import Directory, directory_for
+from ...aws.retry import Deadline
 from ...core import ownership, validation
 from ...core.declarations import NAMING_INPUTS, Input, Resource, input_problems
 from ...core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
@@ -301,6 +304,43 @@ def not_taken_over(
     for key in keys:
         ownership.forget(key, resource_id)
     return [k for k in keys if k.id not in keep]
+
+
+def not_remade(
+    deadline: Deadline,
+    client: Any,
+    made: Mapping[str, tuple[AssignmentKey, datetime]],
+    redact: Redactor,
+    who: str,
+) -> set[str]:
+    """Of ``made`` (what a resource deleting now records making, and when its request was
+    created), the key ids no longer its own: a deletion request removed them after the record
+    (the resource's own earlier delete that failed on another, or someone outside Pulumi), so
+    one in place now was made again by someone else (another stack), and deleting it would
+    remove their access. Those are named in a warning if listed now (one removed and not made
+    again has nothing to delete); the deletion history read is bounded (see
+    :func:`lookups.removed_after`), which a warning says when it was not all read."""
+    if not made:
+        return set()
+    removals = lookups.removed_after(deadline, client, made)
+    warn = log_warn(redact)
+    if removals.unchecked:
+        warn(
+            f"{who}: {removals.unchecked} older requests to delete assignments on the instance "
+            "since this resource's records were not read (the newest "
+            f"{lookups.REMOVALS_DESCRIBED} were): if one of them removed an assignment of this "
+            "resource that someone else has made again since, this delete removes their "
+            "access; `pulumi refresh` first shows what is in place"
+        )
+    removed = [made[key_id][0] for key_id in removals.found]
+    again = lookups.existing_assignments(deadline, client, removed) if removed else set()
+    for key_id in sorted(again):
+        warn(
+            f"{who}: {key_id} was removed after this resource made it and is in place again: "
+            "someone else (another stack) made it since; it is left in place and is no longer "
+            "this resource's"
+        )
+    return set(removals.found)
 
 
 class SsoAdminProvider(ResourceProvider):
