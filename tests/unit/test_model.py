@@ -1153,3 +1153,33 @@ def test_found_a_stale_single_assignment_deletes_what_another_stack_made_since()
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_an_assignment_remade_by_an_interrupted_run_is_not_left_silently() -> None:
+    """Found by the deep profile. Stack b's assignment is removed outside Pulumi; a run of b
+    interrupted mid-create makes it again (a request b's state does not record); b's destroy
+    took it for another stack's, left it in place and ended without an error (I7). Whose it is
+    AWS does not say: the delete now leaves it and fails naming it."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.declare_secret(as_set=False)
+        (row,) = sorted(m.world.sso.assignments)
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.invariants_hold()
+        m.crash_then_up(data=_Drawn("one-0"), stack="b")
+        m.invariants_hold()
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.destroy(stack="b")
+        m.invariants_hold()
+        error = str(m.stacks["b"].ops[-1].outcome.error)
+        assert "made again since by a request this resource does not record" in error, error
+    finally:
+        m.teardown()

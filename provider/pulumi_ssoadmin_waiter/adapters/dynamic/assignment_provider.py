@@ -27,12 +27,19 @@ from ...aws.assignments import AssignmentOutcome, create_assignment, delete_assi
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
 from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
-from ...core.errors import InputProblem, InvalidRequestError, WaiterError, message_of
+from ...core.errors import (
+    AssignmentExistsError,
+    InputProblem,
+    InvalidRequestError,
+    WaiterError,
+    message_of,
+)
 from ...core.identity import AssignmentKey
 from ...core.names import one_of
 from ...core.operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
 from ...core.results import OutcomePath, as_utc
 from .provider_base import (
+    REMADE,
     SECRET_INPUTS,
     Redactor,
     SsoAdminProvider,
@@ -242,8 +249,13 @@ class AssignmentProvider(SsoAdminProvider):
             )
             made = {key.id: (key, created)} if created is not None else {}
             try:
-                if not_remade(deadline, self.client(props), made, redact, "AccountAssignment"):
-                    return  # removed since it was made: what is there now is not this one's
+                gone, again = not_remade(
+                    deadline, self.client(props), made, redact, "AccountAssignment"
+                )
+                if again:
+                    raise AssignmentExistsError(f"it was {REMADE}", instance_arn=key.instance_arn)
+                if gone:
+                    return  # removed since it was made, and not made again: nothing to delete
                 outcome = delete_assignment(
                     self.client(props),
                     key,

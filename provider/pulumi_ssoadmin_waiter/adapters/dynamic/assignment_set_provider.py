@@ -35,6 +35,7 @@ from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
 from ...core.errors import (
     InputPath,
     InputProblem,
+    Message,
     Namer,
     WaiterError,
     fixed,
@@ -46,6 +47,7 @@ from ...core.operations import SUCCEEDED
 from ...core.results import OutcomePath, StatusChanges, as_utc
 from ...core.set_pace import default_timeout, too_short
 from .provider_base import (
+    REMADE,
     Redactor,
     SsoAdminProvider,
     changed_inputs,
@@ -267,8 +269,9 @@ class AssignmentSetProvider(SsoAdminProvider):
             made = _Made(created=run.step(CREATE, todo), finished=finished)
             if run.must_fail(made.created) and not self.keeps_partial:
                 raise StepFailed(run.failure_text("update (create)", made.created, len(added)))
-            deleting = run.not_remade(not_taken_over(removed, _id, redact))
+            deleting, remade = run.not_remade(not_taken_over(removed, _id, redact))
             made.deleted = run.step(DELETE, deleting)
+            made.deleted.errors.update(remade)
             outputs = self._outputs(news, olds, made, redact)
             run.settle("update", made, _id, outputs, len(added) + len(removed))
             return UpdateResult(outputs)
@@ -305,8 +308,9 @@ class AssignmentSetProvider(SsoAdminProvider):
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
             run = _Operation(self, props, redact, len(keys))
-            keys = run.not_remade(keys)
+            keys, remade = run.not_remade(keys)
             deleted = run.step(DELETE, keys)
+            deleted.errors.update(remade)
             if run.must_fail(deleted, deleting=True):
                 raise StepFailed(run.failure_text("delete", deleted, len(keys), deleting=True))
 
@@ -477,10 +481,13 @@ class _Operation:
             log_warn(self.redact)("AccountAssignmentSet: " + "\n".join(outcome.notes()))
         return outcome
 
-    def not_remade(self, keys: list[AssignmentKey]) -> list[AssignmentKey]:
-        """Of ``keys`` (to delete), those still this set's (see :func:`not_remade`). Keys
-        without a recorded creation (adopted, not finished) are not checked: no date to look
-        back from."""
+    def not_remade(
+        self, keys: list[AssignmentKey]
+    ) -> tuple[list[AssignmentKey], dict[str, Message]]:
+        """Of ``keys`` (to delete), those still this set's, and an error for each that was
+        removed after this set made it and is in place again (see :func:`not_remade`): not
+        deleted, it fails the step as a deletion that did not succeed would. Keys without a
+        recorded creation (adopted, not finished) are not checked: no date to look back from."""
         results = self.props.get("results") or {}
         made: dict[str, tuple[AssignmentKey, datetime]] = {}
         for key in keys:
@@ -491,8 +498,8 @@ class _Operation:
             if created is not None:
                 made[key.id] = (key, created)
         client = self.provider.client(self.props)
-        gone = not_remade(self.deadline, client, made, self.redact, "AccountAssignmentSet")
-        return [k for k in keys if k.id not in gone]
+        gone, again = not_remade(self.deadline, client, made, self.redact, "AccountAssignmentSet")
+        return [k for k in keys if k.id not in gone], {kid: fixed(REMADE) for kid in again}
 
     def own_requests(
         self, olds: Mapping[str, Any], added: list[AssignmentKey]

@@ -306,26 +306,36 @@ def not_taken_over(
     return [k for k in keys if k.id not in keep]
 
 
+REMADE = (
+    "removed after this resource made it, and made again since by a request this resource "
+    "does not record (another stack's, or an interrupted run of this one): it is left in place. "
+    "If another stack manages it, take it out of this resource's state (`pulumi state edit`, "
+    "or `pulumi state delete` for an AccountAssignment); if it is this resource's own, delete "
+    "it outside Pulumi; then run again"
+)
+"""Why a delete leaves an assignment in place and fails (see :func:`not_remade`)."""
+
+
 def not_remade(
     deadline: Deadline,
     client: Any,
     made: Mapping[str, tuple[AssignmentKey, datetime]],
     redact: Redactor,
     who: str,
-) -> set[str]:
+) -> tuple[set[str], set[str]]:
     """Of ``made`` (what a resource deleting now records making, and when its request was
-    created), the key ids no longer its own: a deletion request removed them after the record
-    (the resource's own earlier delete that failed on another, or someone outside Pulumi), so
-    one in place now was made again by someone else (another stack), and deleting it would
-    remove their access. Those are named in a warning if listed now (one removed and not made
-    again has nothing to delete); the deletion history read is bounded (see
-    :func:`lookups.removed_after`), which a warning says when it was not all read."""
+    created), the key ids a deletion request removed after the record (the resource's own
+    earlier delete that failed on another, or someone outside Pulumi), and of those, the ones
+    in place again. Those are not the resource's to delete: made again by a request it does not
+    record, they may be another stack's access. The caller deletes neither, and fails naming
+    the second (:data:`REMADE`); one removed and not made again has nothing to delete. The
+    deletion history read is bounded (see :func:`lookups.removed_after`), which a warning says
+    when it was not all read."""
     if not made:
-        return set()
+        return set(), set()
     removals = lookups.removed_after(deadline, client, made)
-    warn = log_warn(redact)
     if removals.unchecked:
-        warn(
+        log_warn(redact)(
             f"{who}: {removals.unchecked} older requests to delete assignments on the instance "
             "since this resource's records were not read (the newest "
             f"{lookups.REMOVALS_DESCRIBED} were): if one of them removed an assignment of this "
@@ -334,13 +344,7 @@ def not_remade(
         )
     removed = [made[key_id][0] for key_id in removals.found]
     again = lookups.existing_assignments(deadline, client, removed) if removed else set()
-    for key_id in sorted(again):
-        warn(
-            f"{who}: {key_id} was removed after this resource made it and is in place again: "
-            "someone else (another stack) made it since; it is left in place and is no longer "
-            "this resource's"
-        )
-    return set(removals.found)
+    return set(removals.found), again
 
 
 class SsoAdminProvider(ResourceProvider):
