@@ -259,10 +259,10 @@ class _SetRun:
     start_again_at: float = 0.0
     start_streak: ErrorStreak = field(default_factory=ErrorStreak)
     not_found: list[AssignmentKey] = field(default_factory=list)
-    not_found_at: dict[str, float] = field(default_factory=dict)
-    """When the delete call answered "not found", by key id (a listing confirms it later)."""
     """Deletions whose start AWS answered "not found", until a listing agrees they are gone
     (:meth:`confirm_absent`)."""
+    not_found_at: dict[str, float] = field(default_factory=dict)
+    """When the delete call answered "not found", by key id (a listing confirms it later)."""
 
     def __post_init__(self) -> None:
         o = self.options

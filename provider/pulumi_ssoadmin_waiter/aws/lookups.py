@@ -239,7 +239,7 @@ newest first): a bound on what a delete spends looking back."""
 
 @dataclass(frozen=True)
 class Removals:
-    """What the deletion requests since a set's records say (:func:`removed_after`)."""
+    """What the deletion requests since a resource's records say (:func:`removed_after`)."""
 
     found: dict[str, str]
     """By key id, a deletion request that SUCCEEDED for the assignment after its record."""
