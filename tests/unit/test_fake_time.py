@@ -367,3 +367,22 @@ def test_a_not_found_delete_is_confirmed_only_by_a_listing_read_late_enough(as_s
         assert "not deleted" in str(info.value) and key(1).id in str(info.value)
     assert (INSTANCE, *identity(key(1))) in sso.assignments
     assert clock.now >= answered + LIST_SETTLE, "the last listing was read late enough"
+
+
+def test_many_deletes_looking_back_describe_each_ended_deletion_once() -> None:
+    """A destroy of many resources reads the same deletion history: each ended deletion is
+    described once per process, not once per resource."""
+    from datetime import UTC, datetime
+
+    from pulumi_ssoadmin_waiter.aws.lookups import removed_after
+    from pulumi_ssoadmin_waiter.aws.retry import Deadline
+
+    clock, sso, client = world()
+    recorded = datetime.fromtimestamp(clock.now, tz=UTC)
+    clock.sleep(1.0)
+    sso.add_requests("deletion", 30, 0.0, status="SUCCEEDED")
+    deadline = Deadline(60, timing=clock.timing())
+    for n in range(5):
+        assert removed_after(deadline, client, {key(n).id: (key(n), recorded)}).found == {}
+    assert len(sso.calls_to("describe_account_assignment_deletion_status")) == 30
+    assert len(sso.calls_to("list_account_assignment_deletion_status")) >= 5

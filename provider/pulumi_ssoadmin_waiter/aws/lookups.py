@@ -286,13 +286,35 @@ def removed_after(
         )
         unchecked += max(len(newer) - limit, 0)
         for when, request_id in newer[:limit]:
-            request = Request(op, instance, request_id)
-            body = deadline.call_if_found(
-                f"describing {request}", op.api_name, partial(calls.describe, client, request)
-            )
+            body = _deletion(deadline, client, Request(op, instance, request_id))
             if body is None or body.get("Status") != SUCCEEDED:
                 continue
             for key, created in members:
                 if when > created and key.matches(body) and key.id not in found:
                     found[key.id] = request_id
     return Removals(found, unchecked)
+
+
+DELETIONS = "deletions-ended"
+"""The runtime's table of deletion requests described once they had ended (a destroy of many
+resources looks back over the same history: each is described once per process)."""
+
+
+def _deletion(deadline: Deadline, client: SSOAdminClient, request: Request) -> Any:
+    """A deletion request's describe, from memory once it has ended (its status is final)."""
+    process = runtime.current()
+    ended = process.registry(DELETIONS)
+    key = (request.instance_arn, request.request_id)
+    with process.lock:
+        known = ended.get(key)
+    if known is not None:
+        return known
+    body = deadline.call_if_found(
+        f"describing {request}",
+        request.operation.api_name,
+        partial(calls.describe, client, request),
+    )
+    if body is not None and body.get("Status") != "IN_PROGRESS":
+        with process.lock:
+            ended[key] = body
+    return body
