@@ -1180,6 +1180,33 @@ def test_found_an_assignment_remade_by_an_interrupted_run_is_not_left_silently()
         m.destroy(stack="b")
         m.invariants_hold()
         error = str(m.stacks["b"].ops[-1].outcome.error)
-        assert "made again since by a request this resource does not record" in error, error
+        assert "by a request this resource does not record" in error, error
+    finally:
+        m.teardown()
+
+
+def test_found_an_assignment_being_made_again_is_not_taken_for_gone() -> None:
+    """Found by the deep profile. As above, but b's resource is removed from its program while
+    the interrupted run's request is still in flight: the look-back saw the removal and no
+    assignment in place, ended quietly, and the request then made it (I7). One being made
+    again is now treated as made again."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.declare_secret(as_set=False)
+        (row,) = sorted(m.world.sso.assignments)
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.invariants_hold()
+        m.crash_then_up(data=_Drawn("one-0"), stack="b")
+        m.invariants_hold()
+        m.remove(data=_Drawn("one-0"), stack="b")
+        m.up_both_at_once()
+        m.invariants_hold()
     finally:
         m.teardown()

@@ -38,7 +38,7 @@ from ...core.errors import (
     render_path,
 )
 from ...core.identity import AssignmentKey
-from ...core.operations import FAILED, OPERATIONS, StatusOperation
+from ...core.operations import ASSIGNMENT_CREATION, FAILED, OPERATIONS, StatusOperation
 from ...core.results import StatusChanges, WaitResult
 
 PULUMI_FIELDS = {"timeout": "timeout_seconds"}
@@ -307,11 +307,11 @@ def not_taken_over(
 
 
 REMADE = (
-    "removed after this resource made it, and made again since by a request this resource "
-    "does not record (another stack's, or an interrupted run of this one): it is left in place. "
-    "If another stack manages it, take it out of this resource's state (`pulumi state edit`, "
-    "or `pulumi state delete` for an AccountAssignment); if it is this resource's own, delete "
-    "it outside Pulumi; then run again"
+    "removed after this resource made it, and made again since (or being made) by a request "
+    "this resource does not record (another stack's, or an interrupted run of this one): it is "
+    "left in place. If another stack manages it, take it out of this resource's state "
+    "(`pulumi state edit`, or `pulumi state delete` for an AccountAssignment); if it is this "
+    "resource's own, delete it outside Pulumi; then run again"
 )
 """Why a delete leaves an assignment in place and fails (see :func:`not_remade`)."""
 
@@ -326,8 +326,9 @@ def not_remade(
     """Of ``made`` (what a resource deleting now records making, and when its request was
     created), the key ids a deletion request removed after the record (the resource's own
     earlier delete that failed on another, or someone outside Pulumi), and of those, the ones
-    in place again. Those are not the resource's to delete: made again by a request it does not
-    record, they may be another stack's access. The caller deletes neither, and fails naming
+    in place again or being made again (a creation request in flight). Those are not the
+    resource's to delete: made by a request it does not record, they may be another stack's
+    access. The caller deletes neither, and fails naming
     the second (:data:`REMADE`); one removed and not made again has nothing to delete. The
     deletion history read is bounded (see :func:`lookups.removed_after`), which a warning says
     when it was not all read."""
@@ -344,6 +345,10 @@ def not_remade(
         )
     removed = [made[key_id][0] for key_id in removals.found]
     again = lookups.existing_assignments(deadline, client, removed) if removed else set()
+    absent = [key for key in removed if key.id not in again]
+    if absent:  # one being made again (a request in flight) is not this resource's either
+        making = lookups.in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
+        again |= set(making.found)
     return set(removals.found), again
 
 
