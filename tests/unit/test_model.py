@@ -1210,3 +1210,31 @@ def test_found_an_assignment_being_made_again_is_not_taken_for_gone() -> None:
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_an_assignment_made_again_a_moment_ago_is_not_taken_for_gone() -> None:
+    """Found by the deep profile. As above, with the assignment list lagging: made again a
+    moment before the destroy, the assignment was not listed yet, and the look-back took it
+    for gone (I7). It now reads the list again LIST_SETTLE later before it says so."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.declare_secret(as_set=False)
+        (row,) = sorted(m.world.sso.assignments)
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.invariants_hold()
+        m.crash_then_up(data=_Drawn("one-0"), stack="b")
+        m.invariants_hold()
+        m.aws_behaves(lag=0.5, latency=0.0, page=1)
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.destroy(stack="b")
+        m.invariants_hold()
+    finally:
+        m.teardown()

@@ -29,6 +29,7 @@ from ...aws.retry import Deadline
 from ...core import ownership, validation
 from ...core.declarations import NAMING_INPUTS, Input, Resource, input_problems
 from ...core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
+from ...core.defaults import LIST_SETTLE
 from ...core.errors import (
     InputPath,
     InputProblem,
@@ -346,7 +347,13 @@ def not_remade(
     removed = [made[key_id][0] for key_id in removals.found]
     again = lookups.existing_assignments(deadline, client, removed) if removed else set()
     absent = [key for key in removed if key.id not in again]
-    if absent:  # one being made again (a request in flight) is not this resource's either
+    if absent and deadline.left() <= LIST_SETTLE:  # no time to be sure: not ours to delete
+        again |= {key.id for key in absent}
+    elif absent:
+        # A listing lags a create: only one read LIST_SETTLE later shows one made a moment
+        # ago; one being made again (a request in flight) is not this resource's either.
+        deadline.pause(LIST_SETTLE)
+        again |= lookups.existing_assignments(deadline, client, absent)
         making = lookups.in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
         again |= set(making.found)
     return set(removals.found), again
