@@ -55,6 +55,7 @@ from ..core.errors import (
     OperationCancelledError,
     RequestNotFoundError,
     WaiterError,
+    WaitTimeoutError,
     fixed,
     python_name,
 )
@@ -1050,6 +1051,12 @@ class _SetRun:
             error = self.cancelled()
             error.outcome = self.finish("cancelled before it ended")
             raise error from None
+        except WaitTimeoutError as exc:
+            if self.deadline.left() > 0:
+                return self.finish(str(exc))
+            # The deadline came during a poll's list: each ends as out of time, by what was
+            # last known of it (still running, or not started), not as the list's failure.
+            return self.finish()
         except WaiterError as exc:  # a list call failed: no assignment can be judged
             return self.finish(str(exc))
         finally:
