@@ -307,12 +307,13 @@ class AssignmentSetProvider(SsoAdminProvider):
         with self.speaking(props) as redact:
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
-            run = _Operation(self, props, redact, len(keys))
+            total = len(keys)
+            run = _Operation(self, props, redact, total)
             keys, remade = run.not_remade(keys)
             deleted = run.step(DELETE, keys)
             deleted.errors.update(remade)
             if run.must_fail(deleted, deleting=True):
-                raise StepFailed(run.failure_text("delete", deleted, len(keys), deleting=True))
+                raise StepFailed(run.failure_text("delete", deleted, total, deleting=True))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.speaking(props) as redact:
