@@ -25,6 +25,7 @@ from pulumi.runtime.rpc import is_rpc_secret, wrap_rpc_secret
 from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from pulumi_ssoadmin_waiter_local.directory import clients
 from support.drivers import (
     DynamicDriver,
     PluginDriver,
@@ -52,7 +53,12 @@ def twelve(local: LocalSsoAdmin) -> tuple[list[AssignmentKey], str]:
     arn = ps["PermissionSet"]["PermissionSetArn"]
     base = 200000000000 + uuid.uuid4().int % 10**9 * 10
     accounts = [str(base + i) for i in range(4)]
-    groups = [f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}" for _ in range(3)]
+    store = client.list_instances()["Instances"][0]["IdentityStoreId"]
+    ids = clients(local.url, "us-east-1")["identitystore"]
+    groups = [  # groups that exist: the set's check before starting doubts none of them
+        ids.create_group(IdentityStoreId=store, DisplayName=f"Part-{uuid.uuid4().hex}")["GroupId"]
+        for _ in range(3)
+    ]
     keys = [AssignmentKey(instance, arn, "GROUP", g, a) for a in accounts for g in groups]
     local.behaviour.default = Script(pending_seconds=0.5)
     local.behaviour.account_scripts[accounts[2]] = Script(0.5, "FAILED", REASON)
@@ -210,11 +216,11 @@ def test_a_plugin_set_out_of_time_records_its_running_requests_and_the_next_up_w
     driver = PluginDriver(plugin)
     keys, _ = twelve(local)
     local.behaviour.account_scripts.clear()
-    local.behaviour.default = Script(pending_seconds=4)
+    local.behaviour.default = Script(pending_seconds=6)
     inputs, _ = driver.check(SET, {"assignments": [inputs_for(k) for k in keys]})
-    with pytest.raises(grpc.RpcError) as info:
+    with pytest.raises(grpc.RpcError) as info:  # starts 2 s in (a settled existence read)
         driver.stub.Create(
-            provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs), timeout=2.5),
+            provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs), timeout=5.0),
             timeout=60,
         )
     detail = init_failed(info.value)
@@ -224,7 +230,7 @@ def test_a_plugin_set_out_of_time_records_its_running_requests_and_the_next_up_w
     assert state["assignments"] == [], "nothing ended within the time"
     assert "timed out" in "\n".join(detail.reasons)
 
-    time.sleep(2)  # the ten end at AWS
+    time.sleep(5)  # the ten end at AWS
     before = starts(local)
     outputs = driver.update(SET, detail.id, state, inputs)
     assert starts(local) - before == 2, "the ten are recognised as this set's own"
@@ -244,10 +250,11 @@ def test_a_cancelled_plugin_set_records_what_it_made_and_what_runs(
     fresh = start_plugin(plugin_dir, engine, local)  # Cancel ends a process's waits for good
     try:
         inputs, _ = PluginDriver(fresh).check(SET, {"assignments": [inputs_for(k) for k in keys]})
+        before = starts(local)  # the endpoint counts every test's starts
         call = fresh.stub.Create.future(
             provider_pb2.CreateRequest(urn=urn(SET), properties=wire_map(SET, inputs)), timeout=60
         )
-        while starts(local) < 10:
+        while starts(local) - before < 10:
             time.sleep(0.1)
         cancelled = time.monotonic()
         fresh.stub.Cancel(empty_pb2.Empty())

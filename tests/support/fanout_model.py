@@ -20,7 +20,7 @@ from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment
 from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.core import ratelimit
-from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
+from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS, LIST_SETTLE
 from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket, one_second_burst
@@ -51,8 +51,9 @@ class Figures:
         return self.calls / self.n
 
     def ratio(self, t: float) -> float:
-        """Seconds over the quota bound ceil(N/10) x T."""
-        return self.seconds / (math.ceil(self.n / QUOTA) * t)
+        """Seconds over the quota bound ceil(N/10) x T + LIST_SETTLE (the first start waits
+        that long after the list of requests in flight, so the existence read is settled)."""
+        return self.seconds / (math.ceil(self.n / QUOTA) * t + LIST_SETTLE)
 
 
 def keys(n: int, per_account: int) -> list[AssignmentKey]:

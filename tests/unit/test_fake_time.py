@@ -10,6 +10,7 @@ import pytest
 from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey, WaitTimeoutError
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment, delete_assignment
+from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter, SlotTimeoutError
 from support.fakes import IDENTITY, FakeClock, FakeSsoAdmin, api_error
 
@@ -49,7 +50,9 @@ def test_create_costs_five_kinds_of_call_and_ends_when_the_request_does() -> Non
         "list_account_assignment_creation_status",  # anyone racing us?
     ]
     assert set(names[4:]) == {"describe_account_assignment_creation_status"}
-    assert 0 <= clock.now - T <= clock.sleeps[-1], "noticed within one poll gap of the end"
+    (began,) = [at for at, n in sso.calls if n == "create_account_assignment"]
+    assert began >= LIST_SETTLE, "the existence read waited for the list to settle"
+    assert 0 <= clock.now - began - T <= clock.sleeps[-1], "noticed within one poll gap of the end"
 
 
 def test_create_waits_on_a_request_already_in_flight_instead_of_starting_one() -> None:
@@ -118,7 +121,8 @@ def test_an_assignment_that_gets_no_slot_times_out_naming_the_setting() -> None:
     limiter.acquire(0)
     with pytest.raises(WaitTimeoutError, match=r"no free slot.*Raise timeout"):
         create_assignment(client, key(1), timing=clock.timing(), limiter=limiter, timeout=9)
-    assert sso.calls == [], "nothing started without a slot"
+    started = [name for _, name in sso.calls if name == "create_account_assignment"]
+    assert started == [], "nothing started without a slot (a list of requests in flight is read)"
 
 
 # -- sets ----------------------------------------------------------------------------------------
@@ -133,7 +137,7 @@ def test_a_set_keeps_the_quota_full_and_never_past_it(n: int) -> None:
     assert done.failures() == {} and len(done.outcomes) == n
     assert sso.peak_outstanding == min(n, 10) and sso.refused == 0
     assert limiter.active == 0, "every slot given back"
-    bound = math.ceil(n / 10) * T
+    bound = math.ceil(n / 10) * T + LIST_SETTLE  # the first start waits for a settled read
     assert clock.now <= 1.25 * bound, f"{clock.now:.1f}s against the quota's bound {bound:.0f}s"
     # Each was seen in progress, then gone from the list and not in the FAILED list: it
     # SUCCEEDED without a describe, with the creation time its start answered.
@@ -345,7 +349,6 @@ def test_a_not_found_delete_is_confirmed_only_by_a_listing_read_late_enough(as_s
     """Just made, then deleted: the delete call answers "not found" (a principal AWS does not
     know), and a listing read at once lags the create and agrees. Only a listing read
     LIST_SETTLE after the answer counts: it shows the assignment, and the delete fails."""
-    from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
 
     clock, sso, client = world()
     create_assignment(client, key(1), **options(clock))

@@ -84,7 +84,7 @@ def test_a_second_resource_in_the_same_up_does_not_take_over_a_request_in_flight
         inputs = checked(SINGLE, _inputs(k))
 
         def later() -> Any:
-            w.vt.sleep(1.0)  # the first resource's request is in flight by now
+            w.vt.sleep(3.0)  # the first resource's request is in flight by now
             return SINGLE.create(inputs)
 
         first, second = w.run(
@@ -284,7 +284,7 @@ def test_a_second_resource_that_adopts_waits_on_the_first_ones_request_and_says_
         adopting = checked(SINGLE, {**_inputs(k), "adopt_existing": True})
 
         def later() -> Any:
-            w.vt.sleep(1.0)  # the first resource's request is in flight by now
+            w.vt.sleep(3.0)  # the first resource's request is in flight by now
             return SINGLE.create(adopting)
 
         first, second = w.run(
@@ -299,3 +299,26 @@ def test_a_second_resource_that_adopts_waits_on_the_first_ones_request_and_says_
         assert second.value.outs["principal_id"] == k.principal_id
         assert told(second, k) and request in second.warned()
         assert len(w.sso.calls_to("create_account_assignment")) == 1
+
+
+def test_a_set_in_another_stack_a_moment_later_sees_an_assignment_the_list_lags() -> None:
+    """Stack b's set has just made an assignment; stack a's set of the same one starts a
+    moment later, while ListAccountAssignments still lags b's making and no list of requests
+    in progress names b's ended request. a's existence read comes LIST_SETTLE after its list of
+    requests in flight, sees the assignment, and refuses: one owner (I2)."""
+    with world(t=2.0) as w:
+        w.sso.list_lag = 1.5
+        k = key(w, "100000000000")
+        b, a = w.process(), w.process()
+        (inputs,) = w.run(b, lambda: checked(SET, {"products": [product("100000000000")]}))
+        (made,) = w.run(b, operation(w, lambda: SET.create(inputs)))
+        assert made.error is None and owns(made, k), made.said()
+
+        def later() -> Any:
+            w.vt.sleep(0.5)  # the lists lag: no list of requests in progress names b's now
+            return SET.create(inputs)
+
+        (again,) = w.run(a, operation(w, later))
+        assert present(w, k)
+        assert not owns(again, k) or told(again, k), "both stacks own it and a was not told"
+        assert isinstance(again.error, AssignmentExistsError), again.said()

@@ -208,7 +208,7 @@ def test_an_old_succeeded_request_is_not_taken_for_an_assignment_in_place() -> N
         stack.program["set"] = Declared(
             ACCOUNT_ASSIGNMENT_SET,
             {"assignments": listed, "timeout_seconds": 900.0},
-            custom_timeout=1.0,
+            custom_timeout=3.0,  # past the settled existence read (2 s), not past T
         )
         assert not up(w, stack)
         w.vt.run(lambda: w.vt.sleep(10.0))

@@ -372,6 +372,9 @@ class _SetRun:
         """On a helper thread: which keys of one group exist; sort them into done and to do."""
         change = self.change
         try:
+            if change.leaves_present:
+                names = ", ".join(str(k) for k in group)
+                lookups.settle_after(self.deadline, self.listed_at, names)
             present = lookups.existing_assignments(self.deadline, self.client, group)
         except (OperationCancelledError, WaiterError) as exc:
             with self.cond:

@@ -172,11 +172,11 @@ class _Operation:
             request = Request(self.change.operation, self.key.instance_arn, request_id)
             raise cancelled_error(f"the {self.change.verb} of {self.key}", request) from None
 
-    def in_flight(self) -> lookups.InFlight:
+    def in_flight(self, patience: float = 0.0) -> lookups.InFlight:
         """A request for this assignment in progress at any time since the operation began
         (a list made while it waited for a slot answers it)."""
-        operation = self.change.operation
-        return lookups.in_flight(self.deadline, self.client, operation, [self.key], self.began)
+        operation, deadline = self.change.operation, self.deadline
+        return lookups.in_flight(deadline, self.client, operation, [self.key], self.began, patience)
 
     def exists(self) -> bool:
         return lookups.assignment_exists(self.deadline, self.client, self.key)
@@ -263,25 +263,32 @@ def create_assignment(
     check_options("create_assignment", options, AssignmentOptions)
     run = _Operation(CREATE, client, key, options)
     adopt = options.get("adopt_existing", False)
+    # Before the slot: a wait for one counts toward the settling, and while others wait for
+    # one, the list made on their pace answers this look too.
+    early = run.in_flight(run.poller().pace_patience(run.deadline))
     with run.slot():
         other = ownership.claim(key, run)
         if other is not None:
-            return _claimed_elsewhere(run, other, adopt)
+            return _claimed_elsewhere(run, other, adopt, early)
         try:
-            return _create(run, adopt)
+            return _create(run, adopt, early)
         finally:  # done: the assignment is in place for all to see, or was not made
             ownership.release(key, run)
 
 
-def _create(run: _Operation, adopt: bool) -> AssignmentOutcome:
-    """The create, once ``run`` holds the claim on its assignment."""
+def _create(run: _Operation, adopt: bool, early: lookups.InFlight) -> AssignmentOutcome:
+    """The create, once ``run`` holds the claim on its assignment. ``early``: the requests in
+    flight when the operation began; with the ones in flight now, they cover every request
+    running since, and the existence read comes :data:`LIST_SETTLE` after the earlier list
+    (:func:`lookups.settle_after`), so an assignment made just before is listed."""
     key = run.key
     looked = run.in_flight()
-    if key.id in looked.found:
-        request_id = looked.found[key.id]
+    request_id = looked.found.get(key.id) or early.found.get(key.id)
+    if request_id is not None:
         ownership.started(key, run, request_id)
         note = in_flight_note(key, request_id)
         return AssignmentOutcome(key, OutcomePath.IN_FLIGHT, run.wait(request_id), (note,))
+    lookups.settle_after(run.deadline, early.listed_at, str(key))
     if run.exists():
         if not adopt:
             raise exists_error(key)
@@ -334,7 +341,9 @@ def in_flight_note(key: AssignmentKey, request_id: str) -> str:
     )
 
 
-def _claimed_elsewhere(run: _Operation, other: ownership.Claim, adopt: bool) -> AssignmentOutcome:
+def _claimed_elsewhere(
+    run: _Operation, other: ownership.Claim, adopt: bool, early: lookups.InFlight
+) -> AssignmentOutcome:
     """Another operation of this process is creating the assignment: refuse, or (adopting)
     wait on its request and record the assignment too, saying so."""
     key = run.key
@@ -343,7 +352,7 @@ def _claimed_elsewhere(run: _Operation, other: ownership.Claim, adopt: bool) -> 
     while other.request_id is None:
         if ownership.claim(key, run) is None:  # it gave up before starting: ours now
             try:
-                return _create(run, adopt)
+                return _create(run, adopt, early)
             finally:
                 ownership.release(key, run)
         if run.deadline.left() <= 0:

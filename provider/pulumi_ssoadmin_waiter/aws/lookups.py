@@ -11,17 +11,19 @@ or has described once, is never described again to find out whose it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core import runtime
+from ..core.defaults import LIST_SETTLE
 from ..core.identity import IDENTITY_FIELDS, AssignmentKey
 from ..core.operations import (
     ASSIGNMENT_CREATION,
     ASSIGNMENT_DELETION,
+    IN_PROGRESS,
     SUCCEEDED,
     Request,
     StatusOperation,
@@ -44,6 +46,7 @@ __all__ = [
     "in_flight",
     "racing",
     "removed_after",
+    "settle_after",
     "started_near",
 ]
 
@@ -54,8 +57,8 @@ IDENTITIES = "request-identities"
 
 
 def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> None:
-    """Keep which assignment a request is about (from its start answer or a describe)."""
-    identity = {k: status.get(k) for k in IDENTITY_FIELDS}
+    """Keep which assignment a request is about (from its start answer)."""
+    identity = _identity(status)
     process = runtime.current()
     identities = process.registry(IDENTITIES)
     with process.lock:
@@ -65,21 +68,43 @@ def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> N
 def identity_of(deadline: Deadline, client: SSOAdminClient, request: Request) -> Mapping[str, Any]:
     """Which assignment a request is about: from memory, else one describe (empty if AWS
     does not know the request)."""
+    body = _described(deadline, client, request, IDENTITIES, _identity)
+    return {} if body is None else body
+
+
+def _identity(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {k: body.get(k) for k in IDENTITY_FIELDS}
+
+
+def _described(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    request: Request,
+    table: str,
+    keep: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
+) -> Mapping[str, Any] | None:
+    """``request``'s describe, or what the runtime's ``table`` kept of an earlier one: ``keep``
+    says what of an answer never changes (``None``: nothing yet). ``None`` if AWS does not know
+    the request."""
     process = runtime.current()
-    identities = process.registry(IDENTITIES)
+    kept = process.registry(table)
+    key = (request.instance_arn, request.request_id)
     with process.lock:
-        known = identities.get((request.instance_arn, request.request_id))
+        known = kept.get(key)
     if known is not None:
         return known  # type: ignore[no-any-return]
     body = deadline.call_if_found(
         f"describing {request}",
         request.operation.api_name,
-        lambda: calls.describe(client, request),
+        partial(calls.describe, client, request),
     )
     if body is None:
-        return {}
-    remember(request.instance_arn, request.request_id, body)
-    return body
+        return None
+    lasting = keep(body)
+    if lasting is not None:
+        with process.lock:
+            kept[key] = lasting
+    return body  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -97,6 +122,7 @@ def in_flight(
     operation: StatusOperation,
     keys: Iterable[AssignmentKey],
     since: int | None = None,
+    patience: float = 0.0,
 ) -> InFlight:
     """For each key with a request of ``operation`` in progress, the earliest such request: one
     shared list per instance (:mod:`poller`) that started after this call, or after the list
@@ -104,7 +130,8 @@ def in_flight(
     operation began: a list made while it waited for a slot counts), and a describe only for
     requests this process has not met, earliest first and only until each key has its request.
     A request in progress at any time during the operation is waited on; an older list could
-    show one that ended before it began."""
+    show one that ended before it began. ``patience``: how long to wait for another caller's
+    list before making one."""
     found: dict[str, str] = {}
     listed_at = deadline.clock()
     by_instance: dict[str, list[AssignmentKey]] = {}
@@ -112,7 +139,8 @@ def in_flight(
         by_instance.setdefault(key.instance_arn, []).append(key)
     for instance, members in sorted(by_instance.items()):
         poller = poller_for(client, operation, instance, deadline.timing)
-        snapshot = poller.snapshot(deadline, newer_than=poller.epoch if since is None else since)
+        newer_than = poller.epoch if since is None else since
+        snapshot = poller.snapshot(deadline, newer_than=newer_than, patience=patience)
         listed_at = min(listed_at, snapshot.started)
         for listed in snapshot.requests:
             if all(key.id in found for key in members):
@@ -205,6 +233,27 @@ def existing_assignments(
     return found
 
 
+def settle_after(deadline: Deadline, listed_at: float, key_names: str) -> None:
+    """Wait until :data:`LIST_SETTLE` has passed since the list of requests in flight taken at
+    ``listed_at``, before reading whether assignments exist.
+
+    An assignment made by a request that ended just before a listing may not be listed yet
+    (the listing lags): read that late, the listing shows every request that ended before the
+    list of requests in flight was taken, and that list names every one still running then,
+    so no request that made the assignment before the check goes unseen by both. Raises a
+    timeout, with nothing started, when the deadline does not leave that long."""
+    wait = listed_at + LIST_SETTLE - deadline.clock()
+    if wait <= 0:
+        return
+    if deadline.left() <= wait:
+        raise deadline.timed_out(
+            f"before creating {key_names}: whether it exists is read {LIST_SETTLE:.0f}s after "
+            "the requests in flight (ListAccountAssignments lags a create), and that was past "
+            "the deadline; nothing was started"
+        )
+    deadline.pause(wait)
+
+
 def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:
     """Whether the assignment is in place (``ListAccountAssignments``, all pages)."""
     return key.id in existing_assignments(deadline, client, [key])
@@ -260,8 +309,9 @@ def removed_after(
     Such an assignment, if it is in place now, was made again since by someone else (another
     stack, a person): it is no longer the recording resource's to delete. AWS's API does not
     say who made an assignment; the deletion history is where the removal shows. One list of
-    the instance's deletion requests (all statuses: a list may lag a status, not a describe)
-    and a describe of each created after the oldest record, newest first, at most ``limit``.
+    the instance's deletion requests (all statuses: a list may lag a status, not a describe;
+    shared with the deletes that look back at the same time) and a describe of each created
+    after the oldest record, newest first, at most ``limit`` (ended ones once per process).
     A deletion request so new that no list shows it yet is not seen (a list may lag)."""
     found: dict[str, str] = {}
     unchecked = 0
@@ -271,10 +321,15 @@ def removed_after(
     op = ASSIGNMENT_DELETION
     for instance, members in sorted(by_instance.items()):
         oldest = min(created for _, created in members)
-        items = deadline.call(
-            f"listing the {op.started_by} requests of {instance}",
-            op.list_api_name,
-            partial(calls.list_all, client, op.list_api_name, op.list_key, InstanceArn=instance),
+        what = f"listing the {op.started_by} requests of {instance}"
+        listing = partial(
+            calls.list_all, client, op.list_api_name, op.list_key, InstanceArn=instance
+        )
+        items: list[Any] = single_flight(  # deletes that look back at once share one listing
+            ("deletion-history", id(client), instance),
+            deadline,
+            partial(deadline.call, what, op.list_api_name, listing),
+            what,
         )
         newer = sorted(
             (
@@ -302,19 +357,8 @@ resources looks back over the same history: each is described once per process).
 
 def _deletion(deadline: Deadline, client: SSOAdminClient, request: Request) -> Any:
     """A deletion request's describe, from memory once it has ended (its status is final)."""
-    process = runtime.current()
-    ended = process.registry(DELETIONS)
-    key = (request.instance_arn, request.request_id)
-    with process.lock:
-        known = ended.get(key)
-    if known is not None:
-        return known
-    body = deadline.call_if_found(
-        f"describing {request}",
-        request.operation.api_name,
-        partial(calls.describe, client, request),
-    )
-    if body is not None and body.get("Status") != "IN_PROGRESS":
-        with process.lock:
-            ended[key] = body
-    return body
+    return _described(deadline, client, request, DELETIONS, _if_ended)
+
+
+def _if_ended(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    return body if body.get("Status") != IN_PROGRESS else None

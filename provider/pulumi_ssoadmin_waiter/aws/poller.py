@@ -234,6 +234,12 @@ class Poller:
                     continue
             self._list(deadline, tolerant=False)
 
+    def pace_patience(self, deadline: Deadline) -> float:
+        """How long a caller may wait for the next list made on the slot pace anyway (0 when
+        none is coming): a look that can wait that long costs no call of its own."""
+        with self.cond:
+            return deadline.policy.hurry_interval if self._slot_list_due(deadline) else 0.0
+
     # -- the shared list ---------------------------------------------------------------------
     def _claim(self, deadline: Deadline) -> bool:
         """Under the lock: take the turn to list (True), or wait for the list being made, at

@@ -80,8 +80,9 @@ CONFIRM_POLL = 1.0
 """Seconds between two reads of ``ListAccountAssignments`` while it still lists an assignment
 that the delete call says is gone (the list may lag a delete)."""
 LIST_SETTLE = 2.0
-"""Seconds after a delete call answered "not found" before a listing may confirm it: a listing
-that lags a create by less than this shows an assignment made a moment ago."""
+"""How long ``ListAccountAssignments`` may lag a create or a delete: a listing read this long
+after a moment shows every assignment made before it. A "not found" delete is confirmed, and
+an absence before a create is read, no sooner than this after the moment that matters."""
 PLUGIN_WORKERS = 1024
 """The plugin's threads for blocking work: more than any ``--parallel``, so the engine, the
 quota and the rate limit bound concurrency, not this pool."""
