@@ -1239,3 +1239,43 @@ def test_found_an_assignment_made_again_a_moment_ago_is_not_taken_for_gone() -> 
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_set_update_removes_what_another_set_of_its_stack_records() -> None:
+    """Found by the deep profile. Stack b's two sets record one assignment (the second adopted
+    it, and said so). The second's update drops it: a new provider process knew only what
+    that update made, so it deleted the assignment the first set still records. Stack a then
+    made it again: a's set and b's first set both record it, and neither was told (I2). A
+    diff now notes what each resource's state records, so the update leaves it in place and
+    says so, and a adopts it with a warning."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=1, latency=0.05)
+    try:
+        m.up(stack="a")
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 0), ("Developers", "ReadOnly", 0)],
+            products=[], slot=0, stack="b", timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 0), ("Platform", "ReadOnly", 2)],
+            products=[], slot=1, stack="b", timeout=5.0,
+        )  # fmt: skip
+        m.up(stack="a")
+        m.up(stack="b")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 0), ("Platform", "Admin", 0)],
+            products=[], slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=False, items=[], products=[("Platform", "Admin", "Workloads")], slot=1,
+            stack="b", timeout=900.0,
+        )  # fmt: skip
+        m.up(stack="b")
+        m.invariants_hold()
+        shared = m.key("Platform", "ReadOnly", m.accounts[0])
+        assert any(key_of_row(r).id == shared.id for r in m.world.sso.assignments), "left"
+        m.up(stack="a")
+        m.invariants_hold()
+    finally:
+        m.teardown()

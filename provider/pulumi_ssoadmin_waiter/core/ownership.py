@@ -70,33 +70,37 @@ def release(key: AssignmentKey, owner: object) -> None:
 
 
 RECORDS = "records"
-"""The runtime's table: assignment id -> the id of the resource of this deployment that last
-recorded it as its own (a create or update that made or adopted it)."""
+"""The runtime's table: assignment id -> the ids of the resources of this deployment whose state
+records it as their own (a create or update that made or adopted it, or the state a diff was
+shown)."""
 
 
 def record(key: AssignmentKey, resource_id: str) -> None:
-    """The resource ``resource_id`` now records ``key`` as its own (in this deployment)."""
+    """The resource ``resource_id`` records ``key`` as its own (in this deployment)."""
     process = runtime.current()
     records = process.registry(RECORDS)
     with process.lock:
-        records[key.id] = resource_id
+        records.setdefault(key.id, set()).add(resource_id)
 
 
 def recorded_by_another(key: AssignmentKey, resource_id: str) -> str | None:
-    """The id of another resource of this deployment that took ``key`` over (moved it from
-    ``resource_id`` in one ``up``: the new one is created first, the old one deleted last), so
-    that deleting ``resource_id`` must leave it in place; else ``None``."""
+    """The id of another resource of this deployment that records ``key`` as its own (it took
+    it over in this ``up``, or both have recorded it since one adopted it), so that a delete by
+    ``resource_id`` must leave it in place; else ``None``."""
     process = runtime.current()
     records = process.registry(RECORDS)
     with process.lock:
-        owner: str | None = records.get(key.id)
-    return owner if owner is not None and owner != resource_id else None
+        others = sorted(records.get(key.id, set()) - {resource_id})
+    return others[0] if others else None
 
 
 def forget(key: AssignmentKey, resource_id: str) -> None:
-    """``resource_id`` deleted ``key``: it records it no more."""
+    """``resource_id`` deleted ``key``, or left it: it records it no more."""
     process = runtime.current()
     records = process.registry(RECORDS)
     with process.lock:
-        if records.get(key.id) == resource_id:
-            del records[key.id]
+        owners = records.get(key.id)
+        if owners is not None:
+            owners.discard(resource_id)
+            if not owners:
+                del records[key.id]

@@ -54,6 +54,7 @@ from .provider_base import (
     progress_log,
     raise_if_failed,
     record_owned,
+    record_state,
 )
 
 IDENTITY = tuple(i.name for i in ASSIGNMENT_IDENTITY)
@@ -158,6 +159,10 @@ class AssignmentProvider(SsoAdminProvider):
         return changed
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """What changed; what the state records is noted for the deployment: another
+        resource's delete leaves it in place."""
+        if all(isinstance(olds.get(k), str) for k in IDENTITY):
+            record_state([key_of(olds)], _id)
         result = diff_inputs(ACCOUNT_ASSIGNMENT, self.changed(olds, news))
         for id_name, name_name in NAMED_PAIRS.items():
             name, was, now = news.get(name_name), olds.get(id_name), news.get(id_name)

@@ -60,6 +60,7 @@ from .provider_base import (
     not_remade,
     not_taken_over,
     record_owned,
+    record_state,
 )
 
 DECLARED = ACCOUNT_ASSIGNMENT_SET
@@ -224,12 +225,14 @@ class AssignmentSetProvider(SsoAdminProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Never a replacement: assignments added or removed are created or deleted one by one.
-        Items not known yet (preview) count as changes."""
+        Items not known yet (preview) count as changes. What the state records is noted for the
+        deployment: another resource's delete leaves it in place."""
         items = all_items(news)
         unknown = contains_unknown(news.get("assignments")) or contains_unknown(
             news.get("expanded")
         )
         old = known_keys(all_items(olds))
+        record_state(old.values(), _id)
         new = known_keys(items)
         added = sorted(set(new) - set(old))
         removed = [] if unknown else sorted(set(old) - set(new))

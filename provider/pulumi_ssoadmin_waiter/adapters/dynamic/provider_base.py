@@ -292,6 +292,13 @@ def record_owned(outcomes: Iterable[AssignmentOutcome], resource_id: str) -> Non
             ownership.record(done.key, resource_id)
 
 
+def record_state(keys: Iterable[AssignmentKey], resource_id: str) -> None:
+    """``resource_id``'s state, as the engine shows it (a diff), records ``keys``: a delete by
+    another resource of the deployment leaves them in place (see :func:`not_taken_over`)."""
+    for key in keys:
+        ownership.record(key, resource_id)
+
+
 def not_taken_over(
     keys: Iterable[AssignmentKey], resource_id: str, redact: Redactor
 ) -> list[AssignmentKey]:
