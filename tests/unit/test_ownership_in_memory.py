@@ -322,3 +322,30 @@ def test_a_set_in_another_stack_a_moment_later_sees_an_assignment_the_list_lags(
         assert present(w, k)
         assert not owns(again, k) or told(again, k), "both stacks own it and a was not told"
         assert isinstance(again.error, AssignmentExistsError), again.said()
+
+
+def test_a_set_update_leaves_what_an_unchanged_assignment_of_the_deployment_records() -> None:
+    """An AccountAssignment and a set record one assignment (the set adopted it, and said so).
+    In the next `up` (a new process) the AccountAssignment is unchanged, so the engine only
+    diffs it, and the set drops the assignment: the set leaves it in place, says so, and
+    drops it from its state; the AccountAssignment still has what its state records."""
+    with world(t=2.0) as w:
+        first = w.process()
+        a, b = key(w, "100000000000"), key(w, "200000000000")
+        single = checked(SINGLE, _inputs(a))
+        (made,) = w.run(first, operation(w, lambda: SINGLE.create(single)))
+        assert made.error is None, made.said()
+        olds = _set_of(w, a, b, adopt_existing=True)
+        (set_made,) = w.run(first, operation(w, lambda: SET.create(olds)))
+        assert set_made.error is None and told(set_made, a), set_made.said()
+        rid, state = set_made.value.id, set_made.value.outs
+
+        second = w.process()
+        (diffed,) = w.run(second, lambda: SINGLE.diff(made.value.id, made.value.outs, single))
+        assert not diffed.changes
+        news = _set_of(w, b, adopt_existing=True)
+        (updated,) = w.run(second, operation(w, lambda: SET.update(rid, state, news)))
+        assert updated.error is None, updated.said()
+        assert present(w, a), "the AccountAssignment's access stays"
+        assert "now records it as its own" in updated.warned() and a.id in updated.warned()
+        assert set(updated.value.outs["results"]) == {b.id}
