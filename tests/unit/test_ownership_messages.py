@@ -80,40 +80,41 @@ def test_a_note_says_who_else_has_the_assignment_and_what_this_resource_did(
     assert note() == expected
 
 
-REFUSALS: list[tuple[str, AssignmentExistsError, str]] = [
-    ("in place", assignments.exists_error(KEY), f"assignment {SHOWN} already exists."),
+REFUSALS: list[tuple[str, Callable[[], AssignmentExistsError], str]] = [
+    ("in place", lambda: assignments.exists_error(KEY), f"assignment {SHOWN} already exists."),
     (
         "started after the check",
-        assignments.exists_error(KEY, "r-1"),
+        lambda: assignments.exists_error(KEY, "r-1"),
         f"assignment {SHOWN} is being created by request r-1 (another process or resource), "
         "started after this operation checked it; this operation started none of its own.",
     ),
     (
         "raced",
-        assignments.exists_error(KEY, "r-1", "r-2"),
+        lambda: assignments.exists_error(KEY, "r-1", "r-2"),
         f"assignment {SHOWN} was created at the same time by request r-1 (another process or "
         "resource; this resource's own request r-2 added nothing).",
     ),
     (
         "this deployment",
-        assignments.exists_error(KEY, "r-1", here=True),
+        lambda: assignments.exists_error(KEY, "r-1", here=True),
         f"assignment {SHOWN} is being created by another resource of this deployment (request "
         "r-1).",
     ),
     (
         "this deployment, not started yet",
-        assignments.exists_error(KEY, here=True),
+        lambda: assignments.exists_error(KEY, here=True),
         f"assignment {SHOWN} is being created by another resource of this deployment (a "
         "request about to start).",
     ),
 ]
 
 
-@pytest.mark.parametrize(("_", "error", "first"), REFUSALS, ids=[r[0] for r in REFUSALS])
+@pytest.mark.parametrize(("_", "refusal", "first"), REFUSALS, ids=[r[0] for r in REFUSALS])
 @pytest.mark.parametrize("namer", [str, camel], ids=["python", "plugin"])
 def test_a_refusal_says_why_and_each_way_out_in_the_callers_names(
-    _: str, error: AssignmentExistsError, first: str, namer: Callable[[str], str]
+    _: str, refusal: Callable[[], AssignmentExistsError], first: str, namer: Callable[[str], str]
 ) -> None:
+    error = refusal()  # made in the test, where a mutation run sees which function it reached
     assert error.render(namer) == f"{first} {REFUSAL.format(adopt=namer('adopt_existing'))}"
     assert error.instance_arn == INSTANCE
 
