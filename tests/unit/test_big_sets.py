@@ -14,7 +14,7 @@ from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments
 from pulumi_ssoadmin_waiter.aws.clients import Clients
 from pulumi_ssoadmin_waiter.aws.directory import Directory
-from pulumi_ssoadmin_waiter.core.defaults import PROGRESS_INTERVAL
+from pulumi_ssoadmin_waiter.core.defaults import PROGRESS_INTERVAL, TRANSIENT_FAILED_RETRIES
 from pulumi_ssoadmin_waiter.core.results import PollEvent
 from pulumi_ssoadmin_waiter.core.set_pace import (
     default_timeout,
@@ -22,7 +22,7 @@ from pulumi_ssoadmin_waiter.core.set_pace import (
     too_short,
     transient_failure,
 )
-from support.fakes import IDENTITY
+from support.fakes import IDENTITY, api_error
 from support.memory_aws import INSTANCE, MANAGEMENT, World, world
 
 MISSING_PS = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-ffffffffffffffff"
@@ -158,8 +158,6 @@ def test_a_check_that_gets_no_answer_holds_back_nothing() -> None:
 
 
 def _denied(**_: Any) -> Any:
-    from support.fakes import api_error
-
     raise api_error("AccessDeniedException", 400, "not authorized", "DescribeOrganization")
 
 
@@ -177,6 +175,27 @@ def test_a_failed_request_starts_again_only_for_a_transient_reason(
         assert len(w.sso.calls_to("create_account_assignment")) == 2 + starts
         assert done.failures() == {keys[1].id: f"FAILED: {reason}"}
         assert len(done.started_here()) == 2
+
+
+def test_a_refused_start_does_not_count_toward_the_transient_retries() -> None:
+    """A start that AWS refused (throttled) made no request: the assignment still gets its
+    TRANSIENT_FAILED_RETRIES starts again after a transient FAILED, and no more."""
+    with world() as w:
+        keys = [key(w, account(w, a)) for a in ("prod-app", "prod-data", "dev-app")]
+        w.sso.failing[identity(keys[1])] = "Rate exceeded"
+        refused: list[str] = []
+
+        def throttle_once(kind: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
+            if kind == "creation" and params["TargetId"] == keys[1].target_id and not refused:
+                refused.append(params["TargetId"])
+                return api_error("ThrottlingException", 400, "Rate exceeded"), False
+            return None, False
+
+        w.sso.start_fault = throttle_once
+        done = run(w, keys, timeout=600)
+        made = [r for r in w.sso.requests.values() if r["TargetId"] == keys[1].target_id]
+        assert refused and len(made) == 1 + TRANSIENT_FAILED_RETRIES
+        assert done.failures() == {keys[1].id: "FAILED: Rate exceeded"}
 
 
 def test_ended_requests_are_judged_by_the_lists_and_only_failed_ones_described() -> None:

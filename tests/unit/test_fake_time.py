@@ -389,3 +389,24 @@ def test_many_deletes_looking_back_describe_each_ended_deletion_once() -> None:
         assert removed_after(deadline, client, {key(n).id: (key(n), recorded)}).found == {}
     assert len(sso.calls_to("describe_account_assignment_deletion_status")) == 30
     assert len(sso.calls_to("list_account_assignment_deletion_status")) >= 5
+
+
+def test_a_deletion_still_running_is_described_again_once_it_has_ended() -> None:
+    """Only an ended deletion's answer is kept: one looked at while it ran says nothing yet,
+    and the next look-back sees that it removed the assignment."""
+    from datetime import UTC, datetime
+
+    from pulumi_ssoadmin_waiter.aws.assignments import start_request
+    from pulumi_ssoadmin_waiter.aws.lookups import removed_after
+    from pulumi_ssoadmin_waiter.aws.retry import Deadline
+    from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_DELETION
+
+    clock, _, client = world()
+    assert create_assignment(client, key(1), **options(clock)).status == "SUCCEEDED"
+    made = {key(1).id: (key(1), datetime.fromtimestamp(clock.now, tz=UTC))}
+    clock.sleep(1.0)
+    deadline = Deadline(60, timing=clock.timing())
+    deletion = start_request(deadline, client, ASSIGNMENT_DELETION, key(1)).request_id
+    assert removed_after(deadline, client, made).found == {}, "still running: nothing yet"
+    clock.sleep(T + 1.0)
+    assert removed_after(deadline, client, made).found == {key(1).id: deletion}

@@ -123,12 +123,16 @@ def test_a_failed_set_create_rolls_back_only_what_it_started() -> None:
             other,
             lambda: start_request(Deadline(10), cast(Any, w.sso), ASSIGNMENT_CREATION, waited),
         )
-        inputs = checked(SET, {"assignments": [_inputs(waited), _inputs(failing)]})
+        made = key(w, "200000000000")
+        listed = [_inputs(waited), _inputs(failing), _inputs(made)]
+        inputs = checked(SET, {"assignments": listed})
         (outcome,) = w.run(w.process(), operation(w, lambda: SET.create(inputs)))
         assert outcome.error is not None and "no access" in str(outcome.error)
         assert present(w, waited), "another process's request made it: the roll-back keeps it"
-        assert waited.id in str(outcome.error), "the error says it was left in place"
-        assert "Nothing was created." in str(outcome.error)
+        assert not present(w, made), "what the set made itself is deleted again"
+        said, _, left = str(outcome.error).partition("Left in place")
+        assert waited.id in left and made.id not in left, "only the waited one is left"
+        assert "The 1 assignments this step created were deleted again" in said
 
 
 def _inputs(k: AssignmentKey) -> dict[str, Any]:
