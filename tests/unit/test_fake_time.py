@@ -230,7 +230,8 @@ def test_an_assignment_removed_after_its_record_is_found_by_the_deletion_history
     later = {key(1).id: (key(1), datetime.fromtimestamp(clock.now, tz=UTC))}
     assert removed_after(deadline, client, later).found == {}, "a record newer than the removal"
     bounded = removed_after(deadline, client, made, limit=1)
-    assert len(bounded.found) == 1 and bounded.unchecked == 1
+    newest = {key(2).id: deletions[key(2).principal_id]}
+    assert bounded.found == newest and bounded.unchecked == 1, "the newest are described"
 
 
 # -- two processes create one assignment in the same moment --------------------------------------

@@ -71,6 +71,23 @@ def test_a_short_custom_timeout_is_a_warning_when_the_engine_gives_it() -> None:
     assert "customTimeouts" in warned and "least time a set of 30" in warned, warned
 
 
+def test_a_short_custom_timeout_warns_for_all_an_update_creates_and_deletes() -> None:
+    """An update that adds 20 and removes 10 does 30 operations: it is measured against the
+    least time of 30, not of the 10 that the set grows by."""
+    with world(t=2.0) as w:
+        stack = Stack("a", PluginAdapter())
+        listed = items(w, 30)
+        stack.program["set"] = Declared(
+            ACCOUNT_ASSIGNMENT_SET, {"assignments": listed[:10], "timeout_seconds": 900.0}
+        )
+        assert up(w, stack)
+        stack.program["set"].inputs["assignments"] = listed[10:]
+        stack.program["set"].custom_timeout = 5.0
+        up(w, stack)
+        warned = warnings(stack, "update")
+    assert "customTimeouts" in warned and "least time a set of 30" in warned, warned
+
+
 def test_a_dynamic_set_that_timed_out_says_what_its_next_up_needs() -> None:
     """A dynamic set cannot record a set made in part: its check-time warning said "the next
     up continues", but the next up refused what the first one made. The warning says what the
@@ -153,23 +170,27 @@ def test_a_failed_deletion_that_left_the_list_is_not_taken_for_deleted() -> None
         assert (INSTANCE, *identity(keys[11])) in w.sso.assignments
 
 
-def _deployed_set(w: World, adapter: str, n: int) -> tuple[Stack, list[Any]]:
+def _deployed_set(w: World, adapter: str, n: int, **settings: Any) -> tuple[Stack, list[Any]]:
     """A stack on ``adapter`` whose set of ``n`` assignments is deployed."""
     stack = Stack("a", PluginAdapter() if adapter == "plugin" else DynamicAdapter())
     listed = items(w, n)
     stack.program["set"] = Declared(
-        ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0}
+        ACCOUNT_ASSIGNMENT_SET, {"assignments": listed, "timeout_seconds": 900.0, **settings}
     )
     assert up(w, stack)
     return stack, listed
 
 
+@pytest.mark.parametrize("fail_on_failed", [True, False])
 @pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
-def test_a_destroy_whose_deletion_failed_fails_and_keeps_the_set(adapter: str) -> None:
+def test_a_destroy_whose_deletion_failed_fails_and_keeps_the_set(
+    adapter: str, fail_on_failed: bool
+) -> None:
     """One deletion FAILED: the destroy succeeded, the set left the state, and AWS still
-    granted the assignment. The destroy fails naming it, and the set stays in the state."""
+    granted the assignment. The destroy fails naming it, and the set stays in the state,
+    whatever ``fail_on_failed`` says (it is about creations)."""
     with world(t=2.0) as w:
-        stack, listed = _deployed_set(w, adapter, 3)
+        stack, listed = _deployed_set(w, adapter, 3, fail_on_failed=fail_on_failed)
         stuck = item_key(listed[1])
         w.sso.failing_deletions[identity(stuck)] = "the account is being closed"
         stack.program.clear()
