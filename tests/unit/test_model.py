@@ -1279,3 +1279,62 @@ def test_found_a_set_update_removes_what_another_set_of_its_stack_records() -> N
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_two_sets_of_one_stack_want_one_assignment_in_one_up() -> None:
+    """Found by the deep profile. Stack b's two sets (one provider process, one up) both want
+    an assignment. set-0 read that it did not exist; set-1 made it and ended, so its claim was
+    gone; then set-0 claimed it and started its own request, which AWS accepted: both
+    recorded it, neither was told (I2). A set reads before it claims, so a claim that started
+    a request now stays, ended, until a deletion of that assignment starts: set-0 is told
+    whose request made it, and adopts it (it may) with a warning."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), latency=0.0, page=1, lag=0.0)
+    try:
+        m.up(stack="a")
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 1), ("Platform", "ReadOnly", 0)],
+            products=[], slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 0)],
+            products=[("Platform", "ReadOnly", "Workloads")], slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.up(stack="a")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True, items=[("Developers", "ReadOnly", 6)], products=[], slot=0, stack="a",
+            timeout=900.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=True,
+            items=[
+                ("Platform", "ReadOnly", 0), ("Platform", "ReadOnly", 1),
+                ("Platform", "ReadOnly", 2),
+            ],
+            products=[("Platform", "ReadOnly", "Workloads")], slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=True, items=[],
+            products=[("Platform", "ReadOnly", "Workloads"), ("Platform", "ReadOnly", "Workloads")],
+            slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=False,
+            items=[
+                ("Developers", "Admin", 1), ("Platform", "Admin", 0), ("Developers", "ReadOnly", 0)
+            ],
+            products=[("Platform", "Admin", "Workloads"), ("Platform", "ReadOnly", "Workloads")],
+            slot=1, stack="b", timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=True, items=[],
+            products=[
+                ("Developers", "ReadOnly", "/Workloads"), ("Developers", "Admin", "/Workloads")
+            ],
+            slot=0, stack="b", timeout=60.0,
+        )  # fmt: skip
+        m.up(stack="b")  # set-1 makes it after set-0 found it absent: set-0 adopts it, said
+        m.invariants_hold()
+    finally:
+        m.teardown()

@@ -548,7 +548,7 @@ class _SetRun:
         in place. Deletions claim nothing."""
         if not self.change.leaves_present:
             return True
-        other = ownership.claim(key, self)
+        other = ownership.claim(key, self, looked_at=self.started)  # its checks came since
         if other is None:
             return True
         adopt = self.options.get("adopt_existing", False)
@@ -954,8 +954,9 @@ class _SetRun:
         with self.cond:
             self.closed = True
             outcome = self._finish(why)
+        ended = self.deadline.clock()
         for key in self.keys:
-            ownership.release(key, self)
+            ownership.release(key, self, ended)
         return outcome
 
     def _finish(self, why: str | None) -> SetOutcome:

@@ -223,7 +223,7 @@ def start_request(
     status = deadline.run(
         tries, lambda: calls.start(client, operation, key.api_params()), after_try=note
     )
-    return _started(key, status, bool(unsure))
+    return _started(key, status, bool(unsure), operation)
 
 
 def try_start(
@@ -240,7 +240,7 @@ def try_start(
         raise deadline.timed_out(f"{what} ({exc})") from None
     if tried.error is None:
         assert tried.value is not None
-        return _started(key, tried.value, False)
+        return _started(key, tried.value, False, operation)
     if tried.error.kind in deadline.policy.retried:
         return tried.error
     if tried.error.kind is ErrorKind.NOT_FOUND:
@@ -248,8 +248,12 @@ def try_start(
     raise final_error(tried.error, api_name=operation.started_by, what=what)
 
 
-def _started(key: AssignmentKey, status: Mapping[str, Any], unsure: bool) -> Started:
+def _started(
+    key: AssignmentKey, status: Mapping[str, Any], unsure: bool, operation: StatusOperation
+) -> Started:
     lookups.remember(key.instance_arn, status["RequestId"], key.api_params())
+    if operation is ASSIGNMENT_DELETION:
+        ownership.deleting(key)
     return Started(str(status["RequestId"]), as_utc(status.get("CreatedDate")), unsure)
 
 
@@ -273,7 +277,7 @@ def create_assignment(
         try:
             return _create(run, adopt, early)
         finally:  # done: the assignment is in place for all to see, or was not made
-            ownership.release(key, run)
+            ownership.release(key, run, run.deadline.clock())
 
 
 def _create(run: _Operation, adopt: bool, early: lookups.InFlight) -> AssignmentOutcome:
@@ -354,7 +358,7 @@ def _claimed_elsewhere(
             try:
                 return _create(run, adopt, early)
             finally:
-                ownership.release(key, run)
+                ownership.release(key, run, run.deadline.clock())
         if run.deadline.left() <= 0:
             raise run.deadline.timed_out(
                 f"waiting for another resource of this deployment to start creating {key}"

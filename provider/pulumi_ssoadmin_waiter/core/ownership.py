@@ -10,7 +10,10 @@ resource for it in the same deployment, or two sets whose products overlap. Acro
 (:func:`lookups.started_near`).
 
 A claim lasts while its operation runs: once it ends, the assignment is in place for any later
-operation to find (and refuse, or adopt when asked), or was not made. Separately, the providers
+operation to find (and refuse, or adopt when asked), or was not made. A set looks whether its
+assignments exist before it claims them, so a claim that started a request stays, ended, until a
+deletion of that assignment starts: a set that looked before it ended did not see what it made,
+and is told whose request made it. Separately, the providers
 keep which resource of the deployment records which assignment (:func:`record`), so that the
 delete of a resource that another one took an assignment over from (a move between resources in
 one ``up``) leaves it in place. Pure bookkeeping on the runtime: no I/O.
@@ -34,17 +37,23 @@ class Claim:
     key: AssignmentKey
     request_id: str | None = None
     """Set once the owner's request is started."""
+    ended_at: float | None = None
+    """When the owner's operation ended, having started a request (the claim then stays)."""
 
 
-def claim(key: AssignmentKey, owner: object) -> Claim | None:
+def claim(key: AssignmentKey, owner: object, looked_at: float | None = None) -> Claim | None:
     """Claim ``key`` for ``owner``; ``None`` when it is ``owner``'s now (or was already), else
-    the other operation's claim, which stands."""
+    the other operation's claim, which stands: one running, or one that ended after
+    ``looked_at`` (when the caller read whether ``key`` exists; ``None``: it reads after this)."""
     process = runtime.current()
     claims = process.registry(REGISTRY)
     with process.lock:
         held: Claim | None = claims.get(key.id)
         if held is not None and held.owner is not owner:
-            return held
+            ended = held.ended_at
+            if ended is None or (looked_at is not None and ended >= looked_at):
+                return held
+            held = None
         if held is None:
             claims[key.id] = Claim(owner, key)
         return None
@@ -59,13 +68,27 @@ def started(key: AssignmentKey, owner: object, request_id: str) -> None:
             held.request_id = request_id
 
 
-def release(key: AssignmentKey, owner: object) -> None:
-    """End ``owner``'s claim on ``key``: its operation has ended."""
+def release(key: AssignmentKey, owner: object, at: float) -> None:
+    """End ``owner``'s claim on ``key``: its operation has ended, ``at`` (its clock). A claim
+    that started a request stays, ended (see :func:`claim`)."""
     process = runtime.current()
     claims = process.registry(REGISTRY)
     with process.lock:
         held = claims.get(key.id)
         if held is not None and held.owner is owner:
+            if held.request_id is None:
+                del claims[key.id]
+            else:
+                held.ended_at = at
+
+
+def deleting(key: AssignmentKey) -> None:
+    """A deletion of ``key`` started: an ended claim on it no longer says it is in place."""
+    process = runtime.current()
+    claims = process.registry(REGISTRY)
+    with process.lock:
+        held = claims.get(key.id)
+        if held is not None and held.ended_at is not None:
             del claims[key.id]
 
 
