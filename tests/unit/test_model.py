@@ -1338,3 +1338,219 @@ def test_found_two_sets_of_one_stack_want_one_assignment_in_one_up() -> None:
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_set_update_deletes_what_another_set_of_its_up_just_made() -> None:
+    """Found by the deep profile (its shrinking stopped at this length). In stack a's last up,
+    set-1 creates an assignment that set-0's update removes, in one provider process: set-1
+    found it absent (a deletion of an earlier up had ended) and made it; set-0's deletion,
+    decided at the update's start, then removed it. set-1 recorded access AWS no longer had,
+    and was never told (I1). Each deletion of a set now first asks whether another resource
+    of the deployment records the assignment or is creating it, and leaves it, saying so."""
+    m = Deployments()
+    m.make_stacks(adapters=("plugin", "dynamic"), lag=0.0, latency=0.05, page=1)
+    try:
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[("Platform", "ReadOnly", 3), ("Platform", "ReadOnly", 0)],
+            products=[],
+            slot=1,
+            stack="b",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[
+                ("Platform", "ReadOnly", 0),
+                ("Platform", "ReadOnly", 3),
+                ("Developers", "ReadOnly", 1),
+            ],
+            products=[],
+            slot=0,
+            stack="b",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[
+                ("Developers", "Admin", 3),
+                ("Developers", "ReadOnly", 4),
+                ("Developers", "Admin", 0),
+            ],
+            products=[],
+            slot=0,
+            stack="a",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[
+                ("Developers", "Admin", 1),
+                ("Developers", "ReadOnly", 1),
+                ("Platform", "ReadOnly", 2),
+            ],
+            products=[("Platform", "Admin", "/Workloads"), ("Developers", "ReadOnly", "Sandbox")],
+            slot=0,
+            stack="a",
+            timeout=60.0,
+        )
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[("Developers", "Admin", 2), ("Platform", "ReadOnly", 3)],
+            products=[],
+            slot=1,
+            stack="a",
+            timeout=900.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[],
+            products=[("Platform", "Admin", "Workloads"), ("Platform", "ReadOnly", "/Workloads")],
+            slot=0,
+            stack="a",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[
+                ("Developers", "ReadOnly", 7),
+                ("Platform", "ReadOnly", 3),
+                ("Platform", "Admin", 3),
+            ],
+            products=[("Developers", "ReadOnly", "Workloads")],
+            slot=1,
+            stack="a",
+            timeout=900.0,
+        )
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[("Developers", "ReadOnly", 4)],
+            products=[("Developers", "Admin", "Workloads/Prod")],
+            slot=1,
+            stack="b",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[("Developers", "ReadOnly", 7)],
+            products=[
+                ("Developers", "ReadOnly", "Workloads/Prod"),
+                ("Platform", "Admin", "Sandbox"),
+            ],
+            slot=0,
+            stack="b",
+            timeout=900.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[("Developers", "ReadOnly", 1)],
+            products=[("Platform", "Admin", "Sandbox"), ("Developers", "ReadOnly", "Workloads")],
+            slot=1,
+            stack="b",
+            timeout=60.0,
+        )
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[("Platform", "Admin", 7)],
+            products=[("Platform", "Admin", "/Workloads")],
+            slot=0,
+            stack="a",
+            timeout=60.0,
+        )
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.declare_set(adopt=True, items=[], products=[], slot=1, stack="a", timeout=60.0)
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[("Platform", "ReadOnly", 1)],
+            products=[("Platform", "ReadOnly", "Workloads/Prod")],
+            slot=0,
+            stack="a",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[
+                ("Developers", "ReadOnly", 2),
+                ("Platform", "Admin", 0),
+                ("Developers", "Admin", 6),
+            ],
+            products=[],
+            slot=0,
+            stack="a",
+            timeout=5.0,
+        )
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[("Platform", "Admin", 4)],
+            products=[("Developers", "Admin", "Sandbox"), ("Platform", "ReadOnly", "Sandbox")],
+            slot=0,
+            stack="a",
+            timeout=900.0,
+        )
+        m.invariants_hold()
+        m.up(stack="b")
+        m.invariants_hold()
+        m.declare_set(
+            adopt=True,
+            items=[],
+            products=[("Developers", "Admin", "Workloads")],
+            slot=0,
+            stack="b",
+            timeout=60.0,
+        )
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False,
+            items=[],
+            products=[("Platform", "Admin", "Workloads/Prod"), ("Platform", "Admin", "/Workloads")],
+            slot=1,
+            stack="a",
+            timeout=900.0,
+        )
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+    finally:
+        m.teardown()

@@ -32,6 +32,7 @@ or, with its reason, in ``errors``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -78,6 +79,7 @@ from .assignments import (
     in_flight_note,
     lost_answer,
     maybe_ours_note,
+    taken_over_note,
     try_start,
 )
 from .poller import Poller, Snapshot, poller_for
@@ -149,6 +151,9 @@ class SetOptions(AssignmentOptions, total=False):
     """Start nothing more once a request has FAILED for good (the ones in flight end): for a
     caller that undoes the whole set on any failure (a dynamic resource with
     ``fail_on_failed``), every further start would be undone."""
+    left_to: Callable[[AssignmentKey], str | None] | None
+    """Deletes: asked as each deletion is about to start, who else now owns the assignment
+    (another resource of the deployment); it is then left in place, and said."""
 
 
 @dataclass
@@ -547,7 +552,13 @@ class _SetRun:
         of this process creating it: adopt its request (when asked), or refuse the key like one
         in place. Deletions claim nothing."""
         if not self.change.leaves_present:
-            return True
+            left_to = self.options.get("left_to")
+            owner = left_to(key) if left_to is not None else None
+            if owner is None:
+                return True
+            note = taken_over_note(key.id, owner)
+            self.outcomes[key.id] = AssignmentOutcome(key, OutcomePath.ABSENT, None, (note,))
+            return False
         other = ownership.claim(key, self, looked_at=self.started)  # its checks came since
         if other is None:
             return True

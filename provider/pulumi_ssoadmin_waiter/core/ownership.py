@@ -82,6 +82,14 @@ def release(key: AssignmentKey, owner: object, at: float) -> None:
                 held.ended_at = at
 
 
+def being_created(key: AssignmentKey) -> bool:
+    """Whether an operation of this process is creating ``key`` now (its claim runs)."""
+    process = runtime.current()
+    with process.lock:
+        held = process.registry(REGISTRY).get(key.id)
+    return held is not None and held.ended_at is None
+
+
 def deleting(key: AssignmentKey) -> None:
     """A deletion of ``key`` started: an ended claim on it no longer says it is in place."""
     process = runtime.current()

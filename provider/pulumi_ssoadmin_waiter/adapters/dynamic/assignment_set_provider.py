@@ -54,6 +54,7 @@ from .provider_base import (
     check_failures,
     contains_unknown,
     keep_secret,
+    left_to_another,
     log_info,
     log_status,
     log_warn,
@@ -266,7 +267,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             added = [k for kid, k in new.items() if kid not in old]
             removed = [k for kid, k in old.items() if kid not in new]
             # One deadline for both steps and a roll-back.
-            run = _Operation(self, news, redact, len(added) + len(removed))
+            run = _Operation(self, news, redact, len(added) + len(removed), _id)
             finished = run.own_requests(olds, added)
             todo = [k for k in added if k.id not in finished]
             made = _Made(created=run.step(CREATE, todo), finished=finished)
@@ -311,7 +312,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             keys = list(known_keys(all_items(props)).values())
             keys = not_taken_over(keys, _id, redact)
             total = len(keys)
-            run = _Operation(self, props, redact, total)
+            run = _Operation(self, props, redact, total, _id)
             keys, remade = run.not_remade(keys)
             deleted = run.step(DELETE, keys)
             deleted.errors.update(remade)
@@ -441,6 +442,9 @@ class _Operation:
     redact: Redactor
     count: int
     """How many assignments the operation changes: the default timeout grows with it."""
+    resource_id: str | None = None
+    """An update's or delete's resource: each deletion leaves in place what another resource
+    of the deployment records or is creating (see :func:`provider_base.left_to_another`)."""
     deadline: Deadline = field(init=False)
 
     def __post_init__(self) -> None:
@@ -476,6 +480,7 @@ class _Operation:
                 on_poll=StatusChanges(log_status(self.redact), prefix="AccountAssignmentSet: "),
                 directory=lambda instance: provider.directory(self.props, instance),
                 stop_on_failure=stop,
+                left_to=left_to_another(self.resource_id) if self.resource_id else None,
             )
         except SetCancelledError as exc:
             if exc.outcome is None or not provider.keeps_partial:

@@ -299,6 +299,20 @@ def record_state(keys: Iterable[AssignmentKey], resource_id: str) -> None:
         ownership.record(key, resource_id)
 
 
+def left_to_another(resource_id: str) -> Callable[[AssignmentKey], str | None]:
+    """For a set's deletions by ``resource_id``, asked as each is about to start: the resource
+    of this deployment that now records the assignment, or the operation creating it, which a
+    deletion would undo; ``None``: delete it."""
+
+    def other(key: AssignmentKey) -> str | None:
+        owner = ownership.recorded_by_another(key, resource_id)
+        if owner is None and ownership.being_created(key):
+            owner = "(an operation creating it now)"
+        return owner
+
+    return other
+
+
 def not_taken_over(
     keys: Iterable[AssignmentKey], resource_id: str, redact: Redactor
 ) -> list[AssignmentKey]:
