@@ -64,6 +64,7 @@ TESTS = [
     "tests/unit/test_input_checks.py",
     "tests/unit/test_plugin_errors.py",
     "tests/unit/test_ownership_messages.py",
+    "tests/unit/test_ownership_records.py",
 ]
 """The unit tests that reach these modules (those that read the repository's files, such as
 the docs and floors tests, do not apply in the workspace)."""

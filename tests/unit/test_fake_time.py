@@ -38,6 +38,33 @@ def options(clock: FakeClock, **extra: Any) -> dict[str, Any]:
 
 
 # -- one assignment ------------------------------------------------------------------------------
+def test_a_create_without_time_for_a_settled_read_starts_nothing_and_names_it() -> None:
+    """Whether the assignment exists is read LIST_SETTLE after the list of requests in
+    flight: a deadline shorter than that ends before anything starts, naming the assignment
+    and the setting to raise."""
+    clock, sso, client = world()
+    with pytest.raises(WaitTimeoutError) as info:
+        create_assignment(client, key(1), **options(clock, timeout=LIST_SETTLE / 2))
+    assert str(key(1)) in str(info.value) and "nothing was started" in str(info.value)
+    assert "Raise timeout" in str(info.value)
+    assert sso.calls_to("create_account_assignment") == []
+
+
+def test_a_create_that_adopts_an_assignment_in_place_names_it_and_reports_its_wait() -> None:
+    clock, _, client = world()
+    client.create_account_assignment(**key(1).api_params())
+    clock.sleep(T + 1.0)
+    events: list[Any] = []
+    adopted = create_assignment(
+        client, key(1), **options(clock, adopt_existing=True, on_poll=events.append)
+    )
+    assert adopted.path == "existing" and adopted.notes
+    assert str(key(1)) in adopted.notes[0] and "adopted the existing assignment" in adopted.notes[0]
+    created = create_assignment(client, key(2), **options(clock, on_poll=events.append))
+    assert created.status == "SUCCEEDED" and created.result is not None
+    assert any(e.request_id == created.result.request_id for e in events), "its wait is heard"
+
+
 def test_create_costs_five_kinds_of_call_and_ends_when_the_request_does() -> None:
     clock, sso, client = world()
     outcome = create_assignment(client, key(1), **options(clock))
@@ -324,6 +351,7 @@ def test_a_start_whose_answer_was_lost_then_an_earlier_request_is_said_maybe_our
     first, second = sorted(sso.requests)
     assert (outcome.path, outcome.status) == ("created", "SUCCEEDED")
     assert outcome.result is not None and outcome.result.request_id == second
+    assert outcome.key == key(1)
     assert any(first in note and "lost its answer" in note for note in outcome.notes)
 
 
