@@ -265,11 +265,21 @@ def test_a_refresh_records_how_the_products_now_expand_differently() -> None:
 
 
 def test_a_set_that_lists_one_assignment_twice_is_refused_at_check_naming_both() -> None:
+    """Each bad item is named where it is: a repeat, an item that is not an object, a field
+    that is wrong."""
     k = key_of_ids("100000000000")
     item = _inputs(k)
-    result = SET.check({}, {"assignments": [item, dict(item)]})
+    wrong = {**item, "target_id": "12"}
+    result = SET.check({}, {"assignments": [item, dict(item), "not an object", wrong]})
+    fields = "instance_arn, permission_set_arn, principal_type, principal_id, target_id"
     assert [(f.property, f.reason) for f in result.failures or []] == [
-        ("assignments[1]", "assignments[1] repeats assignments[0]")
+        ("assignments[1]", "assignments[1] repeats assignments[0]"),
+        ("assignments[2]", f"assignments[2] must be an object with {fields}, target_type"),
+        (
+            "assignments[3].target_id",
+            "assignments[3].target_id must be 12 characters (a 12-digit AWS account id), got 2 "
+            "characters",
+        ),
     ]
 
 
