@@ -47,6 +47,7 @@ def test_a_create_without_time_for_a_settled_read_starts_nothing_and_names_it() 
         create_assignment(client, key(1), **options(clock, timeout=LIST_SETTLE / 2))
     assert str(key(1)) in str(info.value) and "nothing was started" in str(info.value)
     assert "Raise timeout" in str(info.value)
+    assert info.value.instance_arn == key(1).instance_arn, "the evidence a redactor hides"
     assert sso.calls_to("create_account_assignment") == []
 
 
