@@ -182,8 +182,10 @@ def test_a_refused_start_does_not_count_toward_the_transient_retries() -> None:
     TRANSIENT_FAILED_RETRIES starts again after a transient FAILED, and no more."""
     with world() as w:
         keys = [key(w, account(w, a)) for a in ("prod-app", "prod-data", "dev-app")]
+        keys += [key(w, w.aws.directory.add_account(f"acct-{i}")) for i in range(9)]
         w.sso.failing[identity(keys[1])] = "Rate exceeded"
         refused: list[str] = []
+        events: list[PollEvent] = []
 
         def throttle_once(kind: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
             if kind == "creation" and params["TargetId"] == keys[1].target_id and not refused:
@@ -192,10 +194,12 @@ def test_a_refused_start_does_not_count_toward_the_transient_retries() -> None:
             return None, False
 
         w.sso.start_fault = throttle_once
-        done = run(w, keys, timeout=600)
+        done = run(w, keys, timeout=600, on_poll=events.append)
         made = [r for r in w.sso.requests.values() if r["TargetId"] == keys[1].target_id]
         assert refused and len(made) == 1 + TRANSIENT_FAILED_RETRIES
         assert done.failures() == {keys[1].id: "FAILED: Rate exceeded"}
+        (last,) = [e.note for e in events if e.note.startswith("done:")]
+        assert last.startswith(f"done: {len(w.sso.requests)} started"), "the refused one is not"
 
 
 def test_ended_requests_are_judged_by_the_lists_and_only_failed_ones_described() -> None:

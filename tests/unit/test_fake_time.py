@@ -421,6 +421,25 @@ def test_many_deletes_looking_back_describe_each_ended_deletion_once() -> None:
     assert len(sso.calls_to("list_account_assignment_deletion_status")) >= 5
 
 
+def test_a_recorded_request_counts_as_in_place_only_when_it_succeeded_for_its_key() -> None:
+    """After a plugin set timed out, its recorded requests are described: only one that
+    SUCCEEDED for that very assignment counts as in place (a FAILED one, or one about
+    another assignment, does not)."""
+    from pulumi_ssoadmin_waiter.aws.lookups import own_requests_succeeded
+    from pulumi_ssoadmin_waiter.aws.retry import Deadline
+
+    clock, sso, client = world()
+    sso.failing[identity(key(2))] = "no such group"
+    made = [create_assignment(client, key(n), **options(clock)) for n in (1, 2)]
+    ids = [o.result.request_id for o in made if o.result is not None]
+    assert [o.status for o in made] == ["SUCCEEDED", "FAILED"] and len(ids) == 2
+    deadline = Deadline(60, timing=clock.timing())
+    keys = [key(1), key(2), key(3)]
+    recorded = {key(1).id: ids[0], key(2).id: ids[1], key(3).id: ids[0]}
+    found = own_requests_succeeded(deadline, client, keys, recorded)
+    assert set(found) == {key(1).id}, "a FAILED request, or another key's, is not in place"
+
+
 def test_a_deletion_still_running_is_described_again_once_it_has_ended() -> None:
     """Only an ended deletion's answer is kept: one looked at while it ran says nothing yet,
     and the next look-back sees that it removed the assignment."""

@@ -117,6 +117,7 @@ def test_a_refusal_says_why_and_each_way_out_in_the_callers_names(
     error = refusal()  # made in the test, where a mutation run sees which function it reached
     assert error.render(namer) == f"{first} {REFUSAL.format(adopt=namer('adopt_existing'))}"
     assert error.instance_arn == INSTANCE
+    assert error.other_request_id == ("r-1" if "r-1" in first else None), "its evidence"
 
 
 @pytest.mark.parametrize("namer", [str, camel], ids=["python", "plugin"])
