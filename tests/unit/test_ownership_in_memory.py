@@ -363,3 +363,20 @@ def test_a_set_update_leaves_what_an_unchanged_assignment_of_the_deployment_reco
         assert present(w, a), "the AccountAssignment's access stays"
         assert "now records it as its own" in updated.warned() and a.id in updated.warned()
         assert set(updated.value.outs["results"]) == {b.id}
+
+
+def test_a_dynamic_set_out_of_time_names_what_still_runs_and_what_the_next_up_does() -> None:
+    """The requests still running when a dynamic set's create ran out of time are in no
+    state: the error names each, with its request, and the setting the next up needs."""
+    with world(t=5.0) as w:
+        process = w.process()
+        a, b = key(w, "100000000000"), key(w, "200000000000")
+        inputs = _set_of(w, a, b, timeout_seconds=3)  # starts after the 2 s settled read
+        (made,) = w.run(process, operation(w, lambda: SET.create(inputs)))
+        assert made.error is not None
+        text = str(made.error)
+        running = {r["TargetId"]: rid for rid, r in w.sso.requests.items()}
+        assert "Still running at AWS when the step stopped (2)" in text, text
+        assert "refuses the others until adopt_existing=True is set for one up" in text
+        for k in (a, b):
+            assert f"  {k.id}: request {running[k.target_id]}" in text
