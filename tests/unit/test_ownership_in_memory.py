@@ -132,7 +132,10 @@ def test_a_failed_set_create_rolls_back_only_what_it_started() -> None:
         assert not present(w, made), "what the set made itself is deleted again"
         said, _, left = str(outcome.error).partition("Left in place")
         assert waited.id in left and made.id not in left, "only the waited one is left"
-        assert "The 1 assignments this step created were deleted again" in said
+        assert (
+            "The 1 assignments this step created were deleted again, so the state and AWS "
+            "agree; fix the failures and run it again." in said
+        )
 
 
 def _inputs(k: AssignmentKey) -> dict[str, Any]:
@@ -239,6 +242,9 @@ def test_a_dynamic_set_update_whose_creation_failed_fails_and_names_it() -> None
         news = _set_of(w, a, c)
         (updated,) = w.run(process, operation(w, lambda: SET.update(rid, olds, news)))
         assert updated.error is not None and "no access" in str(updated.error)
+        assert str(updated.error).startswith(
+            "AccountAssignmentSet update (create): 1 of 1 assignments did not succeed:\n"
+        ), "which step failed, and how many of it"
         assert c.id in str(updated.error) and present(w, a)
         assert present(w, b), "the old state still records b: it is not deleted"
 
