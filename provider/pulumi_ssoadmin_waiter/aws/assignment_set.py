@@ -425,7 +425,7 @@ class _SetRun:
                 self.limiter.release()
                 return
             self.held += 1
-            if not self._claim(key):
+            if self._left_to_another(key) or not self._claim(key):
                 self._release()
                 continue
             self.started_any = True
@@ -547,18 +547,23 @@ class _SetRun:
                     f"not started: {reason}; {key.id}, started first, {canary.failure}"
                 )
 
+    def _left_to_another(self, key: AssignmentKey) -> bool:
+        """A deletion about to start: whether another resource of the deployment now owns the
+        assignment (``left_to``); it is then left in place, and said."""
+        left_to = self.options.get("left_to")
+        owner = left_to(key) if left_to is not None and not self.change.leaves_present else None
+        if owner is None:
+            return False
+        note = taken_over_note(key.id, owner)
+        self.outcomes[key.id] = AssignmentOutcome(key, OutcomePath.ABSENT, None, (note,))
+        return True
+
     def _claim(self, key: AssignmentKey) -> bool:
         """Claim ``key`` for this run before creating it (:mod:`ownership`). Another operation
         of this process creating it: adopt its request (when asked), or refuse the key like one
         in place. Deletions claim nothing."""
         if not self.change.leaves_present:
-            left_to = self.options.get("left_to")
-            owner = left_to(key) if left_to is not None else None
-            if owner is None:
-                return True
-            note = taken_over_note(key.id, owner)
-            self.outcomes[key.id] = AssignmentOutcome(key, OutcomePath.ABSENT, None, (note,))
-            return False
+            return True
         other = ownership.claim(key, self, looked_at=self.started)  # its checks came since
         if other is None:
             return True
