@@ -51,6 +51,23 @@ def test_a_create_without_time_for_a_settled_read_starts_nothing_and_names_it() 
     assert sso.calls_to("create_account_assignment") == []
 
 
+def test_an_unknown_option_is_refused_by_the_function_that_got_it() -> None:
+    clock, sso, client = world()
+    with pytest.raises(TypeError, match=r"^create_assignment\(\) got unexpected .*'adopt'"):
+        create_assignment(client, key(1), adopt=True, **options(clock))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^delete_assignment\(\) got unexpected .*'force'"):
+        delete_assignment(client, key(1), force=True, **options(clock))  # type: ignore[call-arg]
+    assert sso.calls == [], "refused before any call"
+
+
+def test_a_start_throttled_past_the_deadline_says_what_it_was_starting() -> None:
+    clock, sso, client = world()
+    sso.start_fault = lambda _kind, _params: (api_error("ThrottlingException", 400), False)
+    with pytest.raises(WaitTimeoutError) as info:
+        create_assignment(client, key(1), **options(clock, timeout=10))
+    assert f"starting CreateAccountAssignment for {key(1)}" in str(info.value), info.value
+
+
 def test_a_create_that_adopts_an_assignment_in_place_names_it_and_reports_its_wait() -> None:
     clock, _, client = world()
     client.create_account_assignment(**key(1).api_params())
