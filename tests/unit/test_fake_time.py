@@ -279,6 +279,38 @@ def test_an_assignment_removed_after_its_record_is_found_by_the_deletion_history
     assert bounded.found == newest and bounded.unchecked == 1, "the newest are described"
 
 
+@pytest.mark.parametrize("adopt", [False])
+def test_a_request_another_process_starts_for_a_waiting_assignment_is_not_started_again(
+    adopt: bool,
+) -> None:
+    """A set's assignment checked and waiting for a quota slot: another process starts it
+    meanwhile. Its starter owns it: refused, naming the request (or, adopting, waited on and
+    said); the set never starts it again, and the other assignments go on."""
+    clock, sso, client = world()
+    keys = [key(i, account=100000000000 + i // 10) for i in range(12)]
+    theirs: list[str] = []
+
+    def another_starts_the_last(kind: str, _params: dict[str, Any]) -> tuple[None, bool]:
+        if kind == "creation" and not theirs:
+            sso.start_fault = None
+            status = client.create_account_assignment(**keys[11].api_params())
+            theirs.append(status["AccountAssignmentCreationStatus"]["RequestId"])
+        return None, False
+
+    sso.start_fault = another_starts_the_last
+    done = create_assignments(client, keys, adopt_existing=adopt, **options(clock))
+    last = [r for r, v in sso.requests.items() if v["PrincipalId"] == keys[11].principal_id]
+    assert theirs and last == theirs, "not started again"
+    assert all(done.outcomes[k.id].succeeded for k in keys[:11]), "the others go on"
+    if adopt:
+        outcome = done.outcomes[keys[11].id]
+        assert outcome.path == "in-flight" and any(theirs[0] in n for n in outcome.notes)
+    else:
+        assert keys[11].id not in done.outcomes
+        refused = done.failures()[keys[11].id]
+        assert theirs[0] in refused and "adopt_existing" in refused, refused
+
+
 # -- two processes create one assignment in the same moment --------------------------------------
 def _raced(sso: FakeSsoAdmin, kind: str = "creation") -> list[str]:
     """Another process's request for the same assignment is made between this one's check and
