@@ -279,7 +279,7 @@ def test_an_assignment_removed_after_its_record_is_found_by_the_deletion_history
     assert bounded.found == newest and bounded.unchecked == 1, "the newest are described"
 
 
-@pytest.mark.parametrize("adopt", [False])
+@pytest.mark.parametrize("adopt", [False, True])
 def test_a_request_another_process_starts_for_a_waiting_assignment_is_not_started_again(
     adopt: bool,
 ) -> None:

@@ -594,8 +594,9 @@ class _SetRun:
         if self.todo and self.start_again_at > self._now():
             due = min(due, self.start_again_at)  # a refused start is tried again first
         self.deadline.pause(due - self._now())
-        if self.todo and self._now() >= self.start_again_at and self.start_refusals:
-            return
+        retry = self.todo and self._now() >= self.start_again_at and self.start_refusals
+        if retry and self.limiter.active < self.limiter.limit:
+            return  # a refused start goes again first; with no slot free, the round comes
         if self._now() >= self.next_report:
             return  # the progress line (and what ended) first; the round comes after
         # The starts it frees slots for come first: wait for spare tokens, within patience.
