@@ -1692,3 +1692,36 @@ def test_found_a_shared_assignment_removed_as_warned_then_made_again_by_its_othe
         assert gone.id in error and "made again since" in error, error
     finally:
         m.teardown()
+
+
+def test_found_a_resumed_request_is_not_taken_for_in_place_on_a_lagging_list() -> None:
+    """Found by the deep profile (defect 3 again, with the assignment list lagging). Stack b's
+    plugin set timed out with its request IN_PROGRESS; the request SUCCEEDED and the assignment
+    was removed outside Pulumi; b's next up described the old request (SUCCEEDED) and read the
+    assignment list at once, which still showed it: the set recorded an assignment AWS no
+    longer has, told by nothing (I1). The list is read LIST_SETTLE after the describes."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), latency=0.05, page=25, lag=0.5)
+    try:
+        m.declare_secret(as_set=True)  # stack a's up runs beside b's, sharing the clock
+        m.starts_fail(errors=["throttled", "throttled"])
+        m.declare_set(
+            adopt=True,
+            items=[("Platform", "ReadOnly", 3)],
+            products=[],
+            slot=1,
+            stack="b",
+            timeout=5.0,
+        )
+        m.up_both_at_once()
+        m.invariants_hold()
+        said = m.stacks["b"].ops[-1].outcome.said()
+        assert "still IN_PROGRESS" in said, said  # the request the next up resumes
+        m.world.sso.settle()
+        made = m.key("Platform", "ReadOnly", m.accounts[3])
+        row = next(r for r in m.world.sso.assignments if key_of_row(r).id == made.id)
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.up_both_at_once()
+        m.invariants_hold()
+    finally:
+        m.teardown()

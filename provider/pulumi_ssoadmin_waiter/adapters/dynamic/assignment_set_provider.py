@@ -516,8 +516,8 @@ class _Operation:
         """Assignments an earlier run of this set started and did not see end (its state
         records their request as IN_PROGRESS) that have since SUCCEEDED and are in place now:
         this set made them, so they are its own without being adopted. One describe each,
-        and a listing of those that SUCCEEDED (one may have been removed since: it is made
-        again, not taken for in place on an old request's word)."""
+        and a settled listing of those that SUCCEEDED (one may have been removed since: it is
+        made again, not taken for in place on an old request's word)."""
         before = olds.get("results") or {}
         recorded = {
             k.id: str(before[k.id]["request_id"])
@@ -531,9 +531,14 @@ class _Operation:
         keys = [k for k in added if k.id in recorded]
         client = self.provider.client(self.props)
         ended = lookups.own_requests_succeeded(self.deadline, client, keys, recorded)
-        present = lookups.existing_assignments(
-            self.deadline, client, [k for k, _ in ended.values()]
-        )
+        if not ended:
+            return {}
+        # The listing lags: read LIST_SETTLE after the describes, it shows both the success
+        # they saw and a removal outside Pulumi since (both ended before them).
+        succeeded = [k for k, _ in ended.values()]
+        names = ", ".join(str(k) for k in succeeded)
+        lookups.settle_after(self.deadline, self.deadline.clock(), names)
+        present = lookups.existing_assignments(self.deadline, client, succeeded)
         return {
             kid: AssignmentOutcome(k, OutcomePath.CREATED, r)
             for kid, (k, r) in ended.items()
