@@ -285,6 +285,24 @@ class FakeSsoAdmin:
         self.assignments.discard(row)
         return request_id
 
+    def made_outside(self, row: tuple[Any, ...], created: float, ended: float) -> str:
+        """Another process's creation request for ``row`` that ran from ``created`` to
+        ``ended`` (both past): SUCCEEDED in the history, and the assignment in place now (a
+        list that lags may not show it yet; it changes from now)."""
+        request_id = next(self._ids)
+        self.requests[request_id] = {
+            **dict(zip(IDENTITY, row[1:], strict=True)),
+            "InstanceArn": row[0],
+            "RequestId": request_id,
+            "Status": "SUCCEEDED",
+            "CreatedDate": created,
+            "ends": ended,
+            "ended_at": ended,
+            "kind": "creation",
+        }
+        self.assignments.add(row)
+        return request_id
+
     def outstanding(self) -> int:
         return sum(
             not self.requests[r]["PrincipalId"].startswith("elsewhere-") for r in self._active

@@ -94,10 +94,15 @@ def test_create_costs_five_kinds_of_call_and_ends_when_the_request_does() -> Non
         "create_account_assignment",
         "list_account_assignment_creation_status",  # anyone racing us?
     ]
-    assert set(names[4:]) == {"describe_account_assignment_creation_status"}
+    assert set(names[4:-1]) == {"describe_account_assignment_creation_status"}
+    # Once SUCCEEDED, the history: did another request make it just before ours started?
+    assert names[-1] == "list_account_assignment_creation_status"
     (began,) = [at for at, n in sso.calls if n == "create_account_assignment"]
     assert began >= LIST_SETTLE, "the existence read waited for the list to settle"
-    assert 0 <= clock.now - began - T <= clock.sleeps[-1], "noticed within one poll gap of the end"
+    described = [at for at, n in sso.calls if n.startswith("describe_")]
+    gap = max(clock.sleeps)
+    assert 0 <= described[-1] - began - T <= gap, "noticed within one poll gap of the end"
+    assert sso.calls[-1][0] >= began + LIST_SETTLE, "the history read once it shows a twin"
 
 
 def test_create_waits_on_a_request_already_in_flight_instead_of_starting_one() -> None:
@@ -346,6 +351,74 @@ def test_a_create_that_raced_an_earlier_request_adopts_it_when_asked() -> None:
     assert outcome.path == "in-flight" and outcome.status == "SUCCEEDED"
     assert outcome.result is not None and outcome.result.request_id == theirs[0]
     assert any(theirs[0] in note and "adopted" in note for note in outcome.notes)
+
+
+def _made_just_before(sso: FakeSsoAdmin, k: AssignmentKey) -> list[str]:
+    """Another process's request for ``k`` started after this one's lists of requests in
+    progress and ended before its own start (it is on none of them), and the assignment list
+    did not show it yet: the assignment appears as this one starts. The other's id, once made."""
+    theirs: list[str] = []
+
+    def other_just_before(started: str, _params: dict[str, Any]) -> tuple[Exception | None, bool]:
+        if started == "creation" and not theirs:
+            now = sso.clock.now
+            theirs.append(sso.made_outside((INSTANCE, *identity(k)), now - 1.5, now - 0.5))
+        return None, False
+
+    sso.start_fault = other_just_before
+    return theirs
+
+
+def test_a_create_whose_assignment_another_request_made_just_before_its_start_refuses() -> None:
+    """No list of requests in progress names the other request, and the existence read came
+    before the assignment showed: only the history of creation requests does. Once its own
+    request SUCCEEDED, the create reads it, finds the earlier request, and refuses naming both:
+    the other process owns the assignment (I2)."""
+    clock, sso, client = world()
+    theirs = _made_just_before(sso, key(1))
+    with pytest.raises(AssignmentExistsError) as info:
+        create_assignment(client, key(1), **options(clock))
+    (ours,) = [r for r in sso.requests if r not in theirs]
+    assert theirs and theirs[0] in str(info.value) and ours in str(info.value), info.value
+    assert (INSTANCE, *identity(key(1))) in sso.assignments, "the other process's stays"
+
+
+def test_a_create_whose_assignment_another_request_made_just_before_adopts_it_when_asked() -> None:
+    clock, sso, client = world()
+    theirs = _made_just_before(sso, key(1))
+    outcome = create_assignment(client, key(1), adopt_existing=True, **options(clock))
+    assert outcome.path == "in-flight" and outcome.status == "SUCCEEDED"
+    assert outcome.result is not None and outcome.result.request_id == theirs[0]
+    assert any(theirs[0] in note and "adopted" in note for note in outcome.notes), outcome.notes
+
+
+@pytest.mark.parametrize("adopt", [False, True])
+def test_a_set_whose_assignment_another_request_made_just_before_says_so(adopt: bool) -> None:
+    """The same for a set: refused (an error naming both requests, nothing recorded), or
+    adopted and said; the set's other assignment is its own."""
+    clock, sso, client = world()
+    theirs = _made_just_before(sso, key(1))
+    done = create_assignments(client, [key(1), key(2)], adopt_existing=adopt, **options(clock))
+    assert done.outcomes[key(2).id].path == "created"
+    if adopt:
+        outcome = done.outcomes[key(1).id]
+        assert outcome.path == "in-flight", outcome
+        assert any(theirs[0] in n and "adopted" in n for n in outcome.notes), outcome.notes
+    else:
+        assert key(1).id not in done.outcomes
+        error = done.errors[key(1).id]
+        text = error if isinstance(error, str) else error(lambda n: n)
+        assert theirs[0] in text and "created at the same time" in text, text
+
+
+def test_a_create_without_time_to_read_the_history_says_so() -> None:
+    """A request that ends before LIST_SETTLE has passed since its start leaves the history
+    unread when the deadline comes first: the create succeeds and warns, naming it."""
+    clock, sso, client = world()
+    sso.duration = 0.5
+    outcome = create_assignment(client, key(1), **options(clock, timeout=LIST_SETTLE + 1.5))
+    assert outcome.status == "SUCCEEDED"
+    assert any(str(key(1)) in n and "was not read from the history" in n for n in outcome.notes)
 
 
 def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
@@ -79,8 +79,10 @@ from .assignments import (
     in_flight_note,
     lost_answer,
     maybe_ours_note,
+    not_looked_back_note,
     taken_over_note,
     try_start,
+    unread_text,
 )
 from .poller import Poller, Snapshot, poller_for
 from .retry import Deadline
@@ -269,6 +271,9 @@ class _SetRun:
     (:meth:`confirm_absent`)."""
     not_found_at: dict[str, float] = field(default_factory=dict)
     """When the delete call answered "not found", by key id (a listing confirms it later)."""
+    made: dict[str, tuple[lookups.Made, float, bool]] = field(default_factory=dict)
+    """Creations this run started that SUCCEEDED, with when each started and whether a try of
+    its start lost its answer: looked for in the history at the end (:meth:`look_back`)."""
 
     def __post_init__(self) -> None:
         o = self.options
@@ -951,6 +956,15 @@ class _SetRun:
             return
         else:
             self.outcomes[key.id] = AssignmentOutcome(key, pending.path, result, pending.notes)
+            if (
+                self.change.leaves_present
+                and pending.path == self.change.new_path
+                and result.status == SUCCEEDED
+                and pending.created is not None
+            ):
+                since = pending.started - self.listed_at
+                made = lookups.Made(key, result.request_id, pending.created, since)
+                self.made[key.id] = (made, pending.started, pending.unsure)
         self._canary_ended(key, result)
         if result.status == FAILED:
             self.say(f"{key}: FAILED: {result.failure_reason}")
@@ -1091,7 +1105,60 @@ class _SetRun:
         if self.not_found and self.deadline.left() > 0:
             self.confirm_absent(final=True)
         self.progress(final=True)
+        self.look_back()
         return self.finish()
+
+    def look_back(self) -> None:
+        """At the end, the creations this run made are looked for in the history: another
+        process's request that made one just before this run's own, unseen by every list of
+        requests in progress (:func:`lookups.made_just_before`), owns it. This run records it
+        only when adopting, and says so either way; without time for that read, it says so."""
+        if not self.made:
+            return
+        adopt = self.options.get("adopt_existing", False)
+        latest = max(started for _, started, _ in self.made.values())
+        wait = latest + LIST_SETTLE - self.deadline.clock()
+        try:
+            if wait > 0:
+                if self.deadline.left() <= wait:
+                    raise self.deadline.timed_out("before reading the history of creation requests")
+                self.deadline.pause(wait)
+            twins = lookups.made_just_before(
+                self.deadline,
+                self.client,
+                [m for m, _, _ in self.made.values()],
+                latest + LIST_SETTLE,
+            )
+        except OperationCancelledError:
+            raise
+        except WaiterError as exc:
+            for made, _, _ in self.made.values():
+                self._add_note(made.key, not_looked_back_note(made.key, str(exc)))
+            return
+        for key_id, count in sorted(twins.unchecked.items()):
+            key = self.made[key_id][0].key
+            self._add_note(key, not_looked_back_note(key, unread_text(count)))
+        for key_id, theirs in sorted(twins.found.items()):
+            made, _, unsure = self.made[key_id]
+            outcome = self.outcomes[key_id]
+            if unsure:
+                self._add_note(made.key, maybe_ours_note(made.key, theirs))
+            elif adopt:
+                note = (
+                    f"request {theirs} (another process or resource) created {made.key} just "
+                    f"before this set's {made.request_id}; adopted it: this set now owns it and "
+                    "deletes it on destroy"
+                )
+                self.outcomes[key_id] = replace(
+                    outcome, path=OutcomePath.IN_FLIGHT, notes=(*outcome.notes, note)
+                )
+            else:
+                del self.outcomes[key_id]
+                self.errors[key_id] = fixed(str(exists_error(made.key, theirs, made.request_id)))
+
+    def _add_note(self, key: AssignmentKey, note: str) -> None:
+        outcome = self.outcomes[key.id]
+        self.outcomes[key.id] = replace(outcome, notes=(*outcome.notes, note))
 
     def _raise_failure(self) -> None:
         """A check that failed ends the set (after its running requests are polled); existing

@@ -23,6 +23,7 @@ from ..core.errors import (
     AssignmentExistsError,
     OperationCancelledError,
     RequestNotFoundError,
+    WaiterError,
     WaitTimeoutError,
 )
 from ..core.identity import AssignmentKey
@@ -302,8 +303,21 @@ def _create(run: _Operation, adopt: bool, early: lookups.InFlight) -> Assignment
     ownership.started(key, run, request_id)
     after = run.poller().epoch
     with run.started(request_id):
-        since_check = run.deadline.clock() - looked.listed_at
-        return _converge(run, started, since_check, adopt, after)
+        now = run.deadline.clock()
+        window = Window(now - looked.listed_at, now - early.listed_at, now)
+        return _converge(run, started, window, adopt, after)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a create looked for other requests, seen from its start."""
+
+    since_check: float
+    """Seconds from the last list of requests in progress to the start."""
+    since_first: float
+    """Seconds from the first such list (the existence read settled on it) to the start."""
+    started_at: float
+    """The deadline's clock at the start."""
 
 
 def adopted_note(key: AssignmentKey) -> str:
@@ -369,17 +383,20 @@ def _claimed_elsewhere(
 
 
 def _converge(
-    run: _Operation, started: Started, since_check: float, adopt: bool, after: int
+    run: _Operation, started: Started, window: Window, adopt: bool, after: int
 ) -> AssignmentOutcome:
     """After starting ours (``after``: the shared list's number then): if another process
     started a request for the same assignment earlier (the list-then-create window), wait on
     that one, and own the result only when adopting; the earliest request's creator is the
-    owner. An earlier one that a lost answer of our own start may have made is ours, said in
-    a warning."""
+    owner. One that ran entirely before ours started is found in the history once ours has
+    SUCCEEDED (:func:`lookups.made_just_before`). An earlier one that a lost answer of our
+    own start may have made is ours, said in a warning."""
     ours, created = started.request_id, started.created
     if created is None:  # no creation date to order by: nothing to compare
         return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours, after))
-    racing = lookups.started_near(run.deadline, run.client, run.key, created, since_check, after)
+    racing = lookups.started_near(
+        run.deadline, run.client, run.key, created, window.since_check, after
+    )
     mine = lookups.ListedRequest(ours, created)
     others = [r for r in racing if r.request_id != ours]
     earliest = min([mine, *others], key=lambda r: r.order).request_id
@@ -389,7 +406,14 @@ def _converge(
             f"{ours} (another process or resource); this resource owns the assignment"
             for o in others
         )
-        return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours, after), notes)
+        result = run.wait(ours, after)
+        if result.status != SUCCEEDED:
+            return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes)
+        made = lookups.Made(run.key, ours, created, window.since_first)
+        before, unchecked = _made_before(run, made, window.started_at)
+        if before is None:
+            return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes + unchecked)
+        earliest = before
     theirs = run.wait(earliest)
     if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
         return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours))
@@ -404,6 +428,46 @@ def _converge(
         f"one's {ours}; adopted it: this resource now owns it and deletes it on destroy"
     )
     return AssignmentOutcome(run.key, OutcomePath.IN_FLIGHT, theirs, (note,))
+
+
+def _made_before(
+    run: _Operation, made: lookups.Made, started_at: float
+) -> tuple[str | None, tuple[str, ...]]:
+    """Another request that made the assignment just before ours, as the history says, read
+    :data:`LIST_SETTLE` after ours started (:func:`lookups.made_just_before`); when the
+    deadline or the list does not allow that read, a warning that it was not made."""
+    wait = started_at + LIST_SETTLE - run.deadline.clock()
+    try:
+        if wait > 0:
+            if run.deadline.left() <= wait:
+                raise run.deadline.timed_out("before reading the history of creation requests")
+            run.deadline.pause(wait)
+        twins = lookups.made_just_before(run.deadline, run.client, [made], started_at + LIST_SETTLE)
+    except OperationCancelledError:
+        raise
+    except WaiterError as exc:
+        return None, (not_looked_back_note(made.key, str(exc)),)
+    unread = twins.unchecked.get(made.key.id, 0)
+    notes = (not_looked_back_note(made.key, unread_text(unread)),) if unread else ()
+    return twins.found.get(made.key.id), notes
+
+
+def unread_text(count: int) -> str:
+    """Why the history was read in part: the bound on describes."""
+    return (
+        f"{count} creation requests of others made in that moment were not described: at "
+        f"most {lookups.TWINS_DESCRIBED} are"
+    )
+
+
+def not_looked_back_note(key: AssignmentKey, why: str) -> str:
+    """What to tell when the history of creation requests could not be read after a create."""
+    return (
+        f"{key} was created, but whether another stack's request made it a moment before this "
+        f"one's (and records it too) was not read from the history in full ({why}); if "
+        "another "
+        "resource manages it, keep only one of them"
+    )
 
 
 def maybe_ours_note(key: AssignmentKey, other: str) -> str:

@@ -41,9 +41,12 @@ if TYPE_CHECKING:
 __all__ = [
     "InFlight",
     "ListedRequest",
+    "Made",
     "Removals",
+    "Twins",
     "existing_assignments",
     "in_flight",
+    "made_just_before",
     "racing",
     "removed_after",
     "settle_after",
@@ -187,11 +190,10 @@ def racing(
     caller looked (``since`` seconds before its own request was created): one started earlier
     would have been found then.
 
-    Only requests still IN_PROGRESS are listed: an instance keeps a long history of finished
-    requests, and paging through all of it on every create would cost more calls than the
-    create itself. A racing request that both started and finished in the moment between the
-    caller's create and this list is missed (the residual window of the race). Requests this
-    process started or met are known without a call; others are described once."""
+    Only requests still IN_PROGRESS are listed here. One that both started after the caller's
+    list and ended before its start is on no such list: once the caller's own request has
+    SUCCEEDED, :func:`made_just_before` looks for it in the history. Requests this process
+    started or met are known without a call; others are described once."""
     earliest = created - timedelta(seconds=since) - CLOCK_SKEW
     latest = created + CLOCK_SKEW
     near = [r for r in listed if r.created is not None and earliest <= r.created <= latest]
@@ -204,6 +206,167 @@ def racing(
             )
         )
     ]
+
+
+@dataclass(frozen=True)
+class Made:
+    """A creation request the caller started that SUCCEEDED, with its window for a twin."""
+
+    key: AssignmentKey
+    request_id: str
+    created: datetime
+    since: float
+    """Seconds between the caller's first list of requests in progress and its start."""
+
+
+TWINS_DESCRIBED = 50
+"""At most this many requests of others are described by one :func:`made_just_before`
+(those created nearest each creation first): a bound on what a create spends on the history."""
+
+
+@dataclass(frozen=True)
+class Twins:
+    """What the history of creation requests says (:func:`made_just_before`)."""
+
+    found: dict[str, str]
+    """By key id, another request that made the assignment just before the caller's own."""
+    unchecked: dict[str, int]
+    """By key id, requests of others created in its window that were not described (the
+    bound)."""
+
+
+def made_just_before(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    made: Iterable[Made],
+    not_before: float,
+    limit: int = TWINS_DESCRIBED,
+) -> Twins:
+    """Of ``made`` (creations the caller started, which SUCCEEDED), by key id, a creation
+    request for the same assignment that SUCCEEDED, created in the caller's window and before
+    the caller's own, and not removed since: another process made the assignment first, and
+    records it.
+
+    This is the part of the race :func:`racing` cannot see: a request that started after the
+    caller's list of requests in progress and ended before the caller's start is on no such
+    list, and the assignment list may not show it yet. Only the history shows it: a listing of
+    the instance's SUCCEEDED creation requests begun at ``not_before`` or later (the list lags:
+    :data:`LIST_SETTLE` after the last start; see :func:`_succeeded_since`) and a describe of
+    each request of another created in a window, nearest first, at most ``limit`` (once per
+    process)."""
+    twins = Twins({}, {})
+    budget = [limit]
+    for m in made:
+        listed = _succeeded_since(deadline, client, m.key.instance_arn, not_before)
+        same = _same_in_window(deadline, client, m, listed, budget, twins.unchecked)
+        standing = _not_removed_since(deadline, client, m.key, same)
+        if standing:
+            twins.found[m.key.id] = min(standing, key=lambda r: r.order).request_id
+    return twins
+
+
+def _same_in_window(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    m: Made,
+    listed: list[ListedRequest],
+    budget: list[int],
+    unchecked: dict[str, int],
+) -> list[ListedRequest]:
+    """The requests of ``listed`` for ``m``'s assignment created in its window before its own,
+    nearest first, describing those not known while ``budget`` lasts (the rest counted)."""
+    own = ListedRequest(m.request_id, m.created)
+    earliest = m.created - timedelta(seconds=m.since) - CLOCK_SKEW
+    window = sorted(
+        (r for r in listed if r.order < own.order and earliest <= r.order[0]),
+        key=lambda r: r.order,
+        reverse=True,
+    )
+    same: list[ListedRequest] = []
+    for r in window:
+        request = Request(ASSIGNMENT_CREATION, m.key.instance_arn, r.request_id)
+        if not _known(request):
+            if budget[0] <= 0:
+                unchecked[m.key.id] = unchecked.get(m.key.id, 0) + 1
+                continue
+            budget[0] -= 1
+        if m.key.matches(identity_of(deadline, client, request)):
+            same.append(r)
+    return same
+
+
+HISTORY = "creation-history"
+"""The runtime's newest listing of SUCCEEDED creation requests, by client and instance, with
+the clock when it began: creates that end together share one."""
+
+
+def _succeeded_since(
+    deadline: Deadline, client: SSOAdminClient, instance: str, not_before: float
+) -> list[ListedRequest]:
+    """The instance's SUCCEEDED creation requests (all pages), from a listing begun at
+    ``not_before`` or later: the newest one kept, one being made (joined), or a new one."""
+    process = runtime.current()
+    table = process.registry(HISTORY)
+    key = (id(client), instance)
+    op = ASSIGNMENT_CREATION
+    what = f"listing the {op.started_by} requests of {instance} that SUCCEEDED"
+
+    def read() -> tuple[float, list[ListedRequest]]:
+        began = deadline.clock()
+        listing = partial(
+            calls.list_all,
+            client,
+            op.list_api_name,
+            op.list_key,
+            InstanceArn=instance,
+            Filter={"Status": SUCCEEDED},
+        )
+        items = deadline.call(what, op.list_api_name, listing)
+        listed = [
+            ListedRequest(str(i["RequestId"]), when)
+            for i in items
+            if i.get("Status") == SUCCEEDED and (when := as_utc(i.get("CreatedDate"))) is not None
+        ]
+        with process.lock:
+            if key not in table or table[key][0] < began:
+                table[key] = (began, listed)
+        return began, listed
+
+    while True:
+        with process.lock:
+            kept = table.get(key)
+        if kept is not None and kept[0] >= not_before:
+            return kept[1]  # type: ignore[no-any-return]
+        asked = deadline.clock()
+        began, listed = single_flight((HISTORY, *key), deadline, read, what)
+        if began >= min(not_before, asked):  # late enough, or begun by this call
+            return listed
+
+
+def _known(request: Request) -> bool:
+    """Whether which assignment ``request`` is about is known without a call."""
+    process = runtime.current()
+    with process.lock:
+        return (request.instance_arn, request.request_id) in process.registry(IDENTITIES)
+
+
+def _not_removed_since(
+    deadline: Deadline, client: SSOAdminClient, key: AssignmentKey, made: list[ListedRequest]
+) -> list[ListedRequest]:
+    """Of ``made`` (creation requests for ``key`` that SUCCEEDED), those that no deletion of
+    the assignment came after: an assignment made and then removed a moment before the
+    caller's look is not a twin of the caller's (the deletion history, read only then)."""
+    if not made:
+        return []
+    oldest = min(r.created for r in made if r.created is not None)
+    removal = removed_after(deadline, client, {key.id: (key, oldest)}).found.get(key.id)
+    if removal is None:
+        return made
+    body = _deletion(deadline, client, Request(ASSIGNMENT_DELETION, key.instance_arn, removal))
+    removed = as_utc(body.get("CreatedDate")) if body is not None else None
+    if removed is None:
+        return made
+    return [r for r in made if r.created is not None and r.created > removed]
 
 
 def existing_assignments(
