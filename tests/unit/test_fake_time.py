@@ -421,6 +421,22 @@ def test_a_create_without_time_to_read_the_history_says_so() -> None:
     assert any(str(key(1)) in n and "was not read from the history" in n for n in outcome.notes)
 
 
+def test_a_set_out_of_time_says_what_it_made_was_not_looked_for_in_the_history() -> None:
+    """A set whose deadline comes before the history could be read (LIST_SETTLE after its
+    start; its other start is refused until then): what SUCCEEDED is recorded, with a
+    warning naming it."""
+    clock, sso, client = world()
+    sso.duration = 0.5
+    refused = api_error("ThrottlingException", 400)
+    sso.start_fault = lambda _kind, params: (
+        (refused, False) if params["PrincipalId"] == key(2).principal_id else (None, False)
+    )
+    done = create_assignments(client, [key(1), key(2)], **options(clock, timeout=LIST_SETTLE + 1.5))
+    made = done.outcomes[key(1).id]
+    assert made.status == "SUCCEEDED" and key(2).id in done.errors
+    assert any("was not read from the history" in n for n in made.notes), made.notes
+
+
 def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:
     clock, sso, client = world()
     create_assignment(client, key(1), **options(clock))

@@ -1087,12 +1087,14 @@ class _SetRun:
             error.outcome = self.finish("cancelled before it ended")
             raise error from None
         except WaitTimeoutError as exc:
+            self.look_back()  # what SUCCEEDED is checked, or said to be unchecked
             if self.deadline.left() > 0:
                 return self.finish(str(exc))
             # The deadline came during a poll's list: each ends as out of time, by what was
             # last known of it (still running, or not started), not as the list's failure.
             return self.finish()
         except WaiterError as exc:  # a list call failed: no assignment can be judged
+            self.look_back()
             return self.finish(str(exc))
         finally:
             for _ in range(self.held):
@@ -1119,9 +1121,9 @@ class _SetRun:
         latest = max(started for _, started, _ in self.made.values())
         wait = latest + LIST_SETTLE - self.deadline.clock()
         try:
+            if self.deadline.left() <= max(wait, 0.0):
+                raise self.deadline.timed_out("before reading the history of creation requests")
             if wait > 0:
-                if self.deadline.left() <= wait:
-                    raise self.deadline.timed_out("before reading the history of creation requests")
                 self.deadline.pause(wait)
             twins = lookups.made_just_before(
                 self.deadline,

@@ -438,9 +438,9 @@ def _made_before(
     deadline or the list does not allow that read, a warning that it was not made."""
     wait = started_at + LIST_SETTLE - run.deadline.clock()
     try:
+        if run.deadline.left() <= max(wait, 0.0):
+            raise run.deadline.timed_out("before reading the history of creation requests")
         if wait > 0:
-            if run.deadline.left() <= wait:
-                raise run.deadline.timed_out("before reading the history of creation requests")
             run.deadline.pause(wait)
         twins = lookups.made_just_before(run.deadline, run.client, [made], started_at + LIST_SETTLE)
     except OperationCancelledError:
