@@ -437,6 +437,21 @@ def test_a_set_out_of_time_says_what_it_made_was_not_looked_for_in_the_history()
     assert any("was not read from the history" in n for n in made.notes), made.notes
 
 
+def test_a_request_a_lagging_list_shows_in_progress_is_not_waited_on_once_ended() -> None:
+    """A create's request ended and its assignment was removed; a list that lags still shows
+    the request in progress. The next create of that assignment describes it (SUCCEEDED: no
+    request in flight) and makes the assignment, instead of taking the old request's word."""
+    clock, sso, client = world()
+    create_assignment(client, key(1), **options(clock))
+    sso.settle()
+    sso.remove_outside((INSTANCE, *identity(key(1))))
+    sso.list_lag, sso.lag = 3.0, cast(Any, type("Most", (), {"uniform": lambda _s, _a, b: b})())
+    outcome = create_assignment(client, key(1), **options(clock))
+    assert (outcome.path, outcome.status) == ("created", "SUCCEEDED"), outcome
+    sso.settle()
+    assert (INSTANCE, *identity(key(1))) in sso.assignments
+
+
 def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:
     clock, sso, client = world()
     create_assignment(client, key(1), **options(clock))

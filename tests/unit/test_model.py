@@ -1725,3 +1725,28 @@ def test_found_a_resumed_request_is_not_taken_for_in_place_on_a_lagging_list() -
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_request_a_lagging_list_shows_running_is_not_waited_on_once_ended() -> None:
+    """Found by the deep profile. Stack a's secret set made its assignment, which was then
+    removed outside Pulumi; the program replaced the set by a secret AccountAssignment, and
+    the lists lag. The new resource's list of requests in progress still showed the set's
+    ended request: it waited on it (SUCCEEDED) and recorded an assignment AWS no longer had.
+    Its names are secret, so no message could name it (I1). A request a list shows in progress
+    is waited on only while its describe says so; one that ended is no request in flight."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), latency=0.0, page=1, lag=0.0)
+    try:
+        m.declare_secret(as_set=True)
+        m.up(stack="a")
+        m.invariants_hold()
+        m.world.sso.settle()
+        (row,) = list(m.world.sso.assignments)
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.declare_secret(as_set=False)
+        m.aws_behaves(lag=0.5, latency=0.0, page=1)
+        m.up(stack="a")
+        m.invariants_hold()
+        assert row in m.world.sso.assignments, "the AccountAssignment made it again"
+    finally:
+        m.teardown()

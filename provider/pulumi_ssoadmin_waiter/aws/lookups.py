@@ -46,6 +46,7 @@ __all__ = [
     "Twins",
     "existing_assignments",
     "in_flight",
+    "listed_in_flight",
     "made_just_before",
     "racing",
     "removed_after",
@@ -127,6 +128,29 @@ def in_flight(
     since: int | None = None,
     patience: float = 0.0,
 ) -> InFlight:
+    """:func:`listed_in_flight`, each request found described once more and kept only while
+    AWS's describe says IN_PROGRESS. A list may lag: a request it shows in progress may have
+    ended, and what it did may have been undone since; one that ended is no request in flight
+    (the caller reads whether the assignment exists instead)."""
+    keys = list(keys)
+    looked = listed_in_flight(deadline, client, operation, keys, since, patience)
+    instances = {key.id: key.instance_arn for key in keys}
+    running = {
+        key_id: request_id
+        for key_id, request_id in looked.found.items()
+        if _still_running(deadline, client, Request(operation, instances[key_id], request_id))
+    }
+    return InFlight(running, looked.listed_at)
+
+
+def listed_in_flight(
+    deadline: Deadline,
+    client: SSOAdminClient,
+    operation: StatusOperation,
+    keys: Iterable[AssignmentKey],
+    since: int | None = None,
+    patience: float = 0.0,
+) -> InFlight:
     """For each key with a request of ``operation`` in progress, the earliest such request: one
     shared list per instance (:mod:`poller`) that started after this call, or after the list
     numbered ``since`` (a number of the keys' one instance's poller, taken when the caller's
@@ -154,6 +178,16 @@ def in_flight(
                 if key.id not in found and identity and key.matches(identity):
                     found[key.id] = listed.request_id
     return InFlight(found, listed_at)
+
+
+def _still_running(deadline: Deadline, client: SSOAdminClient, request: Request) -> bool:
+    """Whether AWS's describe of a request that a list showed in progress still says so."""
+    body = deadline.call_if_found(
+        f"describing {request}",
+        request.operation.api_name,
+        partial(calls.describe, client, request),
+    )
+    return body is not None and body.get("Status") == IN_PROGRESS
 
 
 CLOCK_SKEW = timedelta(seconds=5)

@@ -375,7 +375,8 @@ def not_remade(
         # ago; one being made again (a request in flight) is not this resource's either.
         deadline.pause(LIST_SETTLE)
         again |= lookups.existing_assignments(deadline, client, absent)
-        making = lookups.in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
+        # Running or just ended (a list may lag): either way, not this resource's to delete.
+        making = lookups.listed_in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
         again |= set(making.found)
     return set(removals.found), again
 
