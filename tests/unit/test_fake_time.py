@@ -349,6 +349,7 @@ def test_a_create_that_raced_an_earlier_request_adopts_it_when_asked() -> None:
     theirs = _raced(sso)
     outcome = create_assignment(client, key(1), adopt_existing=True, **options(clock))
     assert outcome.path == "in-flight" and outcome.status == "SUCCEEDED"
+    assert outcome.key == key(1)
     assert outcome.result is not None and outcome.result.request_id == theirs[0]
     assert any(theirs[0] in note and "adopted" in note for note in outcome.notes)
 
@@ -419,6 +420,43 @@ def test_a_create_without_time_to_read_the_history_says_so() -> None:
     outcome = create_assignment(client, key(1), **options(clock, timeout=LIST_SETTLE + 1.5))
     assert outcome.status == "SUCCEEDED"
     assert any(str(key(1)) in n and "was not read from the history" in n for n in outcome.notes)
+    assert any("before reading the history of creation requests" in n for n in outcome.notes)
+
+
+def test_a_create_whose_window_holds_too_many_requests_of_others_says_so() -> None:
+    """More requests of others in the create's window than the history's bound describes: the
+    create says how many were not, naming its assignment."""
+    from pulumi_ssoadmin_waiter.aws.lookups import TWINS_DESCRIBED
+
+    clock, sso, client = world()
+    sso.add_requests("creation", TWINS_DESCRIBED + 10, 0.0, status="SUCCEEDED")
+    outcome = create_assignment(client, key(1), **options(clock))
+    assert outcome.status == "SUCCEEDED"
+    (note,) = outcome.notes
+    assert str(key(1)) in note, note
+    assert (
+        f"(10 creation requests of others made in that moment were not described: at most "
+        f"{TWINS_DESCRIBED} are)" in note
+    ), note
+
+
+def test_a_set_start_whose_answer_was_lost_then_an_earlier_request_is_said_maybe_ours() -> None:
+    """As for one assignment: the set's first try made a request and lost its answer."""
+    clock, sso, client = world()
+    tries: list[int] = []
+
+    def lose_first(_kind: str, _params: dict[str, Any]) -> tuple[Exception | None, bool]:
+        tries.append(1)
+        return (
+            (api_error("InternalServerException", 500), True) if len(tries) == 1 else (None, False)
+        )
+
+    sso.start_fault = lose_first
+    done = create_assignments(client, [key(1)], **options(clock))
+    first, _ = sorted(sso.requests)
+    outcome = done.outcomes[key(1).id]
+    assert outcome.status == "SUCCEEDED", done
+    assert any(first in note and "lost its answer" in note for note in outcome.notes), outcome
 
 
 def test_a_set_out_of_time_says_what_it_made_was_not_looked_for_in_the_history() -> None:

@@ -132,6 +132,10 @@ def test_a_failed_set_create_rolls_back_only_what_it_started() -> None:
         assert not present(w, made), "what the set made itself is deleted again"
         said, _, left = str(outcome.error).partition("Left in place")
         assert waited.id in left and made.id not in left, "only the waited one is left"
+        assert left.startswith(
+            ", as their request was in flight before this step (an earlier interrupted run, or "
+            "another resource or stack, started it):\n"
+        ), left
         assert (
             "The 1 assignments this step created were deleted again, so the state and AWS "
             "agree; fix the failures and run it again." in said
