@@ -490,6 +490,33 @@ def test_a_request_a_lagging_list_shows_in_progress_is_not_waited_on_once_ended(
     assert (INSTANCE, *identity(key(1))) in sso.assignments
 
 
+def test_an_adopting_create_waits_for_another_resource_to_start_or_takes_over() -> None:
+    """Another resource of the deployment claimed the assignment and has not started its
+    request: an adopting create waits for that start within its deadline (and says what it
+    waited for), and once the other gives up without starting, makes the assignment itself."""
+    from pulumi_ssoadmin_waiter.core import ownership
+
+    clock, sso, client = world()
+    other = object()
+    assert ownership.claim(key(1), other) is None
+    try:
+        with pytest.raises(WaitTimeoutError) as info:
+            create_assignment(client, key(1), adopt_existing=True, **options(clock, timeout=3))
+        waited = f"waiting for another resource of this deployment to start creating {key(1)}"
+        assert waited in str(info.value), info.value
+        assert sso.calls_to("create_account_assignment") == []
+
+        def give_up(seconds: float) -> None:  # the other ends while this one waits
+            ownership.release(key(1), other, clock.now)
+            FakeClock.sleep(clock, seconds)
+
+        clock.sleep = give_up  # type: ignore[method-assign]
+        outcome = create_assignment(client, key(1), adopt_existing=True, **options(clock))
+        assert (outcome.path, outcome.status) == ("created", "SUCCEEDED"), outcome
+    finally:
+        ownership.release(key(1), other, clock.now)
+
+
 def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:
     clock, sso, client = world()
     create_assignment(client, key(1), **options(clock))
