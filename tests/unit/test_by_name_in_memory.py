@@ -76,6 +76,7 @@ def test_a_preview_with_the_region_not_known_yet_deletes_nothing() -> None:
         (diff,) = w.run(process, operation(w, lambda: SET.diff("id", state, news)))
         said = diff.said()
         assert "to delete []" in said and "0 to delete" in said, said
+        assert "not known until apply (and the products' expansion)" in said, said
 
 
 @requires_plugin_sdk

@@ -274,6 +274,27 @@ def test_a_refresh_records_how_the_products_now_expand_differently() -> None:
         assert set(read.value.outs["results"]) == set(outs["results"])
 
 
+def test_a_refresh_whose_products_no_longer_expand_warns_naming_the_input() -> None:
+    """A group the products name was deleted: the refresh records no drift, keeps the state,
+    and warns naming the input that no longer resolves, as the program spells it."""
+    with world(t=2.0) as w:
+        d = w.aws.directory
+        process = w.process()
+        (inputs,) = w.run(process, lambda: checked(SET, {"products": [product("Workloads/Prod")]}))
+        (made,) = w.run(process, operation(w, lambda: SET.create(inputs)))
+        assert made.error is None, made.said()
+        rid, outs = made.value.id, made.value.outs
+        group = outs["products"][0]["principals"][0]
+        del d.groups[group]
+        (read,) = w.run(w.process(), operation(w, lambda: SET.read(rid, outs)))
+        assert read.error is None, read.said()
+        assert read.value.outs.get("drift") in (None, {}), read.value.outs.get("drift")
+        warned = read.warned()
+        assert "AccountAssignmentSet (refresh): " in warned and group in warned, warned
+        assert "products[0].principals: no group named" in warned, warned
+        assert set(read.value.outs["results"]) == set(outs["results"])
+
+
 def test_a_set_that_lists_one_assignment_twice_is_refused_at_check_naming_both() -> None:
     """Each bad item is named where it is: a repeat, an item that is not an object, a field
     that is wrong."""
