@@ -7,7 +7,12 @@ import math
 from typing import Any, cast
 
 import pytest
-from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey, WaitTimeoutError
+from pulumi_ssoadmin_waiter import (
+    AssignmentExistsError,
+    AssignmentKey,
+    WaiterError,
+    WaitTimeoutError,
+)
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment, delete_assignment
 from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
@@ -551,6 +556,22 @@ def test_a_set_whose_starts_all_answer_5xx_ends_each_with_the_persistent_error()
     for reason in done.failures().values():
         assert "InternalServerException" in reason and "for 60s" in reason, reason
     assert clock.now < 120, "ended at the budget, not at the timeout"
+
+
+def test_a_create_follows_the_policy_it_is_given() -> None:
+    """``policy``: a 5xx repeated unchanged ends a create after that policy's budget, not the
+    default one (60 s)."""
+    from dataclasses import replace
+
+    from pulumi_ssoadmin_waiter.core.decisions import DEFAULT_POLICY
+
+    clock, sso, client = world()
+    sso.start_fault = lambda _kind, _params: (api_error("InternalServerException", 500), False)
+    policy = replace(DEFAULT_POLICY, persistent_budget=10.0)
+    with pytest.raises(WaiterError) as info:
+        create_assignment(client, key(1), **options(clock, timeout=900, policy=policy))
+    assert "for 10s" in str(info.value), info.value
+    assert clock.now < 30, "ended at the policy's budget"
 
 
 def test_a_start_whose_answer_was_lost_then_an_earlier_request_is_said_maybe_ours() -> None:
