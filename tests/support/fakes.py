@@ -196,6 +196,8 @@ class FakeSsoAdmin:
         self.latency = latency
         """Fake seconds each call takes after it is sent (``clock.sleep``)."""
         self.filter_first = filter_first
+        self.undated_starts = False
+        """Start answers without ``CreatedDate``."""
         """List calls with a status filter filter before paging (full pages); else they page
         over every request and filter each page (short, even empty, pages)."""
         self.fault: Fault | None = None
@@ -371,7 +373,10 @@ class FakeSsoAdmin:
             self.peak_outstanding = max(self.peak_outstanding, self.outstanding())
             if refused is not None:
                 raise refused  # made, and the answer lost on the way back
-            return {KIND_CALLS[kind][4]: self._status(self.requests[request_id])}
+            answer = self._status(self.requests[request_id])
+            if self.undated_starts:  # the API model does not require it
+                answer.pop("CreatedDate")
+            return {KIND_CALLS[kind][4]: answer}
 
         return start
 

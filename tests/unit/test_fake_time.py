@@ -558,6 +558,16 @@ def test_a_set_whose_starts_all_answer_5xx_ends_each_with_the_persistent_error()
     assert clock.now < 120, "ended at the budget, not at the timeout"
 
 
+def test_a_create_whose_start_answer_has_no_date_waits_on_its_own_request() -> None:
+    """Nothing to order a racing request by: the create waits on its own and owns it."""
+    clock, sso, client = world()
+    sso.undated_starts = True
+    outcome = create_assignment(client, key(1), **options(clock))
+    (ours,) = sso.requests
+    assert (outcome.path, outcome.status) == ("created", "SUCCEEDED"), outcome
+    assert outcome.result is not None and outcome.result.request_id == ours
+
+
 def test_a_create_follows_the_policy_it_is_given() -> None:
     """``policy``: a 5xx repeated unchanged ends a create after that policy's budget, not the
     default one (60 s)."""
