@@ -568,6 +568,21 @@ def test_a_create_whose_start_answer_has_no_date_waits_on_its_own_request() -> N
     assert outcome.result is not None and outcome.result.request_id == ours
 
 
+def test_a_delete_started_ends_what_the_create_claimed() -> None:
+    """Once a deletion of an assignment has started, the claim its create left (ended, so that
+    a set that read before it was made is told whose it is) no longer stands."""
+    from pulumi_ssoadmin_waiter.core import ownership
+
+    clock, _, client = world()
+    create_assignment(client, key(1), **options(clock))
+    other = object()
+    claimed = ownership.claim(key(1), other, looked_at=0.0)
+    assert claimed is not None and claimed.ended_at is not None, "the create's claim stands"
+    delete_assignment(client, key(1), **options(clock))
+    assert ownership.claim(key(1), other, looked_at=0.0) is None, "the deletion ended it"
+    ownership.release(key(1), other, clock.now)
+
+
 def test_a_create_follows_the_policy_it_is_given() -> None:
     """``policy``: a 5xx repeated unchanged ends a create after that policy's budget, not the
     default one (60 s)."""

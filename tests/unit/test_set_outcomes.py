@@ -198,6 +198,9 @@ def test_a_destroy_whose_deletion_failed_fails_and_keeps_the_set(
         error = str(stack.ops[-1].outcome.error)
         assert "set:AccountAssignmentSet" in stack.state, "the set stays in the state"
         assert stuck.id in error and "the account is being closed" in error, error
+        gone = sorted(item_key(listed[i]).id for i in (0, 2))
+        listing = "".join(f"\n  {k}" for k in gone)
+        assert f"or a refresh finds them gone:{listing}" in error, error
         w.sso.failing_deletions.clear()
         assert up(w, stack) and not stack.state and not w.sso.assignments
 
@@ -217,6 +220,50 @@ def test_a_destroy_that_runs_out_of_time_fails_naming_what_is_left(adapter: str)
         assert left and "set:AccountAssignmentSet" in stack.state
         for k in left:
             assert k.id in error, f"{k.id} is left and not named"
+        raise_it = "timeout_seconds" if adapter == "dynamic" else "timeoutSeconds"
+        assert f"could start (raise {raise_it})" in error, error
+
+
+@pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
+def test_a_destroy_whose_only_deletion_failed_says_none_were_deleted(adapter: str) -> None:
+    with world(t=2.0) as w:
+        stack, listed = _deployed_set(w, adapter, 1)
+        w.sso.failing_deletions[identity(item_key(listed[0]))] = "the account is being closed"
+        stack.program.clear()
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        assert error.endswith(
+            "0 were deleted, and the state lists them until the step succeeds (run it again) "
+            "or a refresh finds them gone."
+        ), error
+
+
+def test_a_plugin_update_keeps_in_its_state_what_it_failed_to_delete() -> None:
+    """The item whose deletion FAILED stays in the set's assignments (the next up deletes it
+    again); a creation that FAILED is recorded with its reason."""
+    with world(t=2.0) as w:
+        stack, listed = _deployed_set(w, "plugin", 3, fail_on_failed=False)
+        stuck, new = item_key(listed[1]), items(w, 4)[3]
+        w.sso.failing_deletions[identity(stuck)] = "the account is being closed"
+        w.sso.failing[identity(item_key(new))] = "no such account"
+        stack.program["set"].inputs["assignments"] = [listed[0], listed[2], new]
+        assert not up(w, stack)
+        outputs = stack.state["set:AccountAssignmentSet"].outputs
+        kept = [item_key(i).id for i in outputs["assignments"]]
+        assert stuck.id in kept and item_key(new).id not in kept, kept
+        assert outputs["results"][item_key(new).id]["failure_reason"] == "no such account"
+
+
+def test_a_dynamic_set_create_that_failed_says_which_step() -> None:
+    with world(t=2.0) as w:
+        stack = Stack("a", DynamicAdapter())
+        listed = items(w, 2)
+        w.sso.failing[identity(item_key(listed[0]))] = "no such account"
+        inputs = {"assignments": listed, "timeout_seconds": 900.0}
+        stack.program["set"] = Declared(ACCOUNT_ASSIGNMENT_SET, inputs)
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        assert error.startswith("AccountAssignmentSet create: 1 of 2 assignments"), error
 
 
 def test_an_old_succeeded_request_is_not_taken_for_an_assignment_in_place() -> None:
