@@ -1750,3 +1750,32 @@ def test_found_a_request_a_lagging_list_shows_running_is_not_waited_on_once_ende
         assert row in m.world.sso.assignments, "the AccountAssignment made it again"
     finally:
         m.teardown()
+
+
+def test_found_a_resumed_request_that_another_stack_raced_is_not_owned_silently() -> None:
+    """Found by the deep profile. Stack b's plugin set and stack a's AccountAssignment made one
+    assignment at once; b's set ran out of time before it looked for a request that raced its
+    own, and recorded its request as IN_PROGRESS. Its next up resumed that request (SUCCEEDED,
+    in place) and recorded the assignment as its own without that look: both stacks owned it,
+    neither told (I2). A resumed request is looked for in the history as a create's is."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), latency=0.0, page=1, lag=0.0)
+    try:
+        m.declare_secret(as_set=False)
+        m.up_both_at_once()
+        m.starts_fail(errors=["throttled"])
+        for _ in range(5):
+            m.up_both_at_once()
+            m.invariants_hold()
+        m.declare_assignment(
+            account=0, adopt=False, by_name=True, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="a", timeout=300.0,
+        )  # fmt: skip
+        items = [("Platform", "Admin", 0), ("Platform", "ReadOnly", 0), ("Platform", "ReadOnly", 6)]
+        m.declare_set(adopt=False, items=items, products=[], slot=0, stack="b", timeout=5.0)
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.up_both_at_once()
+        m.invariants_hold()
+    finally:
+        m.teardown()

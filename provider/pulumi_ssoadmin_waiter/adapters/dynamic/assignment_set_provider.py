@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,15 @@ from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
 from ...aws import lookups
 from ...aws.assignment_set import SetCancelledError, SetOutcome, run_set
-from ...aws.assignments import CREATE, DELETE, AssignmentOutcome, Change
+from ...aws.assignments import (
+    CREATE,
+    DELETE,
+    AssignmentOutcome,
+    Change,
+    exists_error,
+    not_looked_back_note,
+    unread_text,
+)
 from ...aws.products import Expansion, expand_products, problems
 from ...aws.retry import Deadline
 from ...core.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
@@ -268,9 +276,10 @@ class AssignmentSetProvider(SsoAdminProvider):
             removed = [k for kid, k in old.items() if kid not in new]
             # One deadline for both steps and a roll-back.
             run = _Operation(self, news, redact, len(added) + len(removed), _id)
-            finished = run.own_requests(olds, added)
-            todo = [k for k in added if k.id not in finished]
+            finished, refused = run.own_requests(olds, added)
+            todo = [k for k in added if k.id not in finished and k.id not in refused]
             made = _Made(created=run.step(CREATE, todo), finished=finished)
+            made.created.errors.update(refused)
             if run.must_fail(made.created) and not self.keeps_partial:
                 raise StepFailed(run.failure_text("update (create)", made.created, len(added)))
             deleting, remade = run.not_remade(not_taken_over(removed, _id, redact))
@@ -432,6 +441,11 @@ UNFINISHED = "unfinished"
 """A result's ``path`` for an assignment the operation did not finish (timeout, cancel)."""
 
 
+RESUMED_WINDOW = 3600.0
+"""Seconds before a resumed request (one an earlier run left running) in which a request of
+another stack for the same assignment is looked for: that run's own look never came."""
+
+
 @dataclass
 class _Operation:
     """One create, update or delete of a set: its steps share one deadline, the operation's
@@ -512,12 +526,14 @@ class _Operation:
 
     def own_requests(
         self, olds: Mapping[str, Any], added: list[AssignmentKey]
-    ) -> dict[str, AssignmentOutcome]:
+    ) -> tuple[dict[str, AssignmentOutcome], dict[str, Message]]:
         """Assignments an earlier run of this set started and did not see end (its state
         records their request as IN_PROGRESS) that have since SUCCEEDED and are in place now:
         this set made them, so they are its own without being adopted. One describe each,
         and a settled listing of those that SUCCEEDED (one may have been removed since: it is
-        made again, not taken for in place on an old request's word)."""
+        made again, not taken for in place on an old request's word). That run ended before it
+        looked for a request of another stack that made one first: looked for now
+        (:meth:`_made_first`); such an assignment is refused (the error), or adopted and said."""
         before = olds.get("results") or {}
         recorded = {
             k.id: str(before[k.id]["request_id"])
@@ -527,23 +543,62 @@ class _Operation:
             and before[k.id].get("request_id")
         }
         if not recorded:
-            return {}
+            return {}, {}
         keys = [k for k in added if k.id in recorded]
         client = self.provider.client(self.props)
         ended = lookups.own_requests_succeeded(self.deadline, client, keys, recorded)
         if not ended:
-            return {}
+            return {}, {}
         # The listing lags: read LIST_SETTLE after the describes, it shows both the success
         # they saw and a removal outside Pulumi since (both ended before them).
         succeeded = [k for k, _ in ended.values()]
         names = ", ".join(str(k) for k in succeeded)
         lookups.settle_after(self.deadline, self.deadline.clock(), names)
         present = lookups.existing_assignments(self.deadline, client, succeeded)
-        return {
+        finished = {
             kid: AssignmentOutcome(k, OutcomePath.CREATED, r)
             for kid, (k, r) in ended.items()
             if kid in present
         }
+        return self._made_first(finished)
+
+    def _made_first(
+        self, finished: dict[str, AssignmentOutcome]
+    ) -> tuple[dict[str, AssignmentOutcome], dict[str, Message]]:
+        """Of ``finished`` (resumed requests that SUCCEEDED), those that another request for
+        the same assignment made first (:func:`lookups.made_just_before`, over the hour before
+        each): refused, or with ``adopt_existing`` recorded with a note; a history not read in
+        full is said."""
+        made = [
+            lookups.Made(o.key, o.result.request_id, o.result.created_date, RESUMED_WINDOW)
+            for o in finished.values()
+            if o.result is not None and o.result.created_date is not None
+        ]
+        if not made:
+            return finished, {}
+        client = self.provider.client(self.props)
+        twins = lookups.made_just_before(self.deadline, client, made, self.deadline.clock())
+        adopt = bool(DECLARED.setting(self.props, "adopt_existing"))
+        refused: dict[str, Message] = {}
+        for m in made:
+            outcome, theirs = finished[m.key.id], twins.found.get(m.key.id)
+            notes = list(outcome.notes)
+            if m.key.id in twins.unchecked:
+                unread = unread_text(twins.unchecked[m.key.id])
+                notes.append(not_looked_back_note(m.key, unread))
+            if theirs is not None and not adopt:
+                del finished[m.key.id]
+                refused[m.key.id] = fixed(str(exists_error(m.key, theirs, m.request_id)))
+                continue
+            if theirs is not None:
+                notes.append(
+                    f"request {theirs} (another process or resource) created {m.key} just "
+                    f"before this set's {m.request_id}; adopted it: this set now owns it and "
+                    "deletes it on destroy"
+                )
+                outcome = replace(outcome, path=OutcomePath.IN_FLIGHT)
+            finished[m.key.id] = replace(outcome, notes=tuple(notes))
+        return finished, refused
 
     def must_fail(self, outcome: SetOutcome, deleting: bool = False) -> bool:
         """Whether the step fails the deployment: anything unfinished, a FAILED deletion, and
