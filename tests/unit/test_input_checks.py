@@ -74,3 +74,21 @@ def test_a_products_file_of_any_bytes_is_loaded_or_refused_with_a_value_error(
         assert str(path) in str(exc)
     else:
         assert isinstance(loaded, list)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "said"),
+    [
+        ({}, "or products is required: list the assignments, or give products"),
+        ({"assignments": "all of them"}, "must be a list of assignments"),
+    ],
+)
+def test_a_set_without_a_list_of_assignments_is_refused_at_check(
+    inputs: dict[str, Any], said: str
+) -> None:
+    from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
+
+    result = AccountAssignmentSetProvider().check({}, inputs)
+    (failure,) = result.failures
+    assert failure.property == "assignments", failure.property
+    assert said in failure.reason, failure.reason

@@ -284,6 +284,7 @@ def test_an_old_succeeded_request_is_not_taken_for_an_assignment_in_place() -> N
         results = stack.state["set:AccountAssignmentSet"].outputs["results"]
         running = [k for k, r in results.items() if r["status"] == "IN_PROGRESS"]
         assert running, "the timeout left requests running"
+        assert all(results[k]["path"] == "unfinished" for k in running), results
         gone = next(i for i in listed if item_key(i).id == running[0])
         w.sso.assignments.discard((INSTANCE, *identity(item_key(gone))))
         stack.program["set"].custom_timeout = 0.0
@@ -324,3 +325,29 @@ def test_a_canary_whose_start_fails_ends_the_ones_parked_behind_it_with_its_reas
     assert all("no such permission set" in r for r in reasons), reasons
     starts = [c for c in w.sso.calls_to("create_account_assignment")]
     assert len(starts) == len(good) + 1, "one start of the doubted reason"
+
+
+def test_a_dynamic_update_whose_deletion_failed_undoes_what_it_created() -> None:
+    """A dynamic resource cannot record a set changed in part: the update fails naming the
+    deletion that FAILED, and what it created is deleted again."""
+    with world(t=2.0) as w:
+        stack, listed = _deployed_set(w, "dynamic", 2)
+        stuck, new = item_key(listed[1]), items(w, 3)[2]
+        w.sso.failing_deletions[identity(stuck)] = "the account is being closed"
+        stack.program["set"].inputs["assignments"] = [listed[0], new]
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        assert error.startswith("AccountAssignmentSet update (delete): 1 of 2"), error
+        assert "this step created were deleted again" in error, error
+        assert (INSTANCE, *identity(item_key(new))) not in w.sso.assignments
+
+
+def test_a_plugin_update_whose_creation_failed_says_which_step() -> None:
+    with world(t=2.0) as w:
+        stack, listed = _deployed_set(w, "plugin", 1)
+        new = items(w, 2)[1]
+        w.sso.failing[identity(item_key(new))] = "no such account"
+        stack.program["set"].inputs["assignments"] = [listed[0], new]
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        assert error.startswith("AccountAssignmentSet update (create): 1 of 1"), error
