@@ -1779,3 +1779,30 @@ def test_found_a_resumed_request_that_another_stack_raced_is_not_owned_silently(
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_resumed_request_adopted_after_another_stack_made_it_says_so() -> None:
+    """Found by the deep profile. As above, with adopt_existing: stack b's resumed request was
+    adopted as the other stack's (its note), but a resumed request's notes were never said, so
+    both stacks owned the assignment and neither was told (I2)."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), latency=0.0, page=1, lag=0.0)
+    try:
+        m.declare_secret(as_set=False)
+        for _ in range(6):
+            m.up_both_at_once()
+            m.invariants_hold()
+        m.starts_fail(errors=["throttled"])
+        m.declare_assignment(
+            account=0, adopt=False, by_name=True, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="a", timeout=300.0,
+        )  # fmt: skip
+        for stack in "ab":
+            item = [("Platform", "Admin", 0)]
+            m.declare_set(adopt=True, items=item, products=[], slot=0, stack=stack, timeout=5.0)
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.up_both_at_once()
+        m.invariants_hold()
+    finally:
+        m.teardown()

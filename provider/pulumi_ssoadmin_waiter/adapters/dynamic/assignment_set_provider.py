@@ -598,6 +598,9 @@ class _Operation:
                 )
                 outcome = replace(outcome, path=OutcomePath.IN_FLIGHT)
             finished[m.key.id] = replace(outcome, notes=tuple(notes))
+        said = [n for o in finished.values() for n in o.notes]
+        if said:
+            log_warn(self.redact)("AccountAssignmentSet: " + "\n".join(said))
         return finished, refused
 
     def must_fail(self, outcome: SetOutcome, deleting: bool = False) -> bool:
