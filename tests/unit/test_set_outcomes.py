@@ -351,3 +351,23 @@ def test_a_plugin_update_whose_creation_failed_says_which_step() -> None:
         assert not up(w, stack)
         error = str(stack.ops[-1].outcome.error)
         assert error.startswith("AccountAssignmentSet update (create): 1 of 1"), error
+
+
+def test_a_short_timeout_is_measured_against_what_an_update_changes() -> None:
+    """``timeout_seconds`` checked at ``check``: an update that adds 1 to a set of 30 needs
+    the least time of 1, so a short timeout is no warning there; the same on a new set is."""
+    with world(t=2.0) as w:
+        stack = Stack("a", PluginAdapter())
+        listed = items(w, 31)
+        stack.program["set"] = Declared(
+            ACCOUNT_ASSIGNMENT_SET, {"assignments": listed[:30], "timeout_seconds": 900.0}
+        )
+        assert up(w, stack)
+        stack.program["set"].inputs.update(assignments=listed, timeout_seconds=5.0)
+        up(w, stack)
+        assert "least time" not in warnings(stack, "check"), warnings(stack, "check")
+        fresh = Stack("b", PluginAdapter())
+        inputs = {"assignments": listed, "timeout_seconds": 5.0}
+        fresh.program["set"] = Declared(ACCOUNT_ASSIGNMENT_SET, inputs)
+        up(w, fresh)
+        assert "least time a set of 31" in warnings(fresh, "check"), warnings(fresh, "check")
