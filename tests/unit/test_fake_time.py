@@ -522,6 +522,38 @@ def test_an_adopting_create_waits_for_another_resource_to_start_or_takes_over() 
         ownership.release(key(1), other, clock.now)
 
 
+def test_a_set_that_raced_an_earlier_request_refuses_naming_both() -> None:
+    clock, sso, client = world()
+    theirs = _raced(sso)
+    done = create_assignments(client, [key(1)], **options(clock))
+    (ours,) = [r for r in sso.requests if r not in theirs]
+    refused = done.failures()[key(1).id]
+    assert theirs[0] in refused and ours in refused and "adopt_existing" in refused, refused
+
+
+def test_a_set_too_short_for_the_settled_read_starts_nothing_and_names_them() -> None:
+    clock, sso, client = world()
+    done = create_assignments(client, [key(1), key(2)], **options(clock, timeout=1.0))
+    assert sso.calls_to("create_account_assignment") == []
+    for k in (key(1), key(2)):
+        reason = done.failures()[k.id]
+        assert "before creating" in reason and str(k) in reason, reason
+
+
+def test_a_set_whose_existence_check_is_refused_ends_at_once_naming_the_answer() -> None:
+    clock, sso, client = world()
+    sso.fault = lambda name, _now: (
+        api_error("AccessDeniedException", 400, "not allowed")
+        if name == "list_account_assignments"
+        else None
+    )
+    done = create_assignments(client, [key(1), key(2)], **options(clock, timeout=900))
+    assert sso.calls_to("create_account_assignment") == []
+    for k in (key(1), key(2)):
+        assert "not allowed" in done.failures()[k.id], done.failures()
+    assert clock.now < 60, "ended at the refusal, not at the timeout"
+
+
 def test_a_delete_waits_on_its_own_request_and_says_deleted() -> None:
     clock, sso, client = world()
     create_assignment(client, key(1), **options(clock))
