@@ -177,8 +177,11 @@ def test_no_canary_in_waiter_errors_or_logs(
         except WaiterError as exc:
             texts.append(str(exc))
     local.behaviour.fault = lambda _op: Fault(400, "AccessDeniedException", "not authorized")
-    with pytest.raises(WaiterError) as info:
-        wait_for_assignment_creation(sso_admin_client(), req.instance_arn, req.request_id)
+    try:
+        with pytest.raises(WaiterError) as info:
+            wait_for_assignment_creation(sso_admin_client(), req.instance_arn, req.request_id)
+    finally:  # module-scoped fixtures of later tests on this worker share the endpoint
+        local.behaviour.fault = None
     texts += [str(info.value), caplog.text]
     assert "IN_PROGRESS" in caplog.text
     assert [c for c in canaries() for t in texts if c in t] == []

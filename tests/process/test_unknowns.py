@@ -98,6 +98,7 @@ def assignment_state(
     module_server: ProviderServer, local_server: LocalSsoAdmin
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One AccountAssignment created for real: the state every preview below starts from."""
+    local_server.behaviour.reset()  # not the faults an earlier test on this worker left
     return recorded(module_server, ASSIGNMENT, inputs_for(new_key(local_server)), "x")
 
 
@@ -106,6 +107,7 @@ def set_state(
     module_server: ProviderServer, local_server: LocalSsoAdmin
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One AccountAssignmentSet of two, created for real."""
+    local_server.behaviour.reset()
     keys = [new_key(local_server) for _ in range(2)]
     news = {"assignments": [inputs_for(k) for k in keys]}
     return recorded(module_server, SET, news, "AccountAssignmentSet")
