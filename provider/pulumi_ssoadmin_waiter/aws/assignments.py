@@ -465,8 +465,7 @@ def not_looked_back_note(key: AssignmentKey, why: str) -> str:
     return (
         f"{key} was created, but whether another stack's request made it a moment before this "
         f"one's (and records it too) was not read from the history in full ({why}); if "
-        "another "
-        "resource manages it, keep only one of them"
+        "another resource manages it, keep only one of them"
     )
 
 
