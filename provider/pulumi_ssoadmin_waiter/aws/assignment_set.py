@@ -78,6 +78,7 @@ from .assignments import (
     exists_error,
     in_flight_note,
     lost_answer,
+    made_first_note,
     maybe_ours_note,
     not_looked_back_note,
     taken_over_note,
@@ -749,11 +750,7 @@ class _SetRun:
                 pending.notes = (maybe_ours_note(pending.key, theirs),)
             elif adopt:
                 pending.path = OutcomePath.IN_FLIGHT
-                pending.notes = (
-                    f"request {theirs} (another process or resource) created {pending.key} "
-                    f"just before this set's {request_id}; adopted it: this set now owns it "
-                    "and deletes it on destroy",
-                )
+                pending.notes = (made_first_note(pending.key, theirs, request_id, "set"),)
             else:
                 pending.refused = str(exists_error(pending.key, theirs, request_id))
 
@@ -1119,12 +1116,7 @@ class _SetRun:
             return
         adopt = self.options.get("adopt_existing", False)
         latest = max(started for _, started, _ in self.made.values())
-        wait = latest + LIST_SETTLE - self.deadline.clock()
         try:
-            if self.deadline.left() <= max(wait, 0.0):
-                raise self.deadline.timed_out("before reading the history of creation requests")
-            if wait > 0:
-                self.deadline.pause(wait)
             twins = lookups.made_just_before(
                 self.deadline,
                 self.client,
@@ -1146,11 +1138,7 @@ class _SetRun:
             if unsure:
                 self._add_note(made.key, maybe_ours_note(made.key, theirs))
             elif adopt:
-                note = (
-                    f"request {theirs} (another process or resource) created {made.key} just "
-                    f"before this set's {made.request_id}; adopted it: this set now owns it and "
-                    "deletes it on destroy"
-                )
+                note = made_first_note(made.key, theirs, made.request_id, "set")
                 self.outcomes[key_id] = replace(
                     outcome, path=OutcomePath.IN_FLIGHT, notes=(*outcome.notes, note)
                 )

@@ -423,11 +423,18 @@ def _converge(
         )
     if not adopt:
         raise exists_error(run.key, earliest, ours)
-    note = (
-        f"request {earliest} (another process or resource) created {run.key} just before this "
-        f"one's {ours}; adopted it: this resource now owns it and deletes it on destroy"
-    )
+    note = made_first_note(run.key, earliest, ours, "resource")
     return AssignmentOutcome(run.key, OutcomePath.IN_FLIGHT, theirs, (note,))
+
+
+def made_first_note(key: AssignmentKey, theirs: str, ours: str, what: str) -> str:
+    """What to tell when another request made ``key`` just before this ``what``'s (a resource,
+    a set) own, and it adopted it on purpose."""
+    whose = "one's" if what == "resource" else f"{what}'s"
+    return (
+        f"request {theirs} (another process or resource) created {key} just before this "
+        f"{whose} {ours}; adopted it: this {what} now owns it and deletes it on destroy"
+    )
 
 
 def _made_before(
@@ -436,12 +443,7 @@ def _made_before(
     """Another request that made the assignment just before ours, as the history says, read
     :data:`LIST_SETTLE` after ours started (:func:`lookups.made_just_before`); when the
     deadline or the list does not allow that read, a warning that it was not made."""
-    wait = started_at + LIST_SETTLE - run.deadline.clock()
     try:
-        if run.deadline.left() <= max(wait, 0.0):
-            raise run.deadline.timed_out("before reading the history of creation requests")
-        if wait > 0:
-            run.deadline.pause(wait)
         twins = lookups.made_just_before(run.deadline, run.client, [made], started_at + LIST_SETTLE)
     except OperationCancelledError:
         raise

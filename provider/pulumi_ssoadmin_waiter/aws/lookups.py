@@ -287,7 +287,12 @@ def made_just_before(
     the instance's SUCCEEDED creation requests begun at ``not_before`` or later (the list lags:
     :data:`LIST_SETTLE` after the last start; see :func:`_succeeded_since`) and a describe of
     each request of another created in a window, nearest first, at most ``limit`` (once per
-    process)."""
+    process). Raises a timeout when the deadline does not reach ``not_before``."""
+    wait = not_before - deadline.clock()
+    if deadline.left() <= max(wait, 0.0):
+        raise deadline.timed_out("before reading the history of creation requests")
+    if wait > 0:
+        deadline.pause(wait)
     twins = Twins({}, {})
     budget = [limit]
     for m in made:

@@ -33,6 +33,7 @@ from ...aws.assignments import (
     AssignmentOutcome,
     Change,
     exists_error,
+    made_first_note,
     not_looked_back_note,
     unread_text,
 )
@@ -591,11 +592,7 @@ class _Operation:
                 refused[m.key.id] = fixed(str(exists_error(m.key, theirs, m.request_id)))
                 continue
             if theirs is not None:
-                notes.append(
-                    f"request {theirs} (another process or resource) created {m.key} just "
-                    f"before this set's {m.request_id}; adopted it: this set now owns it and "
-                    "deletes it on destroy"
-                )
+                notes.append(made_first_note(m.key, theirs, m.request_id, "set"))
                 outcome = replace(outcome, path=OutcomePath.IN_FLIGHT)
             finished[m.key.id] = replace(outcome, notes=tuple(notes))
         said = [n for o in finished.values() for n in o.notes]
