@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import random
 import select
 import socket
 import struct
@@ -82,8 +83,10 @@ class FaultProxy:
     def _listen_locked(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self._port))
-        self._port = listener.getsockname()[1]
+        if self._port:
+            listener.bind(("127.0.0.1", self._port))
+        else:
+            self._port = _bind_outside_ephemeral(listener)
         listener.listen(128)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
@@ -127,3 +130,30 @@ class FaultProxy:
             for sock in sockets:
                 with contextlib.suppress(OSError):
                     sock.close()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+            low, high = (int(part) for part in handle.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _bind_outside_ephemeral(listener: socket.socket) -> int:
+    """Bind to a port the kernel never hands to a client's connect.
+
+    REFUSE closes the listener and a later mode binds the same port again; a port from the ephemeral
+    range could meanwhile be taken as the source port of any connection on the machine (seen once in
+    CI as EADDRINUSE), so the port is picked below that range.
+    """
+    low, high = _ephemeral_range()
+    candidates = list(range(20000, low)) if low > 21000 else list(range(high + 1, 65536))
+    for port in random.sample(candidates, k=min(200, len(candidates))):
+        try:
+            listener.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return port
+    raise OSError("no free port outside the ephemeral range on 127.0.0.1")
