@@ -63,13 +63,16 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_process_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with the shared state of a new process (pollers, the quota, the
-    requests it knows, claims), as a new provider process would: what one test's process
-    learnt (the fake's request ids repeat from test to test) must not decide another's."""
+def fresh_process_state() -> Iterator[None]:
+    """Each test starts with the shared state of a new process (the rate limit, clients,
+    pollers, the quota, the requests it knows, claims), as a new provider process would: what
+    one test's process learnt (the fake's request ids repeat from test to test) must not decide
+    another's."""
     from pulumi_ssoadmin_waiter.core import runtime
 
-    monkeypatch.setattr(runtime, "_process", runtime.Runtime())
+    previous = runtime.replace(runtime.Runtime())
+    yield
+    runtime.replace(previous)
 
 
 @pytest.fixture(scope="session")

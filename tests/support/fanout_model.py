@@ -87,8 +87,7 @@ def world(
     try:
         yield vt, sso
     finally:
-        if previous is not None:
-            ratelimit.install(previous)
+        ratelimit.install(previous)
 
 
 def figures(vt: VirtualTime, sso: FakeSsoAdmin, n: int, failed: int) -> Figures:

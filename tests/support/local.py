@@ -185,5 +185,4 @@ def fast_rate_limit() -> Iterator[None]:
     try:
         yield
     finally:
-        if previous is not None:
-            install(previous)
+        install(previous)

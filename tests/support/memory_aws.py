@@ -279,14 +279,18 @@ class World:
 
     vt: VirtualTime
     aws: FakeAws
+    rate_limit: TokenBucket
 
     @property
     def sso(self) -> FakeSsoAdmin:
         return self.aws.sso
 
     def process(self) -> runtime.Runtime:
-        """A new provider process: its own poll loops, quota, memory and caches."""
-        return runtime.Runtime(timing=self.vt.timing(), clients=self.aws.client)
+        """A new provider process: its own poll loops, quota, memory and caches; the world's
+        rate limit (out of the way, on the fake clock)."""
+        return runtime.Runtime(
+            timing=self.vt.timing(), clients=self.aws.client, rate_limit=self.rate_limit
+        )
 
     def run(self, process: runtime.Runtime, *fns: Callable[[], Any]) -> list[Any]:
         """Run each function at once, on its own thread, in ``process``; their results (an
@@ -315,10 +319,9 @@ def world(t: float = 2.0, rate: float = 500.0, **fake: Any) -> Iterator[World]:
     bucket = TokenBucket(rate, min(rate, 50.0), clock=vt.clock, sleep=vt.sleep)
     previous = ratelimit.install(bucket)
     try:
-        yield World(vt, FakeAws(sso, seeded()))
+        yield World(vt, FakeAws(sso, seeded()), bucket)
     finally:
-        if previous is not None:
-            ratelimit.install(previous)
+        ratelimit.install(previous)
 
 
 __all__ = ["IDENTITY_STORE", "INSTANCE", "MANAGEMENT", "Directory", "World", "seeded", "world"]

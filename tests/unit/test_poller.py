@@ -134,5 +134,4 @@ def test_background_calls_leave_a_reserve_and_wait_no_longer_than_their_patience
             waited = ratelimit.acquire_for_request()
         assert waited <= defaults.PATIENCE + 1.0, "patience, then it queues like any other"
     finally:
-        if previous is not None:
-            ratelimit.install(previous)
+        ratelimit.install(previous)

@@ -360,7 +360,7 @@ def in_flight_note(key: AssignmentKey, request_id: str) -> str:
 
 
 def _claimed_elsewhere(
-    run: _Operation, other: ownership.Claim, adopt: bool, early: lookups.InFlight
+    run: _Operation, other: runtime.Claim, adopt: bool, early: lookups.InFlight
 ) -> AssignmentOutcome:
     """Another operation of this process is creating the assignment: refuse, or (adopting)
     wait on its request and record the assignment too, saying so."""

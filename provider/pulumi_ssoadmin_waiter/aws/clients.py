@@ -13,7 +13,6 @@ botocore itself resolves.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,9 +43,6 @@ _KEY_ENV = (
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
 )
-
-_cache: dict[tuple[Any, ...], Any] = {}
-_lock = threading.Lock()
 
 
 class RegionMissingError(InvalidRequestError, ValueError):
@@ -131,7 +127,8 @@ def aws_client(
 ) -> Any:
     """The cached client of ``service``, rate limited with every other call of the process
     (or the runtime's own client, where it has an endpoint of its own: the tests' model)."""
-    factory = runtime.current().clients
+    process = runtime.current()
+    factory = process.clients
     if factory is not None:
         return factory(service, region or fallback_region)
     import boto3
@@ -141,11 +138,12 @@ def aws_client(
     profile = os.environ.get("AWS_PROFILE") or None
     env = tuple(os.environ.get(name) for name in (*_KEY_ENV, *TIMEOUT_ENV.values()))
     key = (service, region, fallback_region, profile, endpoint_url, env, _retry_mode())
-    client = _cache.get(key)
+    cache = process.aws_clients
+    client = cache.get(key)
     if client is not None:
         return client
-    with _lock:
-        client = _cache.get(key)
+    with process.lock:
+        client = cache.get(key)
         if client is not None:
             return client
         try:
@@ -175,7 +173,7 @@ def aws_client(
             ) from None
         event = client.meta.service_model.service_id.hyphenize()
         client.meta.events.register(f"before-send.{event}", _throttle_hook)
-        _cache[key] = client
+        cache[key] = client
         return client
 
 
@@ -213,8 +211,9 @@ def _region(given: str | None, from_profile: str | None, fallback: str | None) -
 def clear_client_cache() -> None:
     """Forget cached clients (after the environment changed, e.g. in tests). A new client
     gets directories of its own (:func:`directory.directory_for` keys them by client)."""
-    with _lock:
-        _cache.clear()
+    process = runtime.current()
+    with process.lock:
+        process.aws_clients.clear()
 
 
 @dataclass(frozen=True)

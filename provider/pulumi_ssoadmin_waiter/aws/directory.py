@@ -344,9 +344,6 @@ class Directory:
         return {a.id: a.name for a in self.tree(deadline)[1]}
 
 
-DIRECTORIES = "directories"
-
-
 def directory_for(clients: Clients, instance_arn: str) -> Directory:
     """The process's directory of an instance (clients are cached per process too)."""
     key = (
@@ -356,7 +353,7 @@ def directory_for(clients: Clients, instance_arn: str) -> Directory:
         instance_arn,
     )
     process = runtime.current()
-    directories = process.registry(DIRECTORIES)
+    directories = process.directories
     with process.lock:
         if key not in directories:
             directories[key] = Directory(clients, instance_arn)
@@ -365,4 +362,6 @@ def directory_for(clients: Clients, instance_arn: str) -> Directory:
 
 def forget_directories() -> None:
     """Drop every answer kept (a long-lived process that must see renames; tests)."""
-    runtime.current().forget(DIRECTORIES)
+    process = runtime.current()
+    with process.lock:
+        process.directories.clear()

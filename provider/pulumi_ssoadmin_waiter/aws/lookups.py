@@ -56,15 +56,12 @@ __all__ = [
 
 T = TypeVar("T")
 
-IDENTITIES = "request-identities"
-"""The runtime's table of which assignment each request met is about."""
-
 
 def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> None:
     """Keep which assignment a request is about (from its start answer)."""
     identity = _identity(status)
     process = runtime.current()
-    identities = process.registry(IDENTITIES)
+    identities = process.identities
     with process.lock:
         identities[(instance_arn, request_id)] = identity
 
@@ -72,7 +69,7 @@ def remember(instance_arn: str, request_id: str, status: Mapping[str, Any]) -> N
 def identity_of(deadline: Deadline, client: SSOAdminClient, request: Request) -> Mapping[str, Any]:
     """Which assignment a request is about: from memory, else one describe (empty if AWS
     does not know the request)."""
-    body = _described(deadline, client, request, IDENTITIES, _identity)
+    body = _described(deadline, client, request, lambda p: p.identities, _identity)
     return {} if body is None else body
 
 
@@ -84,14 +81,14 @@ def _described(
     deadline: Deadline,
     client: SSOAdminClient,
     request: Request,
-    table: str,
+    table: Callable[[runtime.Runtime], dict[runtime.RequestKey, Mapping[str, Any]]],
     keep: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
 ) -> Mapping[str, Any] | None:
     """``request``'s describe, or what the runtime's ``table`` kept of an earlier one: ``keep``
     says what of an answer never changes (``None``: nothing yet). ``None`` if AWS does not know
     the request."""
     process = runtime.current()
-    kept = process.registry(table)
+    kept = table(process)
     key = (request.instance_arn, request.request_id)
     with process.lock:
         known = kept.get(key)
@@ -334,18 +331,14 @@ def _same_in_window(
     return same
 
 
-HISTORY = "creation-history"
-"""The runtime's newest listing of SUCCEEDED creation requests, by client and instance, with
-the clock when it began: creates that end together share one."""
-
-
 def _succeeded_since(
     deadline: Deadline, client: SSOAdminClient, instance: str, not_before: float
 ) -> list[ListedRequest]:
     """The instance's SUCCEEDED creation requests (all pages), from a listing begun at
-    ``not_before`` or later: the newest one kept, one being made (joined), or a new one."""
+    ``not_before`` or later: the newest one kept (with the clock when it began, in the runtime's
+    :attr:`~runtime.Runtime.history`), one being made (joined), or a new one."""
     process = runtime.current()
-    table = process.registry(HISTORY)
+    table = process.history
     key = (id(client), instance)
     op = ASSIGNMENT_CREATION
     what = f"listing the {op.started_by} requests of {instance} that SUCCEEDED"
@@ -377,7 +370,7 @@ def _succeeded_since(
         if kept is not None and kept[0] >= not_before:
             return kept[1]  # type: ignore[no-any-return]
         asked = deadline.clock()
-        began, listed = single_flight((HISTORY, *key), deadline, read, what)
+        began, listed = single_flight(("creation-history", *key), deadline, read, what)
         if began >= min(not_before, asked):  # late enough, or begun by this call
             return listed
 
@@ -386,7 +379,7 @@ def _known(request: Request) -> bool:
     """Whether which assignment ``request`` is about is known without a call."""
     process = runtime.current()
     with process.lock:
-        return (request.instance_arn, request.request_id) in process.registry(IDENTITIES)
+        return (request.instance_arn, request.request_id) in process.identities
 
 
 def _not_removed_since(
@@ -552,14 +545,9 @@ def removed_after(
     return Removals(found, unchecked)
 
 
-DELETIONS = "deletions-ended"
-"""The runtime's table of deletion requests described once they had ended (a destroy of many
-resources looks back over the same history: each is described once per process)."""
-
-
 def _deletion(deadline: Deadline, client: SSOAdminClient, request: Request) -> Any:
     """A deletion request's describe, from memory once it has ended (its status is final)."""
-    return _described(deadline, client, request, DELETIONS, _if_ended)
+    return _described(deadline, client, request, lambda p: p.deletions, _if_ended)
 
 
 def _if_ended(body: Mapping[str, Any]) -> Mapping[str, Any] | None:

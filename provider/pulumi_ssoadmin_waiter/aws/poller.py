@@ -316,7 +316,7 @@ def poller_for(
     """The process's poller for this client (one per region and configuration, see
     :mod:`clients`), instance and kind of request."""
     process = runtime.current()
-    pollers = process.registry("pollers")
+    pollers = process.pollers
     key = (id(client), instance_arn, operation.name)
     with process.lock:
         poller = pollers.get(key)

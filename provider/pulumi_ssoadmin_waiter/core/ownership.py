@@ -21,24 +21,9 @@ one ``up``) leaves it in place. Pure bookkeeping on the runtime: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import runtime
 from .identity import AssignmentKey
-
-REGISTRY = "claims"
-
-
-@dataclass(eq=False)
-class Claim:
-    """One operation's claim on one assignment, and the request it started for it."""
-
-    owner: object
-    key: AssignmentKey
-    request_id: str | None = None
-    """Set once the owner's request is started."""
-    ended_at: float | None = None
-    """When the owner's operation ended, having started a request (the claim then stays)."""
+from .runtime import Claim
 
 
 def claim(key: AssignmentKey, owner: object, looked_at: float | None = None) -> Claim | None:
@@ -46,7 +31,7 @@ def claim(key: AssignmentKey, owner: object, looked_at: float | None = None) -> 
     the other operation's claim, which stands: one running, or one that ended after
     ``looked_at`` (when the caller read whether ``key`` exists; ``None``: it reads after this)."""
     process = runtime.current()
-    claims = process.registry(REGISTRY)
+    claims = process.claims
     with process.lock:
         held: Claim | None = claims.get(key.id)
         if held is not None and held.owner is not owner:
@@ -63,7 +48,7 @@ def started(key: AssignmentKey, owner: object, request_id: str) -> None:
     """``owner`` started ``request_id`` for its claim on ``key``."""
     process = runtime.current()
     with process.lock:
-        held = process.registry(REGISTRY).get(key.id)
+        held = process.claims.get(key.id)
         if held is not None and held.owner is owner:
             held.request_id = request_id
 
@@ -72,7 +57,7 @@ def release(key: AssignmentKey, owner: object, at: float) -> None:
     """End ``owner``'s claim on ``key``: its operation has ended, ``at`` (its clock). A claim
     that started a request stays, ended (see :func:`claim`)."""
     process = runtime.current()
-    claims = process.registry(REGISTRY)
+    claims = process.claims
     with process.lock:
         held = claims.get(key.id)
         if held is not None and held.owner is owner:
@@ -86,30 +71,24 @@ def being_created(key: AssignmentKey) -> bool:
     """Whether an operation of this process is creating ``key`` now (its claim runs)."""
     process = runtime.current()
     with process.lock:
-        held = process.registry(REGISTRY).get(key.id)
+        held = process.claims.get(key.id)
     return held is not None and held.ended_at is None
 
 
 def deleting(key: AssignmentKey) -> None:
     """A deletion of ``key`` started: an ended claim on it no longer says it is in place."""
     process = runtime.current()
-    claims = process.registry(REGISTRY)
+    claims = process.claims
     with process.lock:
         held = claims.get(key.id)
         if held is not None and held.ended_at is not None:
             del claims[key.id]
 
 
-RECORDS = "records"
-"""The runtime's table: assignment id -> the ids of the resources of this deployment whose state
-records it as their own (a create or update that made or adopted it, or the state a diff was
-shown)."""
-
-
 def record(key: AssignmentKey, resource_id: str) -> None:
     """The resource ``resource_id`` records ``key`` as its own (in this deployment)."""
     process = runtime.current()
-    records = process.registry(RECORDS)
+    records = process.records
     with process.lock:
         records.setdefault(key.id, set()).add(resource_id)
 
@@ -119,7 +98,7 @@ def recorded_by_another(key: AssignmentKey, resource_id: str) -> str | None:
     it over in this ``up``, or both have recorded it since one adopted it), so that a delete by
     ``resource_id`` must leave it in place; else ``None``."""
     process = runtime.current()
-    records = process.registry(RECORDS)
+    records = process.records
     with process.lock:
         others = sorted(records.get(key.id, set()) - {resource_id})
     return others[0] if others else None
@@ -128,7 +107,7 @@ def recorded_by_another(key: AssignmentKey, resource_id: str) -> str | None:
 def forget(key: AssignmentKey, resource_id: str) -> None:
     """``resource_id`` deleted ``key``, or left it: it records it no more."""
     process = runtime.current()
-    records = process.registry(RECORDS)
+    records = process.records
     with process.lock:
         owners = records.get(key.id)
         if owners is not None:

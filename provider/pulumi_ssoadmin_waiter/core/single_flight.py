@@ -19,8 +19,6 @@ from .timing import Timing
 
 T = TypeVar("T")
 
-REGISTRY = "single-flight"
-
 
 class Within(Protocol):
     """The time a caller has left (an operation's deadline)."""
@@ -46,7 +44,7 @@ def single_flight(key: Hashable, deadline: Within, fn: Callable[[], T], what: st
     """``fn()``, or the answer of the same read that another thread is making now (``what``
     names it in a timeout)."""
     process = runtime.current()
-    flights = process.registry(REGISTRY)
+    flights = process.flights
     with process.lock:
         flight = flights.get(key)
         leading = flight is None
