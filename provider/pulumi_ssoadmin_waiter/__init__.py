@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import _moved
 from ._version import __version__
 from .aws.assignments import AssignmentOutcome, create_assignment, delete_assignment
 from .aws.clients import sso_admin_client
@@ -44,8 +43,6 @@ from .core.ratelimit import configure_rate_limit
 from .core.results import OutcomePath, PollEvent, StatusChanges, WaitResult
 from .core.schedule import Backoff
 from .core.timing import Timing
-
-_moved.install()
 
 if TYPE_CHECKING:
     from .adapters.dynamic.resources import (

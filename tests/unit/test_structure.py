@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import ast
 import graphlib
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
-from pulumi_ssoadmin_waiter._moved import MOVED
 from pulumi_ssoadmin_waiter.adapters.dynamic import resources
 from pulumi_ssoadmin_waiter.core import declarations
-from support.sdk import requires_plugin_sdk
 from support.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,7 +106,7 @@ def own_imports(module: str, tree: ast.AST) -> set[str]:
 
 def test_every_module_sits_in_a_layer() -> None:
     loose = {m for m in modules() if layer_of(m) not in LAYERS}
-    assert loose == {"__init__", "_version", "_moved"}
+    assert loose == {"__init__", "_version"}
 
 
 def library_allowed(layer: str, lib: str) -> bool:
@@ -208,19 +204,3 @@ def test_unit_tests_start_no_process_and_no_endpoint() -> None:
         if bad:
             found[path.name] = sorted(bad)
     assert found == {}
-
-
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        pytest.param(old, new, marks=requires_plugin_sdk if "plugin" in new else ())
-        for old, new in sorted(MOVED.items())
-    ],
-)
-def test_an_old_module_path_imports_the_module_at_its_new_one(old: str, new: str) -> None:
-    """Programs written against 0.7 keep importing; the warning names the new path."""
-    package = "pulumi_ssoadmin_waiter"
-    sys.modules.pop(f"{package}.{old}", None)
-    with pytest.warns(DeprecationWarning, match=f"{package}.{new}"):
-        moved = importlib.import_module(f"{package}.{old}")
-    assert moved is importlib.import_module(f"{package}.{new}")
