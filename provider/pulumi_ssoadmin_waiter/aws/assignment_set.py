@@ -31,6 +31,8 @@ or, with its reason, in ``errors``.
 
 from __future__ import annotations
 
+import enum
+import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -159,11 +161,67 @@ class SetOptions(AssignmentOptions, total=False):
     (another resource of the deployment); it is then left in place, and said."""
 
 
+class KeyState(enum.Enum):
+    """Where one assignment of a set run stands (:data:`MOVES` says where it may go next)."""
+
+    UNCHECKED = "unchecked"
+    """A creation whose existence is not read yet (a check failed: it stays so)."""
+    CHECKING = "checking"
+    """A helper thread reads whether it exists."""
+    CHECKED = "checked"
+    """To start, once every creation before it in the order given is checked."""
+    WAITING = "waiting"
+    """To start: in :attr:`_SetRun.queue`, in the order it starts."""
+    STARTING = "starting"
+    """Its start call is being made."""
+    PARKED = "parked"
+    """A suspect of :mod:`preflight`: waits for the canary of its reason."""
+    DEFERRED = "deferred"
+    """To adopt from another operation's claim once that one's request has started."""
+    IN_FLIGHT = "in flight"
+    """A request runs (:attr:`_Entry.request`) and holds a slot of the quota."""
+    ENDED = "ended"
+    """Its request left the list of those in progress, never seen on it: to describe."""
+    LEFT = "left"
+    """Its request was seen in progress, then left the list: AWS's word on its end is to read."""
+    NOT_FOUND = "not found"
+    """A deletion that AWS answered "not found": a listing is to agree."""
+    IN_PLACE = "in place"
+    """Exists (or another operation creates it) and is not to be adopted: no more starts."""
+    DONE = "done"
+    """Ended with an outcome (:attr:`_Entry.outcome`)."""
+    ERROR = "error"
+    """Ended with an error (:attr:`_Entry.error`)."""
+
+
+S = KeyState
+RUNNING = frozenset({S.IN_FLIGHT, S.ENDED, S.LEFT})
+"""A request of the run's is (as far as the run knows) still running at AWS."""
+MOVES: dict[KeyState, frozenset[KeyState]] = {
+    S.UNCHECKED: frozenset({S.CHECKING, S.WAITING, S.IN_FLIGHT, S.DEFERRED, S.IN_PLACE}),
+    S.CHECKING: frozenset({S.UNCHECKED, S.CHECKED, S.IN_PLACE, S.DONE}),
+    S.CHECKED: frozenset({S.WAITING}),
+    S.WAITING: frozenset({S.STARTING, S.PARKED, S.IN_FLIGHT, S.DEFERRED, S.IN_PLACE}),
+    S.STARTING: frozenset({S.WAITING, S.IN_FLIGHT, S.NOT_FOUND, S.DEFERRED, S.IN_PLACE, S.DONE}),
+    S.PARKED: frozenset({S.WAITING, S.IN_FLIGHT, S.DEFERRED, S.IN_PLACE}),
+    S.DEFERRED: frozenset({S.WAITING}),
+    S.IN_FLIGHT: frozenset({S.ENDED, S.LEFT, S.WAITING, S.DONE}),
+    S.ENDED: frozenset({S.IN_FLIGHT, S.WAITING, S.DONE}),
+    S.LEFT: frozenset({S.IN_FLIGHT, S.WAITING, S.DONE}),
+    S.NOT_FOUND: frozenset({S.DONE}),
+    S.IN_PLACE: frozenset(),
+    S.DONE: frozenset(),
+    S.ERROR: frozenset(),
+}
+"""The moves a set run makes; besides these, any state but ERROR may end in ERROR (a run that
+stops, a read that fails, a look back that finds another's request made the assignment)."""
+
+
 @dataclass
 class _Pending:
-    """A request this run waits on."""
+    """A request the run waits on."""
 
-    key: AssignmentKey
+    request_id: str
     started: float
     path: OutcomePath
     after: int = -1
@@ -178,16 +236,39 @@ class _Pending:
     """Another process's earlier request made the assignment and this run may not adopt it:
     the reason it ends in ``errors`` when its own request ends (it keeps its slot till then)."""
     seen: bool = False
-    """A list newer than its start showed it in progress: once a later list does not, its
-    slot is free and AWS's word on how it ended is read (:meth:`_SetRun.resolve_left`); one
-    never seen is described."""
+    """A list newer than its start showed it in progress: once a later list does not, it has
+    left (:attr:`KeyState.LEFT`); one never seen is described (:attr:`KeyState.ENDED`)."""
     gone_at: float = 0.0
     """When the list that no longer showed it started (it ended before then)."""
     seen_at: float = 0.0
     """When the last list that showed it in progress started (it ended after then)."""
+
+
+@dataclass(eq=False)
+class _Entry:
+    """One assignment of a set run: its state and all the run knows of it."""
+
+    key: AssignmentKey
+    state: KeyState = KeyState.UNCHECKED
+    request: _Pending | None = None
+    attempts: int = 0
+    """Requests started for it (a transient FAILED is started again)."""
+    suspect: str | None = None
+    """Why :mod:`preflight` thinks it cannot succeed."""
     unsure: bool = False
-    """A try of its start lost its answer: a request for the same assignment made just
-    before it may be this run's own (:func:`assignments.lost_answer`)."""
+    """A try of its start lost its answer: a request for it made just before the run's own
+    may be the run's (:func:`assignments.lost_answer`)."""
+    why_not: str | None = None
+    """Why an assignment :attr:`KeyState.IN_PLACE` may not be taken (when not simply in place)."""
+    not_found_at: float = 0.0
+    """When the delete call answered "not found"."""
+    made: tuple[lookups.Made, float] | None = None
+    """A creation the run started that SUCCEEDED, with when it started: looked for in the
+    history at the end (:meth:`_SetRun.look_back`)."""
+    outcome: AssignmentOutcome | None = None
+    error: Message | None = None
+    ended: int = 0
+    """In which order it ended (the outcomes and errors are reported in that order)."""
 
 
 @dataclass
@@ -201,80 +282,52 @@ class _Canary:
 
 @dataclass
 class _SetRun:
-    """The state of one run over a set: what is to check, to start, in flight, and done.
-    Helper threads (the checks) and the loop share it under ``cond``."""
+    """One run over a set: an :class:`_Entry` per assignment, and what they share (the quota's
+    slots, the pace of the lists, the canaries). Helper threads (the checks) and the loop share
+    it under ``cond``; every change of an entry's state is :meth:`_to`."""
 
     change: Change
     client: SSOAdminClient
     keys: list[AssignmentKey]
     options: SetOptions
-    outcomes: dict[str, AssignmentOutcome] = field(default_factory=dict)
-    errors: dict[str, Message] = field(default_factory=dict)
-    outstanding: dict[str, _Pending] = field(default_factory=dict)
-    ended: dict[str, _Pending] = field(default_factory=dict)
-    """Requests gone from the in-flight list, to describe once."""
-    unchecked: deque[list[AssignmentKey]] = field(default_factory=deque)
-    """Groups of keys (one account and permission set) whose existence is not known yet."""
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    """By :attr:`AssignmentKey.id`, in the order given."""
+    by_state: dict[KeyState, dict[str, _Entry]] = field(default_factory=dict)
+    """The entries in each state, in the order they came to it."""
+    queue: deque[_Entry] = field(default_factory=deque)
+    """The entries :attr:`KeyState.WAITING`, in the order they start."""
+    order: deque[_Entry] = field(default_factory=deque)
+    """Creations whose turn to wait has not come: the head is the first not checked yet."""
+    groups: deque[list[_Entry]] = field(default_factory=deque)
+    """Checks to make (one account and permission set each), of unchecked entries."""
     checking: int = 0
-    checking_keys: int = 0
-    order: deque[AssignmentKey] = field(default_factory=deque)
-    """The keys not in flight, in the order given, until their check is back."""
-    verdicts: dict[str, bool] = field(default_factory=dict)
-    """Checked keys waiting for the keys before them: whether each is to start."""
-    todo: deque[AssignmentKey] = field(default_factory=deque)
-    """Checked, to start, in the order given (every key before them is checked)."""
-    existing: list[AssignmentKey] = field(default_factory=list)
-    """In place, or being created by another operation of this process, not to be adopted:
-    the set starts no more once it has found one."""
-    reasons: dict[str, str] = field(default_factory=dict)
-    """Why each of ``existing`` may not be taken (when it is not simply in place)."""
-    deferred: list[AssignmentKey] = field(default_factory=list)
-    """To adopt from another operation's claim once its request has started: tried again
-    after the next round."""
+    """Checks running on helper threads."""
     held: int = 0
+    """Slots of the quota the run holds."""
     closed: bool = False
     """The run has ended: late checks are dropped."""
     started_any: bool = False
     failure: BaseException | None = None
     """A check that could not be made (cancel, or an error that ends the set)."""
+    stopped: str | None = None
+    """Why nothing more starts (``stop_on_failure``)."""
+    canaries: dict[str, _Canary] = field(default_factory=dict)
+    """By reason: the suspect started first, whose end decides for the others."""
+    waiting_notes: list[str] = field(default_factory=list)
+    """Notes from helper threads, said by the loop."""
+    started_count: int = 0
     newest_list: dict[str, int] = field(default_factory=dict)
     """By instance: the number of the newest shared list used."""
-    left: dict[str, _Pending] = field(default_factory=dict)
-    """Requests seen in progress, then gone from the list: ended, SUCCEEDED unless the FAILED
-    list names them (:meth:`resolve_left`)."""
+    succeeded_pages: dict[str, int] = field(default_factory=dict)
+    """By instance: how many pages the SUCCEEDED list took last time."""
     durations: deque[float] = field(default_factory=lambda: deque(maxlen=20))
     """How long recent ended requests took at most (started to the list that saw them gone)."""
     lasted: deque[float] = field(default_factory=lambda: deque(maxlen=20))
     """How long they took at least (started to the last list that saw them in progress)."""
-    attempts: dict[str, int] = field(default_factory=dict)
-    """Requests started per key (a transient FAILED is started again)."""
-    started_count: int = 0
-    suspects: dict[str, str] = field(default_factory=dict)
-    """Keys that look as if they cannot succeed (:mod:`preflight`), with the reason."""
-    canaries: dict[str, _Canary] = field(default_factory=dict)
-    """By reason: the suspect started first, whose end decides for the others."""
-    parked: dict[str, list[AssignmentKey]] = field(default_factory=dict)
-    """By reason: suspects waiting for their canary."""
-    waiting_notes: list[str] = field(default_factory=list)
-    """Notes from helper threads, said by the loop."""
-    stopped: str | None = None
-    """Why nothing more starts (``stop_on_failure``)."""
-    succeeded_pages: dict[str, int] = field(default_factory=dict)
-    """By instance: how many pages the SUCCEEDED list took last time."""
-    unsure: set[str] = field(default_factory=set)
-    """Keys a try of whose start lost its answer (a request may have been made)."""
     start_refusals: int = 0
     """Starts refused in a row (throttling, a conflict, a 5xx): the backoff before the next."""
     start_again_at: float = 0.0
     start_streak: ErrorStreak = field(default_factory=ErrorStreak)
-    not_found: list[AssignmentKey] = field(default_factory=list)
-    """Deletions whose start AWS answered "not found", until a listing agrees they are gone
-    (:meth:`confirm_absent`)."""
-    not_found_at: dict[str, float] = field(default_factory=dict)
-    """When the delete call answered "not found", by key id (a listing confirms it later)."""
-    made: dict[str, tuple[lookups.Made, float, bool]] = field(default_factory=dict)
-    """Creations this run started that SUCCEEDED, with when each started and whether a try of
-    its start lost its answer: looked for in the history at the end (:meth:`look_back`)."""
 
     def __post_init__(self) -> None:
         o = self.options
@@ -293,6 +346,50 @@ class _SetRun:
         self.last_round = -float("inf")
         self.next_report = self.started + PROGRESS_INTERVAL
         self.next_confirm = self.started
+        self.ends = itertools.count(1)
+        self.by_state = {state: {} for state in KeyState}
+        for key in self.keys:
+            entry = self.entries[key.id] = _Entry(key)
+            self.by_state[entry.state][key.id] = entry
+
+    # -- the state machine -------------------------------------------------------------------
+    def _to(self, entry: _Entry, state: KeyState, *, first: bool = False) -> None:
+        """Move ``entry`` to ``state`` (``first``: to the head of the queue)."""
+        with self.cond:
+            old = entry.state
+            if state not in MOVES[old] and (state is not S.ERROR or old is S.ERROR):
+                raise AssertionError(f"{entry.key.id}: no move from {old.name} to {state.name}")
+            del self.by_state[old][entry.key.id]
+            if old is S.WAITING:
+                if self.queue[0] is entry:
+                    self.queue.popleft()
+                else:
+                    self.queue.remove(entry)
+            entry.state = state
+            self.by_state[state][entry.key.id] = entry
+            if state is S.WAITING:
+                (self.queue.appendleft if first else self.queue.append)(entry)
+            elif state in (S.DONE, S.ERROR):
+                entry.ended = next(self.ends)
+
+    def _in(self, *states: KeyState) -> list[_Entry]:
+        with self.cond:
+            return [e for state in states for e in self.by_state[state].values()]
+
+    def _count(self, *states: KeyState) -> int:
+        return sum(len(self.by_state[state]) for state in states)
+
+    def _fly(self, entry: _Entry, pending: _Pending) -> None:
+        entry.request = pending
+        self._to(entry, S.IN_FLIGHT)
+
+    def _done(self, entry: _Entry, outcome: AssignmentOutcome) -> None:
+        entry.outcome = outcome
+        self._to(entry, S.DONE)
+
+    def _fail(self, entry: _Entry, error: Message) -> None:
+        entry.outcome, entry.error = None, error
+        self._to(entry, S.ERROR)
 
     def say(self, note: str) -> None:
         on_poll = self.options.get("on_poll")
@@ -306,31 +403,35 @@ class _SetRun:
         existence checks, one group per instance, account and permission set."""
         looked = lookups.in_flight(self.deadline, self.client, self.operation, self.keys)
         self.listed_at = looked.listed_at
-        by_id = {k.id: k for k in self.keys}
         for key_id, request_id in looked.found.items():
-            key = by_id[key_id]
-            if self._claim(key):  # else refused, or adopted from another operation's claim
+            entry = self.entries[key_id]
+            if self._claim(entry):  # else refused, or adopted from another operation's claim
+                key = entry.key
                 notes = (in_flight_note(key, request_id),) if self.change.leaves_present else ()
-                pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=notes)
-                self.outstanding[request_id] = pending
-        rest = [k for k in self.keys if k.id not in looked.found]
+                self._fly(
+                    entry, _Pending(request_id, self._now(), OutcomePath.IN_FLIGHT, notes=notes)
+                )
+        rest = [e for e in self.entries.values() if e.key.id not in looked.found]
+        flying = self._count(S.IN_FLIGHT)
         if not self.change.leaves_present:
             # A list may lag a create: only the delete call itself says an assignment is not
             # there (:meth:`confirm_absent`). Every deletion is started, in the order given.
-            self.todo.extend(rest)
-            self.say(f"{len(self.outstanding)} in flight, {len(rest)} to delete")
+            for entry in rest:
+                self._to(entry, S.WAITING)
+            self.say(f"{flying} in flight, {len(rest)} to delete")
             return
         if len(rest) > self.limiter.limit:
             # Beside the starts; only what it doubts waits for it, and the set does not. A set
             # of one round starts everything at once: the checks would only take its tokens.
-            self.timing.start(partial(self._preflight, rest))
-        groups: dict[tuple[str, str, str], list[AssignmentKey]] = {}
-        for key in rest:
-            group = (key.instance_arn, key.target_id, key.permission_set_arn)
-            groups.setdefault(group, []).append(key)
-        self.unchecked.extend(groups.values())
+            self.timing.start(partial(self._preflight, [e.key for e in rest]))
+        groups: dict[tuple[str, str, str], list[_Entry]] = {}
+        for entry in rest:
+            key = entry.key
+            groups.setdefault((key.instance_arn, key.target_id, key.permission_set_arn), [])
+            groups[(key.instance_arn, key.target_id, key.permission_set_arn)].append(entry)
+        self.groups.extend(groups.values())
         self.order.extend(rest)
-        self.say(f"{len(self.outstanding)} in flight, {len(rest)} to check in {len(groups)} groups")
+        self.say(f"{flying} in flight, {len(rest)} to check in {len(groups)} groups")
 
     def _preflight(self, keys: list[AssignmentKey]) -> None:
         """On a helper thread, in the rate limit's background: which keys look as if they
@@ -352,7 +453,8 @@ class _SetRun:
         with self.cond:
             if self.closed:
                 return
-            self.suspects.update(found.problems)
+            for key_id, reason in found.problems.items():
+                self.entries[key_id].suspect = reason
             self.waiting_notes.extend(found.notes)
             if found.problems:
                 self.waiting_notes.append(preflight.summary(keys, found.problems))
@@ -363,36 +465,37 @@ class _SetRun:
         and not started: the checks run just ahead of the starts, never ahead of them."""
         with self.cond:
             while (
-                self.unchecked
+                self.groups
                 and self.checking < CHECK_WORKERS
-                and (self.listing_all() or len(self.todo) + self.checking_keys < self.limiter.limit)
-                and not (self.existing and self.started_any)
+                and (self.listing_all() or self._count(S.WAITING, S.CHECKING) < self.limiter.limit)
+                and not (self._count(S.IN_PLACE) and self.started_any)
                 and self.failure is None
             ):
-                group = self.unchecked.popleft()
+                group = self.groups.popleft()
                 self.checking += 1
-                self.checking_keys += len(group)
+                for entry in group:
+                    self._to(entry, S.CHECKING)
                 self.timing.start(partial(self._check, group))
 
     def listing_all(self) -> bool:
         """Assignments in place were found before anything started: check every group, so
         that the error names them all (nothing more starts)."""
-        return bool(self.existing) and not self.started_any
+        return bool(self._count(S.IN_PLACE)) and not self.started_any
 
-    def _check(self, group: list[AssignmentKey]) -> None:
-        """On a helper thread: which keys of one group exist; sort them into done and to do."""
-        change = self.change
+    def _check(self, group: list[_Entry]) -> None:
+        """On a helper thread: which creations of one group exist; the others are to start."""
         try:
-            if change.leaves_present:
-                names = ", ".join(str(k) for k in group)
-                lookups.settle_after(self.deadline, self.listed_at, names)
-            present = lookups.existing_assignments(self.deadline, self.client, group)
+            names = ", ".join(str(e.key) for e in group)
+            lookups.settle_after(self.deadline, self.listed_at, names)
+            keys = [e.key for e in group]
+            present = lookups.existing_assignments(self.deadline, self.client, keys)
         except (OperationCancelledError, WaiterError) as exc:
             with self.cond:
                 if self.closed:
                     return
                 self.checking -= 1
-                self.checking_keys -= len(group)
+                for entry in group:
+                    self._to(entry, S.UNCHECKED)
                 if isinstance(exc, OperationCancelledError) or self.failure is None:
                     self.failure = exc
                 self.cond.notify_all()
@@ -402,41 +505,41 @@ class _SetRun:
             if self.closed:
                 return
             self.checking -= 1
-            self.checking_keys -= len(group)
-            for key in group:
-                to_start = (key.id in present) != change.leaves_present
-                self.verdicts[key.id] = to_start
-                if to_start:
-                    continue
-                if change.leaves_present and not adopt:
-                    self.existing.append(key)
-                elif change.leaves_present:
-                    self.outcomes[key.id] = AssignmentOutcome(
-                        key, change.done_path, None, (adopted_note(key),)
+            for entry in group:
+                key = entry.key
+                if key.id not in present:
+                    self._to(entry, S.CHECKED)
+                elif adopt:
+                    outcome = AssignmentOutcome(
+                        key, self.change.done_path, None, (adopted_note(key),)
                     )
+                    self._done(entry, outcome)
                 else:
-                    self.outcomes[key.id] = AssignmentOutcome(key, change.done_path, None)
-            while self.order and self.order[0].id in self.verdicts:
-                key = self.order.popleft()
-                if self.verdicts.pop(key.id):
-                    self.todo.append(key)  # starts keep the order given, whichever check ends first
+                    self._to(entry, S.IN_PLACE)
+            while self.order and self.order[0].state not in (S.UNCHECKED, S.CHECKING):
+                entry = (
+                    self.order.popleft()
+                )  # starts keep the order given, whichever check ends first
+                if entry.state is S.CHECKED:
+                    self._to(entry, S.WAITING)
             self.cond.notify_all()
 
     def start_more(self) -> None:
         """Start as many as the quota allows; adopted requests count against it too."""
         self._hold_outstanding()
         while self._now() >= self.start_again_at and self.limiter.try_acquire():
-            key = self._next_key()
-            if key is None:
+            entry = self._next_entry()
+            if entry is None:
                 self.limiter.release()
                 return
             self.held += 1
-            if self._left_to_another(key) or not self._claim(key):
+            if self._left_to_another(entry) or not self._claim(entry):
                 self._release()
                 continue
+            key = entry.key
             self.started_any = True
             self.started_count += 1
-            self.attempts[key.id] = self.attempts.get(key.id, 0) + 1
+            entry.attempts += 1
             poller = poller_for(self.client, self.operation, key.instance_arn, self.timing)
             try:
                 started = try_start(self.deadline, self.client, self.operation, key)
@@ -445,88 +548,87 @@ class _SetRun:
             except RequestNotFoundError as exc:
                 self._release()
                 if self.change.leaves_present:
-                    self.errors[key.id] = exc.message
-                    self._canary_could_not_start(key, exc)
+                    self._fail(entry, exc.message)
+                    self._canary_could_not_start(entry, exc)
                 else:  # gone already, the delete call says: a listing is to agree
-                    self.not_found.append(key)
-                    self.not_found_at[key.id] = self._now()
+                    entry.not_found_at = self._now()
+                    self._to(entry, S.NOT_FOUND)
                 continue
             except WaiterError as exc:
-                self.errors[key.id] = exc.message
+                self._fail(entry, exc.message)
                 self._release()
-                self._canary_could_not_start(key, exc)
+                self._canary_could_not_start(entry, exc)
                 continue
             if isinstance(started, ApiError):
                 self._release()
-                self._start_refused(key, started)
+                self._start_refused(entry, started)
                 return  # again after a backoff: the set polls what is in flight meanwhile
             self.start_refusals = 0
             if self.change.leaves_present:
                 ownership.started(key, self, started.request_id)
             pending = _Pending(
-                key,
+                started.request_id,
                 self.deadline.clock(),
                 self.change.new_path,
                 poller.epoch,
                 started.created,
-                unsure=key.id in self.unsure,
             )
-            self.outstanding[started.request_id] = pending
+            self._fly(entry, pending)
 
-    def _start_refused(self, key: AssignmentKey, error: ApiError) -> None:
+    def _start_refused(self, entry: _Entry, error: ApiError) -> None:
         """A start met throttling, a conflict or a 5xx: it is the first to start again, after
         the policy's backoff (a start never holds up the polls of what is in flight, which
         is how a racing request is seen); a 5xx repeated unchanged ends the set."""
         now = self._now()
-        with self.cond:
-            self.todo.appendleft(key)
+        self._to(entry, S.WAITING, first=True)
         self.started_count -= 1
-        self.attempts[key.id] -= 1
+        entry.attempts -= 1
         if lost_answer(error):
-            self.unsure.add(key.id)
+            entry.unsure = True
         policy = self.deadline.policy
         if self.start_streak.record(error.signature, now) >= policy.persistent_budget:
             raise persistent_error(
                 error,
                 policy.persistent_budget,
                 api_name=self.operation.started_by,
-                what=f"starting {self.operation.started_by} for {key}",
-                instance_arn=key.instance_arn,
+                what=f"starting {self.operation.started_by} for {entry.key}",
+                instance_arn=entry.key.instance_arn,
             )
         self.start_refusals += 1
         self.start_again_at = now + policy.backoff.delay(self.start_refusals, self.timing.rng)
 
-    def _next_key(self) -> AssignmentKey | None:
-        """The next key to start: in order, but a suspect waits while the canary of its reason
+    def _next_entry(self) -> _Entry | None:
+        """The next to start: in order, but a suspect waits while the canary of its reason
         runs, and ends in ``errors`` if that one FAILED (:mod:`preflight`)."""
         with self.cond:
-            while self.todo and not self.existing and not self.stopped:
-                key = self.todo.popleft()
-                reason = self.suspects.get(key.id)
+            while self.queue and not self._count(S.IN_PLACE) and not self.stopped:
+                entry = self.queue[0]
+                reason = entry.suspect
                 canary = self.canaries.get(reason) if reason else None
-                if reason is None or (canary is not None and canary.succeeded):
-                    return key
-                if canary is not None and canary.key == key:  # its start is tried again
-                    return key
-                if canary is None:
-                    self.canaries[reason] = _Canary(key)
-                    return key
+                if reason is not None and canary is None:
+                    canary = self.canaries[reason] = _Canary(entry.key)
+                if canary is None or canary.succeeded or canary.key == entry.key:
+                    self._to(entry, S.STARTING)
+                    return entry
                 if canary.failure is None:
-                    self.parked.setdefault(reason, []).append(key)
+                    self._to(entry, S.PARKED)
                     continue
-                self.errors[key.id] = fixed(
-                    f"not started: {reason}; {canary.key.id}, started first, FAILED: "
-                    f"{canary.failure}"
+                self._fail(
+                    entry,
+                    fixed(
+                        f"not started: {reason}; {canary.key.id}, started first, FAILED: "
+                        f"{canary.failure}"
+                    ),
                 )
             return None
 
-    def _canary_ended(self, key: AssignmentKey, result: WaitResult | None) -> None:
-        """A canary's request ended (``None``: without a status): the keys parked behind it
-        start, or end in ``errors`` with its reason."""
+    def _canary_ended(self, entry: _Entry, result: WaitResult | None) -> None:
+        """A canary's request ended (``None``: without a status): the entries parked behind it
+        start first, or end in ``errors`` with its reason."""
         with self.cond:
-            reason = self.suspects.get(key.id)
+            reason = entry.suspect
             canary = self.canaries.get(reason) if reason else None
-            if reason is None or canary is None or canary.key != key:
+            if reason is None or canary is None or canary.key != entry.key:
                 return
             if result is not None and result.status == FAILED:
                 canary.failure = result.failure_reason or "no reason given"
@@ -534,60 +636,65 @@ class _SetRun:
                 canary.succeeded = True
                 if result is not None:
                     self.waiting_notes.append(
-                        f"{key.id} SUCCEEDED: the check that doubted it was wrong"
+                        f"{entry.key.id} SUCCEEDED: the check that doubted it was wrong"
                     )
-            self.todo.extendleft(reversed(self.parked.pop(reason, [])))
+            for parked in reversed(self._parked(reason)):
+                self._to(parked, S.WAITING, first=True)
 
-    def _canary_could_not_start(self, key: AssignmentKey, error: WaiterError) -> None:
-        """A canary's start call failed: the keys parked behind it end with that error (the
+    def _canary_could_not_start(self, entry: _Entry, error: WaiterError) -> None:
+        """A canary's start call failed: the entries parked behind it end with that error (the
         same doubt, and the same call, would fail them too), rather than wait for a request
         that will never end."""
         with self.cond:
-            reason = self.suspects.get(key.id)
+            reason = entry.suspect
             canary = self.canaries.get(reason) if reason else None
-            if reason is None or canary is None or canary.key != key:
+            if reason is None or canary is None or canary.key != entry.key:
                 return
             canary.failure = f"its start failed: {error}"
-            for parked in self.parked.pop(reason, []):
-                self.errors[parked.id] = fixed(
-                    f"not started: {reason}; {key.id}, started first, {canary.failure}"
+            for parked in self._parked(reason):
+                self._fail(
+                    parked,
+                    fixed(
+                        f"not started: {reason}; {entry.key.id}, started first, {canary.failure}"
+                    ),
                 )
 
-    def _left_to_another(self, key: AssignmentKey) -> bool:
+    def _parked(self, reason: str) -> list[_Entry]:
+        return [e for e in self._in(S.PARKED) if e.suspect == reason]
+
+    def _left_to_another(self, entry: _Entry) -> bool:
         """A deletion about to start: whether another resource of the deployment now owns the
         assignment (``left_to``); it is then left in place, and said."""
         left_to = self.options.get("left_to")
+        key = entry.key
         owner = left_to(key) if left_to is not None and not self.change.leaves_present else None
         if owner is None:
             return False
         note = taken_over_note(key.id, owner)
-        self.outcomes[key.id] = AssignmentOutcome(key, OutcomePath.ABSENT, None, (note,))
+        self._done(entry, AssignmentOutcome(key, OutcomePath.ABSENT, None, (note,)))
         return True
 
-    def _claim(self, key: AssignmentKey) -> bool:
-        """Claim ``key`` for this run before creating it (:mod:`ownership`). Another operation
-        of this process creating it: adopt its request (when asked), or refuse the key like one
-        in place. Deletions claim nothing."""
+    def _claim(self, entry: _Entry) -> bool:
+        """Claim the assignment for this run before creating it (:mod:`ownership`). Another
+        operation of this process creating it: adopt its request (when asked), or refuse the
+        key like one in place. Deletions claim nothing."""
         if not self.change.leaves_present:
             return True
+        key = entry.key
         other = ownership.claim(key, self, looked_at=self.started)  # its checks came since
         if other is None:
             return True
         adopt = self.options.get("adopt_existing", False)
         if adopt and other.request_id is not None:
             note = claimed_note(key, other.request_id)
-            pending = _Pending(key, self.deadline.clock(), OutcomePath.IN_FLIGHT, notes=(note,))
-            self.outstanding.setdefault(other.request_id, pending)
-            return False
-        with self.cond:
-            if adopt:  # its request is about to start: look again after the next round
-                self.deferred.append(key)
-                return False
+            pending = _Pending(other.request_id, self._now(), OutcomePath.IN_FLIGHT, notes=(note,))
+            self._fly(entry, pending)
+        elif adopt:  # its request is about to start: look again after the next round
+            self._to(entry, S.DEFERRED)
+        else:
             started = f"request {other.request_id}" if other.request_id else "not started yet"
-            self.reasons[key.id] = (
-                f"being created by another resource of this deployment ({started})"
-            )
-            self.existing.append(key)
+            entry.why_not = f"being created by another resource of this deployment ({started})"
+            self._to(entry, S.IN_PLACE)
         return False
 
     def poll_round(self) -> None:
@@ -597,10 +704,10 @@ class _SetRun:
         describing each request in flight, each is described instead, and keeps its slot
         until its describe says it has ended."""
         due = min(self._next_round(), self.next_report)
-        if self.todo and self.start_again_at > self._now():
+        if self.queue and self.start_again_at > self._now():
             due = min(due, self.start_again_at)  # a refused start is tried again first
         self.deadline.pause(due - self._now())
-        retry = self.todo and self._now() >= self.start_again_at and self.start_refusals
+        retry = self.queue and self._now() >= self.start_again_at and self.start_refusals
         if retry and self.limiter.active < self.limiter.limit:
             return  # a refused start goes again first; with no slot free, the round comes
         if self._now() >= self.next_report:
@@ -608,17 +715,17 @@ class _SetRun:
         # The starts it frees slots for come first: wait for spare tokens, within patience.
         ratelimit.shared_limiter().wait_for_spare(min(PATIENCE, self.deadline.left()))
         self.last_round = self._now()
-        for instance in sorted({p.key.instance_arn for p in self.outstanding.values()}):
+        flying = self._in(S.IN_FLIGHT)
+        for instance in sorted({e.key.instance_arn for e in flying}):
             poller = poller_for(self.client, self.operation, instance, self.timing)
-            mine = {r: p for r, p in self.outstanding.items() if p.key.instance_arn == instance}
+            mine = {_id(e): e for e in flying if e.key.instance_arn == instance}
             pages = poller.last.pages if poller.last else 1
             if not poll_by_list(len(mine), pages) and poller.last is not None:
                 self._look_for_races_once(poller, mine)
-                for request_id, pending in mine.items():
+                for entry in mine.values():
                     with ratelimit.background():
-                        ended = self._read(request_id, pending)
+                        ended = self._read(entry)
                     if ended:
-                        del self.outstanding[request_id]
                         self._release()
                 continue
             snapshot = poller.snapshot(self.deadline, newer_than=self.newest_list.get(instance, 0))
@@ -626,22 +733,22 @@ class _SetRun:
             self._look_for_races(snapshot, mine)
             self._look_for_others(snapshot, instance)
             ids = snapshot.ids
-            for request_id, pending in mine.items():
+            for request_id, entry in mine.items():
+                pending = _request(entry)
                 if pending.after >= snapshot.epoch:
                     continue
                 if request_id in ids:
                     pending.seen, pending.seen_at = True, snapshot.started
                     continue
-                del self.outstanding[request_id]
                 self._release()
                 if pending.seen:  # left the list: how it ended is AWS's word, read later
                     pending.gone_at = snapshot.started
                     self.durations.append(snapshot.started - pending.started)
                     self.lasted.append(pending.seen_at - pending.started)
-                    self.left[request_id] = pending
+                    self._to(entry, S.LEFT)
                 else:  # never seen in progress: it may not be listed yet, describe it
-                    self.ended[request_id] = pending
-        if self.parked or self.options.get("stop_on_failure", False):
+                    self._to(entry, S.ENDED)
+        if self._count(S.PARKED) or self.options.get("stop_on_failure", False):
             # What starts next depends on how these ended: know it before the next start.
             self.resolve_left()
             self.describe_ended(first=True)
@@ -655,14 +762,15 @@ class _SetRun:
         if not self.durations:  # the first ends teach how long requests take
             return max(least, self.last_round + policy.hurry_interval)
         shortest = self._expected_duration()
-        ends = sorted(p.started + shortest for p in self.outstanding.values())
+        flying = [_request(e) for e in self._in(S.IN_FLIGHT)]
+        ends = sorted(p.started + shortest for p in flying)
         if not ends:
             return least
         batch = ends[min(policy.list_batch, len(ends)) - 1]
         due = min(batch, ends[0] + policy.list_lag)
         # Each request is seen in progress once before it is expected to end, so that its
         # absence later says it ended (one never seen is described instead).
-        unseen = [p.started + 0.8 * shortest for p in self.outstanding.values() if not p.seen]
+        unseen = [p.started + 0.8 * shortest for p in flying if not p.seen]
         return max(least, min([due, *unseen]))
 
     def _expected_duration(self) -> float:
@@ -681,11 +789,12 @@ class _SetRun:
         if not self.change.leaves_present:
             return
         with self.cond:
-            waiting = {k.id: k for k in self.todo if k.instance_arn == instance}
-            waiting.update(
-                {k.id: k for ks in self.parked.values() for k in ks if k.instance_arn == instance}
-            )
-        known = {*self.outstanding, *self.ended, *self.left}
+            waiting = {
+                e.key.id: e
+                for e in [*self.queue, *self._in(S.PARKED)]
+                if e.key.instance_arn == instance
+            }
+        known = {_id(e) for e in self._in(*RUNNING)}
         others = [r for r in snapshot.requests if r.request_id not in known]
         if not waiting or not others:
             return
@@ -693,98 +802,93 @@ class _SetRun:
         for listed in others:
             request = Request(self.operation, instance, listed.request_id)
             identity = lookups.identity_of(self.deadline, self.client, request)
-            for key in waiting.values():
+            for entry in waiting.values():
+                key = entry.key
                 if key.id not in found and identity and key.matches(identity):
                     found[key.id] = listed.request_id
         for key_id, request_id in found.items():
-            key = waiting[key_id]
-            with self.cond:
-                if key in self.todo:
-                    self.todo.remove(key)
-                for parked in self.parked.values():
-                    if key in parked:
-                        parked.remove(key)
+            entry = waiting[key_id]
             if not self.options.get("adopt_existing", False):
-                self.errors[key_id] = exists_error(key, request_id).message
-            elif self._claim(key):
-                note = in_flight_note(key, request_id)
-                pending = _Pending(key, self._now(), OutcomePath.IN_FLIGHT, notes=(note,))
-                self.outstanding[request_id] = pending
+                self._fail(entry, exists_error(entry.key, request_id).message)
+            elif self._claim(entry):
+                note = in_flight_note(entry.key, request_id)
+                self._fly(
+                    entry, _Pending(request_id, self._now(), OutcomePath.IN_FLIGHT, notes=(note,))
+                )
 
-    def _look_for_races_once(self, poller: Poller, mine: dict[str, _Pending]) -> None:
+    def _look_for_races_once(self, poller: Poller, mine: dict[str, _Entry]) -> None:
         """Requests described one by one are looked for races all the same: in the first
         shared list newer than their start (the one the process's waits make anyway, if it
         comes within the hurry interval)."""
         unraced = {
-            r: p
-            for r, p in mine.items()
-            if self.change.leaves_present and not p.raced and p.created is not None
+            r: e
+            for r, e in mine.items()
+            if self.change.leaves_present and not _request(e).raced and _request(e).created
         }
         if not unraced:
             return
-        after = min(p.after for p in unraced.values())
+        after = min(_request(e).after for e in unraced.values())
         patience = self.deadline.policy.hurry_interval
         snapshot = poller.snapshot(self.deadline, newer_than=after, patience=patience)
         self._look_for_races(snapshot, unraced)
 
-    def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Pending]) -> None:
+    def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Entry]) -> None:
         """Once per request this run started (a creation), in the first list newer than its
         start: a request for the same assignment created earlier, near its own (another process
         that passed its checks at the same time), made the assignment. Its starter owns it;
         this run records it only when adopting, and says so either way."""
         adopt = self.options.get("adopt_existing", False)
-        for request_id, pending in mine.items():
+        for request_id, entry in mine.items():
+            pending, key = _request(entry), entry.key
             if pending.raced or pending.created is None or pending.after >= snapshot.epoch:
                 continue
             pending.raced = True
             since = pending.started - self.listed_at
             racing = lookups.racing(
-                self.deadline, self.client, pending.key, pending.created, since, snapshot.requests
+                self.deadline, self.client, key, pending.created, since, snapshot.requests
             )
             ours = lookups.ListedRequest(request_id, pending.created)
             earlier = [r for r in racing if r.request_id != request_id and r.order < ours.order]
             if not earlier:
                 continue
             theirs = earlier[0].request_id
-            if pending.unsure:
-                pending.notes = (maybe_ours_note(pending.key, theirs),)
+            if entry.unsure:
+                pending.notes = (maybe_ours_note(key, theirs),)
             elif adopt:
                 pending.path = OutcomePath.IN_FLIGHT
-                pending.notes = (made_first_note(pending.key, theirs, request_id, "set"),)
+                pending.notes = (made_first_note(key, theirs, request_id, "set"),)
             else:
-                pending.refused = str(exists_error(pending.key, theirs, request_id))
+                pending.refused = str(exists_error(key, theirs, request_id))
 
     def resolve_left(self) -> None:
-        """Say how each request of :attr:`left` (gone from the list of those in progress) ended,
-        by AWS's word only: a ``List...Status(SUCCEEDED)`` that names it (where it costs fewer
-        calls than describing each), a creation's assignment listed (one
-        ``ListAccountAssignments`` per account and permission set with two or more), else its
-        describe. That a request
-        has left one list says nothing of how it ended: it may not be on the next one yet."""
-        by_instance: dict[str, dict[str, _Pending]] = {}
-        for request_id, pending in self.left.items():
-            by_instance.setdefault(pending.key.instance_arn, {})[request_id] = pending
-        self.left.clear()
+        """Say how each request that left the list of those in progress ended, by AWS's word
+        only: a ``List...Status(SUCCEEDED)`` that names it (where it costs fewer calls than
+        describing each), a creation's assignment listed (one ``ListAccountAssignments`` per
+        account and permission set with two or more), else its describe. That a request has
+        left one list says nothing of how it ended: it may not be on the next one yet."""
+        by_instance: dict[str, dict[str, _Entry]] = {}
+        for entry in self._in(S.LEFT):
+            by_instance.setdefault(entry.key.instance_arn, {})[_id(entry)] = entry
         for instance, mine in sorted(by_instance.items()):
             named = self._succeeded_ids(instance, len(mine)) or frozenset()
-            rest = {r: p for r, p in mine.items() if r not in named}
+            rest = {r: e for r, e in mine.items() if r not in named}
             proven = self._listed_in_place(rest) if rest else set()
-            for request_id, pending in mine.items():
+            for request_id, entry in mine.items():
                 if request_id in proven or request_id in named:
-                    self._record(pending, self._listed_result(request_id, pending))
-                elif not self._read(request_id, pending):
-                    self.outstanding[request_id] = pending  # not ended after all: poll it again
+                    self._record(entry, self._listed_result(entry))
+                elif not self._read(entry):
+                    self._to(entry, S.IN_FLIGHT)  # not ended after all: poll it again
         self._hold_outstanding()
 
-    def _listed_in_place(self, mine: dict[str, _Pending]) -> set[str]:
+    def _listed_in_place(self, mine: dict[str, _Entry]) -> set[str]:
         """Of ``mine`` (creations only), the requests whose assignment ``ListAccountAssignments``
         lists now, read once per account and permission set that has two or more of them (a
         describe costs as much for one)."""
         if not self.change.leaves_present:
             return set()
         groups: dict[tuple[str, str], list[str]] = {}
-        for request_id, pending in mine.items():
-            group = (pending.key.target_id, pending.key.permission_set_arn)
+        for request_id, entry in mine.items():
+            group = (entry.key.target_id, entry.key.permission_set_arn)
             groups.setdefault(group, []).append(request_id)
         asked = [r for members in groups.values() if len(members) > 1 for r in members]
         if not asked:
@@ -827,13 +931,14 @@ class _SetRun:
         self.succeeded_pages[instance] = pages
         return frozenset(str(i.get("RequestId")) for i in items if i.get("Status") == SUCCEEDED)
 
-    def _listed_result(self, request_id: str, pending: _Pending) -> WaitResult:
+    def _listed_result(self, entry: _Entry) -> WaitResult:
         """The result of a request that AWS's list says SUCCEEDED (or whose assignment it
         lists): its fields are the ones it was started with, and the creation time its start
         answered."""
-        request = Request(self.operation, pending.key.instance_arn, request_id)
-        body: dict[str, Any] = {**pending.key.api_params(), "Status": SUCCEEDED}
-        body.update(RequestId=request_id, CreatedDate=pending.created)
+        pending = _request(entry)
+        request = Request(self.operation, entry.key.instance_arn, pending.request_id)
+        body: dict[str, Any] = {**entry.key.api_params(), "Status": SUCCEEDED}
+        body.update(RequestId=pending.request_id, CreatedDate=pending.created)
         return result_from(request, body, elapsed=pending.gone_at - pending.started)
 
     def confirm_absent(self, final: bool = False) -> None:
@@ -842,29 +947,26 @@ class _SetRun:
         create or a delete: while it lists one, or is too soon to tell, it is asked again
         later; at the end, the deletion ends in ``errors``)."""
         now = self._now()
-        if not self.not_found or (now < self.next_confirm and not final):
+        absent = self._in(S.NOT_FOUND)
+        if not absent or (now < self.next_confirm and not final):
             return
         if final:  # the last chance: a listing late enough, if the deadline allows one
-            latest = max(self.not_found_at.get(k.id, now) for k in self.not_found)
-            wait = latest + LIST_SETTLE - now
+            wait = max(e.not_found_at for e in absent) + LIST_SETTLE - now
             if wait > 0 and self.deadline.left() > wait:
                 self.deadline.pause(wait)
                 now = self._now()
         self.next_confirm = now + CONFIRM_POLL
-        keys, self.not_found = self.not_found, []
         try:
             with ratelimit.background():
+                keys = [e.key for e in absent]
                 listed = lookups.existing_assignments(self.deadline, self.client, keys)
         except OperationCancelledError:
             raise
         except WaiterError:
-            listed = {k.id for k in keys}
-        for key in keys:
-            too_soon = now < self.not_found_at.get(key.id, now) + LIST_SETTLE
-            if key.id in listed or too_soon:
-                self.not_found.append(key)
-            else:
-                self.outcomes[key.id] = AssignmentOutcome(key, self.change.done_path, None)
+            listed = {e.key.id for e in absent}
+        for entry in absent:
+            if entry.key.id not in listed and now >= entry.not_found_at + LIST_SETTLE:
+                self._done(entry, AssignmentOutcome(entry.key, self.change.done_path, None))
 
     def progress(self, *, final: bool = False) -> None:
         """Every :data:`defaults.PROGRESS_INTERVAL` seconds (and at the end of a set of more
@@ -876,18 +978,20 @@ class _SetRun:
         self.next_report = now + PROGRESS_INTERVAL
         # How the requests that left the list ended is read once nothing waits to start (a
         # SUCCEEDED list then names many in one call), or while time is short.
-        if self.left and (not self.todo or self.deadline.left() <= 2 * PROGRESS_INTERVAL):
+        if self._count(S.LEFT) and (
+            not self.queue or self.deadline.left() <= 2 * PROGRESS_INTERVAL
+        ):
             self.resolve_left()
         self.confirm_absent()
         if final and len(self.keys) <= self.limiter.limit:
             return
-        failed = sum(1 for o in self.outcomes.values() if o.status == FAILED) + len(self.errors)
+        outcomes = [e.outcome for e in self._in(S.DONE) if e.outcome is not None]
         done = Progress(
             total=len(self.keys),
             started=self.started_count,
-            in_flight=len(self.outstanding) + len(self.ended) + len(self.left),
-            succeeded=sum(1 for o in self.outcomes.values() if o.succeeded),
-            failed=failed,
+            in_flight=self._count(*RUNNING),
+            succeeded=sum(1 for o in outcomes if o.succeeded),
+            failed=sum(1 for o in outcomes if o.status == FAILED) + self._count(S.ERROR),
             elapsed=now - self.started,
             request_seconds=min(self.durations) if self.durations else None,
             limit=self.limiter.limit,
@@ -895,25 +999,25 @@ class _SetRun:
         self.say(("done: " if final else "progress: ") + done.line())
 
     def describe_ended(self, first: bool = False) -> None:
-        """Read the final status of each request that left the list, once. While requests
-        are still to start, only with a spare token (:data:`defaults.RESERVE`): the next
-        start comes first, and the loop goes on to it; ``first``: before any start (what
+        """Read the final status of each request that left the list unseen, once. While
+        requests are still to start, only with a spare token (:data:`defaults.RESERVE`): the
+        next start comes first, and the loop goes on to it; ``first``: before any start (what
         starts next depends on how these ended)."""
         bucket = ratelimit.shared_limiter()
-        for request_id, pending in list(self.ended.items()):
-            if self.todo and not first and not bucket.has_spare():
+        for entry in self._in(S.ENDED):
+            if self.queue and not first and not bucket.has_spare():
                 return
-            del self.ended[request_id]
-            if not self._read(request_id, pending):
+            if not self._read(entry):
                 # Not visible yet (a just-started request can be), or the list ran ahead of
                 # the describe: keep polling it; it takes a slot again.
-                self.outstanding[request_id] = pending
+                self._to(entry, S.IN_FLIGHT)
                 self._hold_outstanding()
 
-    def _read(self, request_id: str, pending: _Pending) -> bool:
-        """Describe one request: record its outcome (or error) and say True if it has ended;
-        False while it is in progress or not visible yet (within the not-found grace)."""
-        request = Request(self.operation, pending.key.instance_arn, request_id)
+    def _read(self, entry: _Entry) -> bool:
+        """Describe an entry's request: record its outcome (or error) and say True if it has
+        ended; False while it is in progress or not visible yet (within the not-found grace)."""
+        pending = _request(entry)
+        request = Request(self.operation, entry.key.instance_arn, pending.request_id)
         try:
             body = self.deadline.call_if_found(
                 f"describing {request}",
@@ -923,36 +1027,35 @@ class _SetRun:
         except OperationCancelledError:
             raise
         except WaiterError as exc:
-            self.errors[pending.key.id] = exc.message
-            self._canary_ended(pending.key, None)
+            self._fail(entry, exc.message)
+            self._canary_ended(entry, None)
             return True
         waited = self.deadline.clock() - pending.started
         if body is None and waited >= self.deadline.policy.not_found_grace:
-            self.errors[pending.key.id] = fixed(f"request {request_id} was not found")
+            self._fail(entry, fixed(f"request {pending.request_id} was not found"))
             return True
         if body is None or not is_terminal(body.get("Status")):
             return False
-        self._record(pending, result_from(request, body))
+        self._record(entry, result_from(request, body))
         return True
 
-    def _record(self, pending: _Pending, result: WaitResult) -> None:
+    def _record(self, entry: _Entry, result: WaitResult) -> None:
         """An ended request's outcome; a FAILED one with a transient reason is started again
         (:data:`defaults.TRANSIENT_FAILED_RETRIES` times), any other FAILED is final."""
-        key = pending.key
+        key, pending = entry.key, _request(entry)
         if pending.refused:
-            self.errors[key.id] = fixed(pending.refused)
+            self._fail(entry, fixed(pending.refused))
         elif (
             result.status == FAILED
             and pending.path == self.change.new_path
             and transient_failure(result.failure_reason)
-            and self.attempts.get(key.id, 1) <= TRANSIENT_FAILED_RETRIES
+            and entry.attempts <= TRANSIENT_FAILED_RETRIES
         ):
             self.say(f"{key}: FAILED ({result.failure_reason}); starting it again")
-            with self.cond:
-                self.todo.appendleft(key)
+            self._to(entry, S.WAITING, first=True)
             return
         else:
-            self.outcomes[key.id] = AssignmentOutcome(key, pending.path, result, pending.notes)
+            self._done(entry, AssignmentOutcome(key, pending.path, result, pending.notes))
             if (
                 self.change.leaves_present
                 and pending.path == self.change.new_path
@@ -961,8 +1064,8 @@ class _SetRun:
             ):
                 since = pending.started - self.listed_at
                 made = lookups.Made(key, result.request_id, pending.created, since)
-                self.made[key.id] = (made, pending.started, pending.unsure)
-        self._canary_ended(key, result)
+                entry.made = (made, pending.started)
+        self._canary_ended(entry, result)
         if result.status == FAILED:
             self.say(f"{key}: FAILED: {result.failure_reason}")
             if self.options.get("stop_on_failure", False) and not self.stopped:
@@ -989,38 +1092,41 @@ class _SetRun:
 
     def _finish(self, why: str | None) -> SetOutcome:
         seconds = self.deadline.timeout
-        requests = {**self.outstanding, **self.ended, **self.left}
-        running = {p.key.id for p in requests.values()}
-        running |= {k.id for k in self.todo if k.id in self.attempts}  # a FAILED to start again
-        existing = {k.id for k in self.existing}
-        for key in self.keys:
-            if key.id in self.outcomes or key.id in self.errors:
+        requests = self._in(*RUNNING)
+        running = {e.key.id for e in requests} | {e.key.id for e in self.queue if e.attempts}
+        in_place = self._count(S.IN_PLACE)
+        for entry in list(self.entries.values()):
+            key = entry.key
+            if entry.state in (S.DONE, S.ERROR):
                 continue
-            if key.id in existing:
-                self.errors[key.id] = _exist_error([key], self.reasons).message
-            elif key in self.not_found:
-                self.errors[key.id] = fixed(
+            if entry.state is S.IN_PLACE:
+                reasons = {key.id: entry.why_not} if entry.why_not else {}
+                error = _exist_error([key], reasons).message
+            elif entry.state is S.NOT_FOUND:
+                error = fixed(
                     f"{self.operation.started_by} answered that {key.id} does not exist, but "
                     "no listing confirmed it in time (ListAccountAssignments still listed it, "
                     "or lists lag): it may not be deleted (run it again)"
                 )
             elif self.stopped and key.id not in running:
-                self.errors[key.id] = fixed(self.stopped)
+                error = fixed(self.stopped)
             elif why:
-                self.errors[key.id] = fixed(why)
+                error = fixed(why)
             else:
-                self.errors[key.id] = self._unfinished(key, key.id in running, seconds)
-        self.outstanding.clear()
-        self.ended.clear()
-        self.left.clear()
-        self.not_found.clear()
-        self.todo.clear()
-        self.deferred.clear()
-        in_flight = {p.key.id: rid for rid, p in requests.items() if p.key.id in self.errors}
-        return SetOutcome(self.outcomes, self.errors, in_flight)
+                error = self._unfinished(key, key.id in running, seconds, in_place)
+            self._fail(entry, error)
+        self.groups.clear()
+        ended = sorted(self.entries.values(), key=lambda e: e.ended)
+        return SetOutcome(
+            {e.key.id: e.outcome for e in ended if e.outcome is not None},
+            {e.key.id: e.error for e in ended if e.error is not None},
+            {e.key.id: _id(e) for e in requests},
+        )
 
     # -- helpers -----------------------------------------------------------------------------
-    def _unfinished(self, key: AssignmentKey, running: bool, seconds: float) -> Message:
+    def _unfinished(
+        self, key: AssignmentKey, running: bool, seconds: float, in_place: int
+    ) -> Message:
         """Why an assignment did not end, when the run stopped: still running, held back by
         the existing ones, or never started."""
         started_by = self.operation.started_by
@@ -1029,11 +1135,10 @@ class _SetRun:
                 f"timed out after {seconds:.0f}s: {started_by} still IN_PROGRESS; the next run "
                 f"waits on it while it runs (raise {name('timeout')})"
             )
-        if self.existing:
-            count = len(self.existing)
+        if in_place:
             return lambda name: (
-                f"not started: {count} of the set's assignments already exist and are not to "
-                f"be adopted ({name('adopt_existing')})"
+                f"not started: {in_place} of the set's assignments already exist and are not "
+                f"to be adopted ({name('adopt_existing')})"
             )
         return lambda name: (
             f"timed out after {seconds:.0f}s before {started_by} could start (raise "
@@ -1048,32 +1153,30 @@ class _SetRun:
 
     def busy(self) -> bool:
         with self.cond:
-            checks = bool(self.unchecked or self.checking) and not (
-                self.existing and self.started_any
-            )
-            todo = bool(self.todo or self.deferred) and not (self.existing or self.stopped)
-        return bool(self.outstanding or self.ended or self.left or self.not_found or todo or checks)
+            in_place = self._count(S.IN_PLACE)
+            checks = bool(self.groups or self.checking) and not (in_place and self.started_any)
+            todo = bool(self._count(S.WAITING, S.DEFERRED)) and not (in_place or self.stopped)
+        return bool(self._count(*RUNNING, S.NOT_FOUND) or todo or checks)
 
     def run(self) -> SetOutcome:
         try:
             self.adopt()
             while True:
                 self.check_more()
-                with self.cond:  # adoptions that waited for another operation's request
-                    self.todo.extend(self.deferred)
-                    self.deferred.clear()
+                for entry in self._in(S.DEFERRED):  # adoptions that waited for a request
+                    self._to(entry, S.WAITING)
                 self.start_more()
                 self.describe_ended()  # while the requests just started run
                 self._raise_failure()
                 self._say_waiting_notes()
                 self.progress()
-                if not (self.outstanding or self.ended or self.todo) and self.left:
+                if not (self._count(S.IN_FLIGHT, S.ENDED) or self.queue) and self._count(S.LEFT):
                     self.resolve_left()  # nothing else to wait for: how did they end?
-                if not (self.outstanding or self.ended or self.todo or self.left):
+                if not (self._count(*RUNNING) or self.queue):
                     self.confirm_absent()
                 if self.deadline.left() <= 0 or not self.busy():
                     break
-                if self.outstanding:
+                if self._count(S.IN_FLIGHT):
                     self.poll_round()
                 else:
                     self.idle()
@@ -1098,10 +1201,10 @@ class _SetRun:
                 self.limiter.release()
             self.held = 0
             with self.cond:
-                self.unchecked.clear()  # helper threads still running start nothing more
-        if self.left and self.deadline.left() > 0:
+                self.groups.clear()  # helper threads still running start nothing more
+        if self._count(S.LEFT) and self.deadline.left() > 0:
             self.resolve_left()
-        if self.not_found and self.deadline.left() > 0:
+        if self._count(S.NOT_FOUND) and self.deadline.left() > 0:
             self.confirm_absent(final=True)
         self.progress(final=True)
         self.look_back()
@@ -1112,68 +1215,69 @@ class _SetRun:
         process's request that made one just before this run's own, unseen by every list of
         requests in progress (:func:`lookups.made_just_before`), owns it. This run records it
         only when adopting, and says so either way; without time for that read, it says so."""
-        if not self.made:
+        made = [e for e in self._in(S.DONE) if e.made is not None]
+        if not made:
             return
         adopt = self.options.get("adopt_existing", False)
-        latest = max(started for _, started, _ in self.made.values())
+        latest = max(_made(e)[1] for e in made)
         try:
             twins = lookups.made_just_before(
-                self.deadline,
-                self.client,
-                [m for m, _, _ in self.made.values()],
-                latest + LIST_SETTLE,
+                self.deadline, self.client, [_made(e)[0] for e in made], latest + LIST_SETTLE
             )
         except OperationCancelledError:
             raise
         except WaiterError as exc:
-            for made, _, _ in self.made.values():
-                self._add_note(made.key, not_looked_back_note(made.key, str(exc)))
+            for entry in made:
+                self._add_note(entry, not_looked_back_note(entry.key, str(exc)))
             return
         for key_id, count in sorted(twins.unchecked.items()):
-            key = self.made[key_id][0].key
-            self._add_note(key, not_looked_back_note(key, unread_text(count)))
+            entry = self.entries[key_id]
+            self._add_note(entry, not_looked_back_note(entry.key, unread_text(count)))
         for key_id, theirs in sorted(twins.found.items()):
-            made, _, unsure = self.made[key_id]
-            outcome = self.outcomes[key_id]
-            if unsure:
-                self._add_note(made.key, maybe_ours_note(made.key, theirs))
+            entry = self.entries[key_id]
+            key, ours = entry.key, _made(entry)[0].request_id
+            if entry.unsure:
+                self._add_note(entry, maybe_ours_note(key, theirs))
             elif adopt:
-                note = made_first_note(made.key, theirs, made.request_id, "set")
-                self.outcomes[key_id] = replace(
+                note = made_first_note(key, theirs, ours, "set")
+                outcome = _outcome(entry)
+                entry.outcome = replace(
                     outcome, path=OutcomePath.IN_FLIGHT, notes=(*outcome.notes, note)
                 )
             else:
-                del self.outcomes[key_id]
-                self.errors[key_id] = fixed(str(exists_error(made.key, theirs, made.request_id)))
+                self._fail(entry, fixed(str(exists_error(key, theirs, ours))))
 
-    def _add_note(self, key: AssignmentKey, note: str) -> None:
-        outcome = self.outcomes[key.id]
-        self.outcomes[key.id] = replace(outcome, notes=(*outcome.notes, note))
+    def _add_note(self, entry: _Entry, note: str) -> None:
+        outcome = _outcome(entry)
+        entry.outcome = replace(outcome, notes=(*outcome.notes, note))
 
     def _raise_failure(self) -> None:
         """A check that failed ends the set (after its running requests are polled); existing
         assignments found before anything was started stop it at once."""
         with self.cond:
             failure = self.failure
-            existing = list(self.existing)
-            checked = not (self.unchecked or self.checking)
+            in_place = self._in(S.IN_PLACE)
+            checked = not (self.groups or self.checking)
         if isinstance(failure, OperationCancelledError):
             raise failure
-        if existing and not self.started_any and not self.outstanding and checked:
-            raise _exist_error(sorted(existing, key=self.keys.index), self.reasons)
-        if failure is not None and not (self.outstanding or self.ended):
+        if in_place and not self.started_any and not self._count(S.IN_FLIGHT) and checked:
+            reasons = {e.key.id: e.why_not for e in in_place if e.why_not}
+            keys = sorted((e.key for e in in_place), key=self.keys.index)
+            raise _exist_error(keys, reasons)
+        if failure is not None and not self._count(S.IN_FLIGHT, S.ENDED):
             raise failure
 
     def cancelled(self) -> SetCancelledError:
         """Cancel stopped the run: name the requests still running at AWS (the next run
         waits on them) and the assignments not started."""
-        running = {**self.outstanding, **self.ended, **self.left}
-        lines = "\n".join(f"  {rid}: {p.key}" for rid, p in sorted(running.items()))
-        not_started = len(self.todo) + sum(map(len, self.unchecked))
+        running = {_id(e): e.key for e in self._in(*RUNNING)}
+        lines = "\n".join(f"  {rid}: {key}" for rid, key in sorted(running.items()))
+        not_started = len(self.queue) + sum(map(len, self.groups))
         return SetCancelledError(
             f"cancelled {self.operation.started_by} for {len(self.keys)} assignments: "
-            f"{len(self.outcomes)} ended, {len(running)} requests still running at AWS (the next "
-            f"run waits on them), {not_started} not started" + (f":\n{lines}" if lines else ""),
+            f"{self._count(S.DONE)} ended, {len(running)} requests still running at AWS (the "
+            f"next run waits on them), {not_started} not started"
+            + (f":\n{lines}" if lines else ""),
         )
 
     def _now(self) -> float:
@@ -1182,13 +1286,32 @@ class _SetRun:
     def _hold_outstanding(self) -> None:
         """Take a slot for each request in flight that has none (adopted, or found still
         running after it left the list), before any start can take it."""
-        while self.held < len(self.outstanding) and self.limiter.try_acquire():
+        while self.held < self._count(S.IN_FLIGHT) and self.limiter.try_acquire():
             self.held += 1
 
     def _release(self) -> None:
         if self.held > 0:
             self.limiter.release()
             self.held -= 1
+
+
+def _request(entry: _Entry) -> _Pending:
+    assert entry.request is not None, f"{entry.key.id} has no request"
+    return entry.request
+
+
+def _id(entry: _Entry) -> str:
+    return _request(entry).request_id
+
+
+def _made(entry: _Entry) -> tuple[lookups.Made, float]:
+    assert entry.made is not None
+    return entry.made
+
+
+def _outcome(entry: _Entry) -> AssignmentOutcome:
+    assert entry.outcome is not None
+    return entry.outcome
 
 
 def _exist_error(keys: list[AssignmentKey], reasons: dict[str, str]) -> AssignmentExistsError:

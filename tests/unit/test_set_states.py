@@ -1,0 +1,175 @@
+"""The set engine's state machine (aws/assignment_set.py), one transition at a time, with no
+AWS: each test puts a run's entries where a run would have them and makes one move."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pytest
+from pulumi_ssoadmin_waiter.aws.assignment_set import (
+    MOVES,
+    KeyState,
+    SetOptions,
+    _Pending,
+    _SetRun,
+)
+from pulumi_ssoadmin_waiter.aws.assignments import CREATE, DELETE, Change
+from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
+from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION, FAILED, Request
+from pulumi_ssoadmin_waiter.core.results import OutcomePath, WaitResult, result_from
+
+S = KeyState
+INSTANCE = "arn:aws:sso:::instance/i"
+KEYS = [
+    AssignmentKey(INSTANCE, "arn:aws:sso:::permissionSet/i/p", "GROUP", f"g{n}", "111111111111")
+    for n in range(4)
+]
+DOUBT = "the permission set does not exist"
+
+
+def run(change: Change = CREATE, **options: Any) -> _SetRun:
+    return _SetRun(change, cast(Any, None), list(KEYS), cast(SetOptions, options))
+
+
+def waiting(r: _SetRun) -> None:
+    """Every entry checked and waiting to start, in the order given."""
+    for entry in r.entries.values():
+        r._to(entry, S.WAITING)
+
+
+def ended(r: _SetRun, key: AssignmentKey, status: str, reason: str | None = None) -> WaitResult:
+    entry = r.entries[key.id]
+    request_id = f"r-{key.principal_id}-{entry.attempts}"
+    body = {**key.api_params(), "Status": status, "RequestId": request_id}
+    if reason:
+        body["FailureReason"] = reason
+    return result_from(Request(ASSIGNMENT_CREATION, INSTANCE, request_id), body)
+
+
+def start(r: _SetRun, key: AssignmentKey) -> None:
+    """The next entry starts, and it is ``key``'s: it is in flight."""
+    entry = r._next_entry()
+    assert entry is not None and entry.key == key
+    entry.attempts += 1
+    r._fly(entry, _Pending(f"r-{key.principal_id}-{entry.attempts}", 0.0, CREATE.new_path))
+
+
+def states(r: _SetRun) -> list[KeyState]:
+    return [e.state for e in r.entries.values()]
+
+
+def test_every_state_but_the_ends_can_reach_an_end_and_the_ends_stay() -> None:
+    ends = {S.DONE, S.ERROR, S.IN_PLACE}
+    for state in KeyState:
+        seen, todo = {state}, [state]
+        while todo:
+            for nxt in MOVES[todo.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        assert state in ends or seen & {S.DONE}, f"{state.name} never ends with an outcome"
+    assert MOVES[S.DONE] == MOVES[S.ERROR] == MOVES[S.IN_PLACE] == frozenset()
+
+
+def test_a_move_the_table_does_not_have_is_refused() -> None:
+    r = run()
+    entry = r.entries[KEYS[0].id]
+    with pytest.raises(AssertionError, match="no move from UNCHECKED to DONE"):
+        r._to(entry, S.DONE)
+    r._to(entry, S.ERROR)  # any state may end in an error
+    with pytest.raises(AssertionError, match="no move from ERROR to ERROR"):
+        r._to(entry, S.ERROR)
+    assert r.by_state[S.ERROR] == {entry.key.id: entry}
+
+
+def test_a_suspect_starts_alone_and_the_others_of_its_reason_park() -> None:
+    r = run()
+    waiting(r)
+    for key in KEYS[:3]:
+        r.entries[key.id].suspect = DOUBT
+    start(r, KEYS[0])  # the canary
+    start(r, KEYS[3])  # not a suspect: it starts, past the parked ones
+    assert states(r) == [S.IN_FLIGHT, S.PARKED, S.PARKED, S.IN_FLIGHT]
+    assert r._next_entry() is None
+
+
+def test_a_canary_that_failed_ends_the_parked_ones_with_its_reason() -> None:
+    r = run()
+    waiting(r)
+    for key in KEYS[:3]:
+        r.entries[key.id].suspect = DOUBT
+    start(r, KEYS[0])
+    start(r, KEYS[3])  # parks the other two
+    r._record(r.entries[KEYS[0].id], ended(r, KEYS[0], FAILED, "Permission set not found"))
+    assert states(r)[:3] == [S.DONE, S.WAITING, S.WAITING], "first in the queue again"
+    assert [e.key for e in r.queue] == KEYS[1:3]
+    assert r._next_entry() is None
+    assert states(r) == [S.DONE, S.ERROR, S.ERROR, S.IN_FLIGHT]
+    error = r.entries[KEYS[1].id].error
+    assert error is not None and "Permission set not found" in error(str)
+    assert f"{KEYS[0].id}, started first, FAILED" in error(str)
+
+
+def test_a_canary_that_succeeded_lets_the_parked_ones_start_first() -> None:
+    r = run()
+    waiting(r)
+    for key in KEYS[:3]:
+        r.entries[key.id].suspect = DOUBT
+    start(r, KEYS[0])
+    start(r, KEYS[3])
+    r._record(r.entries[KEYS[0].id], ended(r, KEYS[0], "SUCCEEDED"))
+    start(r, KEYS[1])
+    start(r, KEYS[2])
+    assert states(r) == [S.DONE, S.IN_FLIGHT, S.IN_FLIGHT, S.IN_FLIGHT]
+    assert any("the check that doubted it was wrong" in n for n in r.waiting_notes)
+
+
+def test_a_transient_failure_starts_again_first_then_counts() -> None:
+    r = run()
+    waiting(r)
+    reason = "Request failed: ThrottlingException"
+    for attempt in (1, 2, 3):
+        start(r, KEYS[0])
+        assert r.entries[KEYS[0].id].attempts == attempt
+        r._record(r.entries[KEYS[0].id], ended(r, KEYS[0], FAILED, reason))
+        if attempt < 3:
+            assert r.queue[0].key == KEYS[0], f"attempt {attempt}: it goes again first"
+    outcome = r.entries[KEYS[0].id].outcome
+    assert r.entries[KEYS[0].id].state is S.DONE and outcome is not None
+    assert outcome.status == FAILED, "the third FAILED is final"
+
+
+def test_a_lasting_failure_is_final_at_once() -> None:
+    r = run()
+    waiting(r)
+    start(r, KEYS[0])
+    r._record(r.entries[KEYS[0].id], ended(r, KEYS[0], FAILED, "Account is suspended"))
+    assert r.entries[KEYS[0].id].state is S.DONE and KEYS[0] not in [e.key for e in r.queue]
+
+
+def test_a_deletion_another_resource_took_over_is_left_in_place_and_said() -> None:
+    owners = {KEYS[1].id: "urn:pulumi:stack::p::AccountAssignment::other"}
+    r = run(DELETE, left_to=lambda key: owners.get(key.id))
+    waiting(r)
+    for key in KEYS[:2]:
+        entry = r._next_entry()
+        assert entry is not None and entry.key == key
+        taken = r._left_to_another(entry)
+        assert taken == (key.id in owners)
+    entry = r.entries[KEYS[1].id]
+    assert entry.state is S.DONE and entry.outcome is not None
+    assert entry.outcome.path == OutcomePath.ABSENT and "other" in " ".join(entry.outcome.notes)
+    assert r.entries[KEYS[0].id].state is S.STARTING, "the other is for its start call"
+
+
+def test_a_run_that_stops_names_where_each_assignment_stood() -> None:
+    r = run()
+    waiting(r)
+    start(r, KEYS[0])
+    r._to(r.entries[KEYS[1].id], S.PARKED)
+    done = r.finish()
+    assert done.running == {KEYS[0].id: "r-g0-1"}
+    assert set(done.errors) == {k.id for k in KEYS} and not done.outcomes
+    assert "still IN_PROGRESS" in done.errors[KEYS[0].id](str)
+    assert "before CreateAccountAssignment could start" in done.errors[KEYS[2].id](str)
+    assert all(e.state is S.ERROR for e in r.entries.values())
