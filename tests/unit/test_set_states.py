@@ -14,9 +14,11 @@ from pulumi_ssoadmin_waiter.aws.assignment_set import (
     _SetRun,
 )
 from pulumi_ssoadmin_waiter.aws.assignments import CREATE, DELETE, Change
+from pulumi_ssoadmin_waiter.core.decisions import DEFAULT_POLICY
 from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
 from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION, FAILED, Request
 from pulumi_ssoadmin_waiter.core.results import OutcomePath, WaitResult, result_from
+from pulumi_ssoadmin_waiter.core.set_pace import Pace
 
 S = KeyState
 INSTANCE = "arn:aws:sso:::instance/i"
@@ -173,3 +175,27 @@ def test_a_run_that_stops_names_where_each_assignment_stood() -> None:
     assert "still IN_PROGRESS" in done.errors[KEYS[0].id](str)
     assert "before CreateAccountAssignment could start" in done.errors[KEYS[2].id](str)
     assert all(e.state is S.ERROR for e in r.entries.values())
+
+
+def test_the_pace_lists_on_the_hurry_interval_until_requests_have_ended() -> None:
+    policy = DEFAULT_POLICY
+    pace = Pace(policy, started=0.0)
+    pace.last_round = 10.0
+    assert pace.next_round([(9.0, False)]) == 10.0 + policy.hurry_interval
+    pace.left_list(started=0.0, seen_at=2.0, gone_at=4.0)  # took between 2 and 4 s
+    assert pace.expected_duration() == 3.0
+    # A request started at 10 s, seen already, is due at 13 s (the list comes then); one not
+    # seen yet is listed first at 80 % of that, so that its absence later says it ended.
+    assert pace.next_round([(10.0, True)]) == 13.0
+    assert pace.next_round([(10.0, False)]) == 10.0 + 0.8 * 3.0
+    assert pace.next_round([]) == 10.0 + policy.round_interval
+
+
+def test_a_refused_start_waits_longer_each_time_and_a_start_resets_it() -> None:
+    import random
+
+    pace = Pace(DEFAULT_POLICY, started=0.0)
+    pace.refused(now=0.0, rng=random.Random(1))
+    first = pace.start_again_at
+    pace.refused(now=0.0, rng=random.Random(1))
+    assert 0 < first < pace.start_again_at and pace.refusals == 2

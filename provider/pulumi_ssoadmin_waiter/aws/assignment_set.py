@@ -41,7 +41,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
 from ..core import ownership, ratelimit, runtime
-from ..core.decisions import DEFAULT_POLICY, ErrorStreak, is_terminal, poll_by_list
+from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
 from ..core.defaults import (
     CHECK_WORKERS,
     CONFIRM_POLL,
@@ -66,7 +66,7 @@ from ..core.identity import AssignmentKey
 from ..core.operations import FAILED, SUCCEEDED, Request
 from ..core.options import check_options
 from ..core.results import OutcomePath, PollEvent, WaitResult, result_from
-from ..core.set_pace import Progress, default_timeout, transient_failure
+from ..core.set_pace import Pace, Progress, default_timeout, transient_failure
 from . import calls, lookups, preflight
 from .api_errors import ApiError, persistent_error
 from .assignments import (
@@ -316,18 +316,6 @@ class _SetRun:
     waiting_notes: list[str] = field(default_factory=list)
     """Notes from helper threads, said by the loop."""
     started_count: int = 0
-    newest_list: dict[str, int] = field(default_factory=dict)
-    """By instance: the number of the newest shared list used."""
-    succeeded_pages: dict[str, int] = field(default_factory=dict)
-    """By instance: how many pages the SUCCEEDED list took last time."""
-    durations: deque[float] = field(default_factory=lambda: deque(maxlen=20))
-    """How long recent ended requests took at most (started to the list that saw them gone)."""
-    lasted: deque[float] = field(default_factory=lambda: deque(maxlen=20))
-    """How long they took at least (started to the last list that saw them in progress)."""
-    start_refusals: int = 0
-    """Starts refused in a row (throttling, a conflict, a 5xx): the backoff before the next."""
-    start_again_at: float = 0.0
-    start_streak: ErrorStreak = field(default_factory=ErrorStreak)
 
     def __post_init__(self) -> None:
         o = self.options
@@ -343,9 +331,7 @@ class _SetRun:
         self.started = self.deadline.clock()
         self.listed_at = self.started
         """When the list of requests in flight was taken (a racing request came after it)."""
-        self.last_round = -float("inf")
-        self.next_report = self.started + PROGRESS_INTERVAL
-        self.next_confirm = self.started
+        self.pace = Pace(self.deadline.policy, self.started)
         self.ends = itertools.count(1)
         self.by_state = {state: {} for state in KeyState}
         for key in self.keys:
@@ -527,7 +513,7 @@ class _SetRun:
     def start_more(self) -> None:
         """Start as many as the quota allows; adopted requests count against it too."""
         self._hold_outstanding()
-        while self._now() >= self.start_again_at and self.limiter.try_acquire():
+        while self._now() >= self.pace.start_again_at and self.limiter.try_acquire():
             entry = self._next_entry()
             if entry is None:
                 self.limiter.release()
@@ -563,7 +549,7 @@ class _SetRun:
                 self._release()
                 self._start_refused(entry, started)
                 return  # again after a backoff: the set polls what is in flight meanwhile
-            self.start_refusals = 0
+            self.pace.refusals = 0
             if self.change.leaves_present:
                 ownership.started(key, self, started.request_id)
             pending = _Pending(
@@ -586,7 +572,7 @@ class _SetRun:
         if lost_answer(error):
             entry.unsure = True
         policy = self.deadline.policy
-        if self.start_streak.record(error.signature, now) >= policy.persistent_budget:
+        if self.pace.streak.record(error.signature, now) >= policy.persistent_budget:
             raise persistent_error(
                 error,
                 policy.persistent_budget,
@@ -594,8 +580,7 @@ class _SetRun:
                 what=f"starting {self.operation.started_by} for {entry.key}",
                 instance_arn=entry.key.instance_arn,
             )
-        self.start_refusals += 1
-        self.start_again_at = now + policy.backoff.delay(self.start_refusals, self.timing.rng)
+        self.pace.refused(now, self.timing.rng)
 
     def _next_entry(self) -> _Entry | None:
         """The next to start: in order, but a suspect waits while the canary of its reason
@@ -703,18 +688,20 @@ class _SetRun:
         the next starts (:meth:`describe_ended`). Where that list takes more calls than
         describing each request in flight, each is described instead, and keeps its slot
         until its describe says it has ended."""
-        due = min(self._next_round(), self.next_report)
-        if self.queue and self.start_again_at > self._now():
-            due = min(due, self.start_again_at)  # a refused start is tried again first
+        pace = self.pace
+        times = [(p.started, p.seen) for p in map(_request, self._in(S.IN_FLIGHT))]
+        due = min(pace.next_round(times), pace.next_report)
+        if self.queue and pace.start_again_at > self._now():
+            due = min(due, pace.start_again_at)  # a refused start is tried again first
         self.deadline.pause(due - self._now())
-        retry = self.queue and self._now() >= self.start_again_at and self.start_refusals
+        retry = self.queue and self._now() >= pace.start_again_at and pace.refusals
         if retry and self.limiter.active < self.limiter.limit:
             return  # a refused start goes again first; with no slot free, the round comes
-        if self._now() >= self.next_report:
+        if self._now() >= pace.next_report:
             return  # the progress line (and what ended) first; the round comes after
         # The starts it frees slots for come first: wait for spare tokens, within patience.
         ratelimit.shared_limiter().wait_for_spare(min(PATIENCE, self.deadline.left()))
-        self.last_round = self._now()
+        pace.last_round = self._now()
         flying = self._in(S.IN_FLIGHT)
         for instance in sorted({e.key.instance_arn for e in flying}):
             poller = poller_for(self.client, self.operation, instance, self.timing)
@@ -728,8 +715,8 @@ class _SetRun:
                     if ended:
                         self._release()
                 continue
-            snapshot = poller.snapshot(self.deadline, newer_than=self.newest_list.get(instance, 0))
-            self.newest_list[instance] = snapshot.epoch
+            snapshot = poller.snapshot(self.deadline, newer_than=pace.newest_list.get(instance, 0))
+            pace.newest_list[instance] = snapshot.epoch
             self._look_for_races(snapshot, mine)
             self._look_for_others(snapshot, instance)
             ids = snapshot.ids
@@ -743,8 +730,7 @@ class _SetRun:
                 self._release()
                 if pending.seen:  # left the list: how it ended is AWS's word, read later
                     pending.gone_at = snapshot.started
-                    self.durations.append(snapshot.started - pending.started)
-                    self.lasted.append(pending.seen_at - pending.started)
+                    pace.left_list(pending.started, pending.seen_at, snapshot.started)
                     self._to(entry, S.LEFT)
                 else:  # never seen in progress: it may not be listed yet, describe it
                     self._to(entry, S.ENDED)
@@ -752,34 +738,6 @@ class _SetRun:
             # What starts next depends on how these ended: know it before the next start.
             self.resolve_left()
             self.describe_ended(first=True)
-
-    def _next_round(self) -> float:
-        """When the next list is worth making: after the least gap, once a few of the requests
-        in flight are expected to have ended (from the shortest time one took), or soon after
-        the first is; before any has ended, every :attr:`Policy.hurry_interval`."""
-        policy = self.deadline.policy
-        least = self.last_round + policy.round_interval
-        if not self.durations:  # the first ends teach how long requests take
-            return max(least, self.last_round + policy.hurry_interval)
-        shortest = self._expected_duration()
-        flying = [_request(e) for e in self._in(S.IN_FLIGHT)]
-        ends = sorted(p.started + shortest for p in flying)
-        if not ends:
-            return least
-        batch = ends[min(policy.list_batch, len(ends)) - 1]
-        due = min(batch, ends[0] + policy.list_lag)
-        # Each request is seen in progress once before it is expected to end, so that its
-        # absence later says it ended (one never seen is described instead).
-        unseen = [p.started + 0.8 * shortest for p in flying if not p.seen]
-        return max(least, min([due, *unseen]))
-
-    def _expected_duration(self) -> float:
-        """How long the quickest requests take, as the lists have narrowed it: at most the
-        shortest seen from start to gone; where the requests take about as long as each other,
-        the middle between that and the longest any was still seen in progress. Each list
-        timed by it narrows it again (a list that comes late, once, is not repeated for ever)."""
-        at_most, at_least = min(self.durations), max(self.lasted, default=0.0)
-        return at_most if at_least >= at_most else (at_least + at_most) / 2
 
     def _look_for_others(self, snapshot: Snapshot, instance: str) -> None:
         """A request in progress for an assignment that was checked and waits to start (its
@@ -907,7 +865,7 @@ class _SetRun:
     def _succeeded_ids(self, instance: str, count: int) -> frozenset[str] | None:
         """The ids the SUCCEEDED list names now (``None``: describe each of ``count`` instead,
         as that list takes more pages, or may not be made)."""
-        pages = self.succeeded_pages.get(instance, 1)
+        pages = self.pace.succeeded_pages.get(instance, 1)
         if not poll_by_list(count, pages):
             return None
         op = self.operation
@@ -928,7 +886,7 @@ class _SetRun:
             raise
         except WaiterError:
             return None
-        self.succeeded_pages[instance] = pages
+        self.pace.succeeded_pages[instance] = pages
         return frozenset(str(i.get("RequestId")) for i in items if i.get("Status") == SUCCEEDED)
 
     def _listed_result(self, entry: _Entry) -> WaitResult:
@@ -948,14 +906,14 @@ class _SetRun:
         later; at the end, the deletion ends in ``errors``)."""
         now = self._now()
         absent = self._in(S.NOT_FOUND)
-        if not absent or (now < self.next_confirm and not final):
+        if not absent or (now < self.pace.next_confirm and not final):
             return
         if final:  # the last chance: a listing late enough, if the deadline allows one
             wait = max(e.not_found_at for e in absent) + LIST_SETTLE - now
             if wait > 0 and self.deadline.left() > wait:
                 self.deadline.pause(wait)
                 now = self._now()
-        self.next_confirm = now + CONFIRM_POLL
+        self.pace.next_confirm = now + CONFIRM_POLL
         try:
             with ratelimit.background():
                 keys = [e.key for e in absent]
@@ -973,9 +931,9 @@ class _SetRun:
         than one round): what has ended (AWS's word on the requests that left the list read
         first), and the time left."""
         now = self._now()
-        if not final and now < self.next_report:
+        if not final and now < self.pace.next_report:
             return
-        self.next_report = now + PROGRESS_INTERVAL
+        self.pace.next_report = now + PROGRESS_INTERVAL
         # How the requests that left the list ended is read once nothing waits to start (a
         # SUCCEEDED list then names many in one call), or while time is short.
         if self._count(S.LEFT) and (
@@ -993,7 +951,7 @@ class _SetRun:
             succeeded=sum(1 for o in outcomes if o.succeeded),
             failed=sum(1 for o in outcomes if o.status == FAILED) + self._count(S.ERROR),
             elapsed=now - self.started,
-            request_seconds=min(self.durations) if self.durations else None,
+            request_seconds=self.pace.request_seconds,
             limit=self.limiter.limit,
         )
         self.say(("done: " if final else "progress: ") + done.line())

@@ -9,13 +9,17 @@ about T seconds, and makes about one call per assignment at the rate limit: it c
 from __future__ import annotations
 
 import math
+import random
 import re
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 
+from .decisions import ErrorStreak, Policy
 from .defaults import (
     DEFAULT_MAX_OUTSTANDING,
     DEFAULT_MAX_TPS,
     EXPECTED_REQUEST_SECONDS,
+    PROGRESS_INTERVAL,
     SET_SECONDS_PER_ROUND,
     SET_TIMEOUT,
 )
@@ -103,6 +107,79 @@ class Progress:
             f"{self.failed} failed, {self.remaining} remaining of {self.total} after "
             f"{self.elapsed:.0f}s; {left}"
         )
+
+
+@dataclass
+class Pace:
+    """When a set run lists, reports and starts again, learnt from the requests that ended:
+    the knobs are the :class:`~decisions.Policy`'s ``round_interval``, ``hurry_interval``,
+    ``list_batch`` and ``list_lag``, and its ``backoff`` after a refused start."""
+
+    policy: Policy
+    started: float
+    """When the run began (its clock)."""
+    last_round: float = -math.inf
+    durations: deque[float] = field(default_factory=lambda: deque(maxlen=20))
+    """How long recent ended requests took at most (started to the list that saw them gone)."""
+    lasted: deque[float] = field(default_factory=lambda: deque(maxlen=20))
+    """How long they took at least (started to the last list that saw them in progress)."""
+    newest_list: dict[str, int] = field(default_factory=dict)
+    """By instance: the number of the newest shared list used."""
+    succeeded_pages: dict[str, int] = field(default_factory=dict)
+    """By instance: how many pages the SUCCEEDED list took last time."""
+    refusals: int = 0
+    """Starts refused in a row (throttling, a conflict, a 5xx): the backoff before the next."""
+    start_again_at: float = 0.0
+    streak: ErrorStreak = field(default_factory=ErrorStreak)
+    next_report: float = 0.0
+    next_confirm: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.next_report = self.started + PROGRESS_INTERVAL
+        self.next_confirm = self.started
+
+    def left_list(self, started: float, seen_at: float, gone_at: float) -> None:
+        """A request started at ``started`` was last listed in progress by the list begun at
+        ``seen_at``, and not by the one begun at ``gone_at``."""
+        self.durations.append(gone_at - started)
+        self.lasted.append(seen_at - started)
+
+    @property
+    def request_seconds(self) -> float | None:
+        return min(self.durations) if self.durations else None
+
+    def expected_duration(self) -> float:
+        """How long the quickest requests take, as the lists have narrowed it: at most the
+        shortest seen from start to gone; where the requests take about as long as each other,
+        the middle between that and the longest any was still seen in progress. Each list
+        timed by it narrows it again (a list that comes late, once, is not repeated for ever)."""
+        at_most, at_least = min(self.durations), max(self.lasted, default=0.0)
+        return at_most if at_least >= at_most else (at_least + at_most) / 2
+
+    def next_round(self, flying: list[tuple[float, bool]]) -> float:
+        """When the next list is worth making, for the requests in flight (when each started,
+        and whether a list has seen it): after the least gap, once a few are expected to have
+        ended (from the shortest time one took), or soon after the first is; before any has
+        ended, every ``hurry_interval``."""
+        policy = self.policy
+        least = self.last_round + policy.round_interval
+        if not self.durations:  # the first ends teach how long requests take
+            return max(least, self.last_round + policy.hurry_interval)
+        shortest = self.expected_duration()
+        ends = sorted(started + shortest for started, _ in flying)
+        if not ends:
+            return least
+        batch = ends[min(policy.list_batch, len(ends)) - 1]
+        due = min(batch, ends[0] + policy.list_lag)
+        # Each request is seen in progress once before it is expected to end, so that its
+        # absence later says it ended (one never seen is described instead).
+        unseen = [started + 0.8 * shortest for started, seen in flying if not seen]
+        return max(least, min([due, *unseen]))
+
+    def refused(self, now: float, rng: random.Random) -> None:
+        """A start was refused: the next goes after the policy's backoff."""
+        self.refusals += 1
+        self.start_again_at = now + self.policy.backoff.delay(self.refusals, rng)
 
 
 _TRANSIENT = re.compile(
