@@ -46,14 +46,14 @@ import grpc
 from fanout import QUOTA, peak_rate
 from pulumi.runtime.proto import provider_pb2
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.adapters.dynamic.assignment_set_provider import (
-    AssignmentSetProvider,
-    _Made,
-)
 from pulumi_ssoadmin_waiter.aws.assignment_set import SetOutcome, create_assignments
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
 from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
+from pulumi_ssoadmin_waiter.providers.assignment_set import (
+    AssignmentSetProvider,
+    _Made,
+)
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support import fanout_model as model
 from support.drivers import PluginDriver, init_failed, python_map, urn, wire_map

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "provider" / "pulumi_ssoadmin_waiter"
 DOC = ROOT / "ARCHITECTURE.md"
-LAYERS = ("core", "aws", "adapters", "cli", "providers")
+LAYERS = ("core", "aws", "providers", "adapters", "cli")
 BLOCK = re.compile(r"(<!-- layer map -->\n)(.*?)(<!-- end layer map -->)", re.DOTALL)
 
 

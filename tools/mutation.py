@@ -43,7 +43,7 @@ MODULES = [
     "aws/assignments.py",
     "aws/assignment_set.py",
     "aws/lookups.py",
-    "adapters/dynamic/assignment_set_provider.py",
+    "providers/assignment_set.py",
 ]
 """Where access is decided: who owns an assignment, and how an operation ends."""
 SET_PROVIDER_FUNCTIONS = ("delete", "roll_back", "settle", "must_fail", "failure_text", "step")
@@ -190,7 +190,7 @@ def report(found: dict[str, str]) -> str:
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for mutant, status in found.items():
         module, function = module_of(mutant)
-        if module.endswith("assignment_set_provider"):
+        if module.endswith("providers.assignment_set"):
             scope = function.rpartition(".")[2]
             label = "delete and roll-back" if scope in SET_PROVIDER_FUNCTIONS else "other"
             module = f"{module} ({label})"

@@ -20,9 +20,9 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 from pulumi_ssoadmin_waiter import WaiterError, sso_admin_client, wait_for_assignment_creation
-from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
 from pulumi_ssoadmin_waiter.providers import v1
+from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin, Script
 from support.local import FAST_PROCESS, inputs_for, local_env, new_key, start_request
 from support.mocks import set_mocks

@@ -18,12 +18,12 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import provider_pb2, status_pb2
 from pulumi.runtime.rpc import wrap_rpc_secret
-from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import DETAILS_KEY
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
 from pulumi_ssoadmin_waiter.core.declarations import Resource
+from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 
 from .operations import secrets_named
 from .plugin_host import PluginProcess

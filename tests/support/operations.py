@@ -9,8 +9,8 @@ from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
-from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS, logging_to
 from pulumi_ssoadmin_waiter.core.declarations import Resource
+from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS, logging_to
 
 from .memory_aws import World
 

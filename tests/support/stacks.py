@@ -33,13 +33,13 @@ from typing import Any
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
-from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS, logging_to
 from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import InitFailed
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS, WaiterPlugin
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
 from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.declarations import Resource
+from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS, logging_to
 
 from .memory_aws import World
 from .operations import Outcome, secrets_named

@@ -4,11 +4,6 @@ in its own words, and redaction keeps the error's type and evidence."""
 from __future__ import annotations
 
 import pytest
-from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import (
-    Redactor,
-    pulumi_name,
-    speaking_pulumi,
-)
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import schema_name
 from pulumi_ssoadmin_waiter.cli.flags import flag
 from pulumi_ssoadmin_waiter.core.errors import (
@@ -18,6 +13,11 @@ from pulumi_ssoadmin_waiter.core.errors import (
     WaitTimeoutError,
     python_name,
     render_path,
+)
+from pulumi_ssoadmin_waiter.providers.base import (
+    Redactor,
+    pulumi_name,
+    speaking_pulumi,
 )
 
 REQUEST = "0123abcd-0000-4000-8000-000000000000"

@@ -8,11 +8,11 @@ from typing import Any, cast
 
 import pytest
 from pulumi_ssoadmin_waiter import AssignmentKey
-from pulumi_ssoadmin_waiter.adapters.dynamic.assignment_set_provider import item_key
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
 from pulumi_ssoadmin_waiter.aws.clients import Clients
 from pulumi_ssoadmin_waiter.aws.directory import Directory
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
+from pulumi_ssoadmin_waiter.providers.assignment_set import item_key
 from support.fakes import IDENTITY, api_error
 from support.memory_aws import INSTANCE, World, world
 from support.stacks import Declared, DynamicAdapter, PluginAdapter, Stack, in_process

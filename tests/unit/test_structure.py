@@ -26,9 +26,9 @@ itself, the layers named in ``MAY_IMPORT`` and the libraries in ``LIBRARIES``.""
 MAY_IMPORT = {
     "core": {"core"},
     "aws": {"core", "aws"},
-    "adapters": {"core", "aws", "adapters", "providers", "_version"},
+    "providers": {"core", "aws", "providers"},
+    "adapters": {"core", "aws", "providers", "adapters", "_version"},
     "cli": {"core", "aws", "cli", "_version"},
-    "providers": {"core", "adapters"},
 }
 BOTOCORE_DATA = {"botocore", "botocore.loaders", "botocore.model", "botocore.regions"}
 """botocore's bundled service model and endpoint data, which the core's input checks read."""
@@ -42,10 +42,17 @@ LIBRARIES = {
         "mypy_boto3_organizations",
         "yaml",
     },
+    "providers": {"boto3", "botocore", "pulumi"},
     "adapters": {"boto3", "botocore", "pulumi", "grpc"},
     "cli": {"boto3", "botocore", "pulumi_ssoadmin_waiter_local"},
-    "providers": set(),
 }
+
+
+def test_no_two_layers_may_import_each_other() -> None:
+    """Each layer imports only itself and the layers before it in ``LAYERS``."""
+    for n, layer in enumerate(LAYERS):
+        later = set(LAYERS[n + 1 :]) & MAY_IMPORT[layer]
+        assert not later, f"{layer} may import {sorted(later)}, which come after it"
 
 
 def _parsed() -> dict[str, ast.Module]:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import wrap_rpc_secret
-from pulumi_ssoadmin_waiter.adapters.dynamic.provider_base import SECRET_INPUTS
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import (
     custom_timeouts_name,
@@ -20,6 +19,7 @@ from pulumi_ssoadmin_waiter.core.declarations import (
     ASSIGNMENT_CREATION_STATUS,
 )
 from pulumi_ssoadmin_waiter.core.errors import WaitTimeoutError
+from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 
 SET = ACCOUNT_ASSIGNMENT_SET
 KEY = "g-1,GROUP,123456789012,AWS_ACCOUNT,arn:aws:sso:::permissionSet/ssoins-1/ps-1,arn:x"

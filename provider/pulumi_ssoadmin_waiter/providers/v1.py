@@ -5,10 +5,10 @@ Keep these names and this module path stable; change behaviour in the modules th
 
 from __future__ import annotations
 
-from ..adapters.dynamic.assignment_provider import AssignmentProvider
-from ..adapters.dynamic.assignment_set_provider import AssignmentSetProvider
-from ..adapters.dynamic.status_provider import StatusProvider
 from ..core import declarations
+from .assignment import AssignmentProvider
+from .assignment_set import AssignmentSetProvider
+from .status import StatusProvider
 
 
 class AssignmentCreationStatusProvider(StatusProvider):

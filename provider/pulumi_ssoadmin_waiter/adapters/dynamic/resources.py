@@ -16,6 +16,7 @@ from pulumi.dynamic import Resource, ResourceProvider
 
 from ...core import declarations
 from ...core.declarations import Resource as Declaration
+from ...providers.base import SECRET_INPUTS
 from ...providers.v1 import (
     AccountAssignmentProvider,
     AccountAssignmentSetProvider,
@@ -23,7 +24,6 @@ from ...providers.v1 import (
     AssignmentDeletionStatusProvider,
     PermissionSetProvisioningStatusProvider,
 )
-from .provider_base import SECRET_INPUTS
 from .resource_types import (
     AccountAssignmentArgs,
     AccountAssignmentOutputs,

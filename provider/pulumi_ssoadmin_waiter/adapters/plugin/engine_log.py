@@ -13,7 +13,7 @@ import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
 from ...core.defaults import ENGINE_LOG_TIMEOUT as SEND_TIMEOUT
-from ..dynamic.provider_base import LogSink
+from ...providers.base import LogSink
 
 SEVERITIES = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
 

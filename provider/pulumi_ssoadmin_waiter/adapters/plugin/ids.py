@@ -16,7 +16,7 @@ from typing import Any
 from ...core.declarations import ACCOUNT_ASSIGNMENT, Resource
 from ...core.errors import InvalidRequestError
 from ...core.identity import ID_FIELDS
-from ..dynamic.provider_base import SECRET_INPUTS, Redactor, check_failures
+from ...providers.base import SECRET_INPUTS, Redactor, check_failures
 from .wire import schema_name
 
 STATUS_ID = "<instance-arn>,<request-id>"

@@ -34,8 +34,8 @@ from ...core.operations import OPERATIONS, Request
 from ...core.results import result_from
 from ...core.validation import region_problem
 from ...providers import v1
-from ..dynamic.assignment_set_provider import PartialSuccess
-from ..dynamic.provider_base import (
+from ...providers.assignment_set import PartialSuccess
+from ...providers.base import (
     SECRET_INPUTS,
     Redactor,
     SsoAdminProvider,

@@ -16,7 +16,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 
 from ...core.declarations import Resource
-from ..dynamic.provider_base import SECRET_INPUTS, pulumi_name
+from ...providers.base import SECRET_INPUTS, pulumi_name
 from .schema import camel
 
 _CAPITAL = re.compile(r"(?<!^)([A-Z])")

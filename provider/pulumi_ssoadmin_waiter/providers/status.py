@@ -2,7 +2,7 @@
 
 This adapter turns the waiter into Pulumi's contract and nothing more: inputs and outputs come
 from the resource's declaration (:mod:`declarations`), create blocks in the waiter, FAILED goes
-through :func:`provider_base.raise_if_failed`. The classes Pulumi serializes into state live in
+through :func:`base.raise_if_failed`. The classes Pulumi serializes into state live in
 :mod:`pulumi_ssoadmin_waiter.providers.v1` and only subclass these, so this module can change
 without breaking existing stacks.
 """
@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ...aws import calls
-from ...aws.retry import Deadline
-from ...aws.waiter import wait_for
-from ...core.declarations import Resource
-from ...core.defaults import REFRESH_TIMEOUT
-from ...core.operations import FAILED, Request, StatusOperation
-from ...core.results import WaitResult, result_from
-from .provider_base import (
+from ..aws import calls
+from ..aws.retry import Deadline
+from ..aws.waiter import wait_for
+from ..core.declarations import Resource
+from ..core.defaults import REFRESH_TIMEOUT
+from ..core.operations import FAILED, Request, StatusOperation
+from ..core.results import WaitResult, result_from
+from .base import (
     Redactor,
     SsoAdminProvider,
     check_inputs,

@@ -22,23 +22,23 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from ...aws import calls, lookups
-from ...aws.assignments import AssignmentOutcome, create_assignment, delete_assignment
-from ...aws.retry import Deadline
-from ...core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
-from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
-from ...core.errors import (
+from ..aws import calls, lookups
+from ..aws.assignments import AssignmentOutcome, create_assignment, delete_assignment
+from ..aws.retry import Deadline
+from ..core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
+from ..core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
+from ..core.errors import (
     AssignmentExistsError,
     InputProblem,
     InvalidRequestError,
     WaiterError,
     message_of,
 )
-from ...core.identity import AssignmentKey
-from ...core.names import one_of
-from ...core.operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
-from ...core.results import OutcomePath, as_utc
-from .provider_base import (
+from ..core.identity import AssignmentKey
+from ..core.names import one_of
+from ..core.operations import ASSIGNMENT_CREATION, ASSIGNMENT_DELETION, SUCCEEDED, Request
+from ..core.results import OutcomePath, as_utc
+from .base import (
     REMADE,
     SECRET_INPUTS,
     Redactor,

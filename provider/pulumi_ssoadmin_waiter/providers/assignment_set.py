@@ -25,9 +25,9 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from ...aws import lookups
-from ...aws.assignment_set import SetCancelledError, SetOutcome, run_set
-from ...aws.assignments import (
+from ..aws import lookups
+from ..aws.assignment_set import SetCancelledError, SetOutcome, run_set
+from ..aws.assignments import (
     CREATE,
     DELETE,
     AssignmentOutcome,
@@ -37,11 +37,11 @@ from ...aws.assignments import (
     not_looked_back_note,
     unread_text,
 )
-from ...aws.products import Expansion, expand_products, problems
-from ...aws.retry import Deadline
-from ...core.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
-from ...core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
-from ...core.errors import (
+from ..aws.products import Expansion, expand_products, problems
+from ..aws.retry import Deadline
+from ..core.declarations import ACCOUNT_ASSIGNMENT_SET, ASSIGNMENT_IDENTITY, with_defaults
+from ..core.defaults import LOOKUP_TIMEOUT, REFRESH_TIMEOUT
+from ..core.errors import (
     InputPath,
     InputProblem,
     Message,
@@ -51,11 +51,11 @@ from ...core.errors import (
     message_of,
     render_path,
 )
-from ...core.identity import AssignmentKey
-from ...core.operations import SUCCEEDED
-from ...core.results import OutcomePath, StatusChanges, as_utc
-from ...core.set_pace import default_timeout, too_short
-from .provider_base import (
+from ..core.identity import AssignmentKey
+from ..core.operations import SUCCEEDED
+from ..core.results import OutcomePath, StatusChanges, as_utc
+from ..core.set_pace import default_timeout, too_short
+from .base import (
     REMADE,
     Redactor,
     SsoAdminProvider,
@@ -459,7 +459,7 @@ class _Operation:
     """How many assignments the operation changes: the default timeout grows with it."""
     resource_id: str | None = None
     """An update's or delete's resource: each deletion leaves in place what another resource
-    of the deployment records or is creating (see :func:`provider_base.left_to_another`)."""
+    of the deployment records or is creating (see :func:`base.left_to_another`)."""
     deadline: Deadline = field(init=False)
 
     def __post_init__(self) -> None:

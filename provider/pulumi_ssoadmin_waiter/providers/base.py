@@ -21,16 +21,16 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from ...aws import lookups
-from ...aws.assignments import AssignmentOutcome, taken_over_note
-from ...aws.clients import Clients, sso_admin_client
-from ...aws.directory import Directory, directory_for
-from ...aws.retry import Deadline
-from ...core import ownership, validation
-from ...core.declarations import NAMING_INPUTS, Input, Resource, input_problems
-from ...core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
-from ...core.defaults import LIST_SETTLE
-from ...core.errors import (
+from ..aws import lookups
+from ..aws.assignments import AssignmentOutcome, taken_over_note
+from ..aws.clients import Clients, sso_admin_client
+from ..aws.directory import Directory, directory_for
+from ..aws.retry import Deadline
+from ..core import ownership, validation
+from ..core.declarations import NAMING_INPUTS, Input, Resource, input_problems
+from ..core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
+from ..core.defaults import LIST_SETTLE
+from ..core.errors import (
     InputPath,
     InputProblem,
     Namer,
@@ -38,9 +38,9 @@ from ...core.errors import (
     WaiterError,
     render_path,
 )
-from ...core.identity import AssignmentKey
-from ...core.operations import ASSIGNMENT_CREATION, FAILED, OPERATIONS, StatusOperation
-from ...core.results import StatusChanges, WaitResult
+from ..core.identity import AssignmentKey
+from ..core.operations import ASSIGNMENT_CREATION, FAILED, OPERATIONS, StatusOperation
+from ..core.results import StatusChanges, WaitResult
 
 PULUMI_FIELDS = {"timeout": "timeout_seconds"}
 """How the core's messages name the inputs of a Pulumi resource (where the names differ)."""
