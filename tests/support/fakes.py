@@ -3,6 +3,7 @@ wait loop, the retry engine, single assignments, sets and the quota on fake time
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from typing import Any
@@ -120,9 +121,15 @@ class _Meta:
 
     @property
     def service_model(self) -> Any:
-        import botocore.session
+        return _service_model(self.service)
 
-        return botocore.session.get_session().get_service_model(self.service)
+
+@functools.cache
+def _service_model(service: str) -> Any:
+    """Loaded once per test process: a botocore session reads and parses the model's JSON."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service)
 
 
 class _Assignments(set[tuple[Any, ...]]):
