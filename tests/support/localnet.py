@@ -35,6 +35,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._held: list[socket.socket] = []
+        self._piped: set[socket.socket] = set()
 
     @property
     def url(self) -> str:
@@ -45,9 +46,15 @@ class FaultProxy:
         return self
 
     def set_mode(self, mode: Mode) -> None:
-        """Switch mode; REFUSE closes the listener so connects are refused by the kernel."""
+        """Switch mode; REFUSE closes the listener so connects are refused by the kernel. An
+        endpoint that goes down (REFUSE) or resets drops the connections it was serving too, as
+        a real one does: a client's pooled connection is not a way around the fault."""
         with self._lock:
             self.mode = mode
+            if mode in (Mode.REFUSE, Mode.RESET):
+                for piped in self._piped:
+                    with contextlib.suppress(OSError):
+                        piped.shutdown(socket.SHUT_RDWR)
             if mode is Mode.REFUSE and self._listener is not None:
                 self._listener.close()
                 self._listener = None
@@ -97,10 +104,12 @@ class FaultProxy:
                 conn, _ = listener.accept()
             except OSError:
                 return  # closed: REFUSE mode or stop()
-            with self._lock:
+            with self._lock:  # registered under the lock set_mode takes: none slips through
                 self.connections += 1
                 mode = self.mode
-            if mode is Mode.RESET:
+                if mode is Mode.PASS:
+                    self._piped.add(conn)
+            if mode in (Mode.RESET, Mode.REFUSE):  # REFUSE: it came before the listener closed
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 conn.close()
             elif mode is Mode.BLACKHOLE:
@@ -113,6 +122,8 @@ class FaultProxy:
         try:
             upstream = socket.create_connection(self.upstream, timeout=5)
         except OSError:
+            with self._lock:
+                self._piped.discard(client)
             client.close()
             return
         sockets = [client, upstream]
@@ -127,6 +138,8 @@ class FaultProxy:
         except OSError:
             return
         finally:
+            with self._lock:
+                self._piped.discard(client)
             for sock in sockets:
                 with contextlib.suppress(OSError):
                     sock.close()
