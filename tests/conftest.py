@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 AWS_ENV_NAMES = [n for n in os.environ if n.startswith("AWS_")]
 
 # The model test's sequences: a fixed number in CI (well under a minute); `deep` on demand
-# (`pytest tests/unit/test_model.py --hypothesis-profile=deep`: about 36 min on 2 cores).
+# (`pytest tests/unit/test_model.py --hypothesis-profile=deep`: about 1.5 min on one core).
 settings.register_profile(
     "ci",
     max_examples=200,

@@ -23,8 +23,6 @@ from ..core.ratelimit import acquire_for_request
 from ..core.validation import env_number, region_problem
 
 if TYPE_CHECKING:
-    from mypy_boto3_identitystore import IdentityStoreClient
-    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sso_admin import SSOAdminClient
 
 TIMEOUT_ENV = {
@@ -55,7 +53,7 @@ class ClientSetupError(InvalidRequestError, ValueError):
 
 
 def _throttle_hook(**_: Any) -> None:
-    # ``before-send`` fires once per HTTP attempt, botocore's retries included.
+    # ``before-send`` fires once per HTTP request sent.
     acquire_for_request()
 
 
@@ -64,11 +62,11 @@ def _timeout(kind: str, default: float) -> float:
 
 
 def call_worst_case() -> float:
-    """The longest one API call can take: every attempt timing out, plus botocore's backoff
-    between attempts (standard mode: at most 2**attempt seconds)."""
+    """The longest one API call can take, and so the most a call in flight when a deadline
+    comes can outlive it: its attempt's connect and read timeouts (botocore makes one attempt,
+    :data:`defaults.MAX_ATTEMPTS`)."""
     per_attempt = _timeout("connect", CONNECT_TIMEOUT) + _timeout("read", READ_TIMEOUT)
-    backoff = sum(2.0**n for n in range(1, MAX_ATTEMPTS))
-    return MAX_ATTEMPTS * per_attempt + backoff
+    return MAX_ATTEMPTS * per_attempt
 
 
 def _retry_mode() -> str:
@@ -84,39 +82,6 @@ def sso_admin_client(
 ) -> SSOAdminClient:
     """The cached SSO Admin client for this region, profile and endpoint (thread-safe)."""
     return cast("SSOAdminClient", aws_client("sso-admin", region, endpoint_url, fallback_region))
-
-
-def identity_store_client(
-    region: str | None = None,
-    *,
-    endpoint_url: str | None = None,
-    fallback_region: str | None = None,
-) -> IdentityStoreClient:
-    """The cached Identity Store client (group and user names), in the instance's region."""
-    client = aws_client("identitystore", region, endpoint_url, fallback_region)
-    return cast("IdentityStoreClient", client)
-
-
-def organizations_client(
-    region: str | None = None,
-    *,
-    endpoint_url: str | None = None,
-    fallback_region: str | None = None,
-) -> OrganizationsClient:
-    """The cached Organizations client (accounts and OUs); botocore picks the partition's
-    global endpoint from the region."""
-    client = aws_client("organizations", region, endpoint_url, fallback_region)
-    return cast("OrganizationsClient", client)
-
-
-def sts_client(
-    region: str | None = None,
-    *,
-    endpoint_url: str | None = None,
-    fallback_region: str | None = None,
-) -> Any:
-    """The cached STS client: which account the caller's credentials are of."""
-    return aws_client("sts", region, endpoint_url, fallback_region)
 
 
 def aws_client(
@@ -234,10 +199,8 @@ class Clients:
     ) -> Clients:
         """The process's cached clients of the services (``endpoint_url``: one endpoint for
         them all, such as the local one; else each its own, from the AWS configuration)."""
-        where = {"endpoint_url": endpoint_url, "fallback_region": fallback_region}
-        return Clients(
-            sso_admin_client(region, **where),
-            identity_store_client(region, **where),
-            organizations_client(region, **where),
-            sts_client(region, **where),
-        )
+        made = [
+            aws_client(service, region, endpoint_url, fallback_region)
+            for service in ("sso-admin", "identitystore", "organizations", "sts")
+        ]
+        return Clients(*made)

@@ -35,8 +35,10 @@ CONNECT_TIMEOUT = 5.0
 """Seconds to open a connection (``SSOADMIN_WAITER_CONNECT_TIMEOUT``)."""
 READ_TIMEOUT = 10.0
 """Seconds to wait for an answer (``SSOADMIN_WAITER_READ_TIMEOUT``)."""
-MAX_ATTEMPTS = 3
-"""botocore's attempts per call (standard mode); the waiter's own retries come on top."""
+MAX_ATTEMPTS = 1
+"""botocore's attempts per call: one. Every retry is the package's (:mod:`retry`), under the
+operation's deadline and its policy, so a call in flight when the deadline comes outlives it by
+at most one attempt: the connect and read timeouts, no retries stacked under it."""
 
 # -- the service's quotas ----------------------------------------------------------------------
 SERVICE_TPS = 20
