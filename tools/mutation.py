@@ -61,6 +61,7 @@ TESTS = [
     "tests/unit/test_retry.py",
     "tests/unit/test_errors.py",
     "tests/unit/test_set_outcomes.py",
+    "tests/unit/test_set_states.py",
     "tests/unit/test_input_checks.py",
     "tests/unit/test_plugin_errors.py",
     "tests/unit/test_ownership_messages.py",
@@ -136,19 +137,27 @@ def run(where: Path, children: int, names: list[str]) -> None:
     )
 
 
-def sample(where: Path, children: int, globs: list[str], n: int, seed: int) -> list[str]:
+def sample(
+    where: Path, children: int, globs: list[str], n: int, seed: int, only: list[str]
+) -> list[str]:
     """N mutant names drawn at random from those matching ``globs`` (all when none). mutmut
     names its mutants only once it has made them: a first run of one mutant makes them all."""
     found = results(where)
     if not found:
-        run(where, children, [PROBE])
+        run(where, children, [probe(only[0])])
         found = results(where)
     pool = sorted(m for m in found if not globs or any(fnmatch(m, g) for g in globs))
     return sorted(random.Random(seed).sample(pool, min(n, len(pool))))
 
 
-PROBE = "pulumi_ssoadmin_waiter.core.ownership.x_claim__mutmut_1"
-"""One mutant, run to have mutmut make (and name) the others."""
+def probe(module: str) -> str:
+    """One mutant of ``module`` (its first function's first), run to have mutmut make (and
+    name) the others."""
+    tree = ast.parse((PACKAGE / module).read_text())
+    first = next(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
+    dotted = module.removesuffix(".py").replace("/", ".")
+    return f"pulumi_ssoadmin_waiter.{dotted}.x_{first}__mutmut_1"
+
 
 NOT_KILLED = ("survived", "no tests")
 """Statuses that count against the score: a mistake no test noticed, or none could."""
@@ -244,7 +253,7 @@ def main() -> None:
     if not args.report_only:
         workspace(args.workspace, args.only)
         if args.sample:
-            names = sample(args.workspace, args.children, names, args.sample, args.seed)
+            names = sample(args.workspace, args.children, names, args.sample, args.seed, args.only)
             (args.workspace / "sample.txt").write_text("\n".join(names) + "\n")
         run(args.workspace, args.children, names)
     found = results(args.workspace)

@@ -3,6 +3,7 @@ AWS: each test puts a run's entries where a run would have them and makes one mo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 import pytest
@@ -53,7 +54,13 @@ def start(r: _SetRun, key: AssignmentKey) -> None:
     entry = r._next_entry()
     assert entry is not None and entry.key == key
     entry.attempts += 1
-    r._fly(entry, _Pending(f"r-{key.principal_id}-{entry.attempts}", 0.0, CREATE.new_path))
+    request_id = f"r-{key.principal_id}-{entry.attempts}"
+    r._fly(entry, _Pending(request_id, r._now(), CREATE.new_path))
+
+
+def _request_of(entry: Any) -> _Pending:
+    assert entry.request is not None
+    return cast(_Pending, entry.request)
 
 
 def states(r: _SetRun) -> list[KeyState]:
@@ -199,3 +206,80 @@ def test_a_refused_start_waits_longer_each_time_and_a_start_resets_it() -> None:
     first = pace.start_again_at
     pace.refused(now=0.0, rng=random.Random(1))
     assert 0 < first < pace.start_again_at and pace.refusals == 2
+
+
+class _Refusing:
+    """An SSO Admin client whose describe answers one error (AWS's shape, botocore's type)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def describe_account_assignment_creation_status(self, **params: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        error = {"Error": {"Code": self.code, "Message": "no"}}
+        raise ClientError(error, "DescribeAccountAssignmentCreationStatus")  # type: ignore[arg-type]
+
+
+def test_a_canary_whose_start_call_failed_ends_those_parked_behind_it() -> None:
+    from pulumi_ssoadmin_waiter.core.errors import WaiterError
+
+    r = run()
+    waiting(r)
+    for key in KEYS[:3]:
+        r.entries[key.id].suspect = DOUBT
+    canary = r._next_entry()
+    assert canary is not None and canary.key == KEYS[0]
+    start(r, KEYS[3])  # parks KEYS[1] and KEYS[2]
+    r._fail(canary, lambda _: "access denied")
+    r._canary_could_not_start(canary, WaiterError("CreateAccountAssignment: access denied"))
+    assert states(r) == [S.ERROR, S.ERROR, S.ERROR, S.IN_FLIGHT]
+    error = r.entries[KEYS[2].id].error
+    assert error is not None and "its start failed: CreateAccountAssignment" in error(str)
+
+
+def test_a_describe_that_fails_ends_the_entry_and_frees_those_parked_behind_it() -> None:
+    r = _SetRun(CREATE, cast(Any, _Refusing("AccessDeniedException")), list(KEYS), cast(Any, {}))
+    waiting(r)
+    for key in KEYS[:2]:
+        r.entries[key.id].suspect = DOUBT
+    start(r, KEYS[0])
+    start(r, KEYS[2])  # parks KEYS[1]
+    assert r._read(r.entries[KEYS[0].id]) is True
+    assert states(r)[:2] == [S.ERROR, S.WAITING], "no word from AWS: the others go each alone"
+    error = r.entries[KEYS[0].id].error
+    assert error is not None and "AccessDenied" in error(str)
+
+
+def test_a_request_aws_does_not_know_after_the_grace_is_an_error_naming_it() -> None:
+    r = _SetRun(CREATE, cast(Any, _Refusing("ResourceNotFoundException")), [KEYS[0]], cast(Any, {}))
+    waiting(r)
+    start(r, KEYS[0])
+    entry = r.entries[KEYS[0].id]
+    assert r._read(entry) is False, "within the grace it may not be visible yet"
+    assert entry.state is S.IN_FLIGHT
+    started = r._now() - DEFAULT_POLICY.not_found_grace
+    entry.request = replace(_request_of(entry), started=started)
+    assert r._read(entry) is True and states(r) == [S.ERROR]
+    assert entry.error is not None and "request r-g0-1 was not found" in entry.error(str)
+
+
+def test_a_run_held_back_by_an_assignment_in_place_says_so_for_the_rest() -> None:
+    r = run()
+    waiting(r)
+    r._to(r.entries[KEYS[0].id], S.IN_PLACE)
+    done = r.finish()
+    assert "already exist" in done.errors[KEYS[0].id](str)
+    assert "not started: 1 of the set's assignments already exist" in done.errors[KEYS[1].id](
+        lambda n: n
+    )
+
+
+def test_a_cancel_counts_what_did_not_start() -> None:
+    r = run()
+    for entry in list(r.entries.values())[:2]:
+        r._to(entry, S.WAITING)
+    r.groups.append([r.entries[KEYS[2].id], r.entries[KEYS[3].id]])
+    assert "0 requests still running at AWS (the next run waits on them), 4 not started" in str(
+        r.cancelled()
+    )
