@@ -1806,3 +1806,74 @@ def test_found_a_resumed_request_adopted_after_another_stack_made_it_says_so() -
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_set_whose_starts_are_held_back_after_a_refused_start_still_polls() -> None:
+    """Found by the deep profile on 0.12.0's engine (stuck at fake time: the run never slept).
+    A set's start was refused (throttled), then its starts were held back (an assignment in
+    place, or a FAILED with stop_on_failure) while requests were in flight: each poll round
+    returned at once for the refused start to go again, which could not, so the loop spun
+    without a list until the deadline and saw none of its requests end."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), page=25, lag=0.0, latency=0.05)
+    try:
+        m.deletions_fail_in(account=0, failing=False)
+        m.waits_share_one_poll_loop(timeouts=[2.0, 40.0, 2.0])
+        m.refresh(stack="b")
+        m.creations_fail_in(account=3, failing=True)
+        m.up_both_at_once()
+        m.creations_fail_in(account=6, failing=False)
+        m.declare_secret(as_set=False)
+        m.removed_outside_pulumi(data=_Drawn())
+        m.time_passes(seconds=1.0)
+        m.declare_set(
+            adopt=True, slot=0, stack="b", timeout=60.0,
+            items=[("Developers", "ReadOnly", 2), ("Platform", "ReadOnly", 0),
+                   ("Developers", "Admin", 1)],
+            products=[("Platform", "ReadOnly", "/Workloads")],
+        )  # fmt: skip
+        m.refresh(stack="a")
+        m.time_passes(seconds=5.0)
+        m.faults(lists_refused=False, throttled=True)
+        m.removed_outside_pulumi(data=_Drawn())
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 3)], products=[], slot=0, stack="a",
+            timeout=900.0,
+        )  # fmt: skip
+        m.deletions_fail_in(account=4, failing=False)
+        m.deletions_fail_in(account=7, failing=True)
+        m.refresh(stack="b")
+        m.creations_fail_in(account=3, failing=True)
+        m.group_recreated(group="Developers")
+        m.faults(lists_refused=False, throttled=True)
+        m.group_recreated(group="Developers")
+        m.deletions_fail_in(account=4, failing=True)
+        m.time_passes(seconds=1.0)
+        m.time_passes(seconds=1.0)
+        m.remove(data=_Drawn("secret"), stack="a")
+        m.time_passes(seconds=30.0)
+        m.refresh(stack="b")
+        m.deletions_fail_in(account=6, failing=True)
+        m.time_passes(seconds=1.0)
+        m.declare_assignment(
+            account=7, adopt=False, by_name=True, custom=0.0, group="Developers",
+            permission_set="Admin", slot=0, stack="a", timeout=300.0,
+        )  # fmt: skip
+        m.deletions_fail_in(account=2, failing=False)
+        m.starts_fail(errors=["lost", "denied", "lost"])
+        m.time_passes(seconds=1.0)
+        m.up_both_at_once()
+        m.waits_share_one_poll_loop(timeouts=[40.0, 1.0, 5.0, 5.0, 2.0])
+        m.refresh(stack="b")
+        m.world.sso.settle()
+        (row,) = [
+            r
+            for r in sorted(m.world.sso.assignments)
+            if r[3] == "e3e70682c2-f728b4fa-4248-4e3a-8a5d-2f346baa9455" and r[4] == "100000000000"
+            and r[1].endswith("ps-1846d424c17c4279")
+        ]  # fmt: skip
+        m.removed_outside_pulumi(data=_Drawn(row))
+        m.up_both_at_once()
+        m.invariants_hold()
+    finally:
+        m.teardown()

@@ -582,6 +582,12 @@ class _SetRun:
             )
         self.pace.refused(now, self.timing.rng)
 
+    def _may_start(self) -> bool:
+        """Entries wait to start and nothing holds the starts back (returning to start one
+        that cannot would spin the loop without a round)."""
+        with self.cond:
+            return bool(self.queue) and not (self._count(S.IN_PLACE) or self.stopped)
+
     def _next_entry(self) -> _Entry | None:
         """The next to start: in order, but a suspect waits while the canary of its reason
         runs, and ends in ``errors`` if that one FAILED (:mod:`preflight`)."""
@@ -691,11 +697,12 @@ class _SetRun:
         pace = self.pace
         times = [(p.started, p.seen) for p in map(_request, self._in(S.IN_FLIGHT))]
         due = min(pace.next_round(times), pace.next_report)
-        if self.queue and pace.start_again_at > self._now():
+        to_start = self._may_start()
+        if to_start and pace.start_again_at > self._now():
             due = min(due, pace.start_again_at)  # a refused start is tried again first
         self.deadline.pause(due - self._now())
-        retry = self.queue and self._now() >= pace.start_again_at and pace.refusals
-        if retry and self.limiter.active < self.limiter.limit:
+        retry = to_start and self._now() >= pace.start_again_at and pace.refusals
+        if retry and self.limiter.free():
             return  # a refused start goes again first; with no slot free, the round comes
         if self._now() >= pace.next_report:
             return  # the progress line (and what ended) first; the round comes after

@@ -55,6 +55,11 @@ class OutstandingLimiter:
             self.active += 1
             self.peak = max(self.peak, self.active)
 
+    def free(self) -> bool:
+        """Whether :meth:`try_acquire` would take a slot now."""
+        with self._cond:
+            return not self._queue and self.active < self.limit
+
     def try_acquire(self) -> bool:
         """Take a slot now if one is free and nobody is queued before us; never blocks."""
         with self._cond:
