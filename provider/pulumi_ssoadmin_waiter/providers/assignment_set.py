@@ -283,7 +283,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             made.created.errors.update(refused)
             if run.must_fail(made.created) and not self.keeps_partial:
                 raise StepFailed(run.failure_text("update (create)", made.created, len(added)))
-            deleting, remade = run.not_remade(not_taken_over(removed, _id, redact))
+            deleting, remade = run.not_remade(not_taken_over(removed, _id, redact), olds)
             made.deleted = run.step(DELETE, deleting)
             made.deleted.errors.update(remade)
             outputs = self._outputs(news, olds, made, redact)
@@ -323,7 +323,7 @@ class AssignmentSetProvider(SsoAdminProvider):
             keys = not_taken_over(keys, _id, redact)
             total = len(keys)
             run = _Operation(self, props, redact, total, _id)
-            keys, remade = run.not_remade(keys)
+            keys, remade = run.not_remade(keys, props)
             deleted = run.step(DELETE, keys)
             deleted.errors.update(remade)
             if run.must_fail(deleted, deleting=True):
@@ -506,13 +506,15 @@ class _Operation:
         return outcome
 
     def not_remade(
-        self, keys: list[AssignmentKey]
+        self, keys: list[AssignmentKey], state: Mapping[str, Any]
     ) -> tuple[list[AssignmentKey], dict[str, Message]]:
         """Of ``keys`` (to delete), those still this set's, and an error for each that was
         removed after this set made it and is in place again (see :func:`not_remade`): not
         deleted, it fails the step as a deletion that did not succeed would. Keys without a
-        recorded creation (adopted, not finished) are not checked: no date to look back from."""
-        results = self.props.get("results") or {}
+        recorded creation (adopted, not finished) are not checked: no date to look back from.
+        ``state``: the resource's recorded state, whose ``results`` say when each was made (an
+        update's new inputs have none)."""
+        results = state.get("results") or {}
         made: dict[str, tuple[AssignmentKey, datetime]] = {}
         for key in keys:
             entry = results.get(key.id) if isinstance(results, Mapping) else None
