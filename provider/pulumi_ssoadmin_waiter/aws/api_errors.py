@@ -1,6 +1,6 @@
 """The AWS edge: every call to SSO Admin goes through :func:`attempt`, which turns botocore's
 exceptions into one :class:`ApiError` value, and every error that ends an operation becomes a
-typed :class:`~pulumi_ssoadmin_waiter.errors.WaiterError` through :func:`final_error`.
+typed :class:`~pulumi_ssoadmin_waiter.core.errors.WaiterError` through :func:`final_error`.
 
 Nothing above this module catches ``ClientError`` or inspects a botocore exception.
 """
