@@ -24,6 +24,11 @@ from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README
 
+CRASHED_PENDING = 6.0
+"""Seconds the request of a "crashed" run stays in progress: long enough that the check and the
+create's first list still find it in flight on a loaded machine (2 s was not, once, in CI's
+floors run: the create found the assignment in place and refused it)."""
+
 
 def policy_actions(resource: str) -> set[str]:
     statements = iam_policy.policies()[resource]["Statement"]
@@ -99,7 +104,7 @@ def test_waits_without_the_list_permission_each_describe_their_own(
 def test_account_assignment_policy_is_exact(server: ProviderServer, local: LocalSsoAdmin) -> None:
     provider = v1.AccountAssignmentProvider()
     fresh, interrupted = new_key(local), new_key(local)
-    local.behaviour.script_next(Script(pending_seconds=2))
+    local.behaviour.script_next(Script(pending_seconds=CRASHED_PENDING))
     local.client().create_account_assignment(**interrupted.api_params())  # started, then "crashed"
 
     def lifecycle() -> None:
@@ -123,7 +128,7 @@ def test_account_assignment_set_policy_is_exact(
 ) -> None:
     provider = v1.AccountAssignmentSetProvider()
     keys = [new_key(local) for _ in range(3)]
-    local.behaviour.script_next(Script(pending_seconds=2))
+    local.behaviour.script_next(Script(pending_seconds=CRASHED_PENDING))
     local.client().create_account_assignment(**keys[0].api_params())  # started, then "crashed"
 
     def lifecycle() -> None:
