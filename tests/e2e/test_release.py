@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,19 @@ def test_the_release_builds_and_checks_both_distributions(
         ]
     )
     assert f"git push origin v{__version__}" in out
+    # The index's page: README.md with every relative link made absolute at the tag.
+    wheel = tmp_path / f"pulumi_ssoadmin_waiter-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(f"pulumi_ssoadmin_waiter-{__version__}.dist-info/METADATA").decode()
+    description = metadata.split("\n\n", 1)[1]
+    assert description.startswith("# pulumi-ssoadmin-waiter")
+    home = "https://github.com/pulumi-ssoadmin-waiter/pulumi-ssoadmin-waiter"
+    assert f"[install]: {home}/blob/v{__version__}/docs/install.md" in description
+    assert f"[reliability-md]: {home}/blob/v{__version__}/RELIABILITY.md" in description
+    relative = re.findall(
+        r"^\[[^\]]+\]: (?!https://)\S+|\]\((?!https?://|#)[^)]+\)", description, re.M
+    )
+    assert not relative, relative
 
 
 def test_the_release_refuses_what_does_not_agree(
@@ -61,7 +76,10 @@ def test_pip_installs_a_tag_from_git(tmp_path: Path) -> None:
     subprocess.run([*git, "clone", "-q", "--bare", str(ROOT), str(bare)], check=True)
     subprocess.run([*git, "-C", str(bare), "tag", f"v{__version__}", "HEAD"], check=True)
     target = tmp_path / "site"
-    requirement = f"pulumi-ssoadmin-waiter @ git+file://{bare}@v{__version__}"
+    # "git+file://localhost/...": the pip a new venv has (23.2 on Python 3.11) refuses a URL
+    # with no host ("git+file:///..."): its requirement parser wants a netloc for every scheme
+    # but plain "file". git reads "localhost" as this machine.
+    requirement = f"pulumi-ssoadmin-waiter @ git+file://localhost{bare}@v{__version__}"
     # --no-deps: the dependencies are this interpreter's; what is tested is the tagged build.
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
     subprocess.run(
