@@ -185,7 +185,7 @@ def test_the_gitlab_recipe_names_its_python_and_caches_pip() -> None:
 
 def step_named(job: str, prefix: str) -> str:
     steps = GITHUB_RECIPE["jobs"][job]["steps"]
-    return next(s["run"] for s in steps if s.get("name", "").startswith(prefix))
+    return str(next(s["run"] for s in steps if s.get("name", "").startswith(prefix)))
 
 
 def run_step(script: str, stack: Path) -> subprocess.CompletedProcess[str]:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from pulumi_ssoadmin_waiter.cli.commands import main
@@ -47,6 +48,61 @@ def test_failed_exits_1_with_the_reason(
         local, "creation", "--instance-arn", req.instance_arn, "--request-id", req.request_id
     )
     assert code == 1 and "bad principal" in capsys.readouterr().out
+
+
+def test_an_endpoint_that_never_answers_exits_3_not_timed_out(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 2 says the request may still be running; a refused connection says nothing of it."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    instance = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+    request = "b2c3d4e5-0000-4000-8000-000000000001"
+    started = time.monotonic()
+    code = main(
+        [
+            "creation",
+            "--instance-arn",
+            instance,
+            "--request-id",
+            request,
+            "--timeout",
+            "2",
+            "--endpoint-url",
+            "http://127.0.0.1:9",  # discard: nothing listens
+            "--region",
+            "us-east-1",
+            "--json",
+        ]
+    )
+    assert code == 3 and time.monotonic() - started < 2 + 15 + 5
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["type"] == "EndpointError"
+    assert error["message"].startswith("no endpoint answered in ")
+    assert "Nothing reached AWS: check the endpoint URL" in error["message"]
+
+
+def test_an_unknown_request_id_waits_the_grace_it_is_given(
+    local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = new_request(local, Script(pending_seconds=1)).instance_arn
+    unknown = "b2c3d4e5-0000-4000-8000-0000000000ff"
+    started = time.monotonic()
+    code = run(
+        local,
+        "creation",
+        "--instance-arn",
+        instance,
+        "--request-id",
+        unknown,
+        "--not-found-grace",
+        "1",
+        "--json",
+    )
+    waited = time.monotonic() - started
+    assert code == 3 and 1 <= waited < 10, waited
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["type"] == "RequestNotFoundError" and unknown in error["message"]
 
 
 def test_timeout_exits_2(local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]) -> None:
@@ -296,12 +352,26 @@ def test_help_lists_exit_codes_and_every_option_is_explained() -> None:
         return found
 
     assert {"lookup targets", "assignments export"} <= {n for n, _ in commands(parser)}
+    waits = {"creation", "deletion", "provisioning", "demo"}
     for name, sub in commands(parser):
         assert "exit codes" in sub.format_help(), name
+        # Only a wait's help promises a request's outcome (0 SUCCEEDED, 1 FAILED).
+        assert ("the request FAILED" in sub.format_help()) == (name in waits), name
         for action in sub._actions:
             assert action.help, f"{name} {action.option_strings} has no help text"
     version = cli("--version")
     assert version.returncode == 0 and version.stdout.strip().endswith(__version__)
+
+
+def test_export_refuses_json_and_another_format_together(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    instance = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+    with pytest.raises(SystemExit) as info:
+        main(["assignments", "export", "--json", "--format", "csv", "--instance-arn", instance])
+    assert info.value.code == 3
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["message"] == "argument --format: not allowed with argument --json"
 
 
 def test_a_timeout_in_json_carries_the_request_its_last_status_and_polls(

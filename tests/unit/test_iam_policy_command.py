@@ -38,6 +38,30 @@ def test_names_merge_into_one_document_with_each_statement_once() -> None:
     assert not {a for a in actions(iam_policy.policy_for(["creation"])) if "Create" in a}
 
 
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["AccountAssignment", "creation"],
+        ["AccountAssignmentSet", "deletion", "creation", "lookup", "assignments"],
+        list(iam_policy.ENTRIES),
+    ],
+    ids=["assignment+creation", "set+waits+lookups", "everything"],
+)
+def test_no_action_is_granted_twice_on_a_resource(names: list[str]) -> None:
+    merged = iam_policy.policy_for(names)
+    pairs = [
+        (action, resource)
+        for statement in merged["Statement"]
+        for action in statement["Action"]
+        for resource in statement["Resource"]
+    ]
+    assert len(pairs) == len(set(pairs))
+    # Nothing is lost: every action of every entry asked for is still granted.
+    assert actions(merged) == set().union(
+        *(actions(iam_policy.policies()[iam_policy.ENTRIES[n]]) for n in names)
+    )
+
+
 def test_an_unknown_name_lists_the_names_there_are() -> None:
     with pytest.raises(InvalidRequestError, match=r"no policy for 'Nope'.*AccountAssignmentSet"):
         iam_policy.policy_for(["creation", "Nope"])

@@ -42,6 +42,11 @@ def clean_message(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
+NEVER_SENT = frozenset({"EndpointConnectionError", "ConnectTimeoutError", "ProxyConnectionError"})
+"""botocore's errors for a call that found no endpoint to send to (a read timeout or a reset
+connection may come after AWS had the call: not these)."""
+
+
 @dataclass(frozen=True)
 class ApiError:
     """What an AWS or network error is, reduced to the facts that decide what happens next."""
@@ -53,6 +58,11 @@ class ApiError:
     reason: str | None = None
     operation: str | None = None
     """The API call that failed, when botocore says (``ListAccountAssignments``...)."""
+
+    @property
+    def never_sent(self) -> bool:
+        """No connection was made, so the call never reached AWS (nothing was started)."""
+        return self.code in NEVER_SENT
 
     @property
     def is_server_error(self) -> bool:

@@ -45,6 +45,8 @@ class Tries:
     request: Request | None = None
     """The request polled, when the tries are a wait (its status ends them)."""
     count: int = 0
+    reached: bool = False
+    """Whether any try reached an endpoint (an answer, or an error sent back)."""
     last_error: ApiError | None = None
     last_status: str | None = None
     streak: ErrorStreak = field(default_factory=ErrorStreak)
@@ -80,12 +82,29 @@ class Tries:
             return cancelled_error(self.what, self.request)
         return OperationCancelledError(f"cancelled {self.what}", **self.ids)
 
+    @property
+    def unreachable(self) -> bool:
+        """No try found an endpoint: every one failed before it was sent."""
+        return not self.reached and self.last_error is not None and self.last_error.never_sent
+
     def expired(self, waited: float, why: str = "") -> WaiterError:
-        """The deadline passed: not found, for a request never seen; else timed out."""
+        """The deadline passed: not found, for a request never seen; else timed out (saying
+        so when no try ever reached an endpoint)."""
         error = self.last_error
         unknown = error is not None and error.kind is ErrorKind.NOT_FOUND
         if self.request and self.last_status is None and unknown:
             return self.not_found(waited)
+        if self.unreachable:
+            expired = WaitTimeoutError(
+                f"no endpoint answered in {waited:.1f}s and {self.count} attempts {self.what}: "
+                f"{error}. Nothing reached AWS: check the endpoint URL (AWS_ENDPOINT_URL*, "
+                "--endpoint-url), the region and the network",
+                **self.ids,
+                waited=waited,
+                polls=self.count,
+            )
+            expired.tries = self
+            return expired
         unit = "polls" if self.request else "attempts"
         text = f"timed out after {waited:.1f}s and {self.count} {unit} {self.what}"
         if self.request:
@@ -221,6 +240,7 @@ class Deadline:
             tries.count += 1
             now = self.clock()
             error = answer.error
+            tries.reached = tries.reached or error is None or not error.never_sent
             repeated = tries.streak.record(error.signature if error else None, now)
             if error is None and finished(answer.value):  # type: ignore[arg-type]
                 return answer.value  # type: ignore[return-value]

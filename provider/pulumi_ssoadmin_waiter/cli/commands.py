@@ -9,6 +9,7 @@ machines: one JSON object for every exit code).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -21,6 +22,7 @@ from typing import Any, NoReturn
 from .._version import __version__
 from ..aws.waiter import check_arguments, wait_for
 from ..core import iam_policy
+from ..core.decisions import DEFAULT_POLICY
 from ..core.errors import WaiterError, WaitTimeoutError
 from ..core.operations import FAILED, OPERATIONS, SUCCEEDED, Request
 from ..core.results import StatusChanges, WaitResult
@@ -40,8 +42,10 @@ HEARTBEAT = 10.0
 EXIT_CODES = """exit codes:
   0    the request SUCCEEDED
   1    the request FAILED (its FailureReason is printed)
-  2    timed out (--timeout) before SUCCEEDED or FAILED
-  3    usage, setup, credentials, permission or validation error (one line says what to fix)
+  2    timed out (--timeout) before SUCCEEDED or FAILED: the request may still be running
+  3    usage, setup, credentials, permission or validation error (one line says what to fix);
+       a request id AWS did not know for --not-found-grace seconds; or no endpoint answered
+       any call before the timeout (nothing reached AWS: the endpoint, region or network)
   130  interrupted (Ctrl-C): the wait stopped; the request itself keeps running at AWS
 
 With --json, stdout carries one JSON object for every exit code: the result, or
@@ -104,6 +108,7 @@ def run_wait(
     region: str | None,
     endpoint_url: str | None,
     report: Report,
+    not_found_grace: float = DEFAULT_POLICY.not_found_grace,
 ) -> int:
     """Wait and map the outcome to an exit code (also used by ``demo``)."""
     from ..aws.clients import call_worst_case, sso_admin_client
@@ -124,6 +129,7 @@ def run_wait(
             request.instance_arn,
             request.request_id,
             timeout=wait_timeout,
+            policy=dataclasses.replace(DEFAULT_POLICY, not_found_grace=not_found_grace),
             on_poll=StatusChanges(lambda line: print(line, file=sys.stderr), heartbeat=HEARTBEAT),
         )
     except KeyboardInterrupt:
@@ -207,6 +213,15 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
             default=None,
             help=f"seconds to wait (default {operation.default_timeout:g})",
         )
+        sub.add_argument(
+            "--not-found-grace",
+            type=_seconds,
+            default=DEFAULT_POLICY.not_found_grace,
+            metavar="SECONDS",
+            help="how long a request id AWS does not know yet may stay unknown before exit 3 "
+            f"(default {DEFAULT_POLICY.not_found_grace:g}: a new request can take that long to "
+            "be seen)",
+        )
         directory_cli.aws_options(sub)
         sub.add_argument("--json", action="store_true", help="print the outcome as JSON")
         sub.set_defaults(operation=operation)
@@ -227,15 +242,22 @@ def build_parser(report: Report | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _subcommand(commands: Any, name: str, help_text: str, report: Report) -> Any:
-    """A sub-command's parser: errors go through ``report``; its help ends with the exit codes."""
+def _subcommand(
+    commands: Any, name: str, help_text: str, report: Report, epilog: str = EXIT_CODES
+) -> Any:
+    """A sub-command's parser: errors go through ``report``; its help ends with its exit codes."""
     return commands.add_parser(
         name,
         help=help_text,
         report=report,
-        epilog=EXIT_CODES,
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+IAM_POLICY_EXIT_CODES = """exit codes:
+  0    the policy was printed (one JSON document on stdout)
+  3    a name that has no policy (the names there are, on stderr), or none given"""
 
 
 def _iam_policy_command(commands: Any, report: Report) -> None:
@@ -244,6 +266,7 @@ def _iam_policy_command(commands: Any, report: Report) -> None:
         "iam-policy",
         "print the least-privilege IAM policy for the resources and commands named",
         report,
+        epilog=IAM_POLICY_EXIT_CODES,
     )
     policy.add_argument(
         "names",
@@ -271,10 +294,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             region=args.region,
             endpoint_url=args.endpoint_url,
             report=report,
+            not_found_grace=args.not_found_grace,
         )
     except KeyboardInterrupt:
         return report.error(EXIT_INTERRUPTED, "Interrupted", "interrupted")
     except WaitTimeoutError as exc:
+        if exc.tries is not None and exc.tries.unreachable:  # not "still running": never asked
+            return report.error(EXIT_ERROR, "EndpointError", exc.render(flag))
         evidence = {
             "request_id": exc.request_id or None,
             "last_status": exc.last_status,

@@ -138,10 +138,11 @@ def _export_command(
         help="write every assignment (principal, permission set, account: names and ids)",
         **common,
     )
-    export.add_argument(
-        "--format", choices=("csv", "json"), default="csv", help="csv (default) or json"
-    )
-    export.add_argument(
+    # One or the other: "--json --format csv" is refused, not silently CSV. No default here:
+    # argparse lets a value identical to the default through a mutually exclusive group.
+    formats = export.add_mutually_exclusive_group()
+    formats.add_argument("--format", choices=("csv", "json"), help="csv (default) or json")
+    formats.add_argument(
         "--json", dest="format", action="store_const", const="json", help="as --format json"
     )
     export.add_argument(
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
             rows = export_rows(directory, deadline, _progress())
             text = (
                 _csv(rows)
-                if args.format == "csv"
+                if args.format in (None, "csv")
                 else json.dumps([asdict(r) for r in rows], indent=2)
             )
             write(text if text.endswith("\n") else text + "\n")

@@ -47,8 +47,10 @@ def policies() -> dict[str, Any]:
 def policy_for(names: Iterable[str]) -> dict[str, Any]:
     """One policy document with the statements of every named resource or command.
 
-    A statement shared by two entries (the same ``Sid``) appears once. An unknown name is an
-    error that lists the names there are, before anything is printed.
+    A statement shared by two entries (the same ``Sid``) appears once, and an action a statement
+    already grants on a statement's every resource is not repeated (a statement left with none
+    is dropped). An unknown name is an error that lists the names there are, before anything is
+    printed.
     """
     wanted = list(names)
     if not wanted:
@@ -64,4 +66,34 @@ def policy_for(names: Iterable[str]) -> dict[str, Any]:
     for name in wanted:
         for statement in policies()[by_lower[name.lower()]]["Statement"]:
             statements.setdefault(statement["Sid"], statement)
-    return {"Version": "2012-10-17", "Statement": list(statements.values())}
+    return {"Version": "2012-10-17", "Statement": _without_repeats(statements.values())}
+
+
+def _listed(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _without_repeats(statements: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The statements, each without the actions another grants on all its resources (of two
+    that grant one action on the same resources, the first keeps it)."""
+    given = list(statements)
+    reach = [set(_listed(s["Resource"])) for s in given]
+
+    def covers(j: int, i: int) -> bool:
+        return "*" in reach[j] or reach[i] <= reach[j]
+
+    def granted_elsewhere(i: int, action: str) -> bool:
+        return any(
+            j != i
+            and action in _listed(given[j]["Action"])
+            and covers(j, i)
+            and (not covers(i, j) or j < i)
+            for j in range(len(given))
+        )
+
+    kept = []
+    for i, statement in enumerate(given):
+        left = [a for a in _listed(statement["Action"]) if not granted_elsewhere(i, a)]
+        if left:
+            kept.append({**statement, "Action": left})
+    return kept
