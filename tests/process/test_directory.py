@@ -312,6 +312,66 @@ def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> 
         serving.wait(timeout=10)
 
 
+PLAIN_BOTO3_CREATE = """
+import boto3, json, sys
+client = boto3.client("sso-admin")  # no region given: the printed environment's
+instance = client.list_instances()["Instances"][0]["InstanceArn"]
+ps = client.list_permission_sets(InstanceArn=instance)["PermissionSets"][0]
+started = client.create_account_assignment(
+    InstanceArn=instance, PermissionSetArn=ps, PrincipalType="GROUP",
+    PrincipalId="11111111-2222-3333-4444-555555555555", TargetId="210987654321",
+    TargetType="AWS_ACCOUNT",
+)["AccountAssignmentCreationStatus"]
+print(json.dumps([instance, started["RequestId"], started["Status"]]))
+"""
+
+
+def test_the_served_endpoint_keeps_requests_pending_for_plain_boto3_and_the_waits() -> None:
+    """``--pending``: a newcomer tries a wait and a timeout on the served endpoint, with plain
+    boto3 and the printed environment only."""
+    help_text = subprocess.run(
+        [sys.executable, "-m", "pulumi_ssoadmin_waiter_local", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "without an AWS account." in help_text and "--pending SECONDS" in help_text
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "pulumi_ssoadmin_waiter_local", "--pending", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert serving.stdout is not None
+        lines = [serving.stdout.readline() for _ in range(2)]
+        assert "new requests stay IN_PROGRESS 3s, then SUCCEEDED" in lines[0]
+        exports = dict(pair.split("=", 1) for pair in lines[1].split()[1:])
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+            **exports,
+            "AWS_CONFIG_FILE": os.devnull,  # no profile's region to fall back on
+        }
+
+        def run(*argv: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+
+        made = run(sys.executable, "-c", PLAIN_BOTO3_CREATE)
+        assert made.returncode == 0, made.stderr
+        instance, request_id, status = json.loads(made.stdout)
+        assert status == "IN_PROGRESS"
+        wait = [sys.executable, "-m", "pulumi_ssoadmin_waiter.cli", "creation"]
+        wait += ["--instance-arn", instance, "--request-id", request_id]
+        early = run(*wait, "--timeout", "0.5")
+        assert early.returncode == 2, early.stderr  # still IN_PROGRESS
+        done = run(*wait, "--timeout", "30")
+        assert done.returncode == 0, done.stderr
+        assert "SUCCEEDED" in done.stdout
+    finally:
+        serving.terminate()
+        serving.wait(timeout=10)
+
+
 # -- the command line, tried as a new user would --------------------------------------------------
 
 
