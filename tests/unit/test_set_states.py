@@ -275,6 +275,19 @@ def test_a_run_held_back_by_an_assignment_in_place_says_so_for_the_rest() -> Non
     )
 
 
+@pytest.mark.parametrize("others_started", [False, True])
+def test_an_assignment_in_place_says_nothing_was_started_only_when_true(
+    others_started: bool,
+) -> None:
+    r = run()
+    waiting(r)
+    r.started_any = others_started  # another assignment's request went out first
+    r._to(r.entries[KEYS[0].id], S.IN_PLACE)
+    text = r.finish().errors[KEYS[0].id](lambda n: n)
+    assert ("Nothing was started." in text) is not others_started, text
+    assert ("None of them was started." in text) is others_started, text
+
+
 def test_a_cancel_counts_what_did_not_start() -> None:
     r = run()
     for entry in list(r.entries.values())[:2]:

@@ -1066,7 +1066,7 @@ class _SetRun:
                 continue
             if entry.state is S.IN_PLACE:
                 reasons = {key.id: entry.why_not} if entry.why_not else {}
-                error = _exist_error([key], reasons).message
+                error = _exist_error([key], reasons, others_started=self.started_any).message
             elif entry.state is S.NOT_FOUND:
                 error = fixed(
                     f"{self.operation.started_by} answered that {key.id} does not exist, but "
@@ -1279,14 +1279,18 @@ def _outcome(entry: _Entry) -> AssignmentOutcome:
     return entry.outcome
 
 
-def _exist_error(keys: list[AssignmentKey], reasons: dict[str, str]) -> AssignmentExistsError:
+def _exist_error(
+    keys: list[AssignmentKey], reasons: dict[str, str], others_started: bool = False
+) -> AssignmentExistsError:
+    """``others_started``: the set started requests for other assignments (so not "nothing")."""
     lines = "\n".join(
         f"  {k.id}" + (f" ({reasons[k.id]})" if k.id in reasons else "") for k in keys
     )
+    started = "None of them was started" if others_started else "Nothing was started"
     return AssignmentExistsError(
         lambda name: (
             f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
-            f"{lines}\nNothing was started. Whoever owns an assignment deletes it on destroy, so "
+            f"{lines}\n{started}. Whoever owns an assignment deletes it on destroy, so "
             "the set does not take them over silently: if another resource or stack manages "
             "them, remove them from this set; if this set was renamed, give it `aliases`; if "
             "a run of this set was interrupted (its provider stopped mid-create), they are what "
