@@ -33,12 +33,18 @@ from typing import Any
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+from pulumi_ssoadmin_waiter.adapters.dynamic.resources import (
+    dynamic_set_provider,
+    failed_creations,
+    failed_set_message,
+)
 from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import InitFailed
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS, WaiterPlugin
 from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
 from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.declarations import Resource
+from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS, logging_to
 
 from .memory_aws import World
@@ -135,7 +141,23 @@ class DynamicAdapter:
 
     @staticmethod
     def provider(resource: Resource) -> Any:
-        return KINDS[token(resource)].provider()
+        provider = KINDS[token(resource)].provider()
+        if isinstance(provider, v1.AccountAssignmentSetProvider):
+            return dynamic_set_provider()  # as the resource class makes it
+        return provider
+
+    @staticmethod
+    def program_check(resource: Resource, id_: str, inputs: dict[str, Any], outs: Any) -> None:
+        """What the dynamic AccountAssignmentSet's program does once the engine has recorded
+        the set: fail the deployment on a FAILED creation, unless ``fail_on_failed`` is false."""
+        outputs = _outputs(outs)
+        if not isinstance(KINDS[token(resource)].provider(), v1.AccountAssignmentSetProvider):
+            return
+        if inputs.get("fail_on_failed") is False:
+            return
+        failed = failed_creations(unwrap_rpc_secret(outputs.get("results")))
+        if failed:
+            raise Partial(id_, outputs, failed_set_message(id_, len(failed)))
 
     def check(
         self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]
@@ -164,6 +186,7 @@ class DynamicAdapter:
         self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
     ) -> tuple[str, dict[str, Any]]:
         made = self.provider(resource).create(secrets_named(resource, inputs))
+        self.program_check(resource, made.id, inputs, made.outs)
         return made.id, _outputs(made.outs)
 
     def read(
@@ -183,6 +206,7 @@ class DynamicAdapter:
         done = self.provider(resource).update(
             id_, secrets_named(resource, olds), secrets_named(resource, news)
         )
+        self.program_check(resource, id_, news, done.outs)
         return _outputs(done.outs)
 
     def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:

@@ -18,6 +18,10 @@ def test_the_first_screen_says_what_why_how_and_where() -> None:
     assert "pulumi-ssoadmin-waiter @ git+https://" in screen
     assert "```python" in screen and "AccountAssignment(" in screen
     assert screen.count("\n- **") == 3, "three reasons, as bullets"
+    # A known limit of a first-screen promise is on the first screen too.
+    assert "never silently grants or removes access, with one known limit" in screen
+    # The limits of the path the example leads onto, and the way off it, beside the example.
+    assert "at most 4" in screen and "pulumi package add" in screen
     assert "Documentation:" in screen
 
 
@@ -25,7 +29,7 @@ def test_every_page_of_docs_is_linked_from_the_readme() -> None:
     text = "\n".join(README)
     pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
     assert pages
-    assert [p for p in pages if f"/docs/{p}" not in text] == []
+    assert [p for p in pages if f"]: docs/{p}" not in text] == []
 
 
 def test_every_page_of_docs_is_short() -> None:

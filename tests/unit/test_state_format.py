@@ -39,6 +39,22 @@ def test_provider_is_pickled_by_reference_to_the_pinned_path(name: str) -> None:
     assert type(dill.loads(raw)) is getattr(v1, name)
 
 
+def test_the_dynamic_sets_provider_carries_its_one_flag() -> None:
+    """The dynamic AccountAssignmentSet's program fails the deployment after a FAILED creation,
+    so its provider records and returns: a flag in state, by reference still."""
+    from pulumi_ssoadmin_waiter.adapters.dynamic.resources import AccountAssignmentSet
+
+    del AccountAssignmentSet  # the class sets the flag; here the provider is made by hand
+    provider = v1.AccountAssignmentSetProvider()
+    provider.fails_in_program = True
+    raw = base64.b64decode(serialize_provider(provider))
+    assert len(raw) < 200
+    loaded = dill.loads(raw)
+    assert type(loaded) is v1.AccountAssignmentSetProvider and loaded.fails_in_program
+    plain = dill.loads(base64.b64decode(serialize_provider(v1.AccountAssignmentSetProvider())))
+    assert plain.fails_in_program is False  # as every provider stored before the flag
+
+
 def test_configured_provider_carries_nothing_into_state(monkeypatch: pytest.MonkeyPatch) -> None:
     from pulumi.dynamic import ConfigureRequest
     from pulumi.dynamic.config import Config

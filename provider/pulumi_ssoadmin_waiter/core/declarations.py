@@ -495,9 +495,8 @@ ACCOUNT_ASSIGNMENT_SET = Resource(
             "fail_on_failed",
             True,
             "Whether a FAILED creation fails the deployment. Either way what succeeded is kept "
-            "and each failure is named in `results`, and the next `up` retries only the failed; "
-            "a dynamic resource, which cannot record a set made in part, instead stops at the "
-            "first FAILED and removes what it made (set false to keep it).",
+            "and each failure is named in `results`, and the next `up` retries only the failed "
+            "(a dynamic resource is recorded first, then its program fails the deployment).",
         ),
         _adopt_existing("assignments"),
         REGION,

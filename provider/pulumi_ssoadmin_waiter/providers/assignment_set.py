@@ -129,6 +129,17 @@ class AssignmentSetProvider(SsoAdminProvider):
     """Creates, updates and deletes a set of account assignments, waiting for each."""
 
     declaration = DECLARED
+    fails_in_program = False
+    """Set by the dynamic resource class, whose program fails the deployment after a FAILED
+    creation once the set is recorded (a dynamic provider cannot fail and record): the provider
+    then records what was made and returns, as with ``fail_on_failed=False``, and says so."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The one setting a provider carries into state (a flag: no region, no credentials).
+        return {"fails_in_program": True} if self.fails_in_program else {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        self.fails_in_program = bool(state.get("fails_in_program", False))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = DECLARED.with_defaults(news)
@@ -467,6 +478,9 @@ class _Operation:
         given = custom or self.props.get("timeout_seconds")
         self.deadline = Deadline(float(given or default_timeout(self.count)))
         self.fail_on_failed = bool(DECLARED.setting(self.props, "fail_on_failed"))
+        # Failing on FAILED is the program's (after the set is recorded), not this step's.
+        self.program_fails = self.fail_on_failed and self.provider.fails_in_program
+        self.fail_on_failed = self.fail_on_failed and not self.program_fails
         # The engine gives customTimeouts to the operation only, not to check: warn here.
         warning = custom and too_short(custom, self.count, keeps_partial=True)
         if warning:
@@ -634,7 +648,11 @@ class _Operation:
             text
             + self.roll_back(outcome)
             + (
-                "\nA dynamic resource cannot record a set made in part. To keep what "
+                "\nA dynamic resource cannot record a set made in part while requests are "
+                "unfinished or did not start (a FAILED request is recorded). To keep what "
+                "succeeded then too, use the provider plugin."
+                if self.provider.fails_in_program
+                else "\nA dynamic resource cannot record a set made in part. To keep what "
                 f"succeeded, use the provider plugin, or set {name('fail_on_failed')}=false (the "
                 "results record the failures, and the next up retries only them)."
             )
@@ -662,10 +680,15 @@ class _Operation:
         record_owned([*made.finished.values(), *made.created.outcomes.values()], resource_id)
         failed = made.created.failures(name)
         if failed and not texts:
+            why = (
+                f"the deployment fails once the set is recorded ({name('fail_on_failed')})"
+                if self.program_fails
+                else f"{name('fail_on_failed')} is false"
+            )
             log_warn(self.redact)(
                 f"AccountAssignmentSet {step}: {len(failed)} assignments FAILED and are recorded "
-                f"in results ({name('fail_on_failed')} is false); the next up retries them: "
-                + ", ".join(f"{k}: {r}" for k, r in sorted(failed.items()))
+                f"in results and what succeeded is kept; {why}; the next up retries only the "
+                "failed: " + ", ".join(f"{k}: {r}" for k, r in sorted(failed.items()))
             )
         if not texts:
             return

@@ -301,9 +301,8 @@ class AccountAssignmentSetArgs(TypedDict):
     least time is a warning at check. Updates in place."""
     fail_on_failed: NotRequired[pulumi.Input[bool] | None]
     """Whether a FAILED creation fails the deployment. Either way what succeeded is kept and each
-    failure is named in `results`, and the next `up` retries only the failed; a dynamic
-    resource, which cannot record a set made in part, instead stops at the first FAILED and
-    removes what it made (set false to keep it)."""
+    failure is named in `results`, and the next `up` retries only the failed (a dynamic resource
+    is recorded first, then its program fails the deployment)."""
     adopt_existing: NotRequired[pulumi.Input[bool] | None]
     """Whether to take over assignments already in place (see docs/migration.md); if not, finding
     one is an error."""
@@ -328,9 +327,8 @@ class AccountAssignmentSetOutputs:
     least time is a warning at check. Updates in place."""
     fail_on_failed: pulumi.Output[bool]
     """Whether a FAILED creation fails the deployment. Either way what succeeded is kept and each
-    failure is named in `results`, and the next `up` retries only the failed; a dynamic
-    resource, which cannot record a set made in part, instead stops at the first FAILED and
-    removes what it made (set false to keep it)."""
+    failure is named in `results`, and the next `up` retries only the failed (a dynamic resource
+    is recorded first, then its program fails the deployment)."""
     adopt_existing: pulumi.Output[bool]
     """Whether to take over assignments already in place (see docs/migration.md); if not, finding
     one is an error."""

@@ -143,22 +143,63 @@ class AccountAssignment(
         )
 
 
+def dynamic_set_provider() -> AccountAssignmentSetProvider:
+    """The set's provider as the dynamic resource runs it: its program fails the deployment on a
+    FAILED creation, so the provider records the set and returns."""
+    provider = AccountAssignmentSetProvider()
+    provider.fails_in_program = True  # pickled with the provider: its create and update see it
+    return provider
+
+
+def failed_creations(results: Mapping[str, Any] | None) -> list[str]:
+    """The assignment ids whose creation FAILED, as a set's ``results`` record them."""
+    return sorted(
+        key
+        for key, result in (results or {}).items()
+        if isinstance(result, Mapping) and result.get("status") == "FAILED"
+    )
+
+
+def failed_set_message(resource_name: str, failed: int) -> str:
+    """The deployment's error after a dynamic set recorded FAILED creations. It names no
+    assignment (they may be secret): the set's warning and ``results`` name each."""
+    return (
+        f"AccountAssignmentSet {resource_name!r}: {failed} assignment creations FAILED; the "
+        "set's warning and its results name each with AWS's reason. What succeeded is kept in "
+        "the state, and the next up retries only the failed (set fail_on_failed=False to let "
+        "the deployment succeed with the failures recorded)."
+    )
+
+
 class AccountAssignmentSet(
     _DynamicResource, AccountAssignmentSetOutputs, module=MODULE, name="AccountAssignmentSet"
 ):
     """Many account assignments as one resource, created and deleted within the API's quotas.
 
     ``results`` maps each assignment's id (Terraform's format) to its ``request_id``,
-    ``status``, ``failure_reason``, ``created_date`` and ``path``.
+    ``status``, ``failure_reason``, ``created_date`` and ``path``. With ``fail_on_failed`` (the
+    default) a FAILED creation fails the deployment after the set is recorded with what
+    succeeded: a dynamic provider cannot both fail and record, so the provider records and
+    the program fails (an error on this resource, then :class:`pulumi.RunError`).
     """
 
     def __init__(self, resource_name: str, **kwargs: Unpack[AccountAssignmentSetArgs]) -> None:
         super().__init__(
-            AccountAssignmentSetProvider(),
-            resource_name,
-            declarations.ACCOUNT_ASSIGNMENT_SET,
-            kwargs,
+            dynamic_set_provider(), resource_name, declarations.ACCOUNT_ASSIGNMENT_SET, kwargs
         )
+        fail = kwargs.get("fail_on_failed")
+        pulumi.Output.all(self.results, fail).apply(
+            lambda given: self._fail_if_failed(resource_name, given[0], given[1])
+        )
+
+    def _fail_if_failed(self, resource_name: str, results: Any, fail: bool | None) -> None:
+        if fail is False or pulumi.runtime.is_dry_run():  # a preview shows the last up's
+            return
+        failed = failed_creations(results)
+        if failed:
+            message = failed_set_message(resource_name, len(failed))
+            pulumi.log.error(message, resource=self)
+            raise pulumi.RunError(message)
 
 
 __all__ = [
