@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import boto3
 import pytest
 from pulumi_ssoadmin_waiter_local import LOCAL_ACCOUNT_ID, LocalSsoAdmin, Script
 from support.local import local_env, new_request
@@ -87,6 +88,21 @@ def test_full_lifecycle_stack(local: LocalSsoAdmin, tmp_path: Path) -> None:
     pulumi("config", "set", "instanceArn", instance)
     pulumi("config", "set", "groupId", f"{uuid.uuid4().hex[:10]}-{uuid.uuid4()}")
     pulumi("config", "set", "accountId", LOCAL_ACCOUNT_ID)
+    # The role Identity Center would create with the assignment (moto makes none): the stack
+    # looks it up once the assignment is in place (tests/local/test_program.py checks when).
+    iam = boto3.client(
+        "iam",
+        endpoint_url=local.url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    role = iam.create_role(
+        RoleName="AWSReservedSSO_ReportsReader_0123456789abcdef",
+        Path="/aws-reserved/sso.amazonaws.com/",
+        AssumeRolePolicyDocument="{}",
+    )["Role"]["Arn"]
     outputs = up_refresh_destroy(pulumi)
     assert outputs["status"] == "SUCCEEDED" and len(outputs["creation_request_id"]) == 36
+    assert outputs["sso_role_arn"] == role
     assert local.behaviour.calls_to("DescribeAccountAssignmentDeletionStatus"), "destroy waited"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,45 @@ def aws_fakes(local: LocalSsoAdmin) -> dict[str, Fake]:
         "aws:ssoadmin/permissionSet:PermissionSet": permission_set,
         "aws:s3/bucket:Bucket": bucket,
     }
+
+
+GET_ROLES = "aws:iam/getRoles:getRoles"
+
+
+def sso_role_lookup(
+    local: LocalSsoAdmin,
+    keys: Callable[[], list[AssignmentKey]],
+    permission_set: str,
+    seen: list[bool],
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """``aws.iam.get_roles`` as the assigned account answers it: the SSO role is there once the
+    assignment is (one of ``keys``; ``seen`` records whether it was, at each call)."""
+
+    def get_roles(args: dict[str, Any]) -> dict[str, Any]:
+        assert args["nameRegex"].startswith(f"^AWSReservedSSO_{permission_set}_")
+        assert args["pathPrefix"] == "/aws-reserved/sso.amazonaws.com/"
+        candidates = keys()
+        seen.append(any(exists(local.client(), k) for k in candidates))
+        assignment = candidates[0]
+        arn = (
+            f"arn:aws:iam::{assignment.target_id}:role/aws-reserved/sso.amazonaws.com/"
+            f"AWSReservedSSO_{permission_set}_0123456789abcdef"
+        )
+        return {"arns": [arn], "names": [arn.rsplit("/", 1)[1]], "id": "roles"}
+
+    return get_roles
+
+
+def permission_sets_named(local: LocalSsoAdmin, instance: str, prefix: str) -> list[str]:
+    """The ARNs of the permission sets whose names start with ``prefix`` (the fake's)."""
+    client = local.client()
+    found = []
+    for arn in client.list_permission_sets(InstanceArn=instance)["PermissionSets"]:
+        described = client.describe_permission_set(InstanceArn=instance, PermissionSetArn=arn)
+        if described["PermissionSet"]["Name"].startswith(prefix):
+            found.append(str(arn))
+    assert found, f"no permission set named {prefix}*"
+    return found
 
 
 def test_request_id_handoff_example(local: LocalSsoAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,11 +122,19 @@ def test_full_lifecycle_stack(
         f"{project}:groupId": group,
         f"{project}:accountId": LOCAL_ACCOUNT_ID,
     }
+    seen: list[bool] = []
+
+    def made() -> list[AssignmentKey]:  # the group is this run's own
+        arns = permission_sets_named(local, instance, "ReportsReader-")
+        return [AssignmentKey(instance, arn, "GROUP", group, LOCAL_ACCOUNT_ID) for arn in arns]
+
+    lookup = {GET_ROLES: sso_role_lookup(local, made, "ReportsReader", seen)}
     mocks, exports = run_program(
-        str(ROOT / program), config, project, monkeypatch, aws_fakes(local)
+        str(ROOT / program), config, project, monkeypatch, aws_fakes(local), lookup
     )
 
     assert exports["status"] == "SUCCEEDED"
+    assert seen == [True], "the role is looked up once, after the assignment is in place"
     assert len(exports["creation_request_id"]) == 36
     assert exports["created_date"].endswith("+00:00")
     _, assignment = mocks.resources["reports-readers"]
@@ -94,11 +142,10 @@ def test_full_lifecycle_stack(
     typ, policy = mocks.resources["reports-sso-readers"]
     assert typ == "aws:s3/bucketPolicy:BucketPolicy"
     statement = json.loads(policy["policy"])["Statement"][0]
-    role = statement["Condition"]["ArnLike"]["aws:PrincipalArn"]
-    assert role.endswith("AWSReservedSSO_ReportsReader_*") and LOCAL_ACCOUNT_ID in role
-    # S3 Block Public Access (BlockPublicPolicy) rejects a wildcard principal whose only limit is
-    # an ArnLike condition with a wildcard; the account as principal is not public.
-    assert statement["Principal"] == {"AWS": f"arn:aws:iam::{LOCAL_ACCOUNT_ID}:root"}
+    # The role itself as principal (S3 checks it exists; no wildcard, no condition).
+    assert statement["Principal"] == {"AWS": exports["sso_role_arn"]}
+    assert exports["sso_role_arn"].startswith(f"arn:aws:iam::{LOCAL_ACCOUNT_ID}:role/")
+    assert "Condition" not in statement
     assert len(local.behaviour.calls_to("CreateAccountAssignment")) == 1
 
 
@@ -204,10 +251,10 @@ def test_the_readme_example(
 ) -> None:
     """The README's first program, as written but for the instance and account (the local
     endpoint's): the group and permission set are found by name, the assignment is made, and
-    the downstream parameter is created from its outputs."""
+    only then is the SSO role looked up and handed to the access entry."""
     readme = (ROOT / "README.md").read_text()
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
-    assert len(code.splitlines()) <= 16, "the README's example is 15 lines"
+    assert len(code.splitlines()) <= 22, "the README's example fits one screen"
     tree = seed_directory(local.url)
     account = tree.accounts["prod-app"][0]
     program = tmp_path / "__main__.py"
@@ -216,13 +263,6 @@ def test_the_readme_example(
             '"123456789012"', f'"{account}"'
         )
     )
-    with fast_rate_limit():
-        mocks, exports = run_program(
-            str(program), {"aws:region": "us-east-1"}, "readme", monkeypatch
-        )
-    assert exports["status"] == "SUCCEEDED"
-    typ, parameter = mocks.resources["readers-ready"]
-    assert typ == "aws:ssm/parameter:Parameter" and parameter["value"].endswith("+00:00")
     key = AssignmentKey(
         tree.instance_arn,
         tree.permission_sets["ReadOnly"],
@@ -230,5 +270,88 @@ def test_the_readme_example(
         tree.groups["Platform"],
         account,
     )
+    seen: list[bool] = []
+    lookup = {GET_ROLES: sso_role_lookup(local, lambda: [key], "ReadOnly", seen)}
+    with fast_rate_limit():
+        mocks, _ = run_program(
+            str(program), {"aws:region": "us-east-1"}, "readme", monkeypatch, calls=lookup
+        )
+    assert seen == [True], "the role is looked up once, after the assignment is in place"
+    typ, entry = mocks.resources["readers"]
+    assert typ == "aws:eks/accessEntry:AccessEntry"
+    assert entry["principalArn"] == (
+        f"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/"
+        "AWSReservedSSO_ReadOnly_0123456789abcdef"
+    )
+    typ, prod = mocks.resources["prod"]
+    assert typ == "pulumi:providers:aws" and prod["profile"] == "prod"
     assert exists(local.client(), key)
     local.client().delete_account_assignment(**key.api_params())  # leave the tree as found
+
+
+SET_PROGRAM = """
+import json
+import pulumi
+from pulumi_ssoadmin_waiter import AccountAssignmentSet
+
+items = json.loads({items!r})
+made = AccountAssignmentSet("access", assignments=items{extra})
+pulumi.export("results", made.results)
+"""
+
+
+@pytest.mark.parametrize("fail_on_failed", [None, False], ids=["default", "false"])
+def test_a_dynamic_set_keeps_what_it_made_and_the_default_fails_the_up(
+    local: LocalSsoAdmin,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    fail_on_failed: bool | None,
+) -> None:
+    """README's promise on the path a Python program gets by default: one failing account
+    never undoes the rest. The set is recorded with what succeeded (its create returned), and
+    the program fails the deployment unless ``fail_on_failed=False``."""
+    keys = [new_key(local, account) for account in ("111111111111", "222222222222", "333333333333")]
+    local.behaviour.script_next(
+        Script(pending_seconds=0.5),
+        Script(pending_seconds=0.5, final_status="FAILED", failure_reason="account suspended"),
+        Script(pending_seconds=0.5),
+    )
+    program = tmp_path / "__main__.py"
+    extra = "" if fail_on_failed is None else ", fail_on_failed=False"
+    program.write_text(SET_PROGRAM.format(items=json.dumps(_snake(keys)), extra=extra))
+    config = {"aws:region": "us-east-1"}
+    with fast_rate_limit():
+        if fail_on_failed is None:
+            with pytest.raises(Exception) as info:
+                run_program(str(program), config, "set", monkeypatch)
+            assert type(info.value).__name__ == "RunError"
+            assert str(info.value).startswith(
+                "AccountAssignmentSet 'access': 1 assignment creations FAILED"
+            )
+            assert "the next up retries only the failed" in str(info.value)
+            errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+            assert str(info.value) in errors  # on the set's row too, not only the program's
+        else:
+            _, exports = run_program(str(program), config, "set", monkeypatch)
+            statuses = sorted(r["status"] for r in exports["results"].values())
+            assert statuses == ["FAILED", "SUCCEEDED", "SUCCEEDED"]
+    # Either way the two that succeeded are kept in AWS (the create returned them to the
+    # state), the failed one is absent, and the warning named it with AWS's reason.
+    assert [exists(local.client(), k) for k in keys] == [True, False, True]
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(f"{keys[1].id}: FAILED: account suspended" in w for w in warned), warned
+    assert not any("deleted again" in r.getMessage() for r in caplog.records)
+
+
+def _snake(keys: list[AssignmentKey]) -> list[dict[str, str]]:
+    return [
+        {
+            "instance_arn": k.instance_arn,
+            "permission_set_arn": k.permission_set_arn,
+            "principal_type": k.principal_type,
+            "principal_id": k.principal_id,
+            "target_id": k.target_id,
+        }
+        for k in keys
+    ]

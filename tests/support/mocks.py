@@ -23,15 +23,21 @@ PROVIDER_KEY = "__provider"
 
 
 Fake = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
+FakeCall = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class RealDynamicMocks(pulumi.runtime.Mocks):
     def __init__(
-        self, config: dict[str, str], project: str, fakes: dict[str, Fake] | None = None
+        self,
+        config: dict[str, str],
+        project: str,
+        fakes: dict[str, Fake] | None = None,
+        calls: dict[str, FakeCall] | None = None,
     ) -> None:
         self.config = config
         self.project = project
         self.fakes = fakes or {}
+        self.calls = calls or {}
         self.resources: dict[str, tuple[str, dict[str, Any]]] = {}
         self.providers: list[Any] = []
 
@@ -56,7 +62,8 @@ class RealDynamicMocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
+        fake = self.calls.get(args.token)
+        return (fake(dict(args.args)) if fake else {}), []
 
 
 def set_mocks(mocks: pulumi.runtime.Mocks, **kwargs: Any) -> None:
@@ -75,9 +82,11 @@ def run_program(
     project: str,
     monkeypatch: Any,
     fakes: dict[str, Fake] | None = None,
+    calls: dict[str, FakeCall] | None = None,
 ) -> tuple[RealDynamicMocks, dict[str, Any]]:
-    """Run the program at ``path``; return the mocks and its exports, resolved."""
-    mocks = RealDynamicMocks(config, project, fakes)
+    """Run the program at ``path``; return the mocks and its exports, resolved. ``fakes``
+    answer registrations of their type, ``calls`` invokes of their token."""
+    mocks = RealDynamicMocks(config, project, fakes, calls)
     set_mocks(mocks, project=project, stack="test", preview=False)
     for key, value in config.items():
         pulumi.runtime.set_config(key, value)
