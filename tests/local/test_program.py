@@ -70,7 +70,8 @@ def permission_sets_named(local: LocalSsoAdmin, instance: str, prefix: str) -> l
     """The ARNs of the permission sets whose names start with ``prefix`` (the fake's)."""
     client = local.client()
     found = []
-    for arn in client.list_permission_sets(InstanceArn=instance)["PermissionSets"]:
+    pages = client.get_paginator("list_permission_sets").paginate(InstanceArn=instance)
+    for arn in (a for page in pages for a in page["PermissionSets"]):
         described = client.describe_permission_set(InstanceArn=instance, PermissionSetArn=arn)
         if described["PermissionSet"]["Name"].startswith(prefix):
             found.append(str(arn))
