@@ -16,6 +16,7 @@ from typing import TypeVar
 from ..core import cancellation, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, ErrorStreak, Policy, Verdict
 from ..core.errors import (
+    Message,
     Namer,
     OperationCancelledError,
     RequestNotFoundError,
@@ -94,30 +95,28 @@ class Tries:
         unknown = error is not None and error.kind is ErrorKind.NOT_FOUND
         if self.request and self.last_status is None and unknown:
             return self.not_found(waited)
-        if self.unreachable:
-            expired = WaitTimeoutError(
+        message: str | Message
+        if self.unreachable:  # never asked: say so, not "raise the timeout"
+            message = (
                 f"no endpoint answered in {waited:.1f}s and {self.count} attempts {self.what}: "
                 f"{error}. Nothing reached AWS: check the endpoint URL (AWS_ENDPOINT_URL*, "
-                "--endpoint-url), the region and the network",
-                **self.ids,
-                waited=waited,
-                polls=self.count,
+                "--endpoint-url), the region and the network"
             )
-            expired.tries = self
-            return expired
-        unit = "polls" if self.request else "attempts"
-        text = f"timed out after {waited:.1f}s and {self.count} {unit} {self.what}"
-        if self.request:
-            text += f": last status {self.last_status or 'none seen'}"
-        text += f"; last error {error}" if error else ""
-        text += f"; {why}" if why else ""
-        hint = (
-            "if the request is still running"
-            if self.request
-            else ("or look for a conflicting operation on the same assignment")
-        )
+        else:
+            unit = "polls" if self.request else "attempts"
+            text = f"timed out after {waited:.1f}s and {self.count} {unit} {self.what}"
+            if self.request:
+                text += f": last status {self.last_status or 'none seen'}"
+            text += f"; last error {error}" if error else ""
+            text += f"; {why}" if why else ""
+            hint = (
+                "if the request is still running"
+                if self.request
+                else ("or look for a conflicting operation on the same assignment")
+            )
+            message = lambda name: f"{text}. {_raise(name, hint)}."  # noqa: E731
         expired = WaitTimeoutError(
-            lambda name: f"{text}. {_raise(name, hint)}.",
+            message,
             **self.ids,
             last_status=self.last_status,
             waited=waited,
