@@ -35,7 +35,6 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.dynamic.resources import (
     dynamic_set_provider,
-    failed_creations,
     failed_set_message,
 )
 from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import InitFailed
@@ -153,11 +152,10 @@ class DynamicAdapter:
         outputs = _outputs(outs)
         if not isinstance(KINDS[token(resource)].provider(), v1.AccountAssignmentSetProvider):
             return
-        if inputs.get("fail_on_failed") is False:
-            return
-        failed = failed_creations(unwrap_rpc_secret(outputs.get("results")))
-        if failed:
-            raise Partial(id_, outputs, failed_set_message(id_, len(failed)))
+        results = unwrap_rpc_secret(outputs.get("results"))
+        message = failed_set_message(id_, results, inputs.get("fail_on_failed"))
+        if message:
+            raise Partial(id_, outputs, message)
 
     def check(
         self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]

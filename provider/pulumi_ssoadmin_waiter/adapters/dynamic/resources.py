@@ -151,20 +151,17 @@ def dynamic_set_provider() -> AccountAssignmentSetProvider:
     return provider
 
 
-def failed_creations(results: Mapping[str, Any] | None) -> list[str]:
-    """The assignment ids whose creation FAILED, as a set's ``results`` record them."""
-    return sorted(
-        key
-        for key, result in (results or {}).items()
-        if isinstance(result, Mapping) and result.get("status") == "FAILED"
-    )
-
-
-def failed_set_message(resource_name: str, failed: int) -> str:
-    """The deployment's error after a dynamic set recorded FAILED creations. It names no
-    assignment (they may be secret): the set's warning and ``results`` name each."""
+def failed_set_message(resource_name: str, results: Any, fail_on_failed: Any) -> str | None:
+    """The deployment's error once a dynamic set is recorded with FAILED creations in its
+    ``results``, unless ``fail_on_failed`` is false; else ``None``. It names no assignment (they
+    may be secret): the set's warning and ``results`` name each."""
+    if fail_on_failed is False or not isinstance(results, Mapping):
+        return None
+    failed = [r for r in results.values() if isinstance(r, Mapping) and r.get("status") == "FAILED"]
+    if not failed:
+        return None
     return (
-        f"AccountAssignmentSet {resource_name!r}: {failed} assignment creations FAILED; the "
+        f"AccountAssignmentSet {resource_name!r}: {len(failed)} assignment creations FAILED; the "
         "set's warning and its results name each with AWS's reason. What succeeded is kept in "
         "the state, and the next up retries only the failed (set fail_on_failed=False to let "
         "the deployment succeed with the failures recorded)."
@@ -193,11 +190,10 @@ class AccountAssignmentSet(
         )
 
     def _fail_if_failed(self, resource_name: str, results: Any, fail: bool | None) -> None:
-        if fail is False or pulumi.runtime.is_dry_run():  # a preview shows the last up's
+        if pulumi.runtime.is_dry_run():  # a preview shows the last up's results
             return
-        failed = failed_creations(results)
-        if failed:
-            message = failed_set_message(resource_name, len(failed))
+        message = failed_set_message(resource_name, results, fail)
+        if message:
             pulumi.log.error(message, resource=self)
             raise pulumi.RunError(message)
 
