@@ -12,6 +12,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -278,11 +279,12 @@ def test_export_lists_every_assignment_with_names(
             client.delete_account_assignment(**key.api_params())
 
 
-def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> None:
-    """``python -m pulumi_ssoadmin_waiter_local`` as the README shows it: the printed
-    environment is all the command line needs."""
+@contextmanager
+def served_endpoint(*args: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """``python -m pulumi_ssoadmin_waiter_local *args`` serving: its first line, and an
+    environment of the printed ``export`` alone (no other AWS_* setting)."""
     serving = subprocess.Popen(
-        [sys.executable, "-m", "pulumi_ssoadmin_waiter_local"],
+        [sys.executable, "-m", "pulumi_ssoadmin_waiter_local", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -292,9 +294,19 @@ def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> 
         lines = [serving.stdout.readline() for _ in range(2)]
         exports = dict(pair.split("=", 1) for pair in lines[1].split()[1:])
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        yield lines[0], {**env, **exports}
+    finally:
+        serving.terminate()
+        serving.wait(timeout=10)
+
+
+def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> None:
+    """``python -m pulumi_ssoadmin_waiter_local`` as the README shows it: the printed
+    environment is all the command line needs."""
+    with served_endpoint() as (_, env):
         done = subprocess.run(
             [sys.executable, "-m", "pulumi_ssoadmin_waiter.cli", "assignments", "export"],
-            env={**env, **exports},
+            env=env,
             capture_output=True,
             text=True,
             timeout=60,
@@ -307,9 +319,6 @@ def test_the_local_endpoint_serves_a_seeded_directory_for_the_command_line() -> 
             ("alice", "Admin", "dev-app"),
             ("Auditors", "ReadOnly", "sandbox-1"),
         }
-    finally:
-        serving.terminate()
-        serving.wait(timeout=10)
 
 
 PLAIN_BOTO3_CREATE = """
@@ -336,22 +345,9 @@ def test_the_served_endpoint_keeps_requests_pending_for_plain_boto3_and_the_wait
         check=True,
     ).stdout
     assert "without an AWS account." in help_text and "--pending SECONDS" in help_text
-    serving = subprocess.Popen(
-        [sys.executable, "-m", "pulumi_ssoadmin_waiter_local", "--pending", "3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert serving.stdout is not None
-        lines = [serving.stdout.readline() for _ in range(2)]
-        assert "new requests stay IN_PROGRESS 3s, then SUCCEEDED" in lines[0]
-        exports = dict(pair.split("=", 1) for pair in lines[1].split()[1:])
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-            **exports,
-            "AWS_CONFIG_FILE": os.devnull,  # no profile's region to fall back on
-        }
+    with served_endpoint("--pending", "3") as (first, exported):
+        assert "new requests stay IN_PROGRESS 3s, then SUCCEEDED" in first
+        env = {**exported, "AWS_CONFIG_FILE": os.devnull}  # no profile's region to fall back on
 
         def run(*argv: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
@@ -367,9 +363,6 @@ def test_the_served_endpoint_keeps_requests_pending_for_plain_boto3_and_the_wait
         done = run(*wait, "--timeout", "30")
         assert done.returncode == 0, done.stderr
         assert "SUCCEEDED" in done.stdout
-    finally:
-        serving.terminate()
-        serving.wait(timeout=10)
 
 
 # -- the command line, tried as a new user would --------------------------------------------------
