@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 import pytest
+from pulumi_ssoadmin_waiter import AssignmentExistsError
 from pulumi_ssoadmin_waiter.aws.assignment_set import (
     MOVES,
     KeyState,
@@ -273,6 +274,19 @@ def test_a_run_held_back_by_an_assignment_in_place_says_so_for_the_rest() -> Non
     assert "not started: 1 of the set's assignments already exist" in done.errors[KEYS[1].id](
         lambda n: n
     )
+
+
+def test_a_run_with_an_assignment_in_place_and_nothing_started_goes_on_to_raise() -> None:
+    """The last check can end on its thread between a round's raise and its end: the run goes
+    one more round, which raises, instead of ending with each in place as a plain error."""
+    r = run()
+    waiting(r)
+    r._to(r.entries[KEYS[0].id], S.IN_PLACE)
+    assert r.busy()
+    with pytest.raises(AssignmentExistsError, match="1 of the set's assignments already exist"):
+        r._raise_failure()
+    r.started_any = True  # another's request went out: the rest of the run says it per key
+    assert not r.busy()
 
 
 @pytest.mark.parametrize("others_started", [False, True])

@@ -1117,11 +1117,15 @@ class _SetRun:
             self.say(note)
 
     def busy(self) -> bool:
+        """Whether the run goes on. Assignments in place with nothing started keep it going
+        until :meth:`_raise_failure` raises: the last check may end on its thread after this
+        round's raise was decided, and the run must not end without that error."""
         with self.cond:
             in_place = self._count(S.IN_PLACE)
             checks = bool(self.groups or self.checking) and not (in_place and self.started_any)
             todo = bool(self._count(S.WAITING, S.DEFERRED)) and not (in_place or self.stopped)
-        return bool(self._count(*RUNNING, S.NOT_FOUND) or todo or checks)
+            refused = bool(in_place) and not self.started_any
+        return bool(self._count(*RUNNING, S.NOT_FOUND) or todo or checks or refused)
 
     def run(self) -> SetOutcome:
         try:
