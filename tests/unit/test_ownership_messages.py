@@ -63,6 +63,14 @@ NOTES: list[tuple[str, Callable[[], str], str]] = [
         "destroy. If another resource manages it, keep only one of them.",
     ),
     (
+        "resumed, not started",
+        lambda: assignments.resumed_note(KEY, "r-1"),
+        f"request r-1 for {SHOWN}, which an earlier run of this resource waited on and did not "
+        "start (another resource of this deployment, another stack or an interrupted run "
+        "started it), SUCCEEDED: this resource now records the assignment as its own and "
+        "deletes it on destroy. If another resource manages it, keep only one of them.",
+    ),
+    (
         "maybe ours",
         lambda: assignments.maybe_ours_note(KEY, "r-1"),
         f"request r-1 for {SHOWN} was made just before this operation's own, after a try of its "

@@ -19,7 +19,8 @@ def test_the_first_screen_says_what_why_how_and_where() -> None:
     assert "```python" in screen and "AccountAssignment(" in screen
     assert screen.count("\n- **") == 3, "three reasons, as bullets"
     # A known limit of a first-screen promise is on the first screen too.
-    assert "never silently grants or removes access, with known limits" in " ".join(screen.split())
+    promise = "never silently grants or removes access, with one known limit"
+    assert promise in " ".join(screen.split())
     # The limits of the path the example leads onto, and the way off it, beside the example.
     assert "at most 4" in screen and "pulumi package add" in screen
     assert "Documentation:" in screen

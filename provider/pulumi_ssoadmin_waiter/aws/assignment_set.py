@@ -111,6 +111,10 @@ class SetOutcome:
     running: dict[str, str] = field(default_factory=dict)
     """Of :attr:`errors`: the request still running at AWS when the run stopped, by key (the
     next run waits on it, or recognises what it made)."""
+    waited: frozenset[str] = frozenset()
+    """Of :attr:`running`: the requests this run waited on and did not start (another
+    resource, stack or an interrupted run did): not what it made, when the next run finds
+    them ended."""
 
     def unfinished(self, name: Namer = python_name) -> dict[str, str]:
         """:attr:`errors`, with the inputs named by ``name``."""
@@ -1086,6 +1090,7 @@ class _SetRun:
             {e.key.id: e.outcome for e in ended if e.outcome is not None},
             {e.key.id: e.error for e in ended if e.error is not None},
             {e.key.id: _id(e) for e in requests},
+            frozenset(e.key.id for e in requests if _request(e).path is OutcomePath.IN_FLIGHT),
         )
 
     # -- helpers -----------------------------------------------------------------------------

@@ -359,6 +359,17 @@ def in_flight_note(key: AssignmentKey, request_id: str) -> str:
     )
 
 
+def resumed_note(key: AssignmentKey, request_id: str) -> str:
+    """What to tell about a request an earlier run waited on, did not start and did not see
+    end, found SUCCEEDED: not this resource's request, so perhaps another's assignment."""
+    return (
+        f"request {request_id} for {key}, which an earlier run of this resource waited on and "
+        "did not start (another resource of this deployment, another stack or an interrupted "
+        "run started it), SUCCEEDED: this resource now records the assignment as its own and "
+        "deletes it on destroy. If another resource manages it, keep only one of them."
+    )
+
+
 def _claimed_elsewhere(
     run: _Operation, other: runtime.Claim, adopt: bool, early: lookups.InFlight
 ) -> AssignmentOutcome:

@@ -35,6 +35,7 @@ from ..aws.assignments import (
     exists_error,
     made_first_note,
     not_looked_back_note,
+    resumed_note,
     unread_text,
 )
 from ..aws.products import Expansion, expand_products, problems
@@ -444,13 +445,15 @@ class _Made:
                 "status": "IN_PROGRESS" if request_id else "NOT_STARTED",
                 "failure_reason": message(name),
                 "created_date": None,
-                "path": UNFINISHED,
+                "path": IN_FLIGHT if kid in self.created.waited else UNFINISHED,
             }
         return entries
 
 
 UNFINISHED = "unfinished"
 """A result's ``path`` for an assignment the operation did not finish (timeout, cancel)."""
+IN_FLIGHT = OutcomePath.IN_FLIGHT.value
+"""Its ``path`` for one whose request, still running, the operation did not start."""
 
 
 RESUMED_WINDOW = 3600.0
@@ -546,7 +549,9 @@ class _Operation:
     ) -> tuple[dict[str, AssignmentOutcome], dict[str, Message]]:
         """Assignments an earlier run of this set started and did not see end (its state
         records their request as IN_PROGRESS) that have since SUCCEEDED and are in place now:
-        this set made them, so they are its own without being adopted. One describe each,
+        this set made them, so they are its own without being adopted (one it waited on and
+        did not start, its results' path ``in-flight``, is recorded and said, as a request in
+        flight is when one run sees it end: :func:`resumed_note`). One describe each,
         and a settled listing of those that SUCCEEDED (one may have been removed since: it is
         made again, not taken for in place on an old request's word). That run ended before it
         looked for a request of another stack that made one first: looked for now
@@ -577,6 +582,10 @@ class _Operation:
             for kid, (k, r) in ended.items()
             if kid in present
         }
+        for kid, outcome in finished.items():
+            if before[kid].get("path") == IN_FLIGHT:  # waited on, not started: not its own
+                note = resumed_note(outcome.key, recorded[kid])
+                finished[kid] = replace(outcome, path=OutcomePath.IN_FLIGHT, notes=(note,))
         return self._made_first(finished)
 
     def _made_first(
