@@ -44,10 +44,9 @@ settings.load_profile("ci")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """With workers (``-n 4``) and no ``--dist``, the workers steal work: the few tests that
-    wait tens of seconds in real time no longer end the run alone on one worker (the whole
-    suite: 4 min 46 s against 6 min 16 s with xdist's default ``load``, one run each on 2
-    cores). Runs before xdist's own hook, which would choose ``load``."""
+    """With workers (``-n 8``) and no ``--dist``, the workers steal work: the few tests that
+    wait tens of seconds in real time do not end the run alone on one worker (figures in
+    docs/contributing.md). Runs before xdist's own hook, which would choose ``load``."""
     if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
         config.option.dist = "worksteal"
 

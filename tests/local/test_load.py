@@ -91,9 +91,11 @@ def test_500_concurrent_waits_with_20_percent_throttling(local: LocalSsoAdmin) -
     assert errors == [] and results == ["SUCCEEDED"] * WAITS
     assert throttled > 0.1 * len(calls)
     assert len(sent) == len(local.behaviour.calls), "every attempt sent arrived (lists too)"
-    # No TPS + 1 calls sent within one second: 5 ms allowed for the clock read after the
-    # limiter. (At 20 requests/s, the service's whole quota, it sends evenly spaced, no burst.)
-    assert shortest_span(sent) >= 1.0 - 0.005
+    # No TPS + 1 calls sent within one second: 20 ms allowed between the limiter's grant and
+    # botocore's before-send stamp, where a thread of 500 on a loaded machine may wait its turn
+    # (7.7 ms once, with the whole suite on 2 cores). At 20 requests/s, the service's whole
+    # quota, it sends evenly spaced: a burst would be 50 ms or more early.
+    assert shortest_span(sent) >= 1.0 - 0.020
     # When calls arrive is not the package's to hold: the endpoint stamps a call when one of
     # its handler threads, in this same process beside the 500 waits, gets to it, and a
     # loaded machine bunches them (33 in one second once, on a clean clone). It is printed

@@ -20,7 +20,8 @@ def test_in_progress_then_succeeded(local: LocalSsoAdmin) -> None:
     done = time.monotonic()
     assert result.succeeded
     assert done - requested >= 2 and done - before_start < 4.5
-    assert result.polls == len(local.behaviour.calls_to(DESCRIBE)) >= 3
+    # IN_PROGRESS at least once, then SUCCEEDED (a loaded machine may poll only twice in 2 s).
+    assert result.polls == len(local.behaviour.calls_to(DESCRIBE)) >= 2
 
 
 def test_failed_with_reason(local: LocalSsoAdmin) -> None:
