@@ -186,3 +186,40 @@ class OutcomePath(StrEnum):
     """The assignment was already in place and was adopted."""
     ABSENT = "absent"
     """The assignment was already gone."""
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """One entry of a set's ``results`` (the state and the schema are derived from it)."""
+
+    request_id: str | None = field(
+        metadata=_doc("The request waited on; empty when nothing had to be started.")
+    )
+    status: str = field(
+        metadata=_doc(
+            "SUCCEEDED or FAILED; IN_PROGRESS or NOT_STARTED when the operation stopped first (a "
+            "timeout, a cancel, a failure elsewhere in the set)."
+        )
+    )
+    failure_reason: str | None = field(
+        metadata=_doc("Why the request FAILED, as AWS says, or why it did not finish.")
+    )
+    created_date: str | None = field(
+        metadata=_doc("When AWS created the request, ISO 8601 in UTC.")
+    )
+    path: str = field(
+        metadata=_doc(
+            "`created`, `in-flight`, `existing`, `deleted`, `absent` or `unfinished`: how the "
+            "assignment got to its state."
+        )
+    )
+
+    def entry(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+SET_RESULT_FIELDS = fields(SetResult)

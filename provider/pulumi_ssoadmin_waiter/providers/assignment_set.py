@@ -54,7 +54,7 @@ from ..core.errors import (
 )
 from ..core.identity import AssignmentKey
 from ..core.operations import SUCCEEDED
-from ..core.results import OutcomePath, StatusChanges, as_utc
+from ..core.results import OutcomePath, SetResult, StatusChanges, as_utc
 from ..core.set_pace import default_timeout, too_short
 from .base import (
     REMADE,
@@ -109,13 +109,13 @@ def item_of(key: AssignmentKey) -> dict[str, str]:
 
 def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
     result = outcome.result
-    return {
-        "request_id": result.request_id if result else None,
-        "status": outcome.status,
-        "failure_reason": result.failure_reason if result else None,
-        "created_date": result.created_date.isoformat() if result and result.created_date else None,
-        "path": outcome.path.value,
-    }
+    return SetResult(
+        request_id=result.request_id if result else None,
+        status=outcome.status,
+        failure_reason=result.failure_reason if result else None,
+        created_date=result.created_date.isoformat() if result and result.created_date else None,
+        path=outcome.path.value,
+    ).entry()
 
 
 def _repeats(where: InputPath, first: InputPath) -> InputProblem:
@@ -440,13 +440,13 @@ class _Made:
         entries = {kid: result_entry(o) for kid, o in done.items()}
         for kid, message in self.created.errors.items():
             request_id = self.created.running.get(kid)
-            entries[kid] = {
-                "request_id": request_id,
-                "status": "IN_PROGRESS" if request_id else "NOT_STARTED",
-                "failure_reason": message(name),
-                "created_date": None,
-                "path": IN_FLIGHT if kid in self.created.waited else UNFINISHED,
-            }
+            entries[kid] = SetResult(
+                request_id=request_id,
+                status="IN_PROGRESS" if request_id else "NOT_STARTED",
+                failure_reason=message(name),
+                created_date=None,
+                path=IN_FLIGHT if kid in self.created.waited else UNFINISHED,
+            ).entry()
         return entries
 
 

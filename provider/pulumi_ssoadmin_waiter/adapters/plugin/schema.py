@@ -16,6 +16,7 @@ from ...core.declarations import (
     Output,
     Resource,
 )
+from ...core.results import SET_RESULT_FIELDS
 
 PACKAGE = "ssoadmin-waiter"
 ASSIGNMENT_TYPE = f"{PACKAGE}:index:Assignment"
@@ -70,18 +71,6 @@ def _resource(resource: Resource) -> dict[str, Any]:
     }
 
 
-RESULT_FIELDS = {
-    "request_id": "The request waited on; empty when nothing had to be started.",
-    "status": "SUCCEEDED or FAILED; IN_PROGRESS or NOT_STARTED when the operation stopped "
-    "first (a timeout, a cancel, a failure elsewhere in the set).",
-    "failure_reason": "Why the request FAILED, as AWS says, or why it did not finish.",
-    "created_date": "When AWS created the request, ISO 8601 in UTC.",
-    "path": "`created`, `in-flight`, `existing`, `deleted`, `absent` or `unfinished`: how the "
-    "assignment got to its state.",
-}
-"""The fields of each entry of ``AccountAssignmentSet.results``."""
-
-
 def _function(function: Resource) -> dict[str, Any]:
     inputs = {camel(i.name): _property(i) for i in function.inputs}
     return {
@@ -115,7 +104,8 @@ def _types() -> dict[str, Any]:
             "type": "object",
             "description": "How one assignment of a set ended.",
             "properties": {
-                camel(n): {"type": "string", "description": d} for n, d in RESULT_FIELDS.items()
+                camel(f.name): {"type": "string", "description": f.metadata["doc"]}
+                for f in SET_RESULT_FIELDS
             },
         },
     }
