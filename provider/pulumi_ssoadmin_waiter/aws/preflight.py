@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core.errors import OperationCancelledError, WaiterError
 from ..core.identity import AssignmentKey
@@ -163,7 +163,7 @@ def _accounts(
 
 def _statuses(deadline: Deadline, directory: Directory, wanted: list[str]) -> list[Account]:
     """The organisation's status of each wanted account it lists (one it does not list is left
-    to AWS): a describe each for a few, else ``ListAccounts`` until all are seen."""
+    to AWS): a describe each for a few, else one ``ListAccounts`` listing (all pages)."""
     organizations = directory.clients.organizations
     if len(wanted) <= FEW_ACCOUNTS:
         accounts = []
@@ -176,31 +176,12 @@ def _statuses(deadline: Deadline, directory: Directory, wanted: list[str]) -> li
             if answer is not None:
                 accounts.append(Account.from_api(answer["Account"]))
         return accounts
-    missing = set(wanted)
-    accounts = []
-    for page in _pages(deadline, organizations):
-        for item in page:
-            if item.get("Id") in missing:
-                missing.discard(item["Id"])
-                accounts.append(Account.from_api(item))
-        if not missing:
-            break
-    return accounts
-
-
-def _pages(deadline: Deadline, organizations: Any) -> Iterable[list[dict[str, Any]]]:
-    token: str | None = None
-    while True:
-        params = {"NextToken": token} if token else {}
-        answer = deadline.call(
-            "listing the organisation's accounts",
-            "organizations:ListAccounts",
-            partial(organizations.list_accounts, **params),
-        )
-        yield list(answer.get("Accounts", []))
-        token = answer.get("NextToken")
-        if not token:
-            return
+    listed = deadline.call(
+        "listing the organisation's accounts",
+        "organizations:ListAccounts",
+        partial(calls.list_all, organizations, "ListAccounts", "Accounts"),
+    )
+    return [Account.from_api(item) for item in listed if item.get("Id") in set(wanted)]
 
 
 def summary(keys: list[AssignmentKey], problems: dict[str, str]) -> str:
