@@ -12,6 +12,7 @@ from pulumi_ssoadmin_waiter import (
     AssignmentKey,
     WaiterError,
     WaitTimeoutError,
+    wait_for_assignment_creation,
 )
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment, delete_assignment
@@ -56,12 +57,19 @@ def test_a_create_without_time_for_a_settled_read_starts_nothing_and_names_it() 
     assert sso.calls_to("create_account_assignment") == []
 
 
-def test_an_unknown_option_is_refused_by_the_function_that_got_it() -> None:
+def test_an_unknown_option_is_refused_before_any_call() -> None:
+    """A misspelt option is an error, not a setting silently ignored (``timout=10`` would wait
+    the default five minutes): the functions declare their options."""
     clock, sso, client = world()
-    with pytest.raises(TypeError, match=r"^create_assignment\(\) got unexpected .*'adopt'"):
+    refused = r"got an unexpected keyword argument '{}'"
+    with pytest.raises(TypeError, match=refused.format("adopt")):
         create_assignment(client, key(1), adopt=True, **options(clock))  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match=r"^delete_assignment\(\) got unexpected .*'force'"):
-        delete_assignment(client, key(1), force=True, **options(clock))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=refused.format("adopt_existing")):
+        delete_assignment(client, key(1), adopt_existing=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=refused.format("timout")):
+        create_assignments(client, [key(1)], timout=10)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=refused.format("timout")):
+        wait_for_assignment_creation(client, INSTANCE, "r-1", timout=10)  # type: ignore[call-arg]
     assert sso.calls == [], "refused before any call"
 
 

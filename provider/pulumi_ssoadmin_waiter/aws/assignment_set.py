@@ -41,7 +41,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
 from ..core import ownership, ratelimit, runtime
-from ..core.decisions import DEFAULT_POLICY, is_terminal, poll_by_list
+from ..core.decisions import DEFAULT_POLICY, Policy, is_terminal, poll_by_list
 from ..core.defaults import (
     CHECK_WORKERS,
     CONFIRM_POLL,
@@ -64,9 +64,10 @@ from ..core.errors import (
 )
 from ..core.identity import AssignmentKey
 from ..core.operations import FAILED, SUCCEEDED, Request
-from ..core.options import check_options
-from ..core.results import OutcomePath, PollEvent, WaitResult, result_from
+from ..core.quota import OutstandingLimiter
+from ..core.results import OnPoll, OutcomePath, PollEvent, WaitResult, result_from
 from ..core.set_pace import Pace, Progress, default_timeout, transient_failure
+from ..core.timing import Timing
 from . import calls, lookups, preflight
 from .api_errors import ApiError, persistent_error
 from .assignments import (
@@ -1314,14 +1315,34 @@ def run_set(
     change: Change,
     client: SSOAdminClient,
     keys: list[AssignmentKey],
-    **options: Unpack[SetOptions],
+    *,
+    timeout: float | None = None,
+    adopt_existing: bool = False,
+    limiter: OutstandingLimiter | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    timing: Timing | None = None,
+    on_poll: OnPoll | None = None,
+    directory: preflight.DirectoryFor | None = None,
+    stop_on_failure: bool = False,
+    left_to: Callable[[AssignmentKey], str | None] | None = None,
 ) -> SetOutcome:
-    """Create (or delete) every assignment in ``keys``; never raises for one assignment's
-    failure: each ends in ``outcomes`` or ``errors``. Raises :class:`AssignmentExistsError`,
-    before starting anything, for assignments in place that it was not asked to adopt."""
-    check_options(f"{change.verb}_assignments", options, SetOptions)
+    """Create (or delete) every assignment in ``keys`` (the options: :class:`SetOptions`);
+    never raises for one assignment's failure: each ends in ``outcomes`` or ``errors``. Raises
+    :class:`AssignmentExistsError`, before starting anything, for assignments in place that it
+    was not asked to adopt."""
     if not keys:
         return SetOutcome({}, {})
+    options = SetOptions(
+        timeout=timeout,
+        adopt_existing=adopt_existing,
+        limiter=limiter,
+        policy=policy,
+        timing=timing,
+        on_poll=on_poll,
+        directory=directory,
+        stop_on_failure=stop_on_failure,
+        left_to=left_to,
+    )
     return _SetRun(change, client, keys, options).run()
 
 

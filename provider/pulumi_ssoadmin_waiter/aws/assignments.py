@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..core import cancellation, ownership, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy
@@ -35,7 +35,6 @@ from ..core.operations import (
     Request,
     StatusOperation,
 )
-from ..core.options import check_options
 from ..core.quota import OutstandingLimiter, SlotTimeoutError
 from ..core.ratelimit import NoTokenInTime
 from ..core.results import OnPoll, OutcomePath, WaitResult, as_utc
@@ -96,13 +95,13 @@ class AssignmentOutcome:
 class AssignmentOptions(TypedDict, total=False):
     """Keyword arguments of :func:`create_assignment` and :func:`delete_assignment`."""
 
-    timeout: float
+    timeout: float | None
     """Seconds for the whole operation (default: the operation's, Terraform's 5 min)."""
     adopt_existing: bool
     """Create only: take over an assignment already in place instead of failing."""
     limiter: OutstandingLimiter | None
     policy: Policy
-    timing: Timing
+    timing: Timing | None
     on_poll: OnPoll | None
 
 
@@ -113,15 +112,19 @@ class _Operation:
     change: Change
     client: SSOAdminClient
     key: AssignmentKey
-    options: AssignmentOptions
+    timeout: float | None
+    policy: Policy
+    timing: Timing | None
+    limiter: OutstandingLimiter | None
+    on_poll: OnPoll | None
     deadline: Deadline = field(init=False)
 
     def __post_init__(self) -> None:
-        o = self.options
+        timeout = self.timeout
         self.deadline = Deadline(
-            o.get("timeout", self.change.operation.default_timeout),
-            policy=o.get("policy", DEFAULT_POLICY),
-            timing=o.get("timing"),
+            self.change.operation.default_timeout if timeout is None else timeout,
+            policy=self.policy,
+            timing=self.timing,
             instance_arn=self.key.instance_arn,
         )
         self.began = self.poller().epoch
@@ -131,7 +134,7 @@ class _Operation:
     def slot(self) -> Iterator[None]:
         """One of the outstanding-operation slots, for the whole operation. While it waits for
         one, the shared list is polled on the slot pace, so a freed slot is seen soon."""
-        limiter = self.options.get("limiter") or runtime.current().outstanding
+        limiter = self.limiter or runtime.current().outstanding
         try:
             with self.poller().waiting_for_slot():
                 limiter.acquire(self.deadline.left())
@@ -160,7 +163,7 @@ class _Operation:
         """Wait on ``request_id``; ``since``: the shared list's number when it was started
         (a newer list already says whether it is in progress)."""
         request = Request(self.change.operation, self.key.instance_arn, request_id)
-        return wait(self.client, request, self.deadline, self.options.get("on_poll"), since)
+        return wait(self.client, request, self.deadline, self.on_poll, since)
 
     @contextmanager
     def started(self, request_id: str) -> Iterator[None]:
@@ -259,15 +262,23 @@ def _started(
 
 
 def create_assignment(
-    client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
+    client: SSOAdminClient,
+    key: AssignmentKey,
+    *,
+    timeout: float | None = None,
+    adopt_existing: bool = False,
+    limiter: OutstandingLimiter | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    timing: Timing | None = None,
+    on_poll: OnPoll | None = None,
 ) -> AssignmentOutcome:
     """Make sure the assignment exists: wait on a request in flight, or call
     ``CreateAccountAssignment`` and wait. An assignment already in place, or being created by
     another operation of this process, is adopted only with ``adopt_existing=True``
-    (:class:`AssignmentExistsError` otherwise). FAILED is returned, not raised."""
-    check_options("create_assignment", options, AssignmentOptions)
-    run = _Operation(CREATE, client, key, options)
-    adopt = options.get("adopt_existing", False)
+    (:class:`AssignmentExistsError` otherwise). FAILED is returned, not raised. The options:
+    :class:`AssignmentOptions`."""
+    run = _Operation(CREATE, client, key, timeout, policy, timing, limiter, on_poll)
+    adopt = adopt_existing
     # Before the slot: a wait for one counts toward the settling, and while others wait for
     # one, the list made on their pace answers this look too.
     early = run.in_flight(run.poller().pace_patience(run.deadline))
@@ -526,14 +537,20 @@ def exists_error(
 
 
 def delete_assignment(
-    client: SSOAdminClient, key: AssignmentKey, **options: Unpack[AssignmentOptions]
+    client: SSOAdminClient,
+    key: AssignmentKey,
+    *,
+    timeout: float | None = None,
+    limiter: OutstandingLimiter | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    timing: Timing | None = None,
+    on_poll: OnPoll | None = None,
 ) -> AssignmentOutcome:
     """Make sure the assignment is gone: wait on a deletion in flight, or call
     ``DeleteAccountAssignment`` and wait; an assignment that the delete call itself says is
     not there (and no list shows) is gone already. A list alone never says so: it may lag a
     create. FAILED is returned, not raised."""
-    check_options("delete_assignment", options, AssignmentOptions)
-    run = _Operation(DELETE, client, key, options)
+    run = _Operation(DELETE, client, key, timeout, policy, timing, limiter, on_poll)
     with run.slot():
         looked = run.in_flight()
         if key.id in looked.found:

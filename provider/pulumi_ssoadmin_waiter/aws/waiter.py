@@ -22,7 +22,6 @@ from ..core.operations import (
     Request,
     StatusOperation,
 )
-from ..core.options import check_options
 from ..core.results import OnPoll, PollEvent, StatusChanges, WaitResult, result_from
 from ..core.timing import Timing
 from . import calls
@@ -126,23 +125,20 @@ def wait_for(
     client: SSOAdminClient,
     instance_arn: str,
     request_id: str,
-    **options: Unpack[WaitOptions],
+    *,
+    timeout: float | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    timing: Timing | None = None,
+    on_poll: OnPoll | None = None,
 ) -> WaitResult:
     """Poll ``operation``'s request until SUCCEEDED or FAILED, or raise a
-    :class:`~errors.WaiterError` (see :func:`wait`). Time spent waiting for a rate-limit token
-    counts against the timeout."""
-    check_options("wait_for", options, WaitOptions)
+    :class:`~errors.WaiterError` (see :func:`wait`; the options: :class:`WaitOptions`). Time
+    spent waiting for a rate-limit token counts against the timeout."""
     request = Request(operation, instance_arn, request_id)
-    timeout = options.get("timeout")
     timeout = operation.default_timeout if timeout is None else timeout
     check_arguments(request, timeout)
-    deadline = Deadline(
-        timeout,
-        policy=options.get("policy", DEFAULT_POLICY),
-        timing=options.get("timing"),
-        instance_arn=instance_arn,
-    )
-    return wait(client, request, deadline, options.get("on_poll"))
+    deadline = Deadline(timeout, policy=policy, timing=timing, instance_arn=instance_arn)
+    return wait(client, request, deadline, on_poll)
 
 
 def wait_for_assignment_creation(
