@@ -415,3 +415,31 @@ def test_a_dynamic_set_out_of_time_names_what_still_runs_and_what_the_next_up_do
         assert "refuses the others until adopt_existing=True is set for one up" in text
         for k in (a, b):
             assert f"  {k.id}: request {running[k.target_id]}" in text
+
+
+def test_a_set_that_adopts_waits_on_another_sets_request_and_says_so() -> None:
+    """Two sets of one deployment want one assignment; the second, told to adopt, starts while
+    the first one's request is in flight (its claim): it waits on that very request, records
+    it with the path ``in-flight`` and says whose it was. One request in all."""
+    with world(t=5.0) as w:
+        process = w.process()
+        k = key(w, "100000000000")
+        first_inputs = _set_of(w, k)
+        adopting = _set_of(w, k, adopt_existing=True)
+
+        def later() -> Any:
+            w.vt.sleep(3.0)  # the first set's request is in flight by now
+            return SET.create(adopting)
+
+        first, second = w.run(
+            process,
+            operation(w, lambda: SET.create(first_inputs)),
+            operation(w, later),
+        )
+        assert first.error is None and second.error is None, second.said()
+        request = first.value.outs["results"][k.id]["request_id"]
+        adopted = second.value.outs["results"][k.id]
+        assert (adopted["request_id"], adopted["path"]) == (request, "in-flight"), adopted
+        assert told(second, k) and request in second.warned()
+        assert "being created by another resource of this deployment" in second.warned()
+        assert len(w.sso.calls_to("create_account_assignment")) == 1
