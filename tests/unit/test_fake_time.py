@@ -706,6 +706,20 @@ def test_a_not_found_delete_is_confirmed_only_by_a_listing_read_late_enough(as_s
     assert clock.now >= answered + LIST_SETTLE, "the last listing was read late enough"
 
 
+def test_a_not_found_delete_whose_listing_fails_is_not_taken_for_absent() -> None:
+    """The delete call answers "not found" and every listing of the assignments is refused:
+    nothing confirms the absence, so the set does not count it deleted (it may lag a create)."""
+    clock, sso, client = world()
+    sso.fault = lambda name, _now: (
+        api_error("AccessDeniedException", 400, "no list for you")
+        if name == "list_account_assignments"
+        else None
+    )
+    done = delete_assignments(client, [key(1)], **options(clock, timeout=30))
+    (reason,) = done.failures().values()
+    assert "may not be deleted" in reason and done.outcomes == {}
+
+
 def test_many_deletes_looking_back_describe_each_ended_deletion_once() -> None:
     """A destroy of many resources reads the same deletion history: each ended deletion is
     described once per process, not once per resource."""
