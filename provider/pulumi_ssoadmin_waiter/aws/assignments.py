@@ -278,16 +278,15 @@ def create_assignment(
     (:class:`AssignmentExistsError` otherwise). FAILED is returned, not raised. The options:
     :class:`AssignmentOptions`."""
     run = _Operation(CREATE, client, key, timeout, policy, timing, limiter, on_poll)
-    adopt = adopt_existing
     # Before the slot: a wait for one counts toward the settling, and while others wait for
     # one, the list made on their pace answers this look too.
     early = run.in_flight(run.poller().pace_patience(run.deadline))
     with run.slot():
         other = ownership.claim(key, run)
         if other is not None:
-            return _claimed_elsewhere(run, other, adopt, early)
+            return _claimed_elsewhere(run, other, adopt_existing, early)
         try:
-            return _create(run, adopt, early)
+            return _create(run, adopt_existing, early)
         finally:  # done: the assignment is in place for all to see, or was not made
             ownership.release(key, run, run.deadline.clock())
 

@@ -181,7 +181,8 @@ def _statuses(deadline: Deadline, directory: Directory, wanted: list[str]) -> li
         "organizations:ListAccounts",
         partial(calls.list_all, organizations, "ListAccounts", "Accounts"),
     )
-    return [Account.from_api(item) for item in listed if item.get("Id") in set(wanted)]
+    ids = set(wanted)
+    return [Account.from_api(item) for item in listed if item.get("Id") in ids]
 
 
 def summary(keys: list[AssignmentKey], problems: dict[str, str]) -> str:
