@@ -143,11 +143,16 @@ def sample(
     """N mutant names drawn at random from those matching ``globs`` (all when none). mutmut
     names its mutants only once it has made them: a first run of one mutant makes them all."""
     found = results(where)
+    if not found:
+        run(where, children, [probe(only[0])])
+        found = results(where)
     made = {module_of(m)[0] for m in found}
-    for module in only:  # a module a run with other --only never mutated: make its mutants
-        if module.removesuffix(".py").replace("/", ".") not in made:
-            run(where, children, [probe(module)])
-    found = results(where)
+    missing = [m for m in only if m.removesuffix(".py").replace("/", ".") not in made]
+    if missing:  # mutmut neither makes them nor knows their tests in this workspace now
+        sys.exit(
+            f"the workspace {where} has no mutants of {', '.join(missing)} (an earlier run "
+            "had another --only): give a new --workspace"
+        )
     pool = sorted(m for m in found if not globs or any(fnmatch(m, g) for g in globs))
     return sorted(random.Random(seed).sample(pool, min(n, len(pool))))
 
