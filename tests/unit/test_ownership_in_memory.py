@@ -443,3 +443,34 @@ def test_a_set_that_adopts_waits_on_another_sets_request_and_says_so() -> None:
         assert told(second, k) and request in second.warned()
         assert "being created by another resource of this deployment" in second.warned()
         assert len(w.sso.calls_to("create_account_assignment")) == 1
+
+
+def test_a_set_delete_leaves_what_another_resource_takes_over_while_it_runs() -> None:
+    """A set is deleted while, in the same deployment, an AccountAssignment adopts one of its
+    assignments (a move between resources in one `up`). The set's deletions wait for quota
+    slots; by the time that one's turn comes the other resource records it, so the set leaves
+    it in place and says so: deleting it would remove the other's access, untold."""
+    with world(t=5.0) as w:
+        first = w.process()
+        keys = [key(w, f"{100000000000 + n}") for n in range(12)]
+        inputs = _set_of(w, *keys)
+        (made,) = w.run(first, operation(w, lambda: SET.create(inputs)))
+        assert made.error is None, made.said()
+        moved = keys[-1]  # its deletion waits for a slot: ten go first
+        adopting = checked(SINGLE, {**_inputs(moved), "adopt_existing": True})
+
+        def adopt_later() -> Any:
+            w.vt.sleep(1.0)  # the set's first deletions are in flight
+            return SINGLE.create(adopting)
+
+        second = w.process()
+        deleted, adopted = w.run(
+            second,
+            operation(w, lambda: SET.delete(made.value.id, made.value.outs)),
+            operation(w, adopt_later),
+        )
+        assert adopted.error is None and adopted.value.outs["creation_path"] == "existing"
+        assert deleted.error is None, deleted.said()
+        assert present(w, moved), "the other resource's access stays"
+        assert moved.id in deleted.warned() or str(moved) in deleted.warned(), deleted.said()
+        assert not any(present(w, k) for k in keys[:-1])
