@@ -1991,6 +1991,9 @@ def test_found_an_import_while_a_deletion_is_in_flight_is_refused_and_said() -> 
         second = (*_ROW[:3], m.directory.groups["Developers"], "200506959381", "AWS_ACCOUNT")
         m.import_existing(by_name=True, data=_Drawn(second))
         m.invariants_hold()
+        last = m.stacks["b"].ops[-1]
+        assert last.kind == "import" and "no longer exists" in told_by(last), last.outcome
+        assert key_of_row(second).id not in {key_of_row(a).id for a in m.world.sso.assignments}
     finally:
         m.teardown()
 
