@@ -1966,17 +1966,8 @@ def test_found_an_import_while_a_deletion_is_in_flight_is_refused_and_said() -> 
     is refused, saying the assignment no longer exists: AWS's word, and the user told. The rule
     took any refusal without a lagging list for a failure."""
     m = Deployments()
-    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=1, latency=0.0)
     try:
-        m.declare_set(
-            adopt=False, items=[], products=[("Platform", "ReadOnly", "Workloads")], slot=0,
-            stack="b", timeout=5.0,
-        )  # fmt: skip
-        m.up_both_at_once()
-        m.invariants_hold()
-        first = (*_ROW[:3], m.directory.groups["Platform"], "200108127101", "AWS_ACCOUNT")
-        m.import_existing(by_name=True, data=_Drawn(first))
-        m.invariants_hold()
+        _a_set_of_b_and_one_of_its_assignments_imported(m)
         m.group_recreated(group="Platform")
         m.declare_set(
             adopt=False, items=[], products=[("Developers", "ReadOnly", "Workloads")], slot=1,
@@ -2006,17 +1997,8 @@ def test_found_a_set_leaves_an_assignment_to_a_replaced_resource_not_yet_deleted
     removes it. The judge read only the resources' current states and called it left behind
     (I7)."""
     m = Deployments()
-    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=1, latency=0.0)
     try:
-        m.declare_set(
-            adopt=False, items=[], products=[("Platform", "ReadOnly", "Workloads")], slot=0,
-            stack="b", timeout=5.0,
-        )  # fmt: skip
-        m.up_both_at_once()
-        m.invariants_hold()
-        row = (*_ROW[:3], m.directory.groups["Platform"], "200108127101", "AWS_ACCOUNT")
-        m.import_existing(by_name=True, data=_Drawn(row))
-        m.invariants_hold()
+        row = _a_set_of_b_and_one_of_its_assignments_imported(m)
         m.declare_set(
             adopt=False, items=[("Platform", "ReadOnly", 0)], products=[], slot=0, stack="b",
             timeout=60.0,
@@ -2033,6 +2015,22 @@ def test_found_a_set_leaves_an_assignment_to_a_replaced_resource_not_yet_deleted
         assert any(key in keys for keys in m._records().values()), "the pending delete holds it"
     finally:
         m.teardown()
+
+
+def _a_set_of_b_and_one_of_its_assignments_imported(m: Deployments) -> tuple[str, ...]:
+    """Both stacks made; stack b's set over Workloads made by an up; one of its assignments
+    imported by name into b: the import's row."""
+    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=1, latency=0.0)
+    m.declare_set(
+        adopt=False, items=[], products=[("Platform", "ReadOnly", "Workloads")], slot=0,
+        stack="b", timeout=5.0,
+    )  # fmt: skip
+    m.up_both_at_once()
+    m.invariants_hold()
+    row = (*_ROW[:3], m.directory.groups["Platform"], "200108127101", "AWS_ACCOUNT")
+    m.import_existing(by_name=True, data=_Drawn(row))
+    m.invariants_hold()
+    return row
 
 
 _ROW = (
