@@ -146,10 +146,13 @@ def seeded(local: LocalSsoAdmin) -> Seeded:
 
 @pytest.fixture(scope="session")
 def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The plugin directory, installed as ``pulumi package add`` and the language host do."""
-    from support.plugin_host import install
+    """The plugin directory, installed as ``pulumi package add`` and the language host do, once
+    for all the workers of a run (pytest-xdist's recipe: they share the base temp's parent)."""
+    from support.plugin_host import install_once
 
-    return install(tmp_path_factory.mktemp("plugin") / "ssoadmin-waiter")
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    return install_once(shared / "ssoadmin-waiter")
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,9 @@ def status_waits_then_reads_and_forgets(driver: Driver, local: LocalSsoAdmin) ->
         out = created.outputs
         took = time.monotonic() - started
         assert 1.5 <= took < 1.5 + 4, "waited for the request to end, and saw it soon after"
-        assert 2 <= len(local.behaviour.calls_to(describe_call(resource))) - polls <= 5
+        # SUCCEEDED is the endpoint's answer only after 1.5 s, so one describe proves the wait;
+        # on a busy machine the first poll may already come after the end.
+        assert 1 <= len(local.behaviour.calls_to(describe_call(resource))) - polls <= 5
         assert out["status"] == "SUCCEEDED" and out["request_id"] == req.request_id
         assert out["created_date"].endswith("+00:00")
         assert out["permission_set_arn"] == req.permission_set_arn

@@ -10,6 +10,7 @@ directory has a ``__main__.py``. :class:`FakeEngine` is the engine's gRPC ``Engi
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,22 @@ def install(dest: Path) -> Path:
             check=True,
             cwd=dest,
         )
+    return dest
+
+
+def install_once(dest: Path) -> Path:
+    """:func:`install` to ``dest`` unless another process of this run already has: pytest-xdist's
+    workers share one plugin directory (each would otherwise make its own venv, about 20 s of CPU
+    each). A lock beside ``dest`` makes the others wait for the first; ``fcntl`` because the
+    plugin's ``venv/bin/python`` is POSIX-only already."""
+    done = dest.with_name(dest.name + ".installed")
+    with open(dest.with_name(dest.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            if dest.exists():  # a worker died installing: start again
+                shutil.rmtree(dest)
+            install(dest)
+            done.touch()
     return dest
 
 
