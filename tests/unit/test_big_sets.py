@@ -78,7 +78,7 @@ def test_what_cannot_succeed_costs_one_request_per_reason_and_is_named_together(
         assert {k.id for k in good} == {k for k, o in done.outcomes.items() if o.succeeded}
         for words, (first, second) in bad.items():
             assert done.outcomes[first.id].status == "FAILED", "the first of a reason is started"
-            reason = done.errors[second.id](str)
+            reason = done.errors[second.id].render()
             assert reason.startswith("not started: ") and words in reason
             assert f"{first.id}, started first, FAILED: Received a 404" in reason
 
@@ -107,7 +107,7 @@ def test_a_set_told_to_stop_on_failure_starts_nothing_after_it() -> None:
         starts = len(w.sso.calls_to("create_account_assignment"))
         assert 10 <= starts < 40, "the ones in flight end, nothing more starts"
         assert done.failures()[keys[3].id] == "FAILED: account is closed"
-        stopped = [k for k, m in done.errors.items() if "FAILED first" in m(str)]
+        stopped = [k for k, m in done.errors.items() if "FAILED first" in m.render()]
         assert len(stopped) == 40 - starts
 
 

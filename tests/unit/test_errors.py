@@ -11,6 +11,9 @@ from pulumi_ssoadmin_waiter.core.errors import (
     RequestFailedError,
     RequestNotFoundError,
     WaitTimeoutError,
+    listed,
+    message,
+    named,
     python_name,
     render_path,
 )
@@ -25,7 +28,7 @@ REQUEST = "0123abcd-0000-4000-8000-000000000000"
 
 def not_found() -> RequestNotFoundError:
     return RequestNotFoundError(
-        lambda name: f"{name('request_id')} {REQUEST} was not found ({name('region')})",
+        message(named("request_id"), f" {REQUEST} was not found (", named("region"), ")"),
         input="request_id",
         request_id=REQUEST,
         instance_arn="arn:aws:sso:::instance/ssoins-0123456789abcdef",
@@ -38,7 +41,7 @@ def test_each_caller_names_the_inputs_in_its_own_words() -> None:
     assert str(error) == f"request_id {REQUEST} was not found (region)"
     assert error.render(schema_name) == f"requestId {REQUEST} was not found (region)"
     assert error.render(flag) == f"--request-id {REQUEST} was not found (--region)"
-    timeout = WaitTimeoutError(lambda name: f"Raise {name('timeout')}.")
+    timeout = WaitTimeoutError(message("Raise ", named("timeout"), "."))
     assert [timeout.render(n) for n in (python_name, pulumi_name, schema_name, flag)] == [
         "Raise timeout.",
         "Raise timeout_seconds.",
@@ -47,9 +50,23 @@ def test_each_caller_names_the_inputs_in_its_own_words() -> None:
     ]
 
 
+def test_a_message_is_a_template_whose_inputs_each_caller_names() -> None:
+    reason = "{not a placeholder} $x %s"  # text of AWS's, kept as it is in any caller's words
+    said = message(f"FAILED: {reason}. ", named("timeout", before="Raise ", otherwise="Wait"), ".")
+    assert said.render() == f"FAILED: {reason}. Raise timeout."
+    assert said.render(schema_name) == f"FAILED: {reason}. Raise timeoutSeconds."
+    assert said.render(lambda _: "") == f"FAILED: {reason}. Wait.", "a caller without the input"
+    fields = message("must be an object with ", listed(["principal_id", "target_id"]))
+    assert fields.render(schema_name) == "must be an object with principalId, targetId"
+    nested = message("at ", named("products", 2, "targets"), ": ", fields)
+    assert nested.render(flag) == (
+        "at products[2].targets: must be an object with principal_id, target_id"
+    )
+
+
 def test_a_renamed_error_keeps_its_type_input_and_evidence() -> None:
     error = RequestFailedError(
-        lambda name: f"FAILED. Set {name('fail_on_failed')}=False to record it.",
+        message("FAILED. Set ", named("fail_on_failed"), "=False to record it."),
         request_id=REQUEST,
         instance_arn="arn:aws:sso:::instance/ssoins-0123456789abcdef",
         failure_reason="the permission set is not provisioned",
@@ -80,16 +97,18 @@ def test_problem_paths_render_per_caller() -> None:
     path = ("products", 2, "permission_sets")
     assert render_path(path, python_name) == "products[2].permission_sets"
     assert render_path(path, schema_name) == "products[2].permissionSets"
-    problem = InputProblem(path, lambda name: f"conflicts with {name('principal_type')}")
-    assert problem.message(schema_name) == "products[2].permissionSets conflicts with principalType"
-    assert InputProblem((), "no region", "").message(python_name) == "no region"
+    problem = InputProblem(path, message("conflicts with ", named("principal_type")))
+    assert problem.text.render(schema_name) == (
+        "products[2].permissionSets conflicts with principalType"
+    )
+    assert InputProblem((), "no region", "").text.render(python_name) == "no region"
 
 
 def test_an_error_about_an_assignment_keeps_its_kind_evidence_and_input_names() -> None:
     from pulumi_ssoadmin_waiter import WaitTimeoutError
 
     inner = WaitTimeoutError(
-        lambda name: f"timed out; raise {name('timeout_seconds')}",
+        message("timed out; raise ", named("timeout_seconds")),
         request_id="r-1",
         instance_arn="arn:i",
         last_status="IN_PROGRESS",

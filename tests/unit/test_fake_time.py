@@ -421,7 +421,7 @@ def test_a_set_whose_assignment_another_request_made_just_before_says_so(adopt: 
     else:
         assert key(1).id not in done.outcomes
         error = done.errors[key(1).id]
-        text = error if isinstance(error, str) else error(lambda n: n)
+        text = error.render()
         assert theirs[0] in text and "created at the same time" in text, text
 
 

@@ -57,8 +57,8 @@ def test_a_product_of_any_shape_gets_problems_not_an_exception(item: Any) -> Non
     found = problems(item, ("products", 0))
     for problem in found:
         assert problem.path[:2] == ("products", 0)
-        assert isinstance(problem.message(python_name), str)
-        assert isinstance(problem.message(schema_name), str)
+        assert isinstance(problem.text.render(python_name), str)
+        assert isinstance(problem.text.render(schema_name), str)
 
 
 @settings(max_examples=100, deadline=None)

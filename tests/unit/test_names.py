@@ -146,10 +146,12 @@ def test_exactly_one_of_an_id_and_its_name() -> None:
     assert one_of({"principal_id": "x"}, "principal_id", "principal_name") is None
     assert one_of({"principal_name": "x"}, "principal_id", "principal_name") is None
     missing = one_of({}, "principal_id", "principal_name")
-    assert missing is not None and "is required" in missing(str.upper)
-    assert "give PRINCIPAL_ID or PRINCIPAL_NAME" in missing(str.upper), "names as the caller's"
+    assert missing is not None and "is required" in missing.render(str.upper)
+    assert "give PRINCIPAL_ID or PRINCIPAL_NAME" in missing.render(str.upper), (
+        "names as the caller's"
+    )
     both = one_of({"principal_id": "x", "principal_name": "y"}, "principal_id", "principal_name")
-    assert both is not None and "both given" in both(str)
+    assert both is not None and "both given" in both.render(str)
 
 
 def test_a_leading_slash_selects_a_top_level_ou_over_a_nested_one_of_the_same_name() -> None:

@@ -325,7 +325,7 @@ def test_a_canary_whose_start_fails_ends_the_ones_parked_behind_it_with_its_reas
             lambda: create_assignments(cast(Any, w.sso), keys, directory=_directory(w)),
         )
     assert {k.id for k in good} <= {k for k, o in done.outcomes.items() if o.succeeded}
-    reasons = [done.errors[k.id](str) for k in doubted]
+    reasons = [done.errors[k.id].render() for k in doubted]
     assert not any("timed out" in r for r in reasons), reasons
     assert all("no such permission set" in r for r in reasons), reasons
     starts = [c for c in w.sso.calls_to("create_account_assignment")]

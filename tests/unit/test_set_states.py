@@ -116,8 +116,8 @@ def test_a_canary_that_failed_ends_the_parked_ones_with_its_reason() -> None:
     assert r._next_entry() is None
     assert states(r) == [S.DONE, S.ERROR, S.ERROR, S.IN_FLIGHT]
     error = r.entries[KEYS[1].id].error
-    assert error is not None and "Permission set not found" in error(str)
-    assert f"{KEYS[0].id}, started first, FAILED" in error(str)
+    assert error is not None and "Permission set not found" in error.render()
+    assert f"{KEYS[0].id}, started first, FAILED" in error.render()
 
 
 def test_a_canary_that_succeeded_lets_the_parked_ones_start_first() -> None:
@@ -180,8 +180,8 @@ def test_a_run_that_stops_names_where_each_assignment_stood() -> None:
     done = r.finish()
     assert done.running == {KEYS[0].id: "r-g0-1"}
     assert set(done.errors) == {k.id for k in KEYS} and not done.outcomes
-    assert "still IN_PROGRESS" in done.errors[KEYS[0].id](str)
-    assert "before CreateAccountAssignment could start" in done.errors[KEYS[2].id](str)
+    assert "still IN_PROGRESS" in done.errors[KEYS[0].id].render()
+    assert "before CreateAccountAssignment could start" in done.errors[KEYS[2].id].render()
     assert all(e.state is S.ERROR for e in r.entries.values())
 
 
@@ -223,7 +223,7 @@ class _Refusing:
 
 
 def test_a_canary_whose_start_call_failed_ends_those_parked_behind_it() -> None:
-    from pulumi_ssoadmin_waiter.core.errors import WaiterError
+    from pulumi_ssoadmin_waiter.core.errors import WaiterError, message
 
     r = run()
     waiting(r)
@@ -232,11 +232,11 @@ def test_a_canary_whose_start_call_failed_ends_those_parked_behind_it() -> None:
     canary = r._next_entry()
     assert canary is not None and canary.key == KEYS[0]
     start(r, KEYS[3])  # parks KEYS[1] and KEYS[2]
-    r._fail(canary, lambda _: "access denied")
+    r._fail(canary, message("access denied"))
     r._canary_could_not_start(canary, WaiterError("CreateAccountAssignment: access denied"))
     assert states(r) == [S.ERROR, S.ERROR, S.ERROR, S.IN_FLIGHT]
     error = r.entries[KEYS[2].id].error
-    assert error is not None and "its start failed: CreateAccountAssignment" in error(str)
+    assert error is not None and "its start failed: CreateAccountAssignment" in error.render()
 
 
 def test_a_describe_that_fails_ends_the_entry_and_frees_those_parked_behind_it() -> None:
@@ -249,7 +249,7 @@ def test_a_describe_that_fails_ends_the_entry_and_frees_those_parked_behind_it()
     assert r._read(r.entries[KEYS[0].id]) is True
     assert states(r)[:2] == [S.ERROR, S.WAITING], "no word from AWS: the others go each alone"
     error = r.entries[KEYS[0].id].error
-    assert error is not None and "AccessDenied" in error(str)
+    assert error is not None and "AccessDenied" in error.render()
 
 
 def test_a_request_aws_does_not_know_after_the_grace_is_an_error_naming_it() -> None:
@@ -262,7 +262,7 @@ def test_a_request_aws_does_not_know_after_the_grace_is_an_error_naming_it() -> 
     started = r._now() - DEFAULT_POLICY.not_found_grace
     entry.request = replace(_request_of(entry), started=started)
     assert r._read(entry) is True and states(r) == [S.ERROR]
-    assert entry.error is not None and "request r-g0-1 was not found" in entry.error(str)
+    assert entry.error is not None and "request r-g0-1 was not found" in entry.error.render()
 
 
 def test_a_run_held_back_by_an_assignment_in_place_says_so_for_the_rest() -> None:
@@ -270,9 +270,9 @@ def test_a_run_held_back_by_an_assignment_in_place_says_so_for_the_rest() -> Non
     waiting(r)
     r._to(r.entries[KEYS[0].id], S.IN_PLACE)
     done = r.finish()
-    assert "already exist" in done.errors[KEYS[0].id](str)
-    assert "not started: 1 of the set's assignments already exist" in done.errors[KEYS[1].id](
-        lambda n: n
+    assert "already exist" in done.errors[KEYS[0].id].render()
+    assert (
+        "not started: 1 of the set's assignments already exist" in done.errors[KEYS[1].id].render()
     )
 
 
@@ -297,7 +297,7 @@ def test_an_assignment_in_place_says_nothing_was_started_only_when_true(
     waiting(r)
     r.started_any = others_started  # another assignment's request went out first
     r._to(r.entries[KEYS[0].id], S.IN_PLACE)
-    text = r.finish().errors[KEYS[0].id](lambda n: n)
+    text = r.finish().errors[KEYS[0].id].render()
     assert ("Nothing was started." in text) is not others_started, text
     assert ("None of them was started." in text) is others_started, text
 

@@ -18,7 +18,7 @@ from pulumi_ssoadmin_waiter.core.declarations import (
     ACCOUNT_ASSIGNMENT_SET,
     ASSIGNMENT_CREATION_STATUS,
 )
-from pulumi_ssoadmin_waiter.core.errors import WaitTimeoutError
+from pulumi_ssoadmin_waiter.core.errors import WaitTimeoutError, message, named
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 
 SET = ACCOUNT_ASSIGNMENT_SET
@@ -75,7 +75,7 @@ def test_messages_name_inputs_as_the_schema_does() -> None:
     ]
     assert custom_timeouts_name("timeout") == "the resource's customTimeouts"
     assert custom_timeouts_name("instance_arn") == "instanceArn"
-    error = WaitTimeoutError(lambda name: f"timed out. Raise {name('timeout')}.")
+    error = WaitTimeoutError(message("timed out. Raise ", named("timeout"), "."))
     assert str(error) == "timed out. Raise timeout."
     assert error.render(schema_name) == "timed out. Raise timeoutSeconds."
     assert error.input == "timeout"

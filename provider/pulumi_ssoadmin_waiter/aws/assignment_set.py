@@ -59,7 +59,8 @@ from ..core.errors import (
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
-    fixed,
+    message,
+    named,
     python_name,
 )
 from ..core.identity import AssignmentKey
@@ -119,7 +120,7 @@ class SetOutcome:
 
     def unfinished(self, name: Namer = python_name) -> dict[str, str]:
         """:attr:`errors`, with the inputs named by ``name``."""
-        return {key: message(name) for key, message in self.errors.items()}
+        return {key: error.render(name) for key, error in self.errors.items()}
 
     def failures(self, name: Namer = python_name) -> dict[str, str]:
         """Every assignment that did not succeed, with its reason."""
@@ -611,7 +612,7 @@ class _SetRun:
                     continue
                 self._fail(
                     entry,
-                    fixed(
+                    message(
                         f"not started: {reason}; {canary.key.id}, started first, FAILED: "
                         f"{canary.failure}"
                     ),
@@ -650,7 +651,7 @@ class _SetRun:
             for parked in self._parked(reason):
                 self._fail(
                     parked,
-                    fixed(
+                    message(
                         f"not started: {reason}; {entry.key.id}, started first, {canary.failure}"
                     ),
                 )
@@ -1002,7 +1003,7 @@ class _SetRun:
             return True
         waited = self.deadline.clock() - pending.started
         if body is None and waited >= self.deadline.policy.not_found_grace:
-            self._fail(entry, fixed(f"request {pending.request_id} was not found"))
+            self._fail(entry, message(f"request {pending.request_id} was not found"))
             return True
         if body is None or not is_terminal(body.get("Status")):
             return False
@@ -1014,7 +1015,7 @@ class _SetRun:
         (:data:`defaults.TRANSIENT_FAILED_RETRIES` times), any other FAILED is final."""
         key, pending = entry.key, _request(entry)
         if pending.refused:
-            self._fail(entry, fixed(pending.refused))
+            self._fail(entry, message(pending.refused))
         elif (
             result.status == FAILED
             and pending.path == self.change.new_path
@@ -1073,15 +1074,15 @@ class _SetRun:
                 reasons = {key.id: entry.why_not} if entry.why_not else {}
                 error = _exist_error([key], reasons, others_started=self.started_any).message
             elif entry.state is S.NOT_FOUND:
-                error = fixed(
+                error = message(
                     f"{self.operation.started_by} answered that {key.id} does not exist, but "
                     "no listing confirmed it in time (ListAccountAssignments still listed it, "
                     "or lists lag): it may not be deleted (run it again)"
                 )
             elif self.stopped and key.id not in running:
-                error = fixed(self.stopped)
+                error = message(self.stopped)
             elif why:
-                error = fixed(why)
+                error = message(why)
             else:
                 error = self._unfinished(key, key.id in running, seconds, in_place)
             self._fail(entry, error)
@@ -1102,18 +1103,23 @@ class _SetRun:
         the existing ones, or never started."""
         started_by = self.operation.started_by
         if running:
-            return lambda name: (
+            return message(
                 f"timed out after {seconds:.0f}s: {started_by} still IN_PROGRESS; the next run "
-                f"waits on it while it runs (raise {name('timeout')})"
+                "waits on it while it runs (raise ",
+                named("timeout"),
+                ")",
             )
         if in_place:
-            return lambda name: (
+            return message(
                 f"not started: {in_place} of the set's assignments already exist and are not "
-                f"to be adopted ({name('adopt_existing')})"
+                "to be adopted (",
+                named("adopt_existing"),
+                ")",
             )
-        return lambda name: (
-            f"timed out after {seconds:.0f}s before {started_by} could start (raise "
-            f"{name('timeout')})"
+        return message(
+            f"timed out after {seconds:.0f}s before {started_by} could start (raise ",
+            named("timeout"),
+            ")",
         )
 
     def _say_waiting_notes(self) -> None:
@@ -1220,7 +1226,7 @@ class _SetRun:
                     outcome, path=OutcomePath.IN_FLIGHT, notes=(*outcome.notes, note)
                 )
             else:
-                self._fail(entry, fixed(str(exists_error(key, theirs, ours))))
+                self._fail(entry, message(str(exists_error(key, theirs, ours))))
 
     def _add_note(self, entry: _Entry, note: str) -> None:
         outcome = _outcome(entry)
@@ -1298,14 +1304,15 @@ def _exist_error(
     )
     started = "None of them was started" if others_started else "Nothing was started"
     return AssignmentExistsError(
-        lambda name: (
+        message(
             f"{len(keys)} of the set's assignments already exist, and the set would own them:\n"
             f"{lines}\n{started}. Whoever owns an assignment deletes it on destroy, so "
             "the set does not take them over silently: if another resource or stack manages "
             "them, remove them from this set; if this set was renamed, give it `aliases`; if "
             "a run of this set was interrupted (its provider stopped mid-create), they are what "
-            "it made; to take them over on purpose, set "
-            f"{name('adopt_existing')}=True for one `up`."
+            "it made; to take them over on purpose, set ",
+            named("adopt_existing"),
+            "=True for one `up`.",
         ),
         instance_arn=keys[0].instance_arn,
     )

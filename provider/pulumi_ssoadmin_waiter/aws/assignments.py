@@ -25,6 +25,8 @@ from ..core.errors import (
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
+    message,
+    named,
 )
 from ..core.identity import AssignmentKey
 from ..core.operations import (
@@ -147,7 +149,7 @@ class _Operation:
         except SlotTimeoutError as exc:
             text = f"{exc} for {self.key}"
             raise WaitTimeoutError(
-                lambda name: f"{text}. Raise {name('timeout')}.",
+                message(f"{text}. Raise ", named("timeout"), "."),
                 instance_arn=self.key.instance_arn,
             ) from None
         try:
@@ -522,13 +524,14 @@ def exists_error(
     else:
         how = "already exists"
     return AssignmentExistsError(
-        lambda name: (
+        message(
             f"assignment {key} {how}. This resource will not take it over silently: whoever "
             "owns it deletes it on destroy, and the other owner would keep recording access "
             "that no longer exists. If this resource was renamed or moved, give it `aliases` "
             "so Pulumi keeps its state; if pulumi-aws's ssoadmin.AccountAssignment manages it, "
-            "follow the steps of docs/migration.md; to take it over on purpose, set "
-            f"{name('adopt_existing')}=True."
+            "follow the steps of docs/migration.md; to take it over on purpose, set ",
+            named("adopt_existing"),
+            "=True.",
         ),
         instance_arn=key.instance_arn,
         other_request_id=other,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..core import runtime
 from ..core.defaults import CONNECT_TIMEOUT, MAX_ATTEMPTS, READ_TIMEOUT
-from ..core.errors import InvalidRequestError, Namer
+from ..core.errors import InvalidRequestError, message, named
 from ..core.ratelimit import acquire_for_request
 from ..core.validation import env_number, region_problem
 
@@ -143,10 +143,8 @@ def aws_client(
 
 
 def _bad_region(input_name: str | None, source: str, problem: str) -> RegionMissingError:
-    def message(name: Namer) -> str:
-        return f"the region from {name(input_name) if input_name else source} {problem}"
-
-    return RegionMissingError(message, input=input_name)
+    where = named(input_name) if input_name else source
+    return RegionMissingError(message("the region from ", where, f" {problem}"), input=input_name)
 
 
 def _region(given: str | None, from_profile: str | None, fallback: str | None) -> str:
@@ -165,9 +163,10 @@ def _region(given: str | None, from_profile: str | None, fallback: str | None) -
                 raise _bad_region(input_name, source, problem)
             return value
     raise RegionMissingError(
-        lambda name: (
-            f"no AWS region for sso-admin: set {name('region')}, AWS_REGION, the profile's "
-            "region or the stack's `aws:region`"
+        message(
+            "no AWS region for sso-admin: set ",
+            named("region"),
+            ", AWS_REGION, the profile's region or the stack's `aws:region`",
         ),
         input="region",
     )

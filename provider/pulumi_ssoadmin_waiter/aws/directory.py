@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from ..core import runtime
-from ..core.errors import NameNotFoundError
+from ..core.errors import NameNotFoundError, message, named
 from ..core.names import (
     NOT_LOOKED_UP,
     Account,
@@ -117,10 +117,12 @@ class Directory:
                     return str(instance["IdentityStoreId"])
             arns = [str(i.get("InstanceArn")) for i in instances]
             raise NameNotFoundError(
-                lambda name: (
+                message(
                     f"the instance {self.instance_arn} is not among this account's and region's "
-                    f"Identity Center instances ({', '.join(arns) or 'none'}): check "
-                    f"{name('instance_arn')} and {name('region')}"
+                    f"Identity Center instances ({', '.join(arns) or 'none'}): check ",
+                    named("instance_arn"),
+                    " and ",
+                    named("region"),
                 ),
                 input="instance_arn",
                 instance_arn=self.instance_arn,

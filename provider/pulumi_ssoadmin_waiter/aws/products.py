@@ -19,6 +19,8 @@ from ..core.errors import (
     InputProblem,
     InvalidRequestError,
     WaiterError,
+    listed,
+    message,
     python_name,
     render_path,
 )
@@ -43,18 +45,14 @@ class Expansion:
 def problems(item: Any, where: InputPath) -> list[InputProblem]:
     """What is wrong with one product as given (before any lookup), by input path."""
     if not isinstance(item, Mapping):
-        fields = InputProblem(where, lambda name: f"must be an object with {_fields(name)}")
+        fields = InputProblem(where, message("must be an object with ", listed(FIELDS)))
         return [fields]
     unknown = sorted(str(k) for k in set(item) - set(FIELDS))
     found = [
-        InputProblem((*where, k), lambda name: f"is not a field of a product ({_fields(name)})")
+        InputProblem((*where, k), message("is not a field of a product (", listed(FIELDS), ")"))
         for k in unknown
     ]
     return found + input_problems(with_defaults(PRODUCT, item), PRODUCT, where)
-
-
-def _fields(name: Callable[[str], str]) -> str:
-    return ", ".join(name(f) for f in FIELDS)
 
 
 def expand_products(
@@ -169,7 +167,7 @@ def load_products(path: str | Path, *, instance_arn: str | None = None) -> list[
             for item in data
         ]
     found = [p for i, item in enumerate(data) for p in problems(item, ("products", i))]
-    bad = [p.message(python_name) for p in found]
+    bad = [p.text.render() for p in found]
     if bad:
         raise ValueError(f"{path}: " + "; ".join(bad))
     return [dict(item) for item in data]

@@ -17,11 +17,12 @@ from ..core import cancellation, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, ErrorStreak, Policy, Verdict
 from ..core.errors import (
     Message,
-    Namer,
     OperationCancelledError,
     RequestNotFoundError,
     WaiterError,
     WaitTimeoutError,
+    message,
+    named,
 )
 from ..core.operations import Request
 from ..core.ratelimit import NoTokenInTime
@@ -67,11 +68,12 @@ class Tries:
         r = self.request
         assert r is not None
         return RequestNotFoundError(
-            lambda name: (
-                f"{name('request_id') or 'request'} {r.request_id} was not found on "
-                f"{r.instance_arn} after "
-                f"{elapsed:.1f}s: check that it comes from {r.operation.started_by} on this "
-                f"instance, in this region ({name('region')})"
+            message(
+                named("request_id", otherwise="request"),
+                f" {r.request_id} was not found on {r.instance_arn} after {elapsed:.1f}s: check "
+                f"that it comes from {r.operation.started_by} on this instance, in this region (",
+                named("region"),
+                ")",
             ),
             input="request_id",
             **self.ids,
@@ -95,9 +97,9 @@ class Tries:
         unknown = error is not None and error.kind is ErrorKind.NOT_FOUND
         if self.request and self.last_status is None and unknown:
             return self.not_found(waited)
-        message: str | Message
+        said: str | Message
         if self.unreachable:  # never asked: say so, not "raise the timeout"
-            message = (
+            said = (
                 f"no endpoint answered in {waited:.1f}s and {self.count} attempts {self.what}: "
                 f"{error}. Nothing reached AWS: check the endpoint URL (AWS_ENDPOINT_URL*, "
                 "--endpoint-url), the region and the network"
@@ -114,9 +116,9 @@ class Tries:
                 if self.request
                 else ("or look for a conflicting operation on the same assignment")
             )
-            message = lambda name: f"{text}. {_raise(name, hint)}."  # noqa: E731
+            said = message(f"{text}. ", _raise(hint), ".")
         expired = WaitTimeoutError(
-            message,
+            said,
             **self.ids,
             last_status=self.last_status,
             waited=waited,
@@ -126,11 +128,11 @@ class Tries:
         return expired
 
 
-def _raise(name: Namer, hint: str = "") -> str:
+def _raise(hint: str = "") -> Message:
     """What to do about a timeout: raise the caller's timeout input, or, where the caller has
     none (a function with a fixed time), try again later."""
-    what = name("timeout")
-    return (f"Raise {what} {hint}" if what else f"Try again later {hint}").rstrip()
+    after = f" {hint}" if hint else ""
+    return message(named("timeout", before="Raise ", otherwise="Try again later"), after)
 
 
 def cancelled_error(what: str, request: Request) -> OperationCancelledError:
@@ -172,7 +174,7 @@ class Deadline:
         """The error for an operation whose deadline passed while it was ``doing`` something
         other than a call (waiting for another operation's read, say)."""
         return WaitTimeoutError(
-            lambda name: f"timed out after {self.timeout:.1f}s {doing}. {_raise(name)}.",
+            message(f"timed out after {self.timeout:.1f}s {doing}. ", _raise(), "."),
             instance_arn=self.instance_arn,
             waited=self.timeout,
         )

@@ -50,7 +50,7 @@ def check_arguments(request: Request, timeout: float) -> None:
     for argument, problem in problems.items():
         if problem:
             raise InvalidRequestError(
-                InputProblem((argument,), problem).message,
+                InputProblem((argument,), problem).text,
                 input=argument,
                 request_id=str(request.request_id),
                 instance_arn=str(request.instance_arn),

@@ -1,36 +1,24 @@
 """Errors that end a wait, each carrying the evidence a user needs to act on it.
 
 An error about an input says which (``error.input``, the Python API's name), and its message
-names inputs through a :data:`Namer`, so each caller shows them in its own words: ``timeout``
+is a template (:class:`Message`) whose inputs each caller names in its own words: ``timeout``
 for the Python API, ``timeout_seconds`` for a dynamic resource, ``timeoutSeconds`` through the
 plugin, ``--timeout`` on the command line (:meth:`WaiterError.render`, :meth:`WaiterError.renamed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
 Namer = Callable[[str], str]
-"""How a caller names an input, given the Python API's name."""
-Message = Callable[[Namer], str]
-"""A message that names inputs: the text for a given :data:`Namer`."""
+"""How a caller names an input, given the Python API's name (``""``: it has no such input)."""
 
 
 def python_name(name: str) -> str:
     """The Python API's words: the names themselves."""
     return name
-
-
-def fixed(text: str) -> Message:
-    """A message that names no input."""
-    return lambda _name: text
-
-
-def message_of(error: BaseException) -> Message:
-    """An error's message as a :data:`Message` (one of the package's, in any caller's words)."""
-    return error.message if isinstance(error, WaiterError) else fixed(str(error))
 
 
 InputPath = tuple[str | int, ...]
@@ -49,17 +37,70 @@ def render_path(path: InputPath, name: Namer) -> str:
 
 
 @dataclass(frozen=True)
+class Placeholder:
+    """Where a message names an input: ``before`` and the input in the caller's words, or
+    ``otherwise`` for a caller that has no such input (a command with a fixed time)."""
+
+    path: InputPath
+    before: str = ""
+    otherwise: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message template: text, and placeholders for the inputs it names, rendered in one
+    place in each caller's words."""
+
+    parts: tuple[str | Placeholder, ...]
+
+    def render(self, name: Namer = python_name) -> str:
+        text = ""
+        for part in self.parts:
+            if isinstance(part, str):
+                text += part
+            else:
+                named = render_path(part.path, name)
+                text += part.before + named if named else part.otherwise
+        return text
+
+
+def named(*path: str | int, before: str = "", otherwise: str = "") -> Placeholder:
+    """The input at ``path``, for a :func:`message`."""
+    return Placeholder(path, before, otherwise)
+
+
+def message(*parts: str | Placeholder | Message) -> Message:
+    """A message of text, placeholders (:func:`named`) and other messages, in order."""
+    flat: list[str | Placeholder] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, Message) else (part,))
+    return Message(tuple(flat))
+
+
+def listed(inputs: Iterable[str], separator: str = ", ") -> Message:
+    """Inputs named one after another (``a, b, c``)."""
+    parts: list[str | Placeholder] = []
+    for i, input_name in enumerate(inputs):
+        parts += [separator, named(input_name)] if i else [named(input_name)]
+    return Message(tuple(parts))
+
+
+def message_of(error: BaseException) -> Message:
+    """An error's message as a :class:`Message` (one of the package's, in any caller's words)."""
+    return error.message if isinstance(error, WaiterError) else message(str(error))
+
+
+@dataclass(frozen=True)
 class InputProblem:
-    """What is wrong with the input at ``path``: ``reason`` says it of the value (a
-    :data:`Message` where it names another input)."""
+    """What is wrong with the input at ``path``: ``reason`` says it of the value."""
 
     path: InputPath
     reason: str | Message
     separator: str = " "
 
-    def message(self, name: Namer) -> str:
-        reason = self.reason if isinstance(self.reason, str) else self.reason(name)
-        return f"{render_path(self.path, name)}{self.separator}{reason}"
+    @property
+    def text(self) -> Message:
+        return message(named(*self.path), self.separator, self.reason)
 
 
 EVIDENCE = ("request_id", "instance_arn", "other_request_id", "failure_reason")
@@ -77,8 +118,8 @@ class WaiterError(Exception):
         request_id: str = "",
         instance_arn: str = "",
     ) -> None:
-        self.message: Message = fixed(message) if isinstance(message, str) else message
-        super().__init__(self.message(python_name))
+        self.message = _message(message)
+        super().__init__(self.message.render())
         self.input = input
         """The input to fix, by its Python API name (``None``: not one input's fault)."""
         self.request_id = request_id
@@ -86,16 +127,15 @@ class WaiterError(Exception):
 
     def render(self, name: Namer) -> str:
         """The message with the inputs named by ``name``."""
-        return self.message(name)
+        return self.message.render(name)
 
     def about(self, what: str) -> Self:
         """This error, of the same type and evidence, its message led by ``what`` (the
         operation and the assignment it was about, which a lower layer's message may not name)."""
         twin = type(self).__new__(type(self))
         twin.__dict__.update(self.__dict__)
-        inner = self.message
-        twin.message = lambda name: f"{what}: {inner(name)}"
-        twin.args = (twin.message(python_name),)
+        twin.message = message(f"{what}: ", self.message)
+        twin.args = (twin.message.render(),)
         return twin
 
     def renamed(self, name: Namer, redact: Callable[[str], str] = python_name) -> Self:
@@ -105,12 +145,16 @@ class WaiterError(Exception):
         twin = type(self).__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin.args = (text,)
-        twin.message = fixed(text)
+        twin.message = message(text)
         for attr in EVIDENCE:
             value: Any = getattr(twin, attr, None)
             if isinstance(value, str):
                 setattr(twin, attr, redact(value))
         return twin
+
+
+def _message(given: str | Message) -> Message:
+    return message(given) if isinstance(given, str) else given
 
 
 class WaitTimeoutError(WaiterError):

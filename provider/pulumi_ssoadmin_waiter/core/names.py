@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import AmbiguousNameError, Message, NameNotFoundError
+from .errors import AmbiguousNameError, Message, NameNotFoundError, message, named
 from .identity import AssignmentKey
 
 ACCOUNT_ID = re.compile(r"\d{12}")
@@ -248,7 +248,11 @@ def one_of(inputs: dict[str, Any], id_name: str, name_name: str) -> Message | No
     if len(given) == 1:
         return None
     if not given:
-        return lambda name: f"is required: give {name(id_name)} or {name(name_name)} (one of them)"
-    return lambda name: (
-        f"and {name(name_name)} are both given: give one of them (the id, or the name to look up)"
+        return message(
+            "is required: give ", named(id_name), " or ", named(name_name), " (one of them)"
+        )
+    return message(
+        "and ",
+        named(name_name),
+        " are both given: give one of them (the id, or the name to look up)",
     )

@@ -48,9 +48,10 @@ from ..core.errors import (
     Message,
     Namer,
     WaiterError,
-    fixed,
+    listed,
+    message,
     message_of,
-    render_path,
+    named,
 )
 from ..core.identity import AssignmentKey
 from ..core.operations import SUCCEEDED
@@ -119,7 +120,7 @@ def result_entry(outcome: AssignmentOutcome) -> dict[str, Any]:
 
 
 def _repeats(where: InputPath, first: InputPath) -> InputProblem:
-    return InputProblem(where, lambda name: f"repeats {render_path(first, name)}")
+    return InputProblem(where, message("repeats ", named(*first)))
 
 
 class StepFailed(WaiterError):
@@ -151,9 +152,11 @@ class AssignmentSetProvider(SsoAdminProvider):
         if items is None and products is None:
             needed = InputProblem(
                 ("assignments",),
-                lambda name: (
-                    f"or {name('products')} is required: list the assignments, or give products "
-                    "(principals x permission sets x targets), or both"
+                message(
+                    "or ",
+                    named("products"),
+                    " is required: list the assignments, or give products "
+                    "(principals x permission sets x targets), or both",
                 ),
             )
             failures.append(self.failure(needed, redact))
@@ -229,7 +232,7 @@ class AssignmentSetProvider(SsoAdminProvider):
                 if not contains_unknown(item):
                     fields = InputProblem(
                         where,
-                        lambda name: f"must be an object with {', '.join(map(name, IDENTITY))}",
+                        message("must be an object with ", listed(IDENTITY)),
                     )
                     failures.append(self.failure(fields, redact))
                 normalized.append(item)
@@ -384,7 +387,7 @@ class AssignmentSetProvider(SsoAdminProvider):
         expansion = self._expansion(props, products, redact)
         if expansion.problems:
             for problem in expansion.problems:
-                text = problem.message(self.name)
+                text = problem.text.render(self.name)
                 log_warn(redact)(f"AccountAssignmentSet (refresh): {text}")
             return {}
         now = {k.id for k in expansion.keys}
@@ -438,12 +441,12 @@ class _Made:
         unfinished ones with their request (if one runs) and why they did not finish."""
         done = {**self.finished, **self.created.outcomes}
         entries = {kid: result_entry(o) for kid, o in done.items()}
-        for kid, message in self.created.errors.items():
+        for kid, error in self.created.errors.items():
             request_id = self.created.running.get(kid)
             entries[kid] = SetResult(
                 request_id=request_id,
                 status="IN_PROGRESS" if request_id else "NOT_STARTED",
-                failure_reason=message(name),
+                failure_reason=error.render(name),
                 created_date=None,
                 path=IN_FLIGHT if kid in self.created.waited else UNFINISHED,
             ).entry()
@@ -499,7 +502,7 @@ class _Operation:
         if self.deadline.left() <= 0:
             seconds = self.deadline.timeout
             why = f"the operation's timeout ({seconds:g}s) was used up before this step"
-            return SetOutcome({}, {k.id: fixed(f"not started: {why}") for k in keys})
+            return SetOutcome({}, {k.id: message(f"not started: {why}") for k in keys})
         provider = self.provider
         stop = change is CREATE and self.fail_on_failed and not provider.keeps_partial
         try:
@@ -542,7 +545,7 @@ class _Operation:
                 made[key.id] = (key, created)
         client = self.provider.client(self.props)
         gone, again = not_remade(self.deadline, client, made, self.redact, "AccountAssignmentSet")
-        return [k for k in keys if k.id not in gone], {kid: fixed(REMADE) for kid in again}
+        return [k for k in keys if k.id not in gone], {kid: message(REMADE) for kid in again}
 
     def own_requests(
         self, olds: Mapping[str, Any], added: list[AssignmentKey]
@@ -614,7 +617,7 @@ class _Operation:
                 notes.append(not_looked_back_note(m.key, unread))
             if theirs is not None and not adopt:
                 del finished[m.key.id]
-                refused[m.key.id] = fixed(str(exists_error(m.key, theirs, m.request_id)))
+                refused[m.key.id] = message(str(exists_error(m.key, theirs, m.request_id)))
                 continue
             if theirs is not None:
                 notes.append(made_first_note(m.key, theirs, m.request_id, "set"))

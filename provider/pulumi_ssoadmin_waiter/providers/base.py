@@ -36,6 +36,8 @@ from ..core.errors import (
     Namer,
     RequestFailedError,
     WaiterError,
+    message,
+    named,
     render_path,
 )
 from ..core.identity import AssignmentKey
@@ -164,7 +166,7 @@ def speaking_pulumi(props: Mapping[str, Any], name: Namer = pulumi_name) -> Iter
 
 def failure(problem: InputProblem, name: Namer, redact: Redactor) -> CheckFailure:
     """Pulumi's check failure for ``problem``, in the caller's words, with no secret in it."""
-    return CheckFailure(render_path(problem.path, name), redact(problem.message(name)))
+    return CheckFailure(render_path(problem.path, name), redact(problem.text.render(name)))
 
 
 def check_failures(
@@ -226,10 +228,11 @@ def raise_if_failed(result: WaitResult | None, fail: bool, who: str | None = Non
     started_by = OPERATIONS[result.operation].started_by
     reason = result.failure_reason or "no FailureReason given"
     raise RequestFailedError(
-        lambda name: (
+        message(
             f"{started_by} request {result.request_id} FAILED: {reason} ({who}, instance "
-            f"{result.instance_arn}). Set {name('fail_on_failed')}=False to record the failure "
-            "instead."
+            f"{result.instance_arn}). Set ",
+            named("fail_on_failed"),
+            "=False to record the failure instead.",
         ),
         request_id=result.request_id,
         instance_arn=result.instance_arn,
