@@ -539,6 +539,18 @@ def test_a_set_that_raced_an_earlier_request_refuses_naming_both() -> None:
     assert theirs[0] in refused and ours in refused and "adopt_existing" in refused, refused
 
 
+def test_a_set_that_raced_an_earlier_request_adopts_it_when_asked() -> None:
+    """With ``adopt_existing`` the set records the assignment the earlier request made, as a
+    request it did not start (``in-flight``), naming both requests."""
+    clock, sso, client = world()
+    theirs = _raced(sso)
+    done = create_assignments(client, [key(1)], adopt_existing=True, **options(clock))
+    (ours,) = [r for r in sso.requests if r not in theirs]
+    outcome = done.outcomes[key(1).id]
+    assert (outcome.path, outcome.status) == ("in-flight", "SUCCEEDED") and not done.errors
+    assert any(theirs[0] in n and ours in n for n in outcome.notes), outcome.notes
+
+
 def test_a_set_too_short_for_the_settled_read_starts_nothing_and_names_them() -> None:
     clock, sso, client = world()
     done = create_assignments(client, [key(1), key(2)], **options(clock, timeout=1.0))

@@ -144,6 +144,18 @@ def _keys(w: World, count: int) -> list[AssignmentKey]:
     return [item_key(i) for i in items(w, count)]
 
 
+def test_an_empty_set_makes_no_call_and_reports_nothing() -> None:
+    with world(t=2.0) as w:
+        (made, gone) = w.run(
+            w.process(),
+            lambda: create_assignments(cast(Any, w.sso), []),
+            lambda: delete_assignments(cast(Any, w.sso), []),
+        )
+    for done in (made, gone):
+        assert (done.outcomes, done.failures(), done.unfinished(), done.running) == ({}, {}, {}, {})
+    assert w.sso.calls == []
+
+
 def test_a_failed_creation_that_left_the_list_is_not_taken_for_succeeded() -> None:
     """A request seen in progress, then gone from the list, while the FAILED list lags: it
     was recorded SUCCEEDED with no assignment in AWS. AWS's word (its describe) says FAILED."""

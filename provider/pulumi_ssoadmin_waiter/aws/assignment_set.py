@@ -912,20 +912,15 @@ class _SetRun:
         body.update(RequestId=pending.request_id, CreatedDate=pending.created)
         return result_from(request, body, elapsed=pending.gone_at - pending.started)
 
-    def confirm_absent(self, final: bool = False) -> None:
+    def confirm_absent(self) -> None:
         """Deletions whose start AWS answered "not found": absent once a listing of their
         assignments begun :data:`LIST_SETTLE` or more after that answer agrees (it may lag a
         create or a delete: while it lists one, or is too soon to tell, it is asked again
-        later; at the end, the deletion ends in ``errors``)."""
+        later; at the deadline, the deletion ends in ``errors``)."""
         now = self._now()
         absent = self._in(S.NOT_FOUND)
-        if not absent or (now < self.pace.next_confirm and not final):
+        if not absent or now < self.pace.next_confirm:
             return
-        if final:  # the last chance: a listing late enough, if the deadline allows one
-            wait = max(e.not_found_at for e in absent) + LIST_SETTLE - now
-            if wait > 0 and self.deadline.left() > wait:
-                self.deadline.pause(wait)
-                now = self._now()
         self.pace.next_confirm = now + CONFIRM_POLL
         try:
             with ratelimit.background():
@@ -1183,10 +1178,8 @@ class _SetRun:
             self.held = 0
             with self.cond:
                 self.groups.clear()  # helper threads still running start nothing more
-        if self._count(S.LEFT) and self.deadline.left() > 0:
-            self.resolve_left()
-        if self._count(S.NOT_FOUND) and self.deadline.left() > 0:
-            self.confirm_absent(final=True)
+        # The loop ends when nothing runs (none LEFT or NOT_FOUND) or the deadline passed, so
+        # what is left to read is read in it or not at all.
         self.progress(final=True)
         self.look_back()
         return self.finish()
