@@ -332,6 +332,8 @@ class _SetRun:
             policy=o.get("policy", DEFAULT_POLICY),
             timing=o.get("timing"),
         )
+        self.adopting = bool(o.get("adopt_existing"))
+        self.stop_on_failure = bool(o.get("stop_on_failure"))
         self.timing = self.deadline.timing
         self.cond = self.timing.condition()
         self.started = self.deadline.clock()
@@ -492,7 +494,6 @@ class _SetRun:
                     self.failure = exc
                 self.cond.notify_all()
             return
-        adopt = self.options.get("adopt_existing", False)
         with self.cond:
             if self.closed:
                 return
@@ -501,7 +502,7 @@ class _SetRun:
                 key = entry.key
                 if key.id not in present:
                     self._to(entry, S.CHECKED)
-                elif adopt:
+                elif self.adopting:
                     outcome = AssignmentOutcome(
                         key, self.change.done_path, None, (adopted_note(key),)
                     )
@@ -681,12 +682,11 @@ class _SetRun:
         other = ownership.claim(key, self, looked_at=self.started)  # its checks came since
         if other is None:
             return True
-        adopt = self.options.get("adopt_existing", False)
-        if adopt and other.request_id is not None:
+        if self.adopting and other.request_id is not None:
             note = claimed_note(key, other.request_id)
             pending = _Pending(other.request_id, self._now(), OutcomePath.IN_FLIGHT, notes=(note,))
             self._fly(entry, pending)
-        elif adopt:  # its request is about to start: look again after the next round
+        elif self.adopting:  # its request is about to start: look again after the next round
             self._to(entry, S.DEFERRED)
         else:
             started = f"request {other.request_id}" if other.request_id else "not started yet"
@@ -747,7 +747,7 @@ class _SetRun:
                     self._to(entry, S.LEFT)
                 else:  # never seen in progress: it may not be listed yet, describe it
                     self._to(entry, S.ENDED)
-        if self._count(S.PARKED) or self.options.get("stop_on_failure", False):
+        if self._count(S.PARKED) or self.stop_on_failure:
             # What starts next depends on how these ended: know it before the next start.
             self.resolve_left()
             self.describe_ended(first=True)
@@ -779,7 +779,7 @@ class _SetRun:
                     found[key.id] = listed.request_id
         for key_id, request_id in found.items():
             entry = waiting[key_id]
-            if not self.options.get("adopt_existing", False):
+            if not self.adopting:
                 self._fail(entry, exists_error(entry.key, request_id).message)
             elif self._claim(entry):
                 note = in_flight_note(entry.key, request_id)
@@ -808,7 +808,6 @@ class _SetRun:
         start: a request for the same assignment created earlier, near its own (another process
         that passed its checks at the same time), made the assignment. Its starter owns it;
         this run records it only when adopting, and says so either way."""
-        adopt = self.options.get("adopt_existing", False)
         for request_id, entry in mine.items():
             pending, key = _request(entry), entry.key
             if pending.raced or pending.created is None or pending.after >= snapshot.epoch:
@@ -825,7 +824,7 @@ class _SetRun:
             theirs = earlier[0].request_id
             if entry.unsure:
                 pending.notes = (maybe_ours_note(key, theirs),)
-            elif adopt:
+            elif self.adopting:
                 pending.path = OutcomePath.IN_FLIGHT
                 pending.notes = (made_first_note(key, theirs, request_id, "set"),)
             else:
@@ -1034,7 +1033,7 @@ class _SetRun:
         self._canary_ended(entry, result)
         if result.status == FAILED:
             self.say(f"{key}: FAILED: {result.failure_reason}")
-            if self.options.get("stop_on_failure", False) and not self.stopped:
+            if self.stop_on_failure and not self.stopped:
                 self.stopped = f"not started: {key.id} FAILED first, and the set stops there"
 
     def idle(self) -> None:
@@ -1192,7 +1191,6 @@ class _SetRun:
         made = [e for e in self._in(S.DONE) if e.made is not None]
         if not made:
             return
-        adopt = self.options.get("adopt_existing", False)
         latest = max(_made(e)[1] for e in made)
         try:
             twins = lookups.made_just_before(
@@ -1212,7 +1210,7 @@ class _SetRun:
             key, ours = entry.key, _made(entry)[0].request_id
             if entry.unsure:
                 self._add_note(entry, maybe_ours_note(key, theirs))
-            elif adopt:
+            elif self.adopting:
                 note = made_first_note(key, theirs, ours, "set")
                 outcome = _outcome(entry)
                 entry.outcome = replace(
