@@ -169,6 +169,7 @@ def test_a_deletion_another_resource_took_over_is_left_in_place_and_said() -> No
     entry = r.entries[KEYS[1].id]
     assert entry.state is S.DONE and entry.outcome is not None
     assert entry.outcome.path == OutcomePath.ABSENT and "other" in " ".join(entry.outcome.notes)
+    assert entry.outcome.key == KEYS[1], "the outcome names the assignment left in place"
     assert r.entries[KEYS[0].id].state is S.STARTING, "the other is for its start call"
 
 
