@@ -238,7 +238,7 @@ class _Pending:
     """A list newer than its start has been searched for a request that raced it."""
     notes: tuple[str, ...] = ()
     """What to tell the user when it ends (a request waited on, an adoption)."""
-    refused: str | None = None
+    refused: Message | None = None
     """Another process's earlier request made the assignment and this run may not adopt it:
     the reason it ends in ``errors`` when its own request ends (it keeps its slot till then)."""
     seen: bool = False
@@ -828,7 +828,7 @@ class _SetRun:
                 pending.path = OutcomePath.IN_FLIGHT
                 pending.notes = (made_first_note(key, theirs, request_id, "set"),)
             else:
-                pending.refused = str(exists_error(key, theirs, request_id))
+                pending.refused = exists_error(key, theirs, request_id).message
 
     def resolve_left(self) -> None:
         """Say how each request that left the list of those in progress ended, by AWS's word
@@ -1009,7 +1009,7 @@ class _SetRun:
         (:data:`defaults.TRANSIENT_FAILED_RETRIES` times), any other FAILED is final."""
         key, pending = entry.key, _request(entry)
         if pending.refused:
-            self._fail(entry, message(pending.refused))
+            self._fail(entry, pending.refused)
         elif (
             result.status == FAILED
             and pending.path == self.change.new_path
@@ -1217,7 +1217,7 @@ class _SetRun:
                     outcome, path=OutcomePath.IN_FLIGHT, notes=(*outcome.notes, note)
                 )
             else:
-                self._fail(entry, message(str(exists_error(key, theirs, ours))))
+                self._fail(entry, exists_error(key, theirs, ours).message)
 
     def _add_note(self, entry: _Entry, note: str) -> None:
         outcome = _outcome(entry)

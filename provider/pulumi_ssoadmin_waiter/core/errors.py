@@ -59,8 +59,8 @@ class Message:
             if isinstance(part, str):
                 text += part
             else:
-                named = render_path(part.path, name)
-                text += part.before + named if named else part.otherwise
+                words = render_path(part.path, name)
+                text += part.before + words if words else part.otherwise
         return text
 
 

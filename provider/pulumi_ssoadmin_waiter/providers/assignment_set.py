@@ -617,7 +617,7 @@ class _Operation:
                 notes.append(not_looked_back_note(m.key, unread))
             if theirs is not None and not adopt:
                 del finished[m.key.id]
-                refused[m.key.id] = message(str(exists_error(m.key, theirs, m.request_id)))
+                refused[m.key.id] = exists_error(m.key, theirs, m.request_id).message
                 continue
             if theirs is not None:
                 notes.append(made_first_note(m.key, theirs, m.request_id, "set"))
