@@ -537,7 +537,7 @@ def test_a_set_that_raced_an_earlier_request_refuses_naming_both() -> None:
     (ours,) = [r for r in sso.requests if r not in theirs]
     refused = done.failures()[key(1).id]
     assert theirs[0] in refused and ours in refused and "adopt_existing" in refused, refused
-    in_callers_words = done.failures(str.upper)[key(1).id]  # as the plugin's, the CLI's
+    in_callers_words = done.failures(str.upper)[key(1).id]  # a caller with its own words
     assert "ADOPT_EXISTING=True" in in_callers_words, "each caller names its own input"
 
 
