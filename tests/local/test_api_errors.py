@@ -23,8 +23,9 @@ from pulumi_ssoadmin_waiter import (
 )
 from pulumi_ssoadmin_waiter.core import decisions
 from pulumi_ssoadmin_waiter_local import Fault, LocalSsoAdmin
-from support.fakes import FakeClient, FakeClock, api_error, status_body
+from support.fakes import FakeClient, api_error, status_body
 from support.local import new_key, new_request
+from support.virtual_time import VirtualTime
 
 ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
@@ -34,8 +35,8 @@ HTML = (
 )
 
 
-def wait(answer: Any, **kwargs: Any) -> tuple[Any, FakeClient, FakeClock]:
-    clock = FakeClock()
+def wait(answer: Any, **kwargs: Any) -> tuple[Any, FakeClient, VirtualTime]:
+    clock = VirtualTime()
     client = FakeClient(clock, answer)
     result = wait_for_assignment_creation(
         cast(Any, client), ARN, RID, timing=clock.timing(), **kwargs
@@ -43,8 +44,8 @@ def wait(answer: Any, **kwargs: Any) -> tuple[Any, FakeClient, FakeClock]:
     return result, client, clock
 
 
-def fails_with(answer: Any, **kwargs: Any) -> tuple[WaiterError, FakeClient, FakeClock]:
-    clock = FakeClock()
+def fails_with(answer: Any, **kwargs: Any) -> tuple[WaiterError, FakeClient, VirtualTime]:
+    clock = VirtualTime()
     client = FakeClient(clock, answer)
     with pytest.raises(WaiterError) as info:
         wait_for_assignment_creation(cast(Any, client), ARN, RID, timing=clock.timing(), **kwargs)

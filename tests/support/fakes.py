@@ -1,5 +1,5 @@
-"""A fake clock, a scripted describe-only client, and an in-memory SSO Admin: unit tests of the
-wait loop, the retry engine, single assignments, sets and the quota on fake time (no I/O)."""
+"""A scripted describe-only client and an in-memory SSO Admin: unit tests of the wait loop, the
+retry engine, single assignments, sets and the quota on fake time (:mod:`virtual_time`, no I/O)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from pulumi_ssoadmin_waiter.core import ratelimit
-from pulumi_ssoadmin_waiter.core.timing import Timing
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def timing(self, seed: int = 0) -> Timing:
-        """This clock as the package's :class:`Timing`, with a seeded random source."""
-        return Timing(clock=self, sleep=self.sleep, rng=random.Random(seed))
+from .virtual_time import VirtualTime
 
 
 def api_error(
@@ -71,7 +54,7 @@ def finishes_at(t_done: float, final: str = "SUCCEEDED", **extra: Any) -> Answer
 class FakeClient:
     """Answers DescribeAccountAssignmentCreationStatus from ``answer(now)``; logs call times."""
 
-    def __init__(self, clock: FakeClock, answer: Answer) -> None:
+    def __init__(self, clock: VirtualTime, answer: Answer) -> None:
         self.clock = clock
         self.answer = answer
         self.calls: list[float] = []
@@ -168,7 +151,7 @@ class _Assignments(set[tuple[Any, ...]]):
 
 
 class FakeSsoAdmin:
-    """An in-memory SSO Admin on a :class:`FakeClock`, for the package's own code unchanged.
+    """An in-memory SSO Admin on a :class:`VirtualTime`, for the package's own code unchanged.
 
     Assignment requests stay IN_PROGRESS for ``duration`` fake seconds, then SUCCEEDED (or FAILED
     for the identities in ``failing``, deletions for those in ``failing_deletions``); at most 10

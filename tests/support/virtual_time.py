@@ -1,4 +1,5 @@
-"""Many threads on one fake clock, deterministically: the model behind the fan-out ratio guards.
+"""The tests' one fake clock: many threads on it, deterministically (the model behind the fan-out
+ratio guards), or one (a test of the wait loop reads the gaps it slept in :attr:`sleeps`).
 
 The threads run one at a time. The running thread keeps going until it sleeps, waits on a
 condition or ends; then the thread due soonest runs next (ties in the order they began waiting),
@@ -46,6 +47,8 @@ class VirtualTime:
         self._threads: list[threading.Thread] = []
         self.errors: list[BaseException] = []
         self.switches = 0
+        self.sleeps: list[float] = []
+        """Every sleep asked for, in order (a test of one thread reads its gaps here)."""
 
     # -- the scheduler -----------------------------------------------------------------------
     def _push(self, at: float, turn: _Turn) -> None:
@@ -75,8 +78,11 @@ class VirtualTime:
     def clock(self) -> float:
         return self.now
 
+    __call__ = clock
+
     def sleep(self, seconds: float) -> None:
         assert seconds >= 0
+        self.sleeps.append(seconds)
         turn = _Turn()
         with self._lock:
             self._push(self.now + seconds, turn)

@@ -19,7 +19,8 @@ from pulumi_ssoadmin_waiter.core.errors import OperationCancelledError
 from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION, Request
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket
-from support.fakes import FakeClock, FakeSsoAdmin
+from support.fakes import FakeSsoAdmin
+from support.virtual_time import VirtualTime
 
 REQUEST = Request(ASSIGNMENT_CREATION, "arn:aws:sso:::instance/ssoins-1234567890abcdef", "r-1")
 
@@ -96,7 +97,7 @@ def test_a_cancelled_scope_starts_nothing_new() -> None:
 def test_a_cancel_just_after_a_create_started_names_that_request() -> None:
     """Between CreateAccountAssignment and the first describe (the look for a racing create),
     a cancel must still say which request runs at AWS."""
-    clock = FakeClock()
+    clock = VirtualTime()
     sso = FakeSsoAdmin(clock)
     event = threading.Event()
     start = sso.create_account_assignment  # type: ignore[attr-defined]
@@ -129,7 +130,7 @@ def test_a_cancelled_set_names_the_requests_still_running_and_counts_the_rest() 
     from pulumi_ssoadmin_waiter import AssignmentKey
     from pulumi_ssoadmin_waiter.aws.assignment_set import SetCancelledError, create_assignments
 
-    clock = FakeClock()
+    clock = VirtualTime()
     sso = FakeSsoAdmin(clock, duration=10**9)
     instance = REQUEST.instance_arn
     ps = f"arn:aws:sso:::permissionSet/{instance.rpartition('/')[2]}/ps-0123456789abcdef"

@@ -18,7 +18,8 @@ from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment, delete_assignment
 from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter, SlotTimeoutError
-from support.fakes import IDENTITY, FakeClock, FakeSsoAdmin, api_error
+from support.fakes import IDENTITY, FakeSsoAdmin, api_error
+from support.virtual_time import VirtualTime
 
 INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 PS = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef"
@@ -33,13 +34,13 @@ def identity(k: AssignmentKey) -> tuple[Any, ...]:
     return tuple(k.api_params()[name] for name in IDENTITY)
 
 
-def world() -> tuple[FakeClock, FakeSsoAdmin, Any]:
-    clock = FakeClock()
+def world() -> tuple[VirtualTime, FakeSsoAdmin, Any]:
+    clock = VirtualTime()
     sso = FakeSsoAdmin(clock, duration=T)
     return clock, sso, cast(Any, sso)
 
 
-def options(clock: FakeClock, **extra: Any) -> dict[str, Any]:
+def options(clock: VirtualTime, **extra: Any) -> dict[str, Any]:
     return {"timing": clock.timing(), "limiter": OutstandingLimiter(timing=clock.timing()), **extra}
 
 
@@ -167,7 +168,7 @@ def test_delete_of_an_assignment_already_gone_takes_the_delete_calls_word() -> N
 
 # -- the quota limiter -----------------------------------------------------------------------------
 def test_the_limiter_gives_up_at_the_callers_deadline_saying_who_waits() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     limiter = OutstandingLimiter(1, timing=clock.timing())
     limiter.acquire(0)
     with pytest.raises(SlotTimeoutError, match=r"no free slot among 1 .* within 7\.0s"):
@@ -521,7 +522,7 @@ def test_an_adopting_create_waits_for_another_resource_to_start_or_takes_over() 
 
         def give_up(seconds: float) -> None:  # the other ends while this one waits
             ownership.release(key(1), other, clock.now)
-            FakeClock.sleep(clock, seconds)
+            VirtualTime.sleep(clock, seconds)
 
         clock.sleep = give_up  # type: ignore[method-assign]
         outcome = create_assignment(client, key(1), adopt_existing=True, **options(clock))

@@ -17,7 +17,8 @@ from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS, LIST_SETTLE
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter
 from pulumi_ssoadmin_waiter.core.ratelimit import TokenBucket
 from support import fanout_model as model
-from support.fakes import INSTANCE, FakeClock, api_error
+from support.fakes import INSTANCE, api_error
+from support.virtual_time import VirtualTime
 
 DESCRIBE = "describe_account_assignment_creation_status"
 LIST = "list_account_assignment_creation_status"
@@ -117,7 +118,7 @@ def test_a_set_under_a_small_burst_or_rate_still_polls_and_finishes(
 
 
 def test_background_calls_leave_a_reserve_and_wait_no_longer_than_their_patience() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     bucket = TokenBucket(8, 8, clock=clock, sleep=clock.sleep)
     previous = ratelimit.install(bucket)
     try:

@@ -12,11 +12,11 @@ from pulumi_ssoadmin_waiter.core.ratelimit import (
     _rate_from_env,
     one_second_burst,
 )
-from support.fakes import FakeClock
+from support.virtual_time import VirtualTime
 
 
 def test_requests_are_spaced_by_one_over_rate() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     bucket = TokenBucket(4, clock=clock, sleep=clock.sleep)
     starts = []
     for _ in range(9):
@@ -26,7 +26,7 @@ def test_requests_are_spaced_by_one_over_rate() -> None:
 
 
 def test_burst_lets_the_first_requests_through_at_once() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     bucket = TokenBucket(2, burst=3, clock=clock, sleep=clock.sleep)
     waits = [bucket.reserve() for _ in range(5)]
     assert waits == pytest.approx([0, 0, 0, 0.5, 1.0])
@@ -64,7 +64,7 @@ def test_bad_env_rate_names_the_variable(raw: str, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_token_past_the_deadline_is_refused_without_taking_it() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     bucket = TokenBucket(1, clock=clock, sleep=clock.sleep)
     assert bucket.acquire(max_wait=0.0) == 0.0
     with pytest.raises(NoTokenInTime) as info:
@@ -76,7 +76,7 @@ def test_a_token_past_the_deadline_is_refused_without_taking_it() -> None:
 
 @pytest.mark.parametrize("rate", [2.5, 0.5, 7.25])
 def test_a_fractional_rate_is_taken_exactly(rate: float) -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     bucket = TokenBucket(rate, one_second_burst(rate), clock=clock, sleep=clock.sleep)
     for _ in range(1001):
         bucket.acquire()
@@ -91,7 +91,7 @@ def test_a_wait_for_spare_tokens_wakes_when_they_are_there(
     rate: float, burst: float, taken: int
 ) -> None:
     """Not a token interval later: a poll that waits too long holds a freed slot idle."""
-    clock = FakeClock()
+    clock = VirtualTime()
     bucket = TokenBucket(rate, burst=burst, clock=clock, sleep=clock.sleep)
     for _ in range(taken):
         bucket.reserve()

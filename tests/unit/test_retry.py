@@ -16,10 +16,11 @@ from pulumi_ssoadmin_waiter.core.errors import (
 )
 from pulumi_ssoadmin_waiter.core.ratelimit import NoTokenInTime
 from pulumi_ssoadmin_waiter.core.schedule import Backoff
-from support.fakes import FakeClock, api_error, connection_error
+from support.fakes import api_error, connection_error
+from support.virtual_time import VirtualTime
 
 
-def answers(clock: FakeClock, *script: Any) -> tuple[Callable[[], Any], list[float]]:
+def answers(clock: VirtualTime, *script: Any) -> tuple[Callable[[], Any], list[float]]:
     """A call that raises or returns each scripted item in turn; logs the fake time of each."""
     items: Iterator[Any] = iter(script)
     times: list[float] = []
@@ -34,12 +35,12 @@ def answers(clock: FakeClock, *script: Any) -> tuple[Callable[[], Any], list[flo
     return call, times
 
 
-def deadline(clock: FakeClock, timeout: float = 60, **policy: Any) -> Deadline:
+def deadline(clock: VirtualTime, timeout: float = 60, **policy: Any) -> Deadline:
     return Deadline(timeout, policy=Policy(**policy), timing=clock.timing())
 
 
 def test_throttling_and_connection_errors_are_retried_on_the_backoff_schedule() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     backoff = Backoff(min_delay=2, max_delay=8, growth=2, jitter=0)
     call, times = answers(
         clock, api_error("ThrottlingException"), connection_error(), api_error("x", 503), "ok"
@@ -49,14 +50,14 @@ def test_throttling_and_connection_errors_are_retried_on_the_backoff_schedule() 
 
 
 def test_conflict_is_retried_too() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     call, times = answers(clock, api_error("ConflictException"), "started")
     assert deadline(clock).call("starting", "CreateAccountAssignment", call) == "started"
     assert len(times) == 2
 
 
 def test_an_error_retrying_cannot_fix_ends_at_the_first_try() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     call, times = answers(clock, api_error("AccessDeniedException", operation="ListThings"))
     with pytest.raises(AccessDeniedError, match="sso:ListThings"):
         deadline(clock).call("listing things", "ListThings", call)
@@ -64,7 +65,7 @@ def test_an_error_retrying_cannot_fix_ends_at_the_first_try() -> None:
 
 
 def test_the_same_5xx_ends_the_run_after_the_budget_not_at_the_deadline() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     call, _ = answers(clock, *[api_error("InternalFailure", 500)] * 100)
     with pytest.raises(EndpointError, match=r"for 1[0-9]s"):
         deadline(clock, timeout=300, persistent_budget=10).call("listing", "ListThings", call)
@@ -72,7 +73,7 @@ def test_the_same_5xx_ends_the_run_after_the_budget_not_at_the_deadline() -> Non
 
 
 def test_a_different_answer_in_between_restarts_the_budget() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     five = api_error("InternalFailure", 500)
     script = [five, five, five, api_error("ThrottlingException"), five, five, five, "ok"]
     call, _ = answers(clock, *script)
@@ -82,7 +83,7 @@ def test_a_different_answer_in_between_restarts_the_budget() -> None:
 
 
 def test_the_deadline_ends_a_run_with_the_last_try_on_it() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     call, times = answers(clock, *[api_error("ThrottlingException")] * 100)
     with pytest.raises(WaitTimeoutError) as info:
         deadline(clock, timeout=30).call("starting X for Y", "CreateAccountAssignment", call)
@@ -93,7 +94,7 @@ def test_the_deadline_ends_a_run_with_the_last_try_on_it() -> None:
 
 
 def test_not_found_is_an_answer_for_call_if_found_and_final_for_call() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     call, times = answers(clock, api_error("ResourceNotFoundException"))
     assert deadline(clock).call_if_found("describing", "Describe", call) is None
     call, times = answers(clock, api_error("ResourceNotFoundException"))
@@ -103,7 +104,7 @@ def test_not_found_is_an_answer_for_call_if_found_and_final_for_call() -> None:
 
 
 def test_no_rate_limit_token_in_time_ends_the_run_as_a_timeout() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     call, _ = answers(clock, NoTokenInTime(3.0, 8.0))
     with pytest.raises(WaitTimeoutError, match=r"request slot is 3\.0s away"):
         deadline(clock).call("listing", "ListThings", call)

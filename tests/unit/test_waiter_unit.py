@@ -18,27 +18,27 @@ from pulumi_ssoadmin_waiter import (
 from pulumi_ssoadmin_waiter.core.results import PollEvent
 from support.fakes import (
     FakeClient,
-    FakeClock,
     api_error,
     connection_error,
     finishes_at,
     read_timeout,
     status_body,
 )
+from support.virtual_time import VirtualTime
 
 ARN = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 PS_ARN = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef"
 RID = "b904bd6c-f0ab-42e3-9333-83437118640b"
 
 
-def wait(client: FakeClient, clock: FakeClock, **kwargs: Any) -> Any:
+def wait(client: FakeClient, clock: VirtualTime, **kwargs: Any) -> Any:
     return wait_for_assignment_creation(
         cast(Any, client), ARN, RID, timing=clock.timing(), **kwargs
     )
 
 
 def test_already_finished_costs_one_poll_and_no_sleep() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     created = "2026-11-25T10:00:00+00:00"
     client = FakeClient(clock, finishes_at(0, PrincipalId="p", CreatedDate=created))
     result = wait(client, clock)
@@ -48,7 +48,7 @@ def test_already_finished_costs_one_poll_and_no_sleep() -> None:
 
 
 def test_gaps_stay_between_min_and_max_delay() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, finishes_at(120))
     result = wait(client, clock, policy=Policy(backoff=Backoff(min_delay=1, max_delay=10)))
     assert result.succeeded
@@ -59,14 +59,14 @@ def test_gaps_stay_between_min_and_max_delay() -> None:
 
 
 def test_failed_is_returned_with_its_reason() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, finishes_at(3, "FAILED", FailureReason="no such group"))
     result = wait(client, clock)
     assert result.status == "FAILED" and result.failure_reason == "no such group"
 
 
 def test_timeout_polls_last_at_the_deadline_and_names_what_it_saw() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, finishes_at(10_000))
     with pytest.raises(WaitTimeoutError) as info:
         wait(client, clock, timeout=30)
@@ -91,7 +91,7 @@ def test_timeout_polls_last_at_the_deadline_and_names_what_it_saw() -> None:
     ids=["throttling", "internal", "503", "connection", "read-timeout"],
 )
 def test_transient_errors_never_end_the_wait_early(error: Exception) -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
 
     def answer(now: float) -> Any:
         return error if now < 20 else status_body("SUCCEEDED")
@@ -104,7 +104,7 @@ def test_transient_errors_never_end_the_wait_early(error: Exception) -> None:
 
 
 def test_transient_errors_until_the_deadline_time_out_with_the_last_real_status() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
 
     def answer(now: float) -> Any:
         return status_body("IN_PROGRESS") if now < 2 else api_error("ThrottlingException")
@@ -118,7 +118,7 @@ def test_transient_errors_until_the_deadline_time_out_with_the_last_real_status(
 
 
 def test_not_found_is_tolerated_for_the_grace_period() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
 
     def answer(now: float) -> Any:
         return api_error("ResourceNotFoundException") if now < 5 else status_body("SUCCEEDED")
@@ -127,7 +127,7 @@ def test_not_found_is_tolerated_for_the_grace_period() -> None:
 
 
 def test_not_found_past_the_grace_period_names_request_and_instance() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, lambda now: api_error("ResourceNotFoundException"))
     with pytest.raises(RequestNotFoundError) as info:
         wait(client, clock, policy=Policy(not_found_grace=10))
@@ -136,7 +136,7 @@ def test_not_found_past_the_grace_period_names_request_and_instance() -> None:
 
 
 def test_access_denied_ends_at_once_naming_the_iam_action() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, lambda now: api_error("AccessDeniedException"))
     with pytest.raises(AccessDeniedError) as info:
         wait(client, clock)
@@ -145,7 +145,7 @@ def test_access_denied_ends_at_once_naming_the_iam_action() -> None:
 
 
 def test_validation_error_ends_at_once() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, lambda now: api_error("ValidationException", message="bad id"))
     with pytest.raises(InvalidRequestError) as info:
         wait(client, clock)
@@ -153,7 +153,7 @@ def test_validation_error_ends_at_once() -> None:
 
 
 def test_unexpected_error_ends_at_once_with_the_api_message() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, lambda now: api_error("ConflictException", message="busy"))
     with pytest.raises(WaiterError, match="ConflictException: busy"):
         wait(client, clock)
@@ -173,7 +173,7 @@ def test_unexpected_error_ends_at_once_with_the_api_message() -> None:
     ],
 )
 def test_bad_arguments_name_the_field_before_any_call(field: str, kwargs: dict[str, Any]) -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, finishes_at(0))
     args = {"instance_arn": ARN, "request_id": RID, **kwargs}
     timeout = args.pop("timeout", None)
@@ -189,7 +189,7 @@ def test_bad_arguments_name_the_field_before_any_call(field: str, kwargs: dict[s
 
 
 def test_a_misspelt_option_is_an_error_naming_it() -> None:
-    clock = FakeClock()
+    clock = VirtualTime()
     client = FakeClient(clock, finishes_at(0))
     with pytest.raises(TypeError, match="got an unexpected keyword argument 'timout'"):
         wait(client, clock, timout=10)

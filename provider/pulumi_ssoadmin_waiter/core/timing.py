@@ -3,7 +3,7 @@ value.
 
 Every loop of the package (waits, retries, the quota's queue, a set's rounds, the shared poll
 loop) takes a :class:`Timing`, so a test passes one fake value instead of several callables: a
-:class:`~tests.support.fakes.FakeClock` for one thread, or a virtual-time scheduler that runs many
+fake clock and sleep for one thread (a lone wait), or a virtual-time scheduler that runs many
 threads one at a time on one fake clock (its own ``condition``, ``waiter`` and ``spawn``).
 """
 
