@@ -280,6 +280,9 @@ class World:
     vt: VirtualTime
     aws: FakeAws
     rate_limit: TokenBucket
+    list_settle: float | None = None
+    """How long the new processes are told AWS's lists may lag (``SSOADMIN_WAITER_LIST_SETTLE``;
+    ``None``: the default)."""
 
     @property
     def sso(self) -> FakeSsoAdmin:
@@ -289,7 +292,10 @@ class World:
         """A new provider process: its own poll loops, quota, memory and caches; the world's
         rate limit (out of the way, on the fake clock)."""
         return runtime.Runtime(
-            timing=self.vt.timing(), clients=self.aws.client, rate_limit=self.rate_limit
+            timing=self.vt.timing(),
+            clients=self.aws.client,
+            rate_limit=self.rate_limit,
+            list_settle=self.list_settle,
         )
 
     def run(self, process: runtime.Runtime, *fns: Callable[[], Any]) -> list[Any]:

@@ -16,6 +16,7 @@ from pulumi_ssoadmin_waiter import (
 )
 from pulumi_ssoadmin_waiter.aws.assignment_set import create_assignments, delete_assignments
 from pulumi_ssoadmin_waiter.aws.assignments import create_assignment, delete_assignment
+from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
 from pulumi_ssoadmin_waiter.core.quota import OutstandingLimiter, SlotTimeoutError
 from support.fakes import IDENTITY, FakeSsoAdmin, api_error
@@ -45,6 +46,34 @@ def options(clock: VirtualTime, **extra: Any) -> dict[str, Any]:
 
 
 # -- one assignment ------------------------------------------------------------------------------
+def test_the_lag_a_user_sets_is_waited_before_the_existence_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``SSOADMIN_WAITER_LIST_SETTLE`` says how long AWS's lists may lag: the existence read
+    before a create comes that long after the first list of requests in flight (the default
+    LIST_SETTLE otherwise), so an AWS that lags longer keeps the guarantee it rests on."""
+    for settle, expected in (("", LIST_SETTLE), ("5.5", 5.5)):
+        monkeypatch.setenv("SSOADMIN_WAITER_LIST_SETTLE", settle)
+        clock, sso, client = world()
+        with runtime.using(runtime.Runtime()):
+            outcome = create_assignment(client, key(1), **options(clock))
+        assert outcome.status == "SUCCEEDED"
+        first_list = sso.calls_to("list_account_assignment_creation_status")[0]
+        (read,) = sso.calls_to("list_account_assignments")
+        assert read - first_list == pytest.approx(expected, abs=0.2), (settle, sso.calls)
+
+
+@pytest.mark.parametrize("raw", ["soon", "0", "-1", "61", "inf"])
+def test_a_bad_list_lag_names_the_variable_and_starts_nothing(
+    raw: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSOADMIN_WAITER_LIST_SETTLE", raw)
+    clock, sso, client = world()
+    with pytest.raises(ValueError, match=r"SSOADMIN_WAITER_LIST_SETTLE.*<= 60"):
+        create_assignment(client, key(1), **options(clock))
+    assert sso.calls_to("create_account_assignment") == []
+
+
 def test_a_create_without_time_for_a_settled_read_starts_nothing_and_names_it() -> None:
     """Whether the assignment exists is read LIST_SETTLE after the list of requests in
     flight: a deadline shorter than that ends before anything starts, naming the assignment
@@ -426,15 +455,24 @@ def test_a_set_whose_assignment_another_request_made_just_before_says_so(adopt: 
         assert theirs[0] in text and "created at the same time" in text, text
 
 
-def test_a_create_without_time_to_read_the_history_says_so() -> None:
-    """A request that ends before LIST_SETTLE has passed since its start leaves the history
-    unread when the deadline comes first: the create succeeds and warns, naming it."""
+@pytest.mark.parametrize(
+    ("timeout", "unread"),
+    [
+        (LIST_SETTLE + 1.5, "before looking for a request that raced"),
+        (2 * LIST_SETTLE + 1.5, "before reading the history of creation requests"),
+    ],
+)
+def test_a_create_without_time_to_read_the_history_says_so(timeout: float, unread: str) -> None:
+    """The requests in progress are looked at LIST_SETTLE after a create's start (a list lags),
+    and the history LIST_SETTLE after that list: a request that ends sooner leaves them unread
+    when the deadline comes first. The create succeeds and warns, naming it and what it could
+    not read."""
     clock, sso, client = world()
     sso.duration = 0.5
-    outcome = create_assignment(client, key(1), **options(clock, timeout=LIST_SETTLE + 1.5))
+    outcome = create_assignment(client, key(1), **options(clock, timeout=timeout))
     assert outcome.status == "SUCCEEDED"
     assert any(str(key(1)) in n and "was not read from the history" in n for n in outcome.notes)
-    assert any("before reading the history of creation requests" in n for n in outcome.notes)
+    assert any(unread in n for n in outcome.notes), outcome.notes
 
 
 def test_a_create_whose_window_holds_too_many_requests_of_others_says_so() -> None:
@@ -540,6 +578,57 @@ def test_a_set_that_raced_an_earlier_request_refuses_naming_both() -> None:
     assert theirs[0] in refused and ours in refused and "adopt_existing" in refused, refused
     in_callers_words = done.failures(str.upper)[key(1).id]  # a caller with its own words
     assert "ADOPT_EXISTING=True" in in_callers_words, "each caller names its own input"
+
+
+def _raced_slower(sso: FakeSsoAdmin) -> list[str]:
+    """As :func:`_raced`, the other's request still running long after this one's has ended
+    (10 s against 0.5 s), while every list answers from up to just under LIST_SETTLE ago."""
+    theirs = _raced(sso)
+    other_first = sso.start_fault
+    assert other_first is not None
+
+    def slower(started: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
+        sso.duration = 10.0
+        try:
+            return other_first(started, params)
+        finally:
+            sso.duration = 0.5
+
+    sso.start_fault = slower
+    sso.list_lag = LIST_SETTLE - 0.1
+    return theirs
+
+
+@pytest.mark.parametrize("adopt", [False, True])
+def test_a_set_whose_request_ended_before_a_late_enough_list_looks_for_a_race_at_its_end(
+    adopt: bool,
+) -> None:
+    """Its request ended before a list begun LIST_SETTLE after its start could show one
+    created just before it (lists lag); the SUCCEEDED history cannot show the other, still
+    running. The set's end looks in such a list: refused naming both, or adopted and said."""
+    clock, sso, client = world()
+    theirs = _raced_slower(sso)
+    done = create_assignments(client, [key(1)], adopt_existing=adopt, **options(clock))
+    (ours,) = [r for r in sso.requests if r not in theirs]
+    if adopt:
+        outcome = done.outcomes[key(1).id]
+        assert (outcome.path, outcome.status) == ("in-flight", "SUCCEEDED"), done
+        assert any(theirs[0] in n and ours in n for n in outcome.notes), outcome.notes
+    else:
+        refused = done.failures()[key(1).id]
+        assert theirs[0] in refused and ours in refused, refused
+        assert key(1).id not in done.outcomes
+
+
+def test_a_create_whose_request_ended_before_a_late_enough_list_is_refused_all_the_same() -> None:
+    """The single create: the list that looks for an earlier request is begun LIST_SETTLE
+    after its start, so one created just before it is on it although the lists lag."""
+    clock, sso, client = world()
+    theirs = _raced_slower(sso)
+    with pytest.raises(AssignmentExistsError) as info:
+        create_assignment(client, key(1), **options(clock, timeout=60))
+    (ours,) = [r for r in sso.requests if r not in theirs]
+    assert theirs[0] in str(info.value) and ours in str(info.value)
 
 
 def test_a_set_that_raced_an_earlier_request_adopts_it_when_asked() -> None:

@@ -55,6 +55,7 @@ from pulumi_ssoadmin_waiter.aws.retry import Deadline
 from pulumi_ssoadmin_waiter.aws.waiter import wait_for_assignment_creation
 from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ACCOUNT_ASSIGNMENT_SET
+from pulumi_ssoadmin_waiter.core.defaults import LIST_SETTLE
 from pulumi_ssoadmin_waiter.core.identity import AssignmentKey
 from pulumi_ssoadmin_waiter.core.operations import ASSIGNMENT_CREATION
 from support.fakes import IDENTITY, StartFault, api_error
@@ -145,7 +146,7 @@ class Deployments(RuleBasedStateMachine):
         adapters=st.tuples(
             st.sampled_from(["dynamic", "plugin"]), st.sampled_from(["dynamic", "plugin"])
         ),
-        lag=st.sampled_from([0.0, 0.5]),
+        lag=st.sampled_from([0.0, 0.5, 1.5, 3.0]),
         page=st.sampled_from([1, 3, 25]),
         latency=st.sampled_from([0.0, 0.05]),
     )
@@ -449,16 +450,18 @@ class Deployments(RuleBasedStateMachine):
                     self.world.sso.failing.pop(identity, None)
 
     @rule(
-        lag=st.sampled_from([0.0, 0.5]),
+        lag=st.sampled_from([0.0, 0.5, 1.5, 3.0]),
         page=st.sampled_from([1, 3, 25]),
         latency=st.sampled_from([0.0, 0.05]),
     )
     def aws_behaves(self, lag: float, page: int, latency: float) -> None:
         """Lists answer from up to ``lag`` seconds ago, each page on its own; pages of
         ``page`` items (they shift as requests end between two pages); each call takes
-        ``latency`` seconds."""
+        ``latency`` seconds. A lag past the default LIST_SETTLE is told to the providers
+        started from now on, as a user sets ``SSOADMIN_WAITER_LIST_SETTLE``."""
         sso = self.world.sso
         sso.list_lag, sso.page_size, sso.latency = lag, page, latency
+        self.world.list_settle = lag + 1.0 if lag >= LIST_SETTLE else None
 
     @rule(
         errors=st.lists(
@@ -1113,6 +1116,37 @@ def test_found_two_stacks_create_one_assignment_while_the_list_lags() -> None:
         m.invariants_hold()
         refused = m.stacks["a"].ops[-1].outcome.error
         assert isinstance(refused, AssignmentExistsError), refused  # told, and one owner
+    finally:
+        m.teardown()
+
+
+def test_found_two_stacks_create_one_assignment_at_once_while_the_status_list_lags() -> None:
+    """Found by the model once its lists lagged 1 s, within LIST_SETTLE (2 s). Stack a's set
+    over an OU is changed to one assignment while stack b's new set declares the same one,
+    and both create it at the same moment. The list of requests in progress each read just
+    after its start answered from up to a second before, when neither request existed, and the
+    history each read LIST_SETTLE after its start did not show the other's SUCCEEDED yet (both
+    ended then): both recorded it and none was told (I2). That list is now begun LIST_SETTLE
+    after the start, and the history LIST_SETTLE after that list."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_set(
+            adopt=False, items=[], products=[("Platform", "ReadOnly", "Workloads")], slot=0,
+            stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.aws_behaves(lag=1.0, latency=0.0, page=1)
+        for stack in "ab":
+            m.declare_set(
+                adopt=False, items=[("Platform", "ReadOnly", 0)], products=[], slot=0,
+                stack=stack, timeout=60.0,
+            )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        refused = [s for s in "ab" if m.stacks[s].ops[-1].outcome.error is not None]
+        assert len(refused) == 1, [m.stacks[s].ops[-1].outcome for s in "ab"]
     finally:
         m.teardown()
 

@@ -45,7 +45,6 @@ from ..core.decisions import DEFAULT_POLICY, Policy, is_terminal, poll_by_list
 from ..core.defaults import (
     CHECK_WORKERS,
     CONFIRM_POLL,
-    LIST_SETTLE,
     PATIENCE,
     PREFLIGHT_SECONDS,
     PROGRESS_INTERVAL,
@@ -235,7 +234,10 @@ class _Pending:
     created: datetime | None = None
     """AWS's creation time of a request this run started (to find one that raced it)."""
     raced: bool = False
-    """A list newer than its start has been searched for a request that raced it."""
+    """A list begun :func:`lookups.list_settle` after its start (a list lags) has been searched
+    for a request that raced it."""
+    raced_at: float = 0.0
+    """When that list began: the history is read that long after it (:meth:`_SetRun.look_back`)."""
     notes: tuple[str, ...] = ()
     """What to tell the user when it ends (a request waited on, an adoption)."""
     refused: Message | None = None
@@ -796,23 +798,29 @@ class _SetRun:
             for r, e in mine.items()
             if self.change.leaves_present and not _request(e).raced and _request(e).created
         }
-        if not unraced:
+        due = min((_request(e).started for e in unraced.values()), default=0.0)
+        if not unraced or self._now() < due + lookups.list_settle():
             return
-        after = min(_request(e).after for e in unraced.values())
-        patience = self.deadline.policy.hurry_interval
-        snapshot = poller.snapshot(self.deadline, newer_than=after, patience=patience)
+        names = ", ".join(str(e.key) for e in unraced.values())
+        snapshot = lookups.list_begun_after(
+            self.deadline, poller, due + lookups.list_settle(), names
+        )
         self._look_for_races(snapshot, unraced)
 
     def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Entry]) -> None:
-        """Once per request this run started (a creation), in the first list newer than its
-        start: a request for the same assignment created earlier, near its own (another process
-        that passed its checks at the same time), made the assignment. Its starter owns it;
-        this run records it only when adopting, and says so either way."""
+        """Once per request this run started (a creation), in the first list begun
+        :func:`lookups.list_settle` after its start (one begun sooner may not show a request
+        created just before it): a request for the same assignment created earlier, near its
+        own (another process that passed its checks at the same time), made the assignment.
+        Its starter owns it; this run records it only when adopting, and says so either way."""
+        settle = lookups.list_settle()
         for request_id, entry in mine.items():
             pending, key = _request(entry), entry.key
             if pending.raced or pending.created is None or pending.after >= snapshot.epoch:
                 continue
-            pending.raced = True
+            if snapshot.started < pending.started + settle:
+                continue  # it may not show a request created just before this one yet
+            pending.raced, pending.raced_at = True, snapshot.started
             since = pending.started - self.listed_at
             racing = lookups.racing(
                 self.deadline, self.client, key, pending.created, since, snapshot.requests
@@ -913,7 +921,7 @@ class _SetRun:
 
     def confirm_absent(self) -> None:
         """Deletions whose start AWS answered "not found": absent once a listing of their
-        assignments begun :data:`LIST_SETTLE` or more after that answer agrees (it may lag a
+        assignments begun :func:`lookups.list_settle` or more after that answer agrees (it may lag a
         create or a delete: while it lists one, or is too soon to tell, it is asked again
         later; at the deadline, the deletion ends in ``errors``)."""
         now = self._now()
@@ -930,7 +938,7 @@ class _SetRun:
         except WaiterError:
             listed = {e.key.id for e in absent}
         for entry in absent:
-            if entry.key.id not in listed and now >= entry.not_found_at + LIST_SETTLE:
+            if entry.key.id not in listed and now >= entry.not_found_at + lookups.list_settle():
                 self._done(entry, AssignmentOutcome(entry.key, self.change.done_path, None))
 
     def progress(self, *, final: bool = False) -> None:
@@ -1191,16 +1199,24 @@ class _SetRun:
         made = [e for e in self._in(S.DONE) if e.made is not None]
         if not made:
             return
-        latest = max(_made(e)[1] for e in made)
         try:
+            raced = self._race_the_unraced(made)  # each ends refused, or with a note
+            made = [e for e in made if e.key.id not in raced]
+            if not made:
+                return
+            latest = max(_request(e).raced_at for e in made)
             twins = lookups.made_just_before(
-                self.deadline, self.client, [_made(e)[0] for e in made], latest + LIST_SETTLE
+                self.deadline,
+                self.client,
+                [_made(e)[0] for e in made],
+                latest + lookups.list_settle(),
             )
         except OperationCancelledError:
             raise
         except WaiterError as exc:
             for entry in made:
-                self._add_note(entry, not_looked_back_note(entry.key, str(exc)))
+                if entry.state is S.DONE:
+                    self._add_note(entry, not_looked_back_note(entry.key, str(exc)))
             return
         for key_id, count in sorted(twins.unchecked.items()):
             entry = self.entries[key_id]
@@ -1218,6 +1234,34 @@ class _SetRun:
                 )
             else:
                 self._fail(entry, exists_error(key, theirs, ours).message)
+
+    def _race_the_unraced(self, made: list[_Entry]) -> set[str]:
+        """Creations that ended before a list late enough looked for a request that raced
+        them (:meth:`_look_for_races`): one list per instance, begun
+        :func:`lookups.list_settle` after the last of their starts, looks now, and what it
+        finds changes their outcome as it would have at their end. The keys it found one for."""
+        found: set[str] = set()
+        by_instance: dict[str, dict[str, _Entry]] = {}
+        for entry in made:
+            if not _request(entry).raced:
+                by_instance.setdefault(entry.key.instance_arn, {})[_id(entry)] = entry
+        for instance, mine in sorted(by_instance.items()):
+            due = max(_request(e).started for e in mine.values()) + lookups.list_settle()
+            poller = poller_for(self.client, self.operation, instance, self.timing)
+            names = ", ".join(str(e.key) for e in mine.values())
+            snapshot = lookups.list_begun_after(self.deadline, poller, due, names)
+            self._look_for_races(snapshot, mine)
+            for entry in mine.values():
+                pending, outcome = _request(entry), _outcome(entry)
+                added = tuple(n for n in pending.notes if n not in outcome.notes)
+                if pending.refused is not None:
+                    found.add(entry.key.id)
+                    self._fail(entry, pending.refused)
+                elif added or pending.path is not outcome.path:
+                    found.add(entry.key.id)
+                    notes = (*outcome.notes, *added)
+                    entry.outcome = replace(outcome, path=pending.path, notes=notes)
+        return found
 
     def _add_note(self, entry: _Entry, note: str) -> None:
         outcome = _outcome(entry)

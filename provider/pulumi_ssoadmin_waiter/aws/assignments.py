@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..core import cancellation, ownership, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy
-from ..core.defaults import CLAIM_POLL, CONFIRM_POLL, LIST_SETTLE
+from ..core.defaults import CLAIM_POLL, CONFIRM_POLL
 from ..core.errors import (
     AssignmentExistsError,
     OperationCancelledError,
@@ -120,6 +120,8 @@ class _Operation:
     limiter: OutstandingLimiter | None
     on_poll: OnPoll | None
     deadline: Deadline = field(init=False)
+    held: OutstandingLimiter | None = field(default=None, init=False)
+    """The quota whose slot this operation holds, until :meth:`free_slot`."""
 
     def __post_init__(self) -> None:
         timeout = self.timeout
@@ -152,10 +154,18 @@ class _Operation:
                 message(f"{text}. Raise ", named("timeout"), "."),
                 instance_arn=self.key.instance_arn,
             ) from None
+        self.held = limiter
         try:
             yield
         finally:
-            limiter.release()
+            self.free_slot()
+
+    def free_slot(self) -> None:
+        """Give the slot back, once: the request has ended at AWS, so what is left (looking at
+        the history) holds no operation of the quota."""
+        if self.held is not None:
+            self.held.release()
+            self.held = None
 
     def poller(self) -> Poller:
         operation, instance = self.change.operation, self.key.instance_arn
@@ -296,7 +306,7 @@ def create_assignment(
 def _create(run: _Operation, adopt: bool, early: lookups.InFlight) -> AssignmentOutcome:
     """The create, once ``run`` holds the claim on its assignment. ``early``: the requests in
     flight when the operation began; with the ones in flight now, they cover every request
-    running since, and the existence read comes :data:`LIST_SETTLE` after the earlier list
+    running since, and the existence read comes :func:`lookups.list_settle` after the earlier list
     (:func:`lookups.settle_after`), so an assignment made just before is listed."""
     key = run.key
     looked = run.in_flight()
@@ -409,17 +419,30 @@ def _converge(
     run: _Operation, started: Started, window: Window, adopt: bool, after: int
 ) -> AssignmentOutcome:
     """After starting ours (``after``: the shared list's number then): if another process
-    started a request for the same assignment earlier (the list-then-create window), wait on
-    that one, and own the result only when adopting; the earliest request's creator is the
-    owner. One that ran entirely before ours started is found in the history once ours has
-    SUCCEEDED (:func:`lookups.made_just_before`). An earlier one that a lost answer of our
-    own start may have made is ours, said in a warning."""
+    started a request for the same assignment earlier (the list-then-create window; a list
+    begun :func:`lookups.list_settle` after ours started says so), wait on that one, and own
+    the result only when adopting; the earliest request's creator is the owner. One that ran
+    entirely before ours started is found in the history once ours has SUCCEEDED
+    (:func:`lookups.made_just_before`). An earlier one that a lost answer of our own start may
+    have made is ours, said in a warning."""
     ours, created = started.request_id, started.created
     if created is None:  # no creation date to order by: nothing to compare
         return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours, after))
-    racing = lookups.started_near(
-        run.deadline, run.client, run.key, created, window.since_check, after
-    )
+    try:
+        racing, listed_at = lookups.started_near(
+            run.deadline,
+            run.client,
+            run.key,
+            created,
+            window.since_check,
+            window.started_at + lookups.list_settle(),
+        )
+    except OperationCancelledError:
+        raise
+    except WaiterError as exc:  # no time (or no list) to look: ours, said when it SUCCEEDED
+        result = run.wait(ours, after)
+        unlooked = (not_looked_back_note(run.key, str(exc)),) if result.succeeded else ()
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, result, unlooked)
     mine = lookups.ListedRequest(ours, created)
     others = [r for r in racing if r.request_id != ours]
     earliest = min([mine, *others], key=lambda r: r.order).request_id
@@ -430,10 +453,11 @@ def _converge(
             for o in others
         )
         result = run.wait(ours, after)
+        run.free_slot()
         if result.status != SUCCEEDED:
             return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes)
         made = lookups.Made(run.key, ours, created, window.since_first)
-        before, unchecked = _made_before(run, made, window.started_at)
+        before, unchecked = _made_before(run, made, listed_at)
         if before is None:
             return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes + unchecked)
         earliest = before
@@ -461,13 +485,15 @@ def made_first_note(key: AssignmentKey, theirs: str, ours: str, what: str) -> st
 
 
 def _made_before(
-    run: _Operation, made: lookups.Made, started_at: float
+    run: _Operation, made: lookups.Made, listed_at: float
 ) -> tuple[str | None, tuple[str, ...]]:
     """Another request that made the assignment just before ours, as the history says, read
-    :data:`LIST_SETTLE` after ours started (:func:`lookups.made_just_before`); when the
-    deadline or the list does not allow that read, a warning that it was not made."""
+    :func:`lookups.list_settle` after the list that looked for a racing one began
+    (:func:`lookups.made_just_before`); when the deadline or the list does not allow that read,
+    a warning that it was not made."""
     try:
-        twins = lookups.made_just_before(run.deadline, run.client, [made], started_at + LIST_SETTLE)
+        settled = listed_at + lookups.list_settle()
+        twins = lookups.made_just_before(run.deadline, run.client, [made], settled)
     except OperationCancelledError:
         raise
     except WaiterError as exc:
@@ -572,19 +598,20 @@ def confirm_absent(
     refused: RequestNotFoundError,
 ) -> None:
     """``DeleteAccountAssignment`` answered that ``keys`` do not exist: accept it once
-    ``ListAccountAssignments`` agrees, read no sooner than :data:`LIST_SETTLE` after the
+    ``ListAccountAssignments`` agrees, read no sooner than :func:`lookups.list_settle` after the
     answer (a listing lags a create: one read at once may not show an assignment made a moment
     ago). While it lists one, it is asked again within the deadline; then ``refused`` is
     raised, naming the assignments AWS still lists (or, with no time to read it late enough,
     all of them)."""
-    if deadline.left() <= LIST_SETTLE:
+    settle = lookups.list_settle()
+    if deadline.left() <= settle:
         names = ", ".join(sorted(k.id for k in keys))
         raise RequestNotFoundError(
             f"{refused}; no time was left to confirm it with a listing (lists lag): {names} "
             "may still exist (run the delete again)",
             instance_arn=keys[0].instance_arn,
         )
-    deadline.pause(LIST_SETTLE)
+    deadline.pause(settle)
     while True:
         listed = lookups.existing_assignments(deadline, client, keys)
         if not listed:

@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core import runtime
-from ..core.defaults import LIST_SETTLE
+from ..core.defaults import LIST_SETTLE, MAX_LIST_SETTLE
 from ..core.identity import IDENTITY_FIELDS, AssignmentKey
 from ..core.operations import (
     ASSIGNMENT_CREATION,
@@ -30,8 +30,9 @@ from ..core.operations import (
 )
 from ..core.results import WaitResult, as_utc, result_from
 from ..core.single_flight import single_flight
+from ..core.validation import env_number
 from . import calls
-from .poller import ListedRequest, poller_for
+from .poller import ListedRequest, Poller, Snapshot, poller_for
 from .retry import Deadline
 
 if TYPE_CHECKING:
@@ -197,15 +198,39 @@ def started_near(
     key: AssignmentKey,
     created: datetime,
     since: float,
-    after: int,
-) -> list[ListedRequest]:
+    not_before: float,
+) -> tuple[list[ListedRequest], float]:
     """Creation requests for this assignment in flight that were created close enough to
-    ``created`` to have raced it, earliest first, from the first shared list numbered above
-    ``after`` (taken once this process's own request was started): see :func:`racing`. The
-    list is the one the process's waits make anyway, if one comes within the hurry interval."""
+    ``created`` to have raced it, earliest first (see :func:`racing`), and when the list that
+    says so began: the first shared list begun at ``not_before`` or later (the caller's start
+    plus :func:`list_settle`; :func:`list_begun_after`). The history of requests that ended
+    before that list is read :func:`list_settle` after it (:func:`made_just_before`)."""
     poller = poller_for(client, ASSIGNMENT_CREATION, key.instance_arn, deadline.timing)
-    snapshot = poller.snapshot(deadline, newer_than=after, patience=deadline.policy.hurry_interval)
-    return racing(deadline, client, key, created, since, snapshot.requests)
+    snapshot = list_begun_after(deadline, poller, not_before, str(key))
+    return racing(deadline, client, key, created, since, snapshot.requests), snapshot.started
+
+
+def list_begun_after(
+    deadline: Deadline, poller: Poller, not_before: float, key_names: str
+) -> Snapshot:
+    """A list of the requests in progress begun at ``not_before`` or later: the newest one if
+    it did, the next one the process's waits make (within the hurry interval), or a new one.
+
+    A list lags the requests it shows: one begun :func:`list_settle` after a request was
+    created shows it if it is still in progress, so a request created just before the
+    caller's own, by another process, is on it or has ended (then the history shows it)."""
+    wait = not_before - deadline.clock()
+    if wait > 0:
+        if deadline.left() <= wait:
+            raise deadline.timed_out(
+                f"before looking for a request that raced {key_names}: the requests in "
+                f"progress are read {list_settle():g}s after the start (the list lags), and "
+                "that was past the deadline"
+            )
+        deadline.pause(wait)
+    last = poller.last
+    newer_than = last.epoch - 1 if last is not None and last.started >= not_before else poller.epoch
+    return poller.snapshot(deadline, newer_than=newer_than, patience=deadline.policy.hurry_interval)
 
 
 def racing(
@@ -218,14 +243,14 @@ def racing(
 ) -> list[ListedRequest]:
     """The requests of ``listed`` (in progress) for ``key`` created close enough to ``created``
     to have raced a request created then. A racing request was not in flight yet when the
-    caller looked (``since`` seconds before its own request was created): one started earlier
-    would have been found then.
+    caller looked (``since`` seconds before its own request was created, and that list lagged
+    by up to :func:`list_settle`): one started earlier would have been found then.
 
     Only requests still IN_PROGRESS are listed here. One that both started after the caller's
     list and ended before its start is on no such list: once the caller's own request has
     SUCCEEDED, :func:`made_just_before` looks for it in the history. Requests this process
     started or met are known without a call; others are described once."""
-    earliest = created - timedelta(seconds=since) - CLOCK_SKEW
+    earliest = created - timedelta(seconds=since + list_settle()) - CLOCK_SKEW
     latest = created + CLOCK_SKEW
     near = [r for r in listed if r.created is not None and earliest <= r.created <= latest]
     return [
@@ -282,7 +307,8 @@ def made_just_before(
     caller's list of requests in progress and ended before the caller's start is on no such
     list, and the assignment list may not show it yet. Only the history shows it: a listing of
     the instance's SUCCEEDED creation requests begun at ``not_before`` or later (the list lags:
-    :data:`LIST_SETTLE` after the last start; see :func:`_succeeded_since`) and a describe of
+    :func:`list_settle` after the list of requests in progress that looked for a racing one,
+    itself begun that long after the start; see :func:`_succeeded_since`) and a describe of
     each request of another created in a window, nearest first, at most ``limit`` (once per
     process). Raises a timeout when the deadline does not reach ``not_before``."""
     wait = not_before - deadline.clock()
@@ -312,7 +338,7 @@ def _same_in_window(
     """The requests of ``listed`` for ``m``'s assignment created in its window before its own,
     nearest first, describing those not known while ``budget`` lasts (the rest counted)."""
     own = ListedRequest(m.request_id, m.created)
-    earliest = m.created - timedelta(seconds=m.since) - CLOCK_SKEW
+    earliest = m.created - timedelta(seconds=m.since + list_settle()) - CLOCK_SKEW
     window = sorted(
         (r for r in listed if r.order < own.order and earliest <= r.order[0]),
         key=lambda r: r.order,
@@ -428,8 +454,25 @@ def existing_assignments(
     return found
 
 
+LIST_SETTLE_ENV = "SSOADMIN_WAITER_LIST_SETTLE"
+
+
+def list_settle() -> float:
+    """How long AWS's lists may lag, in seconds: :data:`LIST_SETTLE`, or
+    ``SSOADMIN_WAITER_LIST_SETTLE`` (at most :data:`MAX_LIST_SETTLE`), read once per process.
+    Every guarantee that rests on a list (no assignment made just before a create goes unseen,
+    a "not found" delete is confirmed) holds for lists that lag less than this."""
+    process = runtime.current()
+    with process.lock:
+        if process.list_settle is None:
+            process.list_settle = env_number(
+                LIST_SETTLE_ENV, LIST_SETTLE, MAX_LIST_SETTLE, "seconds"
+            )
+        return process.list_settle
+
+
 def settle_after(deadline: Deadline, listed_at: float, key_names: str) -> None:
-    """Wait until :data:`LIST_SETTLE` has passed since the list of requests in flight taken at
+    """Wait until :func:`list_settle` has passed since the list of requests in flight taken at
     ``listed_at``, before reading whether assignments exist.
 
     An assignment made by a request that ended just before a listing may not be listed yet
@@ -437,12 +480,13 @@ def settle_after(deadline: Deadline, listed_at: float, key_names: str) -> None:
     list of requests in flight was taken, and that list names every one still running then,
     so no request that made the assignment before the check goes unseen by both. Raises a
     timeout, with nothing started, when the deadline does not leave that long."""
-    wait = listed_at + LIST_SETTLE - deadline.clock()
+    settle = list_settle()
+    wait = listed_at + settle - deadline.clock()
     if wait <= 0:
         return
     if deadline.left() <= wait:
         raise deadline.timed_out(
-            f"before creating {key_names}: whether it exists is read {LIST_SETTLE:.0f}s after "
+            f"before creating {key_names}: whether it exists is read {settle:g}s after "
             "the requests in flight (ListAccountAssignments lags a create), and that was past "
             "the deadline; nothing was started"
         )

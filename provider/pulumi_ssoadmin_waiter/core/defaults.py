@@ -82,9 +82,12 @@ CONFIRM_POLL = 1.0
 """Seconds between two reads of ``ListAccountAssignments`` while it still lists an assignment
 that the delete call says is gone (the list may lag a delete)."""
 LIST_SETTLE = 2.0
-"""How long ``ListAccountAssignments`` may lag a create or a delete: a listing read this long
-after a moment shows every assignment made before it. A "not found" delete is confirmed, and
-an absence before a create is read, no sooner than this after the moment that matters."""
+"""How long ``ListAccountAssignments`` and the status lists may lag a create or a delete, by
+default (``SSOADMIN_WAITER_LIST_SETTLE``): a listing read this long after a moment shows every
+assignment made before it. A "not found" delete is confirmed, and an absence before a create is
+read, no sooner than this after the moment that matters."""
+MAX_LIST_SETTLE = 60.0
+"""The longest lag ``SSOADMIN_WAITER_LIST_SETTLE`` may set: every create waits it once."""
 PLUGIN_WORKERS = 1024
 """The plugin's threads for blocking work: more than any ``--parallel``, so the engine, the
 quota and the rate limit bound concurrency, not this pool."""

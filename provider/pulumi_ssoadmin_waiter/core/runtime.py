@@ -59,6 +59,9 @@ class Runtime:
     rate_limit: TokenBucket | None = None
     """The bucket every HTTP request takes a token from; ``None``: made from
     ``SSOADMIN_WAITER_MAX_TPS`` on first use (:func:`ratelimit.shared_limiter`)."""
+    list_settle: float | None = None
+    """How long AWS's lists may lag; ``None``: read from ``SSOADMIN_WAITER_LIST_SETTLE`` on
+    first use (:func:`lookups.list_settle`)."""
     outstanding: OutstandingLimiter = field(init=False)
     aws_clients: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     """boto3 clients by service, region and the settings they were made with."""

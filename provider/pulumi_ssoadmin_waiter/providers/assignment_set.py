@@ -574,7 +574,7 @@ class _Operation:
         ended = lookups.own_requests_succeeded(self.deadline, client, keys, recorded)
         if not ended:
             return {}, {}
-        # The listing lags: read LIST_SETTLE after the describes, it shows both the success
+        # The listing lags: read list_settle() after the describes, it shows both the success
         # they saw and a removal outside Pulumi since (both ended before them).
         succeeded = [k for k, _ in ended.values()]
         names = ", ".join(str(k) for k in succeeded)

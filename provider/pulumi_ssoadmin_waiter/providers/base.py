@@ -29,7 +29,6 @@ from ..aws.retry import Deadline
 from ..core import ownership, validation
 from ..core.declarations import NAMING_INPUTS, Input, Resource, input_problems
 from ..core.declarations import SECRET_INPUTS as SECRET_INPUTS_INPUT
-from ..core.defaults import LIST_SETTLE
 from ..core.errors import (
     InputPath,
     InputProblem,
@@ -371,12 +370,13 @@ def not_remade(
     removed = [made[key_id][0] for key_id in removals.found]
     again = lookups.existing_assignments(deadline, client, removed) if removed else set()
     absent = [key for key in removed if key.id not in again]
-    if absent and deadline.left() <= LIST_SETTLE:  # no time to be sure: not ours to delete
+    settle = lookups.list_settle()
+    if absent and deadline.left() <= settle:  # no time to be sure: not ours to delete
         again |= {key.id for key in absent}
     elif absent:
-        # A listing lags a create: only one read LIST_SETTLE later shows one made a moment
+        # A listing lags a create: only one read list_settle() later shows one made a moment
         # ago; one being made again (a request in flight) is not this resource's either.
-        deadline.pause(LIST_SETTLE)
+        deadline.pause(settle)
         again |= lookups.existing_assignments(deadline, client, absent)
         # Running or just ended (a list may lag): either way, not this resource's to delete.
         making = lookups.listed_in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
