@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..core import cancellation, ownership, runtime
 from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy
-from ..core.defaults import CLAIM_POLL, CONFIRM_POLL
+from ..core.defaults import CLAIM_POLL, CONFIRM_POLL, HISTORY_SHARE
 from ..core.errors import (
     AssignmentExistsError,
     OperationCancelledError,
@@ -491,9 +491,12 @@ def _made_before(
     :func:`lookups.list_settle` after the list that looked for a racing one began
     (:func:`lookups.made_just_before`); when the deadline or the list does not allow that read,
     a warning that it was not made."""
+    # While others wait for a quota slot, creates end often: one listing serves those that
+    # end within HISTORY_SHARE of each other (the slot is free, so only this create waits).
+    share = HISTORY_SHARE if run.poller().slot_waiters else 0.0
     try:
         settled = listed_at + lookups.list_settle()
-        twins = lookups.made_just_before(run.deadline, run.client, [made], settled)
+        twins = lookups.made_just_before(run.deadline, run.client, [made], settled, share_for=share)
     except OperationCancelledError:
         raise
     except WaiterError as exc:

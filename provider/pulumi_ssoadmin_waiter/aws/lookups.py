@@ -297,6 +297,7 @@ def made_just_before(
     made: Iterable[Made],
     not_before: float,
     limit: int = TWINS_DESCRIBED,
+    share_for: float = 0.0,
 ) -> Twins:
     """Of ``made`` (creations the caller started, which SUCCEEDED), by key id, a creation
     request for the same assignment that SUCCEEDED, created in the caller's window and before
@@ -310,7 +311,8 @@ def made_just_before(
     :func:`list_settle` after the list of requests in progress that looked for a racing one,
     itself begun that long after the start; see :func:`_succeeded_since`) and a describe of
     each request of another created in a window, nearest first, at most ``limit`` (once per
-    process). Raises a timeout when the deadline does not reach ``not_before``."""
+    process). ``share_for``: seconds to wait for another caller's listing before making one.
+    Raises a timeout when the deadline does not reach ``not_before``."""
     wait = not_before - deadline.clock()
     if deadline.left() <= max(wait, 0.0):
         raise deadline.timed_out("before reading the history of creation requests")
@@ -319,7 +321,7 @@ def made_just_before(
     twins = Twins({}, {})
     budget = [limit]
     for m in made:
-        listed = _succeeded_since(deadline, client, m.key.instance_arn, not_before)
+        listed = _succeeded_since(deadline, client, m.key.instance_arn, not_before, share_for)
         same = _same_in_window(deadline, client, m, listed, budget, twins.unchecked)
         standing = _not_removed_since(deadline, client, m.key, same)
         if standing:
@@ -358,7 +360,11 @@ def _same_in_window(
 
 
 def _succeeded_since(
-    deadline: Deadline, client: SSOAdminClient, instance: str, not_before: float
+    deadline: Deadline,
+    client: SSOAdminClient,
+    instance: str,
+    not_before: float,
+    share_for: float = 0.0,
 ) -> list[ListedRequest]:
     """The instance's SUCCEEDED creation requests (all pages), from a listing begun at
     ``not_before`` or later: the newest one kept (with the clock when it began, in the runtime's
@@ -395,6 +401,10 @@ def _succeeded_since(
             kept = table.get(key)
         if kept is not None and kept[0] >= not_before:
             return kept[1]  # type: ignore[no-any-return]
+        if share_for > 0 and deadline.left() > 2 * share_for:
+            deadline.pause(share_for)  # another caller's listing may come meanwhile
+            share_for = 0.0
+            continue
         asked = deadline.clock()
         began, listed = single_flight(("creation-history", *key), deadline, read, what)
         if began >= min(not_before, asked):  # late enough, or begun by this call

@@ -86,6 +86,10 @@ LIST_SETTLE = 2.0
 default (``SSOADMIN_WAITER_LIST_SETTLE``): a listing read this long after a moment shows every
 assignment made before it. A "not found" delete is confirmed, and an absence before a create is
 read, no sooner than this after the moment that matters."""
+HISTORY_SHARE = 1.0
+"""Seconds a single create, once its request has ended, waits for another create's listing of
+the SUCCEEDED history while others wait for a quota slot: creates that end together read it
+once (its slot is free by then, so the quota does not wait)."""
 MAX_LIST_SETTLE = 60.0
 """The longest lag ``SSOADMIN_WAITER_LIST_SETTLE`` may set: every create waits it once."""
 PLUGIN_WORKERS = 1024
