@@ -580,15 +580,16 @@ def test_a_set_that_raced_an_earlier_request_refuses_naming_both() -> None:
     assert "ADOPT_EXISTING=True" in in_callers_words, "each caller names its own input"
 
 
-def _raced_slower(sso: FakeSsoAdmin) -> list[str]:
+def _raced_slower(sso: FakeSsoAdmin, seconds: float = 10.0) -> list[str]:
     """As :func:`_raced`, the other's request still running long after this one's has ended
-    (10 s against 0.5 s), while every list answers from up to just under LIST_SETTLE ago."""
+    (``seconds`` against 0.5 s), while every list answers from up to just under LIST_SETTLE
+    ago."""
     theirs = _raced(sso)
     other_first = sso.start_fault
     assert other_first is not None
 
     def slower(started: str, params: dict[str, Any]) -> tuple[Exception | None, bool]:
-        sso.duration = 10.0
+        sso.duration = seconds
         try:
             return other_first(started, params)
         finally:
@@ -600,20 +601,23 @@ def _raced_slower(sso: FakeSsoAdmin) -> list[str]:
 
 
 @pytest.mark.parametrize("adopt", [False, True])
+@pytest.mark.parametrize("seconds", [10.0, 3.0])
 def test_a_set_whose_request_ended_before_a_late_enough_list_looks_for_a_race_at_its_end(
-    adopt: bool,
+    adopt: bool, seconds: float
 ) -> None:
     """Its request ended before a list begun LIST_SETTLE after its start could show one
-    created just before it (lists lag); the SUCCEEDED history cannot show the other, still
-    running. The set's end looks in such a list: refused naming both, or adopted and said."""
+    created just before it (lists lag); the SUCCEEDED history cannot show the other while it
+    runs. The set's end looks in such a list: refused naming both, or adopted and said, once
+    (the other's, ended by the time of the history, is not taken for a second twin)."""
     clock, sso, client = world()
-    theirs = _raced_slower(sso)
+    theirs = _raced_slower(sso, seconds)
     done = create_assignments(client, [key(1)], adopt_existing=adopt, **options(clock))
     (ours,) = [r for r in sso.requests if r not in theirs]
     if adopt:
         outcome = done.outcomes[key(1).id]
         assert (outcome.path, outcome.status) == ("in-flight", "SUCCEEDED"), done
-        assert any(theirs[0] in n and ours in n for n in outcome.notes), outcome.notes
+        (note,) = outcome.notes
+        assert theirs[0] in note and ours in note, note
     else:
         refused = done.failures()[key(1).id]
         assert theirs[0] in refused and ours in refused, refused

@@ -1200,8 +1200,8 @@ class _SetRun:
         if not made:
             return
         try:
-            raced = self._race_the_unraced(made)  # each ends refused, or with a note
-            made = [e for e in made if e.key.id not in raced]
+            said = self._race_the_unraced(made)  # refused ones end in errors
+            made = [e for e in made if e.state is S.DONE and e.key.id not in said]
             if not made:
                 return
             latest = max(_request(e).raced_at for e in made)
@@ -1239,7 +1239,8 @@ class _SetRun:
         """Creations that ended before a list late enough looked for a request that raced
         them (:meth:`_look_for_races`): one list per instance, begun
         :func:`lookups.list_settle` after the last of their starts, looks now, and what it
-        finds changes their outcome as it would have at their end. The keys it found one for."""
+        finds changes their outcome as it would have at their end. The keys it noted or
+        adopted (the refused end in ``errors``)."""
         found: set[str] = set()
         by_instance: dict[str, dict[str, _Entry]] = {}
         for entry in made:
@@ -1255,7 +1256,6 @@ class _SetRun:
                 pending, outcome = _request(entry), _outcome(entry)
                 added = tuple(n for n in pending.notes if n not in outcome.notes)
                 if pending.refused is not None:
-                    found.add(entry.key.id)
                     self._fail(entry, pending.refused)
                 elif added or pending.path is not outcome.path:
                     found.add(entry.key.id)
