@@ -432,11 +432,13 @@ class Stack:
         declared_here = {urn(n, d) for n, d in self.program.items()}
         removed = [n for n in self.state if n not in declared_here]
         deletes = [self._delete_step(world, n, self.state[n]) for n in removed]
-        deletes += [self._delete_step(world, n, r) for n, r in self._replaced.items()]
-        self._replaced = {}
+        pending, self._replaced = self._replaced, []
+        deletes += [self._delete_step(world, n, r) for n, r in pending]
         return all(gather(world, deletes))
 
-    _replaced: dict[str, Recorded] = field(default_factory=dict)
+    _replaced: list[tuple[str, Recorded]] = field(default_factory=list)
+    """Old selves of replaced resources whose delete is pending (Pulumi's ``delete: true``):
+    each is kept, however often its resource is replaced again, until its delete succeeds."""
 
     def _timeout(self, declared: Declared | Recorded) -> float:
         if declared.custom_timeout and self.adapter.name == "plugin":
@@ -475,7 +477,7 @@ class Stack:
             if made.error is not None:
                 return False
             if replacing:
-                self._replaced[f"{name} (replaced)"] = self.state[name]
+                self._replaced.append((f"{name} (replaced)", self.state[name]))
             id_, outputs = made.value
             self.state[name] = Recorded(
                 declared.resource, id_, inputs, outputs, declared.custom_timeout
@@ -525,6 +527,8 @@ class Stack:
                 timeout,
             )
             if done.error is not None:
+                if name.endswith(" (replaced)"):  # still pending: the next up deletes it
+                    self._replaced.append((name, recorded))
                 return False
             if self.state.get(name) is recorded:
                 del self.state[name]

@@ -641,7 +641,7 @@ class Deployments(RuleBasedStateMachine):
         too, as its delete is judged as the resource's."""
         found: dict[tuple[str, str], set[str]] = {}
         for s in self.stacks.values():
-            pending = [(n.removesuffix(" (replaced)"), r) for n, r in s._replaced.items()]
+            pending = [(n.removesuffix(" (replaced)"), r) for n, r in s._replaced]
             for name, r in [*s.state.items(), *pending]:
                 outs = {k: plain(v) for k, v in r.outputs.items()}
                 if r.resource is ACCOUNT_ASSIGNMENT:
@@ -1147,6 +1147,44 @@ def test_found_two_stacks_create_one_assignment_at_once_while_the_status_list_la
         m.invariants_hold()
         refused = [s for s in "ab" if m.stacks[s].ops[-1].outcome.error is not None]
         assert len(refused) == 1, [m.stacks[s].ops[-1].outcome for s in "ab"]
+    finally:
+        m.teardown()
+
+
+def test_found_a_resource_replaced_twice_keeps_both_old_selves_pending() -> None:
+    """Found by the deep profile, in the model's engine, not the package. An AccountAssignment
+    is replaced (another account, its group by name) in an up that fails elsewhere (a create
+    FAILED), so its old self's delete is pending; the next up replaces it again (the group was
+    made again). The stack kept one pending old self per resource, so the second replaced the
+    first in the stack's state without a delete: I7 saw the first's assignment dropped and
+    still granted. Pulumi keeps every pending delete until it succeeds; so does the model's
+    stack now, and both are deleted."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=1, latency=0.0)
+    try:
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=1, stack="b", timeout=30.0,
+        )  # fmt: skip
+        m.up(stack="b")
+        m.invariants_hold()
+        m.group_recreated(group="Platform")
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=30.0,
+        )  # fmt: skip
+        m.declare_assignment(
+            account=1, adopt=False, by_name=True, custom=4.0, group="Platform",
+            permission_set="ReadOnly", slot=1, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.failures_pass_in(account=0, times=1)  # slot 0's create FAILS once: the up fails
+        m.up(stack="b")
+        m.invariants_hold()
+        assert [n for n, _ in m.stacks["b"]._replaced] == ["one-1:AccountAssignment (replaced)"]
+        m.group_recreated(group="Platform")
+        m.up(stack="b")
+        m.invariants_hold()
+        assert m.stacks["b"]._replaced == []
     finally:
         m.teardown()
 
