@@ -799,12 +799,11 @@ class _SetRun:
             if self.change.leaves_present and not _request(e).raced and _request(e).created
         }
         due = min((_request(e).started for e in unraced.values()), default=0.0)
-        if not unraced or self._now() < due + lookups.list_settle():
+        due += lookups.list_settle()
+        if not unraced or self._now() < due:
             return
         names = ", ".join(str(e.key) for e in unraced.values())
-        snapshot = lookups.list_begun_after(
-            self.deadline, poller, due + lookups.list_settle(), names
-        )
+        snapshot = lookups.list_begun_after(self.deadline, poller, due, names)
         self._look_for_races(snapshot, unraced)
 
     def _look_for_races(self, snapshot: Snapshot, mine: dict[str, _Entry]) -> None:
@@ -937,8 +936,9 @@ class _SetRun:
             raise
         except WaiterError:
             listed = {e.key.id for e in absent}
+        settle = lookups.list_settle()
         for entry in absent:
-            if entry.key.id not in listed and now >= entry.not_found_at + lookups.list_settle():
+            if entry.key.id not in listed and now >= entry.not_found_at + settle:
                 self._done(entry, AssignmentOutcome(entry.key, self.change.done_path, None))
 
     def progress(self, *, final: bool = False) -> None:

@@ -219,15 +219,11 @@ def list_begun_after(
     A list lags the requests it shows: one begun :func:`list_settle` after a request was
     created shows it if it is still in progress, so a request created just before the
     caller's own, by another process, is on it or has ended (then the history shows it)."""
-    wait = not_before - deadline.clock()
-    if wait > 0:
-        if deadline.left() <= wait:
-            raise deadline.timed_out(
-                f"before looking for a request that raced {key_names}: the requests in "
-                f"progress are read {list_settle():g}s after the start (the list lags), and "
-                "that was past the deadline"
-            )
-        deadline.pause(wait)
+    deadline.pause_until(
+        not_before,
+        f"before looking for a request that raced {key_names}: the requests in progress are "
+        f"read {list_settle():g}s after the start (the list lags), and that was past the deadline",
+    )
     last = poller.last
     newer_than = last.epoch - 1 if last is not None and last.started >= not_before else poller.epoch
     return poller.snapshot(deadline, newer_than=newer_than, patience=deadline.policy.hurry_interval)
@@ -491,16 +487,12 @@ def settle_after(deadline: Deadline, listed_at: float, key_names: str) -> None:
     so no request that made the assignment before the check goes unseen by both. Raises a
     timeout, with nothing started, when the deadline does not leave that long."""
     settle = list_settle()
-    wait = listed_at + settle - deadline.clock()
-    if wait <= 0:
-        return
-    if deadline.left() <= wait:
-        raise deadline.timed_out(
-            f"before creating {key_names}: whether it exists is read {settle:g}s after "
-            "the requests in flight (ListAccountAssignments lags a create), and that was past "
-            "the deadline; nothing was started"
-        )
-    deadline.pause(wait)
+    deadline.pause_until(
+        listed_at + settle,
+        f"before creating {key_names}: whether it exists is read {settle:g}s after "
+        "the requests in flight (ListAccountAssignments lags a create), and that was past "
+        "the deadline; nothing was started",
+    )
 
 
 def assignment_exists(deadline: Deadline, client: SSOAdminClient, key: AssignmentKey) -> bool:

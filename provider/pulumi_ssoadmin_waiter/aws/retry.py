@@ -183,6 +183,16 @@ class Deadline:
         """Sleep ``seconds``, never past the deadline."""
         self.timing.sleep(next_sleep(seconds, self.clock(), self.at))
 
+    def pause_until(self, at: float, doing: str) -> None:
+        """Sleep until the clock reads ``at``; when the deadline comes first, sleep nothing and
+        raise :meth:`timed_out` (``doing``): a read that must come that late cannot be made."""
+        wait = at - self.clock()
+        if wait <= 0:
+            return
+        if self.left() <= wait:
+            raise self.timed_out(doing)
+        self.pause(wait)
+
     def call(self, what: str, api_name: str, fn: Callable[[], T]) -> T:
         """Run ``fn`` until it answers; errors as the policy says (see :meth:`run`)."""
         return self.run(Tries(what, api_name, self.clock(), self.instance_arn), fn)
