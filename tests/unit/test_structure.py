@@ -106,6 +106,31 @@ def test_no_function_is_over_60_lines_or_6_parameters() -> None:
     assert too_big == []
 
 
+WAITS = {"sleep", "block"}
+"""Calls that wait: above the core, only :class:`~retry.Deadline` makes them."""
+
+
+def test_only_the_deadline_reads_the_time_left_or_waits() -> None:
+    """Every wait, start, list and lookup of an operation asks its ``Deadline`` (``expired``,
+    ``has``, ``within``, ``pause``, ``block``, ``attempt``): no module above the core reads the
+    time left, or sleeps or blocks on a clock, by hand, so none can wait past the deadline."""
+    by_hand = []
+    for name, tree in modules().items():
+        if layer_of(name) == "core" or name == "aws.retry":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("_left", "_at", "left"):
+                by_hand.append(f"{name}:{node.lineno}: .{node.attr}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WAITS
+                and ast.unparse(node.func.value).split(".")[-1] in ("timing", "_timing", "time")
+            ):
+                by_hand.append(f"{name}:{node.lineno}: {ast.unparse(node.func)}")
+    assert by_hand == []
+
+
 def layer_of(module: str) -> str:
     return module.split(".")[0]
 

@@ -434,7 +434,7 @@ class _SetRun:
         cannot succeed (:mod:`preflight`), and why."""
         found = preflight.Found()
         deadline = Deadline(
-            min(self.deadline.left(), PREFLIGHT_SECONDS),
+            self.deadline.within(PREFLIGHT_SECONDS),
             policy=self.deadline.policy,
             timing=self.timing,
             instance_arn=self.deadline.instance_arn,
@@ -715,7 +715,7 @@ class _SetRun:
         if self._now() >= pace.next_report:
             return  # the progress line (and what ended) first; the round comes after
         # The starts it frees slots for come first: wait for spare tokens, within patience.
-        ratelimit.shared_limiter().wait_for_spare(min(PATIENCE, self.deadline.left()))
+        ratelimit.shared_limiter().wait_for_spare(self.deadline.within(PATIENCE))
         pace.last_round = self._now()
         flying = self._in(S.IN_FLIGHT)
         for instance in sorted({e.key.instance_arn for e in flying}):
@@ -951,9 +951,7 @@ class _SetRun:
         self.pace.next_report = now + PROGRESS_INTERVAL
         # How the requests that left the list ended is read once nothing waits to start (a
         # SUCCEEDED list then names many in one call), or while time is short.
-        if self._count(S.LEFT) and (
-            not self.queue or self.deadline.left() <= 2 * PROGRESS_INTERVAL
-        ):
+        if self._count(S.LEFT) and (not self.queue or not self.deadline.has(2 * PROGRESS_INTERVAL)):
             self.resolve_left()
         self.confirm_absent()
         if final and len(self.keys) <= self.limiter.limit:
@@ -1048,8 +1046,7 @@ class _SetRun:
         """Nothing in flight to poll: wait for a check to come back (or a slot that another
         user of the quota holds)."""
         with self.cond:
-            wait = min(self.deadline.left(), max(self.deadline.policy.round_interval, 0.01))
-            self.timing.block(self.cond, wait)
+            self.deadline.block(self.cond, max(self.deadline.policy.round_interval, 0.01))
 
     def finish(self, why: str | None = None) -> SetOutcome:
         """Every assignment not done by now gets an error saying where it stood. A check still
@@ -1157,7 +1154,7 @@ class _SetRun:
                     self.resolve_left()  # nothing else to wait for: how did they end?
                 if not (self._count(*RUNNING) or self.queue):
                     self.confirm_absent()
-                if self.deadline.left() <= 0 or not self.busy():
+                if self.deadline.expired() or not self.busy():
                     break
                 if self._count(S.IN_FLIGHT):
                     self.poll_round()
@@ -1171,7 +1168,7 @@ class _SetRun:
             raise error from None
         except WaitTimeoutError as exc:
             self.look_back()  # what SUCCEEDED is checked, or said to be unchecked
-            if self.deadline.left() > 0:
+            if not self.deadline.expired():
                 return self.finish(str(exc))
             # The deadline came during a poll's list: each ends as out of time, by what was
             # last known of it (still running, or not started), not as the list's failure.

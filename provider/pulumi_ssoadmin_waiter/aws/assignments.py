@@ -42,7 +42,7 @@ from ..core.ratelimit import NoTokenInTime
 from ..core.results import OnPoll, OutcomePath, WaitResult, as_utc
 from ..core.timing import Timing
 from . import calls, lookups
-from .api_errors import ApiError, Attempt, attempt, final_error
+from .api_errors import ApiError, Attempt, final_error
 from .poller import Poller, poller_for
 from .retry import Deadline, Tries, cancelled_error
 from .waiter import wait
@@ -141,7 +141,7 @@ class _Operation:
         limiter = self.limiter or runtime.current().outstanding
         try:
             with self.poller().waiting_for_slot():
-                limiter.acquire(self.deadline.left())
+                limiter.acquire(self.deadline.within())
         except OperationCancelledError:
             raise OperationCancelledError(
                 f"cancelled while waiting for one of the {limiter.limit} outstanding-operation "
@@ -251,7 +251,7 @@ def try_start(
     cancellation.check()
     what = f"starting {operation.started_by} for {key}"
     try:
-        tried = attempt(lambda: calls.start(client, operation, key.api_params()), deadline.left())
+        tried = deadline.attempt(lambda: calls.start(client, operation, key.api_params()))
     except NoTokenInTime as exc:
         raise deadline.timed_out(f"{what} ({exc})") from None
     if tried.error is None:
@@ -406,7 +406,7 @@ def _claimed_elsewhere(
                 return _create(run, adopt, early)
             finally:
                 ownership.release(key, run, run.deadline.clock())
-        if run.deadline.left() <= 0:
+        if run.deadline.expired():
             raise run.deadline.timed_out(
                 f"waiting for another resource of this deployment to start creating {key}"
             )
@@ -607,7 +607,7 @@ def confirm_absent(
     raised, naming the assignments AWS still lists (or, with no time to read it late enough,
     all of them)."""
     settle = lookups.list_settle()
-    if deadline.left() <= settle:
+    if not deadline.has(settle):
         names = ", ".join(sorted(k.id for k in keys))
         raise RequestNotFoundError(
             f"{refused}; no time was left to confirm it with a listing (lists lag): {names} "
@@ -619,7 +619,7 @@ def confirm_absent(
         listed = lookups.existing_assignments(deadline, client, keys)
         if not listed:
             return
-        if deadline.left() <= CONFIRM_POLL:
+        if not deadline.has(CONFIRM_POLL):
             names = ", ".join(sorted(listed))
             raise RequestNotFoundError(
                 f"{refused}; yet ListAccountAssignments still lists {names}: the assignment was "

@@ -310,7 +310,7 @@ def made_just_before(
     process). ``share_for``: seconds to wait for another caller's listing before making one.
     Raises a timeout when the deadline does not reach ``not_before``."""
     wait = not_before - deadline.clock()
-    if deadline.left() <= max(wait, 0.0):
+    if not deadline.has(max(wait, 0.0)):
         raise deadline.timed_out("before reading the history of creation requests")
     if wait > 0:
         deadline.pause(wait)
@@ -397,7 +397,7 @@ def _succeeded_since(
             kept = table.get(key)
         if kept is not None and kept[0] >= not_before:
             return kept[1]  # type: ignore[no-any-return]
-        if share_for > 0 and deadline.left() > 2 * share_for:
+        if share_for > 0 and deadline.has(2 * share_for):
             deadline.pause(share_for)  # another caller's listing may come meanwhile
             share_for = 0.0
             continue

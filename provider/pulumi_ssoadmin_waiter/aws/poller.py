@@ -171,7 +171,7 @@ class Poller:
                 if watch.news is News.IN_PROGRESS:
                     watch.on_poll()
                     return {"Status": IN_PROGRESS, "RequestId": watch.request_id}
-                if watch.news is News.LEFT or not self.shared() or deadline.left() <= 0:
+                if watch.news is News.LEFT or not self.shared() or deadline.expired():
                     watch.on_poll(self.epoch)
                     break
                 if not self._claim(deadline):
@@ -194,13 +194,13 @@ class Poller:
                     return
                 lone = not self.shared()
             if lone:  # nothing to wake it for: a plain sleep, as a wait on its own always did
-                timing.sleep(end - now)
+                deadline.pause(end - now)
                 return
             with self.cond:
                 due = self._slot_list_due(deadline)
                 if due is None or self.listing or now < due:
                     wake = end if due is None or self.listing else min(end, due)
-                    timing.block(self.cond, wake - now)
+                    deadline.block(self.cond, wake - now)
                     continue
                 self.listing = True
             self._list(deadline, tolerant=True)
@@ -215,7 +215,7 @@ class Poller:
         """A list of the requests in progress numbered above ``newer_than`` (started after that
         one). Joins a list being made, waits up to ``patience`` seconds for another caller's,
         or makes one; a caller whose deadline passes while another lists stops waiting."""
-        until = deadline.clock() + min(patience, max(0.0, deadline.left()))
+        until = deadline.clock() + deadline.within(patience)
         while True:
             with self.cond:
                 last = self.last
@@ -223,9 +223,9 @@ class Poller:
                     return last
                 wait = until - deadline.clock()
                 if wait > 0 and not self.listing:
-                    deadline.timing.block(self.cond, wait)
+                    deadline.block(self.cond, wait)
                     continue
-                if self.listing and deadline.left() <= 0:
+                if self.listing and deadline.expired():
                     raise deadline.timed_out(
                         f"waiting for the list of {self.operation.started_by} requests in "
                         f"progress on {self.instance_arn} that another operation is making"
@@ -245,7 +245,7 @@ class Poller:
         """Under the lock: take the turn to list (True), or wait for the list being made, at
         most until ``deadline`` (the caller looks at it again)."""
         if self.listing:
-            deadline.timing.block(self.cond, min(max(deadline.left(), 0.0), 1.0))
+            deadline.block(self.cond, 1.0)
             return False
         self.listing = True
         return True

@@ -9,6 +9,8 @@ run. :class:`Timing` is the clock, sleep and random source, so a test passes a f
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -148,7 +150,10 @@ def cancelled_error(what: str, request: Request) -> OperationCancelledError:
 
 class Deadline:
     """One deadline shared by every step of an operation (look, start, wait), with the policy
-    and timing that every retry within it uses."""
+    and timing that every retry within it uses. It is the one place the time left is read:
+    every wait, start, list and lookup asks it (:meth:`expired`, :meth:`has`, :meth:`within`,
+    :meth:`pause`, :meth:`block`, :meth:`attempt`), so none can run past it (a structure test
+    keeps other modules from reading the clock against it by hand)."""
 
     def __init__(
         self,
@@ -162,13 +167,33 @@ class Deadline:
         self.policy = policy
         self.timing = timing or runtime.current().timing
         self.instance_arn = instance_arn
-        self.at = self.clock() + timeout
+        self._at = self.clock() + timeout
 
     def clock(self) -> float:
         return self.timing.clock()
 
-    def left(self) -> float:
-        return self.at - self.clock()
+    def _left(self) -> float:
+        return self._at - self.clock()
+
+    def expired(self) -> bool:
+        return self._left() <= 0
+
+    def has(self, seconds: float) -> bool:
+        """More than ``seconds`` are left (time for a wait of that long and a read after it)."""
+        return self._left() > seconds
+
+    def within(self, seconds: float = math.inf) -> float:
+        """``seconds``, or the time left if less (never below 0): how long a wait may take."""
+        return max(0.0, min(seconds, self._left()))
+
+    def block(self, cond: threading.Condition, seconds: float) -> None:
+        """Wait on ``cond`` (held) for a notify, at most ``seconds`` and never past the
+        deadline."""
+        self.timing.block(cond, self.within(seconds))
+
+    def attempt(self, fn: Callable[[], T]) -> Attempt[T]:
+        """One call of ``fn``, waiting for a rate-limit token only within the time left."""
+        return attempt(fn, self._left())
 
     def timed_out(self, doing: str) -> WaitTimeoutError:
         """The error for an operation whose deadline passed while it was ``doing`` something
@@ -181,7 +206,7 @@ class Deadline:
 
     def pause(self, seconds: float) -> None:
         """Sleep ``seconds``, never past the deadline."""
-        self.timing.sleep(next_sleep(seconds, self.clock(), self.at))
+        self.timing.sleep(next_sleep(seconds, self.clock(), self._at))
 
     def pause_until(self, at: float, doing: str) -> None:
         """Sleep until the clock reads ``at``; when the deadline comes first, sleep nothing and
@@ -189,7 +214,7 @@ class Deadline:
         wait = at - self.clock()
         if wait <= 0:
             return
-        if self.left() <= wait:
+        if not self.has(wait):
             raise self.timed_out(doing)
         self.pause(wait)
 
@@ -245,7 +270,7 @@ class Deadline:
         while True:
             cancellation.check()
             try:
-                answer = attempt(fn, self.left())
+                answer = self.attempt(fn)
             except NoTokenInTime as exc:
                 raise tries.expired(self.clock() - tries.started, str(exc)) from None
             tries.count += 1
@@ -260,9 +285,9 @@ class Deadline:
                     return None  # type: ignore[return-value]
                 tries.last_error = error
                 self._judge(tries, error, now - tries.started, repeated)
-            if now >= self.at:
+            if now >= self._at:
                 raise tries.expired(now - tries.started)
-            gap = next_sleep(self.policy.backoff.delay(tries.count, self.timing.rng), now, self.at)
+            gap = next_sleep(self.policy.backoff.delay(tries.count, self.timing.rng), now, self._at)
             if after_try is not None:
                 after_try(answer, gap)
             pause(gap)

@@ -25,7 +25,9 @@ class Within(Protocol):
 
     timing: Timing
 
-    def left(self) -> float: ...
+    def expired(self) -> bool: ...
+
+    def block(self, cond: threading.Condition, seconds: float) -> None: ...
 
     def timed_out(self, doing: str) -> Exception: ...
 
@@ -65,8 +67,8 @@ def single_flight(key: Hashable, deadline: Within, fn: Callable[[], T], what: st
         return flight.value  # type: ignore[no-any-return]
     with flight.cond:
         while not flight.done:
-            if deadline.left() <= 0:
+            if deadline.expired():
                 doing = f"waiting for {what or 'a read'} that another operation is making"
                 raise deadline.timed_out(doing)
-            deadline.timing.block(flight.cond, min(deadline.left(), 1.0))
+            deadline.block(flight.cond, 1.0)
     return fn() if flight.failed else flight.value  # type: ignore[no-any-return]

@@ -186,7 +186,7 @@ class AssignmentProvider(SsoAdminProvider):
             outcome = create_assignment(
                 self.client(props),
                 key,
-                timeout=max(deadline.left(), 0.0),
+                timeout=deadline.within(),
                 adopt_existing=bool(ACCOUNT_ASSIGNMENT.setting(props, "adopt_existing")),
                 on_poll=progress_log(ASSIGNMENT_CREATION, redact),
             )
@@ -264,7 +264,7 @@ class AssignmentProvider(SsoAdminProvider):
                 outcome = delete_assignment(
                     self.client(props),
                     key,
-                    timeout=max(deadline.left(), 0.0),
+                    timeout=deadline.within(),
                     on_poll=progress_log(ASSIGNMENT_DELETION, redact),
                 )
             except WaiterError as exc:

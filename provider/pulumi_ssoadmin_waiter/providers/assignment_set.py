@@ -499,7 +499,7 @@ class _Operation:
         on FAILED stops at the first (all it made is undone anyway)."""
         if not keys:
             return SetOutcome({}, {})
-        if self.deadline.left() <= 0:
+        if self.deadline.expired():
             seconds = self.deadline.timeout
             why = f"the operation's timeout ({seconds:g}s) was used up before this step"
             return SetOutcome({}, {k.id: message(f"not started: {why}") for k in keys})
@@ -510,7 +510,7 @@ class _Operation:
                 change,
                 provider.client(self.props),
                 keys,
-                timeout=max(self.deadline.left(), 0.0),
+                timeout=self.deadline.within(),
                 adopt_existing=bool(DECLARED.setting(self.props, "adopt_existing")),
                 on_poll=StatusChanges(log_status(self.redact), prefix="AccountAssignmentSet: "),
                 directory=lambda instance: provider.directory(self.props, instance),
@@ -736,7 +736,7 @@ class _Operation:
             )
         if not keys:
             return "Nothing was created." + kept
-        if self.deadline.left() <= 0:
+        if self.deadline.expired():
             lines = "\n".join(f"  {k.id}" for k in keys)
             return (
                 f"No time was left to roll back the {len(keys)} assignments this step created; "
@@ -747,7 +747,7 @@ class _Operation:
             DELETE,
             self.provider.client(self.props),
             keys,
-            timeout=self.deadline.left(),
+            timeout=self.deadline.within(),
             on_poll=StatusChanges(
                 log_status(self.redact), prefix="AccountAssignmentSet (roll back): "
             ),

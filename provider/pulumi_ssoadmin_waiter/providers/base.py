@@ -371,7 +371,7 @@ def not_remade(
     again = lookups.existing_assignments(deadline, client, removed) if removed else set()
     absent = [key for key in removed if key.id not in again]
     settle = lookups.list_settle()
-    if absent and deadline.left() <= settle:  # no time to be sure: not ours to delete
+    if absent and not deadline.has(settle):  # no time to be sure: not ours to delete
         again |= {key.id for key in absent}
     elif absent:
         # A listing lags a create: only one read list_settle() later shows one made a moment
