@@ -26,12 +26,12 @@ from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import clients
+from support.adapters import urn
 from support.drivers import (
     DynamicDriver,
     PluginDriver,
     init_failed,
     python_map,
-    urn,
     wire_map,
 )
 from support.local import exists, inputs_for, start_plugin

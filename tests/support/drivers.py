@@ -1,17 +1,16 @@
-"""One interface over the package's two adapters, so one table of contract tests runs against
-both and they cannot drift: the dynamic provider (``python -m pulumi.dynamic``, through
+"""The package's two adapters over gRPC, as the engine drives a provider process (the
+:class:`~support.adapters.Adapter` interface, so one table of contract tests runs against both and
+they cannot drift): the dynamic provider (``python -m pulumi.dynamic``, through
 :class:`~support.provider_server.ProviderServer`) and the provider plugin (through
 :class:`~support.plugin_host.PluginProcess`).
 
-Names are the Python ones (the plugin driver translates to and from camelCase); a secret is a
-value wrapped by ``wrap_rpc_secret`` both ways: the dynamic driver sends it as the resource
-classes do (plain, named in ``secret_inputs``), the plugin driver as a secret value.
+The dynamic driver sends a secret as the resource classes do (plain, named in
+``secret_inputs``), the plugin driver as a secret value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import grpc
 from pulumi.dynamic import ResourceProvider
@@ -20,42 +19,24 @@ from pulumi.runtime.proto import provider_pb2, status_pb2
 from pulumi.runtime.rpc import wrap_rpc_secret
 from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import DETAILS_KEY
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS
-from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
-from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import token
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import snake
 from pulumi_ssoadmin_waiter.core.declarations import Resource
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 
+from .adapters import Adapter, Created, from_wire, snake_path, to_wire, urn, without_secret_inputs
 from .operations import secrets_named
 from .plugin_host import PluginProcess
-from .provider_server import Created, ProviderServer
+from .provider_server import ProviderServer
+
+Driver = Adapter
+"""A provider process, driven as the engine drives it."""
 
 
 def dynamic_provider(resource: Resource) -> ResourceProvider:
     """The class the dynamic resources pickle into state for ``resource`` (the plugin runs the
     same ones)."""
     return KINDS[token(resource)].provider()
-
-
-class Driver(Protocol):
-    name: str
-
-    def check(
-        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
-    ) -> tuple[dict[str, Any], list[tuple[str, str]]]: ...
-
-    def diff(
-        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> tuple[bool, list[str]]: ...
-
-    def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created: ...
-
-    def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created: ...
-
-    def update(
-        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> dict[str, Any]: ...
-
-    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None: ...
 
 
 class DynamicDriver:
@@ -87,16 +68,23 @@ class DynamicDriver:
         )
         return answer.changes == answer.DIFF_SOME, sorted(answer.replaces)
 
-    def create(self, resource: Resource, inputs: dict[str, Any], timeout: float = 0) -> Created:
+    def create(
+        self, resource: Resource, inputs: dict[str, Any], timeout: float = 0.0, name: str = "r"
+    ) -> Created:
         made = self.server.create(dynamic_provider(resource), secrets_named(resource, inputs))
-        return Created(made.id, _without_secret_inputs(made.outputs))
+        return Created(made.id, without_secret_inputs(made.outputs))
 
     def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
         got = self.server.read(dynamic_provider(resource), id_, secrets_named(resource, outputs))
-        return Created(got.id, _without_secret_inputs(got.outputs))
+        return Created(got.id, without_secret_inputs(got.outputs))
 
     def update(
-        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+        self,
+        resource: Resource,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        timeout: float = 0.0,
     ) -> dict[str, Any]:
         outputs = self.server.update(
             dynamic_provider(resource),
@@ -104,39 +92,22 @@ class DynamicDriver:
             secrets_named(resource, olds),
             secrets_named(resource, news),
         )
-        return _without_secret_inputs(outputs)
+        return without_secret_inputs(outputs)
 
-    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
+    def delete(
+        self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float = 0.0
+    ) -> None:
         self.server.delete(dynamic_provider(resource), id_, secrets_named(resource, outputs))
-
-
-def _without_secret_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k != SECRET_INPUTS}
 
 
 def wire_map(resource: Resource, props: dict[str, Any]) -> Any:
     """A Struct of camelCase wire values (secrets and unknowns as the engine sends them)."""
-    named = rename(resource, props, camel)
-    return PropertyValue.marshal_map({k: to_value(v) for k, v in named.items()})
+    return PropertyValue.marshal_map(to_wire(resource, props))
 
 
 def python_map(resource: Resource, struct: Any) -> dict[str, Any]:
     """Python names and values; a secret value comes back wrapped."""
-
-    def python(value: PropertyValue) -> Any:
-        inner = value.value
-        if isinstance(inner, tuple):
-            inner = [python(v) for v in inner]
-        elif isinstance(inner, Mapping):
-            inner = {k: python(v) for k, v in inner.items()}
-        return wrap_rpc_secret(inner) if value.is_secret else inner
-
-    values = {k: python(v) for k, v in PropertyValue.unmarshal_map(struct).items()}
-    return rename(resource, values, snake)
-
-
-def urn(resource: Resource, name: str = "r") -> str:
-    return f"urn:pulumi:test::ssoadmin-waiter::{token(resource)}::{name}"
+    return from_wire(resource, PropertyValue.unmarshal_map(struct))
 
 
 class PluginDriver:
@@ -155,7 +126,7 @@ class PluginDriver:
                 news=wire_map(resource, news),
             )
         )
-        failures = [(_snake_path(f.property), f.reason) for f in answer.failures]
+        failures = [(snake_path(f.property), f.reason) for f in answer.failures]
         return python_map(resource, answer.inputs), failures
 
     def diff(
@@ -172,9 +143,8 @@ class PluginDriver:
         return answer.changes == answer.DIFF_SOME, sorted(snake(r) for r in answer.replaces)
 
     def create(
-        self, resource: Resource, inputs: dict[str, Any], timeout: float = 0, name: str = "r"
+        self, resource: Resource, inputs: dict[str, Any], timeout: float = 0.0, name: str = "r"
     ) -> Created:
-        """``timeout``: the resource's customTimeouts; ``name``: its name in the URN."""
         answer = self.stub.Create(
             provider_pb2.CreateRequest(
                 urn=urn(resource, name), properties=wire_map(resource, inputs), timeout=timeout
@@ -193,7 +163,12 @@ class PluginDriver:
         return Created(answer.id, python_map(resource, answer.properties))
 
     def update(
-        self, resource: Resource, id_: str, olds: dict[str, Any], news: dict[str, Any]
+        self,
+        resource: Resource,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        timeout: float = 0.0,
     ) -> dict[str, Any]:
         answer = self.stub.Update(
             provider_pb2.UpdateRequest(
@@ -201,15 +176,18 @@ class PluginDriver:
                 urn=urn(resource),
                 olds=wire_map(resource, olds),
                 news=wire_map(resource, news),
+                timeout=timeout,
             ),
             timeout=300,
         )
         return python_map(resource, answer.properties)
 
-    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> None:
+    def delete(
+        self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float = 0.0
+    ) -> None:
         self.stub.Delete(
             provider_pb2.DeleteRequest(
-                id=id_, urn=urn(resource), properties=wire_map(resource, outputs)
+                id=id_, urn=urn(resource), properties=wire_map(resource, outputs), timeout=timeout
             ),
             timeout=300,
         )
@@ -225,8 +203,3 @@ def init_failed(error: grpc.RpcError) -> provider_pb2.ErrorResourceInitFailed:
     detail = provider_pb2.ErrorResourceInitFailed()
     assert packed.Unpack(detail), packed.type_url
     return detail
-
-
-def _snake_path(path: str) -> str:
-    """``assignments[0].principalId`` -> ``assignments[0].principal_id``."""
-    return ".".join(snake(part) for part in path.split("."))

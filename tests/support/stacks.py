@@ -22,13 +22,13 @@ Every operation is kept (:class:`Op`): what it said, how long it took, what it r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -39,13 +39,15 @@ from pulumi_ssoadmin_waiter.adapters.dynamic.resources import (
 )
 from pulumi_ssoadmin_waiter.adapters.plugin.init_failed import InitFailed
 from pulumi_ssoadmin_waiter.adapters.plugin.provider import KINDS, WaiterPlugin
-from pulumi_ssoadmin_waiter.adapters.plugin.schema import camel, token
-from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
+from pulumi_ssoadmin_waiter.adapters.plugin.schema import token
+from pulumi_ssoadmin_waiter.adapters.plugin.wire import snake
 from pulumi_ssoadmin_waiter.core import runtime
 from pulumi_ssoadmin_waiter.core.declarations import Resource
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS, logging_to
 
+from .adapters import Adapter, Created, from_wire, snake_path, to_wire, without_secret_inputs
+from .adapters import urn as adapter_urn
 from .memory_aws import World
 from .operations import Outcome, secrets_named
 
@@ -130,6 +132,16 @@ def run_op(world: World, fn: Callable[[], Any]) -> Outcome:
 # -- the two adapters ----------------------------------------------------------------------------
 
 
+class InProcess(Adapter, Protocol):
+    """An adapter in the test's process: the stack also configures it and imports with it."""
+
+    def configure(self, region: Any = None) -> None: ...
+
+    def import_(
+        self, resource: Resource, id_: str
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]: ...
+
+
 class DynamicAdapter:
     """The dynamic provider classes, as the dynamic-provider server calls them."""
 
@@ -158,10 +170,10 @@ class DynamicAdapter:
             raise Partial(id_, outputs, message)
 
     def check(
-        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         result = self.provider(resource).check(
-            secrets_named(resource, olds), secrets_named(resource, news)
+            secrets_named(resource, olds or {}), secrets_named(resource, news)
         )
         inputs = dict(result.inputs or {})
         hidden = inputs.get(SECRET_INPUTS)
@@ -181,17 +193,15 @@ class DynamicAdapter:
         return bool(result.changes), sorted(result.replaces or [])
 
     def create(
-        self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
-    ) -> tuple[str, dict[str, Any]]:
+        self, resource: Resource, inputs: dict[str, Any], timeout: float = 0.0, name: str = "r"
+    ) -> Created:
         made = self.provider(resource).create(secrets_named(resource, inputs))
         self.program_check(resource, made.id, inputs, made.outs)
-        return made.id, _outputs(made.outs)
+        return Created(made.id, _outputs(made.outs))
 
-    def read(
-        self, resource: Resource, id_: str, outputs: dict[str, Any]
-    ) -> tuple[str, dict[str, Any]]:
+    def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
         got = self.provider(resource).read(id_, secrets_named(resource, outputs))
-        return got.id, _outputs(got.outs)
+        return Created(got.id, _outputs(got.outs))
 
     def update(
         self,
@@ -199,7 +209,7 @@ class DynamicAdapter:
         id_: str,
         olds: dict[str, Any],
         news: dict[str, Any],
-        timeout: float,
+        timeout: float = 0.0,
     ) -> dict[str, Any]:
         done = self.provider(resource).update(
             id_, secrets_named(resource, olds), secrets_named(resource, news)
@@ -207,7 +217,9 @@ class DynamicAdapter:
         self.program_check(resource, id_, news, done.outs)
         return _outputs(done.outs)
 
-    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:
+    def delete(
+        self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float = 0.0
+    ) -> None:
         self.provider(resource).delete(id_, secrets_named(resource, outputs))
 
     def import_(self, resource: Resource, id_: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -219,7 +231,7 @@ class NothingToImport(LookupError):
 
 
 def _outputs(outs: Any) -> dict[str, Any]:
-    return {k: v for k, v in dict(outs or {}).items() if k != SECRET_INPUTS}
+    return without_secret_inputs(dict(outs or {}))
 
 
 class Partial(Exception):
@@ -248,13 +260,13 @@ class PluginAdapter:
         asyncio.run(self.plugin.configure(p.ConfigureRequest({}, args, True, False)))
 
     def check(
-        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any]
+        self, resource: Resource, news: dict[str, Any], olds: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         request = p.CheckRequest(
-            _urn(resource, "r"), _wire(resource, olds), _wire(resource, news), b""
+            _urn(resource, "r"), _wire(resource, olds or {}), _wire(resource, news), b""
         )
         answer = asyncio.run(self.plugin.check(request))
-        failures = [(_snake_path(f.property), f.reason) for f in answer.failures or []]
+        failures = [(snake_path(f.property), f.reason) for f in answer.failures or []]
         return _python(resource, answer.inputs or {}), failures
 
     def diff(
@@ -267,20 +279,18 @@ class PluginAdapter:
         return bool(answer.changes), sorted(snake(r) for r in answer.replaces or [])
 
     def create(
-        self, resource: Resource, inputs: dict[str, Any], timeout: float, name: str
-    ) -> tuple[str, dict[str, Any]]:
+        self, resource: Resource, inputs: dict[str, Any], timeout: float = 0.0, name: str = "r"
+    ) -> Created:
         request = p.CreateRequest(_urn(resource, name), _wire(resource, inputs), timeout, False)
         with _as_the_engine_records(resource):
             answer = asyncio.run(self.plugin.create(request))
-        return str(answer.resource_id), _python(resource, answer.properties or {})
+        return Created(str(answer.resource_id), _python(resource, answer.properties or {}))
 
-    def read(
-        self, resource: Resource, id_: str, outputs: dict[str, Any]
-    ) -> tuple[str, dict[str, Any]]:
+    def read(self, resource: Resource, id_: str, outputs: dict[str, Any]) -> Created:
         wired = _wire(resource, outputs)
         request = p.ReadRequest(_urn(resource, "r"), id_, wired, wired)
         answer = asyncio.run(self.plugin.read(request))
-        return str(answer.resource_id or ""), _python(resource, answer.properties or {})
+        return Created(str(answer.resource_id or ""), _python(resource, answer.properties or {}))
 
     def update(
         self,
@@ -288,7 +298,7 @@ class PluginAdapter:
         id_: str,
         olds: dict[str, Any],
         news: dict[str, Any],
-        timeout: float,
+        timeout: float = 0.0,
     ) -> dict[str, Any]:
         request = p.UpdateRequest(
             _urn(resource, "r"),
@@ -303,7 +313,9 @@ class PluginAdapter:
             answer = asyncio.run(self.plugin.update(request))
         return _python(resource, answer.properties or {})
 
-    def delete(self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float) -> None:
+    def delete(
+        self, resource: Resource, id_: str, outputs: dict[str, Any], timeout: float = 0.0
+    ) -> None:
         request = p.DeleteRequest(_urn(resource, "r"), id_, _wire(resource, outputs), timeout)
         asyncio.run(self.plugin.delete(request))
 
@@ -332,31 +344,15 @@ def _as_the_engine_records(resource: Resource) -> Iterator[None]:
 
 
 def _urn(resource: Resource, name: str) -> str:
-    return f"urn:pulumi:model::ssoadmin-waiter::{token(resource)}::{name}"
+    return adapter_urn(resource, name, stack="model")
 
 
 def _wire(resource: Resource, props: dict[str, Any]) -> dict[str, PropertyValue]:
-    named = rename(resource, {k: v for k, v in props.items() if v is not None}, camel)
-    return {k: to_value(v) for k, v in named.items()}
+    return to_wire(resource, props, drop_none=True)
 
 
 def _python(resource: Resource, props: Any) -> dict[str, Any]:
-    def python(value: PropertyValue) -> Any:
-        inner = value.value
-        if isinstance(inner, tuple):
-            inner = [python(v) for v in inner]
-        elif isinstance(inner, Mapping):
-            inner = {k: python(v) for k, v in inner.items()}
-        return wrap_rpc_secret(inner) if value.is_secret else inner
-
-    return rename(resource, {k: python(v) for k, v in dict(props).items()}, snake)
-
-
-def _snake_path(path: str) -> str:
-    return ".".join(snake(part) for part in path.split("."))
-
-
-Adapter = DynamicAdapter | PluginAdapter
+    return from_wire(resource, dict(props))
 
 
 # -- stacks --------------------------------------------------------------------------------------
@@ -367,7 +363,7 @@ class Stack:
     """A program and its state, deployed by one adapter in a provider process per run."""
 
     name: str
-    adapter: Adapter
+    adapter: InProcess
     program: dict[str, Declared] = field(default_factory=dict)
     state: dict[str, Recorded] = field(default_factory=dict)
     ops: list[Op] = field(default_factory=list)
@@ -478,7 +474,7 @@ class Stack:
                 return False
             if replacing:
                 self._replaced.append((f"{name} (replaced)", self.state[name]))
-            id_, outputs = made.value
+            id_, outputs = made.value.id, made.value.outputs
             self.state[name] = Recorded(
                 declared.resource, id_, inputs, outputs, declared.custom_timeout
             )
@@ -547,7 +543,7 @@ class Stack:
             )
             if read.error is not None:
                 continue
-            id_, outputs = read.value
+            id_, outputs = read.value.id, read.value.outputs
             if not id_:
                 del self.state[name]
             else:
