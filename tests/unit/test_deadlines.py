@@ -136,3 +136,28 @@ def test_a_create_that_looks_names_up_fits_its_timeout(leader_first: bool) -> No
         created, _ = w.run(process, operation(w, create), operation(w, check))
         assert created.error is not None
         assert created.seconds <= 2 + BOUND, f"a 2 s create took {created.seconds:.1f} s"
+
+
+def test_no_wait_sends_a_request_after_its_deadline_for_a_token_that_came_late() -> None:
+    """Two waits of 2 s and a long one share one request per second: the last poll of each
+    short wait, due on its deadline, is made only with a token free by then; else the wait ends
+    without it (README: past the deadline only the call already in flight). Until 0.14.0 a
+    request could start one token interval after its deadline (here 0.5 s)."""
+    with world(rate=1.0) as w:
+        (first, took_first), (second, took_second), _long = waits(
+            w, (2.0, 0.0), (2.0, 0.5), (30.0, 0.0)
+        )
+    assert isinstance(first, WaitTimeoutError) and isinstance(second, WaitTimeoutError)
+    assert took_first <= 2.0 + 1e-3 and took_second <= 2.0 + 1e-3, (took_first, took_second)
+
+
+def test_waits_that_can_get_no_token_by_their_deadline_end_without_spinning() -> None:
+    """Twenty waits of 2 s at one request per second: most can get no token for a shared list
+    by their deadline. Each ends by its deadline; none loops on a list it cannot make (on
+    virtual time a loop that does not let the clock move never ends)."""
+    with world(rate=1.0) as w:
+        outcomes = waits(w, *[(2.0, 0.0)] * 20)
+        sent = [t for t, _name in w.sso.calls]
+    assert sent and max(sent) <= 2.0 + 1e-3, f"a request sent at {max(sent):.3f}s"
+    assert all(isinstance(outcome, WaitTimeoutError) for outcome, _took in outcomes)
+    assert max(took for _outcome, took in outcomes) <= 2.0 + 1e-3

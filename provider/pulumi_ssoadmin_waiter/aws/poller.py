@@ -172,12 +172,15 @@ class Poller:
                     watch.on_poll()
                     return {"Status": IN_PROGRESS, "RequestId": watch.request_id}
                 if watch.news is News.LEFT or not self.shared() or deadline.expired():
-                    watch.on_poll(self.epoch)
                     break
                 if not self._claim(deadline):
                     continue
-            with contextlib.suppress(WaitTimeoutError):  # the deadline came: describe, once
+            try:
                 self._list(deadline, tolerant=True)
+            except WaitTimeoutError:  # no list by the deadline (no token in time): describe, once
+                break
+        with self.cond:
+            watch.on_poll(self.epoch)
         with ratelimit.background():
             return describe()
 

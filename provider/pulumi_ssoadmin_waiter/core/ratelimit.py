@@ -50,14 +50,12 @@ def background() -> Iterator[None]:
 
 
 def acquire_for_request() -> float:
-    """Take a token from the shared bucket for one HTTP request, within the current deadline.
-
-    A request may start at most one slot (``1 / rate`` seconds) after its deadline, so that the
-    last poll of a wait, which lands on the deadline, is not refused for a token a few
-    milliseconds away. In the :func:`background`, it first waits (up to :data:`PATIENCE`) until
-    more than :data:`RESERVE` tokens are spare."""
+    """Take a token from the shared bucket for one HTTP request, by the current deadline at the
+    latest (:class:`NoTokenInTime` if none comes free by then: no request starts after its
+    deadline). In the :func:`background`, it first waits (up to :data:`PATIENCE`) until more
+    than :data:`RESERVE` tokens are spare."""
     bucket = shared_limiter()
-    max_wait = _deadline.get() - bucket.clock() + 1.0 / bucket.rate
+    max_wait = max(0.0, _deadline.get() - bucket.clock())
     waited = bucket.wait_for_spare(min(PATIENCE, max_wait)) if _background.get() else 0.0
     return waited + bucket.acquire(max_wait=max_wait - waited)
 
