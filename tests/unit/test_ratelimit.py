@@ -6,10 +6,14 @@ import threading
 import time
 
 import pytest
+from pulumi_ssoadmin_waiter.core.defaults import LATE_START
 from pulumi_ssoadmin_waiter.core.ratelimit import (
     NoTokenInTime,
     TokenBucket,
     _rate_from_env,
+    acquire_for_request,
+    deadline_in,
+    install,
     one_second_burst,
 )
 from support.virtual_time import VirtualTime
@@ -72,6 +76,23 @@ def test_a_token_past_the_deadline_is_refused_without_taking_it() -> None:
     assert info.value.wait == pytest.approx(1.0)
     assert clock.now == 0.0, "it did not sleep"
     assert bucket.reserve() == pytest.approx(1.0), "the refused slot was not taken"
+
+
+def test_a_request_starts_on_its_deadline_but_never_well_after_it() -> None:
+    """The last poll of a wait lands on its deadline, from a sleep that may wake a little late:
+    it goes. A request later than that (the next page of a list begun before the deadline, the
+    next read of a loop) is not sent, although a token is free."""
+    clock = VirtualTime()
+    previous = install(TokenBucket(100, burst=10, clock=clock, sleep=clock.sleep))
+    try:
+        with deadline_in(1.0):
+            clock.sleep(1.0 + LATE_START / 2)
+            assert acquire_for_request() == 0.0
+            clock.sleep(LATE_START)
+            with pytest.raises(NoTokenInTime, match="the deadline passed"):
+                acquire_for_request()
+    finally:
+        install(previous)
 
 
 @pytest.mark.parametrize("rate", [2.5, 0.5, 7.25])

@@ -51,6 +51,10 @@ RESERVE = 2
 """Tokens a background request (a poll, a final describe) leaves to starts and their checks."""
 PATIENCE = 2.0
 """Seconds a background request waits for a spare token before it queues like any other."""
+LATE_START = 0.1
+"""Seconds after its deadline a request may still start: the sleep that lands a wait's last poll
+on its deadline wakes a little late. Any later, it is not sent (nor is the next page of a list,
+or the next read of a loop, once the deadline has passed)."""
 DEFAULT_MAX_OUTSTANDING = 10
 """The published quota of outstanding account-assignment operations."""
 

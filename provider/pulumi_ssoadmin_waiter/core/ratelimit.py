@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from . import runtime
-from .defaults import DEFAULT_BURST, DEFAULT_MAX_TPS, PATIENCE, SERVICE_TPS
+from .defaults import DEFAULT_BURST, DEFAULT_MAX_TPS, LATE_START, PATIENCE, SERVICE_TPS
 from .token_bucket import MAX_TPS_ENV, NoTokenInTime, TokenBucket
 
 __all__ = ["MAX_TPS_ENV", "NoTokenInTime", "TokenBucket"]
@@ -51,11 +51,14 @@ def background() -> Iterator[None]:
 
 def acquire_for_request() -> float:
     """Take a token from the shared bucket for one HTTP request, by the current deadline at the
-    latest (:class:`NoTokenInTime` if none comes free by then: no request starts after its
-    deadline). In the :func:`background`, it first waits (up to :data:`PATIENCE`) until more
-    than :data:`RESERVE` tokens are spare."""
+    latest (:class:`NoTokenInTime` if none comes free by then, or the deadline passed more than
+    :data:`LATE_START` ago: no request starts after its deadline). In the :func:`background`, it
+    first waits (up to :data:`PATIENCE`) until more than :data:`RESERVE` tokens are spare."""
     bucket = shared_limiter()
-    max_wait = max(0.0, _deadline.get() - bucket.clock())
+    left = _deadline.get() - bucket.clock()
+    if left < -LATE_START:
+        raise NoTokenInTime(0.0, bucket.rate, f"the deadline passed {-left:.1f}s ago")
+    max_wait = max(0.0, left)
     waited = bucket.wait_for_spare(min(PATIENCE, max_wait)) if _background.get() else 0.0
     return waited + bucket.acquire(max_wait=max_wait - waited)
 

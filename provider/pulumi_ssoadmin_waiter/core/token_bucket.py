@@ -21,10 +21,11 @@ for the rest would be a sleep too short for a clock to advance by."""
 class NoTokenInTime(Exception):
     """No token comes free before the caller's deadline; none was taken."""
 
-    def __init__(self, wait: float, rate: float) -> None:
+    def __init__(self, wait: float, rate: float, text: str = "") -> None:
         super().__init__(
-            f"the next request slot is {wait:.1f}s away, past the deadline: every wait in this "
-            f"process shares {rate:g} requests per second ({MAX_TPS_ENV})"
+            text
+            or f"the next request slot is {wait:.1f}s away, past the deadline: every wait in "
+            f"this process shares {rate:g} requests per second ({MAX_TPS_ENV})"
         )
         self.wait = wait
         self.rate = rate
