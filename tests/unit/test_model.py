@@ -2110,3 +2110,30 @@ _ROW = (
     "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-1846d424c17c4279",
     "GROUP",
 )
+
+
+def test_found_a_set_that_runs_out_of_time_reads_nothing_after_its_deadline() -> None:
+    """Found by the model while the rate limiter let a request through after its deadline when
+    a token was free: a set of 10 with a 5 s timeout on an AWS answering in 50 ms ran out of
+    time with requests still to read, and read them one by one after its deadline, ending 1 s
+    past it (I3). No request starts more than LATE_START after its deadline now."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "dynamic"), lag=0.0, page=1, latency=0.05)
+    try:
+        m.waits_share_one_poll_loop(timeouts=[1.0, 1.0, 1.0])
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 0)],
+            products=[("Platform", "ReadOnly", "Workloads")], slot=0, stack="b", timeout=5.0,
+        )  # fmt: skip
+        m.starts_fail(errors=["throttled"])
+        m.starts_fail(errors=["lost"])
+        m.waits_share_one_poll_loop(timeouts=[1.0, 1.0])
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 0), ("Platform", "Admin", 0)],
+            products=[("Platform", "ReadOnly", "Workloads"), ("Platform", "Admin", "Workloads")],
+            slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+    finally:
+        m.teardown()
