@@ -59,6 +59,7 @@ TESTS = [
     "tests/unit/test_poller.py",
     "tests/unit/test_waiter_unit.py",
     "tests/unit/test_retry.py",
+    "tests/unit/test_ratelimit.py",
     "tests/unit/test_errors.py",
     "tests/unit/test_set_outcomes.py",
     "tests/unit/test_set_states.py",

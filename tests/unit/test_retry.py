@@ -129,3 +129,24 @@ def test_the_policy_verdicts(
     kind: ErrorKind, elapsed: float, repeated: float, polling: bool, verdict: Verdict
 ) -> None:
     assert Policy().verdict(kind, elapsed, repeated, polling) is verdict
+
+
+@pytest.mark.parametrize("wait", [0.25, 0.9, 2.0])
+def test_a_read_that_must_come_late_waits_the_whole_way_to_its_moment(wait: float) -> None:
+    """``pause_until``: the reads that access decisions rest on come a list's lag after a
+    moment (a create's existence read, the look for a racing request); not a moment sooner."""
+    clock = VirtualTime()
+    d = deadline(clock, timeout=10)
+    d.pause_until(clock.now + wait, "reading late")
+    assert clock.now == pytest.approx(wait)
+    d.pause_until(clock.now - 1.0, "a moment passed")  # already due: no wait
+    assert clock.now == pytest.approx(wait)
+
+
+def test_a_read_whose_moment_comes_after_the_deadline_is_not_waited_for() -> None:
+    clock = VirtualTime()
+    d = deadline(clock, timeout=3)
+    with pytest.raises(WaitTimeoutError, match="reading the history"):
+        d.pause_until(clock.now + 3.5, "reading the history")
+    assert clock.now == 0.0, "it did not sleep to the deadline first"
+    assert d.has(2.5) and not d.has(3.0) and d.within(5.0) == 3.0 and not d.expired()
