@@ -9,13 +9,14 @@ is a value wrapped by ``wrap_rpc_secret``, both ways). Four implementations:
 - in the test's process, on virtual time (:mod:`support.stacks`, what the model test drives):
   the dynamic provider classes as that server calls them, the plugin's handlers.
 
-The plugin's two speak the wire's camelCase names and secret values through the helpers below.
+The plugin's two speak the wire's camelCase names and secret values through the helpers below
+(this module needs the plugin's SDK; :class:`Created` lives with the dynamic provider's server,
+which the dependency floors run without it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -25,13 +26,7 @@ from pulumi_ssoadmin_waiter.adapters.plugin.wire import rename, snake, to_value
 from pulumi_ssoadmin_waiter.core.declarations import Resource
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 
-
-@dataclass
-class Created:
-    """What a Create or Read answered: the resource's id and outputs."""
-
-    id: str
-    outputs: dict[str, Any]
+from .provider_server import Created
 
 
 class Adapter(Protocol):

@@ -46,10 +46,11 @@ from pulumi_ssoadmin_waiter.core.declarations import Resource
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS, logging_to
 
-from .adapters import Adapter, Created, from_wire, snake_path, to_wire, without_secret_inputs
+from .adapters import Adapter, from_wire, snake_path, to_wire, without_secret_inputs
 from .adapters import urn as adapter_urn
 from .memory_aws import World
 from .operations import Outcome, secrets_named
+from .provider_server import Created
 
 _outcome: ContextVar[Outcome | None] = ContextVar("outcome", default=None)
 
