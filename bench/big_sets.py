@@ -56,10 +56,10 @@ from pulumi_ssoadmin_waiter.providers.assignment_set import (
 )
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from support import fanout_model as model
-from support.adapters import urn
 from support.drivers import PluginDriver, init_failed, python_map, wire_map
 from support.local import inputs_for, local_env, start_plugin
 from support.plugin_host import FakeEngine, PluginProcess, install
+from support.plugin_wire import urn
 
 SET = ACCOUNT_ASSIGNMENT_SET
 MAX_RATE = 20.0

@@ -42,10 +42,10 @@ from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNM
 from pulumi_ssoadmin_waiter.core.defaults import DEFAULT_MAX_TPS
 from pulumi_ssoadmin_waiter.core.ratelimit import MAX_TPS_ENV
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
-from support.adapters import urn
 from support.drivers import Driver, DynamicDriver, PluginDriver, wire_map
 from support.local import inputs_for, local_env, start_plugin, start_request
 from support.plugin_host import FakeEngine, PluginProcess, install
+from support.plugin_wire import urn
 from support.provider_server import ProviderServer
 
 Row = dict[str, Any]

@@ -26,7 +26,6 @@ from pulumi_ssoadmin_waiter import AssignmentKey
 from pulumi_ssoadmin_waiter.core.declarations import ACCOUNT_ASSIGNMENT_SET
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import clients
-from support.adapters import urn
 from support.drivers import (
     DynamicDriver,
     PluginDriver,
@@ -36,6 +35,7 @@ from support.drivers import (
 )
 from support.local import exists, inputs_for, start_plugin
 from support.plugin_host import FakeEngine, PluginProcess
+from support.plugin_wire import urn
 from support.provider_server import ProviderServer
 
 pytestmark = pytest.mark.slow  # through provider processes and real waits: see README

@@ -31,10 +31,10 @@ from pulumi_ssoadmin_waiter.core.declarations import (
 from pulumi_ssoadmin_waiter_local import LOCAL_REGION, LocalSsoAdmin, Script
 from pulumi_ssoadmin_waiter_local.directory import seed_directory
 from support import schema_check
-from support.adapters import urn
 from support.drivers import PluginDriver, python_map, wire_map
 from support.local import inputs_for, local_env, new_key, start_plugin, start_request
 from support.plugin_host import FakeEngine, PluginProcess
+from support.plugin_wire import urn
 
 pytestmark = pytest.mark.slow  # a plugin process and real waits: see README
 

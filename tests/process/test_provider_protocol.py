@@ -15,8 +15,9 @@ import pytest
 from pulumi.dynamic import ResourceProvider
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter_local import LocalSsoAdmin, Script
+from support.adapters import Created
 from support.local import KINDS, Started, local_env, start_request
-from support.provider_server import Created, ProviderServer
+from support.provider_server import ProviderServer
 
 PROVIDERS: dict[str, ResourceProvider] = {
     "creation": v1.AssignmentCreationStatusProvider(),

@@ -24,10 +24,11 @@ from pulumi_ssoadmin_waiter.adapters.plugin.wire import snake
 from pulumi_ssoadmin_waiter.core.declarations import Resource
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS
 
-from .adapters import Adapter, from_wire, snake_path, to_wire, urn, without_secret_inputs
+from .adapters import Adapter, Created, without_secret_inputs
 from .operations import secrets_named
 from .plugin_host import PluginProcess
-from .provider_server import Created, ProviderServer
+from .plugin_wire import from_wire, snake_path, to_wire, urn
+from .provider_server import ProviderServer
 
 Driver = Adapter
 """A provider process, driven as the engine drives it."""

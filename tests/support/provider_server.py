@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from pulumi.dynamic import ResourceProvider
@@ -17,6 +16,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from .adapters import Created
 from .provider_process import ProviderProcess
 
 URN_PREFIX = "urn:pulumi:test::ssoadmin-waiter::pulumi-python:dynamic/ssoadmin_waiter:"
@@ -32,14 +32,6 @@ def to_struct(props: dict[str, Any]) -> Any:
 
 def from_struct(struct: Any, keep_unknowns: bool = False) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(struct, keep_unknowns))
-
-
-@dataclass
-class Created:
-    """What a Create or Read answered: the resource's id and outputs."""
-
-    id: str
-    outputs: dict[str, Any]
 
 
 class ProviderServer(ProviderProcess):

@@ -46,11 +46,11 @@ from pulumi_ssoadmin_waiter.core.declarations import Resource
 from pulumi_ssoadmin_waiter.providers import v1
 from pulumi_ssoadmin_waiter.providers.base import SECRET_INPUTS, logging_to
 
-from .adapters import Adapter, from_wire, snake_path, to_wire, without_secret_inputs
-from .adapters import urn as adapter_urn
+from .adapters import Adapter, Created, without_secret_inputs
 from .memory_aws import World
 from .operations import Outcome, secrets_named
-from .provider_server import Created
+from .plugin_wire import from_wire, snake_path, to_wire
+from .plugin_wire import urn as adapter_urn
 
 _outcome: ContextVar[Outcome | None] = ContextVar("outcome", default=None)
 
