@@ -309,11 +309,10 @@ def made_just_before(
     each request of another created in a window, nearest first, at most ``limit`` (once per
     process). ``share_for``: seconds to wait for another caller's listing before making one.
     Raises a timeout when the deadline does not reach ``not_before``."""
-    wait = not_before - deadline.clock()
-    if not deadline.has(max(wait, 0.0)):
-        raise deadline.timed_out("before reading the history of creation requests")
-    if wait > 0:
-        deadline.pause(wait)
+    doing = "before reading the history of creation requests"
+    if deadline.expired():  # a read that is due already still needs time to be made
+        raise deadline.timed_out(doing)
+    deadline.pause_until(not_before, doing)
     twins = Twins({}, {})
     budget = [limit]
     for m in made:
