@@ -2137,3 +2137,30 @@ def test_found_a_set_that_runs_out_of_time_reads_nothing_after_its_deadline() ->
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_creates_that_end_together_while_lists_lag_take_their_end_only_from_aws() -> None:
+    """Three AccountAssignments of one stack share the poll loop and end together, one of them
+    FAILED, with lists on time and answering from up to 1.5 s ago: a request that left the
+    list has told nothing, so each end is AWS's word on that request. The FAILED one fails its
+    resource and is recorded by none (I1, I7): a change that took a request gone from the list
+    (or missing from a SUCCEEDED list) for SUCCEEDED fails here."""
+    for lag in (0.0, 1.5):
+        m = Deployments()
+        m.make_stacks(adapters=("plugin", "dynamic"), lag=lag, page=25, latency=0.0)
+        try:
+            m.creations_fail_in(account=2, failing=True)
+            for slot, (group, account) in enumerate(
+                [("Platform", 0), ("Developers", 1), ("Platform", 2)]
+            ):
+                m.declare_assignment(
+                    account=account, adopt=False, by_name=False, custom=0.0, group=group,
+                    permission_set="Admin", slot=slot, stack="a", timeout=300.0,
+                )  # fmt: skip
+            m.up("a")
+            m.invariants_hold()
+            failed = [op for op in m.stacks["a"].ops if op.outcome.error is not None]
+            assert len(failed) == 1 and "does not accept" in str(failed[0].outcome.error), failed
+            assert len(m.world.sso.assignments) == 2
+        finally:
+            m.teardown()
