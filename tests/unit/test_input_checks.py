@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pulumi_ssoadmin_waiter import load_products
 from pulumi_ssoadmin_waiter.adapters.plugin.wire import schema_name
@@ -40,9 +40,24 @@ CHECKED = sorted(
 )
 
 
+ODD_VALUES: list[Any] = [
+    None, True, 0, -1, 2**70, 1.5, float("nan"), float("inf"), "", " ", "x" * 300, "\x00é",
+    [], [None], [1, "a"], {}, {"": None}, {"a": [{}]},
+]  # fmt: skip
+"""One value of each kind the wire can carry, and the edges of each: every check sees all of
+them; Hypothesis adds random ones and their neighbours."""
+
+
+def with_odd_values(test: Any) -> Any:
+    for value in ODD_VALUES:
+        test = example(value=value, others={})(test)
+    return example(value="x", others={"instance_arn": 7, "region": [], "target_id": None})(test)
+
+
 @pytest.mark.parametrize(("where", "declared"), CHECKED, ids=[f"{r}.{n}" for (r, n), _ in CHECKED])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(value=JSON, others=st.dictionaries(st.text(max_size=12), JSON, max_size=4))
+@with_odd_values
 def test_an_input_check_answers_for_any_value(
     where: tuple[str, str], declared: Input, value: Any, others: dict[str, Any]
 ) -> None:
