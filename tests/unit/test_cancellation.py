@@ -56,7 +56,7 @@ def cancelled_after(seconds: float, blocking: Callable[[], Any]) -> tuple[BaseEx
 
 
 def test_a_wait_ends_at_once_and_names_its_request() -> None:
-    error, took = cancelled_after(1.0, lambda: wait(InProgress(), REQUEST, Deadline(60)))  # type: ignore[arg-type]
+    error, took = cancelled_after(0.3, lambda: wait(InProgress(), REQUEST, Deadline(60)))  # type: ignore[arg-type]
     assert isinstance(error, OperationCancelledError) and took < 0.5
     assert "r-1" in str(error) and "still running at AWS" in str(error)
     assert "ssoadmin-waiter creation --instance-arn" in str(error)
@@ -66,7 +66,7 @@ def test_a_wait_ends_at_once_and_names_its_request() -> None:
 def test_a_queue_for_the_quota_ends_at_once() -> None:
     limiter = OutstandingLimiter(limit=1)
     limiter.acquire(1)  # taken: the next waits
-    error, took = cancelled_after(0.5, lambda: limiter.acquire(60))
+    error, took = cancelled_after(0.2, lambda: limiter.acquire(60))
     assert isinstance(error, OperationCancelledError) and took <= cancellation.SLICE + 0.3
     assert limiter.active == 1, "the cancelled waiter took no slot"
 
@@ -74,7 +74,7 @@ def test_a_queue_for_the_quota_ends_at_once() -> None:
 def test_a_wait_for_a_rate_limit_token_ends_at_once() -> None:
     bucket = TokenBucket(rate=0.05)  # one request per 20 s
     bucket.acquire()
-    error, took = cancelled_after(0.5, bucket.acquire)
+    error, took = cancelled_after(0.2, bucket.acquire)
     assert isinstance(error, OperationCancelledError) and took < 0.5
 
 
