@@ -102,7 +102,8 @@ def local(
 ) -> Iterator[LocalSsoAdmin]:
     """The local endpoint with default behaviour, and this process's AWS settings pointing at it."""
     from pulumi_ssoadmin_waiter.aws.clients import clear_client_cache
-    from support.local import fast_rate_limit, local_env
+    from pulumi_ssoadmin_waiter.aws.lookups import LIST_SETTLE_ENV
+    from support.local import TESTS_LIST_SETTLE, fast_rate_limit, local_env
 
     local_server.behaviour.reset()
     for name in AWS_ENV_NAMES:
@@ -113,6 +114,7 @@ def local(
     if request.node.get_closest_marker("default_rate"):
         yield local_server
     else:
+        monkeypatch.setenv(LIST_SETTLE_ENV, TESTS_LIST_SETTLE)  # the endpoint's lists do not lag
         with fast_rate_limit():  # calls and results are tested here, not seconds
             yield local_server
     clear_client_cache()
