@@ -23,7 +23,8 @@ def run(local: LocalSsoAdmin, *args: str) -> int:
 def test_succeeded_exits_0_with_json_on_stdout(
     local: LocalSsoAdmin, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    req = new_request(local, Script(pending_seconds=1))
+    # 3 s: the first poll sees it in progress even when a busy machine delays it a second or two.
+    req = new_request(local, Script(pending_seconds=3))
     code = run(
         local,
         "creation",

@@ -345,8 +345,9 @@ def test_the_served_endpoint_keeps_requests_pending_for_plain_boto3_and_the_wait
         check=True,
     ).stdout
     assert "without an AWS account." in help_text and "--pending SECONDS" in help_text
-    with served_endpoint("--pending", "3") as (first, exported):
-        assert "new requests stay IN_PROGRESS 3s, then SUCCEEDED" in first
+    # 6 s: the early wait's process starts, and polls once, within them on a busy machine.
+    with served_endpoint("--pending", "6") as (first, exported):
+        assert "new requests stay IN_PROGRESS 6s, then SUCCEEDED" in first
         env = {**exported, "AWS_CONFIG_FILE": os.devnull}  # no profile's region to fall back on
 
         def run(*argv: str) -> subprocess.CompletedProcess[str]:
