@@ -56,7 +56,7 @@ def cancelled_after(seconds: float, blocking: Callable[[], Any]) -> tuple[BaseEx
 
 
 def test_a_wait_ends_at_once_and_names_its_request() -> None:
-    error, took = cancelled_after(0.3, lambda: wait(InProgress(), REQUEST, Deadline(60)))  # type: ignore[arg-type]
+    error, took = cancelled_after(0.3, lambda: wait(InProgress(), REQUEST, Deadline(60)))  # type: ignore[call-overload]
     assert isinstance(error, OperationCancelledError) and took < 0.5
     assert "r-1" in str(error) and "still running at AWS" in str(error)
     assert "ssoadmin-waiter creation --instance-arn" in str(error)

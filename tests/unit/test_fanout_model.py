@@ -61,18 +61,19 @@ def test_a_set_finishes_near_the_quota_bound(
 
 def test_separate_assignments_sixteen_at_a_time_share_one_poll_loop() -> None:
     """Each create looks for a racing request in a list begun LIST_SETTLE after its start and
-    reads the history LIST_SETTLE after that list (lists lag): fewer creates share one reading
-    of the history than when it was read LIST_SETTLE after the start (0.12.0: 3.94 calls
-    each; 0.13.0: 4.03)."""
+    reads the history LIST_SETTLE after that list (lists lag), which also says how its own
+    request ended."""
     f = model.separate(100, 10, concurrent=16, t=T)
     print(f"\n100 separate, 16 at a time: {f.seconds:.2f}s = {f.ratio(T):.3f} x bound, ", end="")
     print(f"{f.calls_per_assignment:.2f} calls each {f.by_call}")
     _safe(f)
-    assert f.calls_per_assignment <= 4.1
-    # Creates that end while others wait for a slot share their look at the history
-    # (HISTORY_SHARE): 126 lists of creation requests, 136 when each reads its own.
-    assert f.by_call["list_account_assignment_creation_status"] <= 130, f.by_call
-    assert f.ratio(T) <= 1.25
+    assert f.calls_per_assignment <= 3.0
+    # Each create reads how its request ended from the history it reads anyway (it names it
+    # SUCCEEDED), not by a describe; creates that end while others wait for a slot share
+    # that reading (HISTORY_SHARE): 132 lists of creation requests, 141 when each reads its own.
+    assert f.by_call.get("describe_account_assignment_creation_status", 0) <= 5, f.by_call
+    assert f.by_call["list_account_assignment_creation_status"] <= 135, f.by_call
+    assert f.ratio(T) <= 1.2
 
 
 def test_separate_assignments_four_at_a_time_stay_near_their_floor() -> None:

@@ -42,13 +42,19 @@ def test_get_request_status_under_sustained_throttling_names_no_input_it_lacks()
 
 
 def test_an_assignment_whose_own_request_stays_unknown_is_not_a_request_id_error() -> None:
+    """No describe finds the request, and no list of requests may be read (a list that named
+    it SUCCEEDED would be AWS's word on it)."""
+
+    def fault(name: str, _now: float) -> Exception | None:
+        if name == "describe_account_assignment_creation_status":
+            return api_error("ResourceNotFoundException", 400, "no such request")
+        if name == "list_account_assignment_creation_status":
+            return api_error("AccessDeniedException", 400, "not allowed")
+        return None
+
     with world(t=2.0) as w:
         d = w.aws.directory
-        w.sso.fault = lambda name, _now: (
-            api_error("ResourceNotFoundException", 400, "no such request")
-            if name == "describe_account_assignment_creation_status"
-            else None
-        )
+        w.sso.fault = fault
         inputs = {
             "instance_arn": INSTANCE,
             "principal_type": "GROUP",

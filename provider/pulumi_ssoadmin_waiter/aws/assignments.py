@@ -10,14 +10,16 @@ request, and only its creator owns the result.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ..core import cancellation, ownership, runtime
-from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy
+from ..core import cancellation, ownership, ratelimit, runtime
+from ..core.decisions import DEFAULT_POLICY, ErrorKind, Policy, is_terminal
 from ..core.defaults import CLAIM_POLL, CONFIRM_POLL, HISTORY_SHARE
 from ..core.errors import (
     AssignmentExistsError,
@@ -39,13 +41,13 @@ from ..core.operations import (
 )
 from ..core.quota import OutstandingLimiter, SlotTimeoutError
 from ..core.ratelimit import NoTokenInTime
-from ..core.results import OnPoll, OutcomePath, WaitResult, as_utc
+from ..core.results import OnPoll, OutcomePath, WaitResult, as_utc, result_from
 from ..core.timing import Timing
 from . import calls, lookups
 from .api_errors import ApiError, Attempt, final_error
 from .poller import Poller, poller_for
 from .retry import Deadline, Tries, cancelled_error
-from .waiter import wait
+from .waiter import Left, wait
 
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
@@ -174,8 +176,35 @@ class _Operation:
     def wait(self, request_id: str, since: int | None = None) -> WaitResult:
         """Wait on ``request_id``; ``since``: the shared list's number when it was started
         (a newer list already says whether it is in progress)."""
-        request = Request(self.change.operation, self.key.instance_arn, request_id)
-        return wait(self.client, request, self.deadline, self.on_poll, since)
+        return wait(self.client, self.request(request_id), self.deadline, self.on_poll, since)
+
+    def wait_or_left(self, request_id: str, since: int) -> WaitResult | Left:
+        """As :meth:`wait`, but a request that leaves the shared list ends it undescribed."""
+        request = self.request(request_id)
+        return wait(self.client, request, self.deadline, self.on_poll, since, until_left=True)
+
+    def request(self, request_id: str) -> Request:
+        return Request(self.change.operation, self.key.instance_arn, request_id)
+
+    def ended(self, left: Left, named: bool, created: datetime | None) -> WaitResult:
+        """How a request that left the shared list ended: SUCCEEDED when a listing of those that
+        SUCCEEDED, begun after it left, ``named`` it (AWS's word, with the fields it was started
+        with); else a describe says (it FAILED, or that listing lags), or, while AWS still has
+        it in progress (the list ran ahead), the wait goes on."""
+        request = self.request(left.request_id)
+        body: Mapping[str, Any] | None = None
+        if named:
+            body = {**self.key.api_params(), "RequestId": left.request_id, "Status": SUCCEEDED}
+            body["CreatedDate"] = created
+        else:
+            with ratelimit.background():
+                body = self.deadline.call_if_found(
+                    f"describing {request}", request.operation.api_name,
+                    partial(calls.describe, self.client, request),
+                )  # fmt: skip
+        if body is None or not is_terminal(body.get("Status")):
+            return self.wait(left.request_id)
+        return result_from(request, body, left.polls + 1, left.elapsed)
 
     @contextmanager
     def started(self, request_id: str) -> Iterator[None]:
@@ -447,20 +476,11 @@ def _converge(
     others = [r for r in racing if r.request_id != ours]
     earliest = min([mine, *others], key=lambda r: r.order).request_id
     if earliest == ours:
-        notes = tuple(
-            f"request {o.request_id} for the same assignment started just after this one's "
-            f"{ours} (another process or resource); this resource owns the assignment"
-            for o in others
-        )
-        result = run.wait(ours, after)
-        run.free_slot()
-        if result.status != SUCCEEDED:
-            return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes)
         made = lookups.Made(run.key, ours, created, window.since_first)
-        before, unchecked = _made_before(run, made, listed_at)
-        if before is None:
-            return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes + unchecked)
-        earliest = before
+        ended = _first_ended(run, made, after, listed_at, others)
+        if isinstance(ended, AssignmentOutcome):
+            return ended
+        earliest = ended
     theirs = run.wait(earliest)
     if theirs.status == FAILED:  # theirs created nothing: ours decides, and we own it
         return AssignmentOutcome(run.key, OutcomePath.CREATED, run.wait(ours))
@@ -474,6 +494,37 @@ def _converge(
     return AssignmentOutcome(run.key, OutcomePath.IN_FLIGHT, theirs, (note,))
 
 
+def _first_ended(
+    run: _Operation,
+    made: lookups.Made,
+    after: int,
+    listed_at: float,
+    others: list[lookups.ListedRequest],
+) -> AssignmentOutcome | str:
+    """Ours started first of those racing: wait for it to end, then read the history for one
+    that made the assignment before it (:func:`_made_before`): the outcome, or that one's id.
+    Its end is read from that same history when it names ours SUCCEEDED, and described
+    otherwise; the slot is free as soon as it has left the list of those in progress."""
+    ours = made.request_id
+    notes = tuple(
+        f"request {o.request_id} for the same assignment started just after this one's "
+        f"{ours} (another process or resource); this resource owns the assignment"
+        for o in others
+    )
+    ended = run.wait_or_left(ours, after)
+    run.free_slot()
+    if isinstance(ended, WaitResult) and ended.status != SUCCEEDED:
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, ended, notes)
+    left_at = ended.at if isinstance(ended, Left) else -math.inf
+    before, unchecked, named = _made_before(run, made, listed_at, left_at)
+    result = ended if isinstance(ended, WaitResult) else run.ended(ended, named, made.created)
+    if result.status != SUCCEEDED:  # what the history says of others is moot: ours made none
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes)
+    if before is None:
+        return AssignmentOutcome(run.key, OutcomePath.CREATED, result, notes + unchecked)
+    return before
+
+
 def made_first_note(key: AssignmentKey, theirs: str, ours: str, what: str) -> str:
     """What to tell when another request made ``key`` just before this ``what``'s (a resource,
     a set) own, and it adopted it on purpose."""
@@ -485,25 +536,26 @@ def made_first_note(key: AssignmentKey, theirs: str, ours: str, what: str) -> st
 
 
 def _made_before(
-    run: _Operation, made: lookups.Made, listed_at: float
-) -> tuple[str | None, tuple[str, ...]]:
+    run: _Operation, made: lookups.Made, listed_at: float, left_at: float
+) -> tuple[str | None, tuple[str, ...], bool]:
     """Another request that made the assignment just before ours, as the history says, read
     :func:`lookups.list_settle` after the list that looked for a racing one began
-    (:func:`lookups.made_just_before`); when the deadline or the list does not allow that read,
-    a warning that it was not made."""
+    (:func:`lookups.made_just_before`), and no sooner than ours left the list of those in
+    progress (``left_at``: so that it may name ours); when the deadline or the list does not
+    allow that read, a warning that it was not made. Last, whether it names ours SUCCEEDED."""
     # While others wait for a quota slot, creates end often: one listing serves those that
     # end within HISTORY_SHARE of each other (the slot is free, so only this create waits).
     share = HISTORY_SHARE if run.poller().slot_waiters else 0.0
     try:
-        settled = listed_at + lookups.list_settle()
+        settled = max(listed_at + lookups.list_settle(), left_at)
         twins = lookups.made_just_before(run.deadline, run.client, [made], settled, share_for=share)
     except OperationCancelledError:
         raise
     except WaiterError as exc:
-        return None, (not_looked_back_note(made.key, str(exc)),)
+        return None, (not_looked_back_note(made.key, str(exc)),), False
     unread = twins.unchecked.get(made.key.id, 0)
     notes = (not_looked_back_note(made.key, unread_text(unread)),) if unread else ()
-    return twins.found.get(made.key.id), notes
+    return twins.found.get(made.key.id), notes, made.request_id in twins.named
 
 
 def unread_text(count: int) -> str:

@@ -12,7 +12,7 @@ or has described once, is never described again to find out whose it is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -285,6 +285,8 @@ class Twins:
     unchecked: dict[str, int]
     """By key id, requests of others created in its window that were not described (the
     bound)."""
+    named: frozenset[str] = frozenset()
+    """The caller's own requests that the listing names SUCCEEDED (AWS's word on them)."""
 
 
 def made_just_before(
@@ -314,14 +316,16 @@ def made_just_before(
         raise deadline.timed_out(doing)
     deadline.pause_until(not_before, doing)
     twins = Twins({}, {})
+    named: set[str] = set()
     budget = [limit]
     for m in made:
         listed = _succeeded_since(deadline, client, m.key.instance_arn, not_before, share_for)
+        named |= {r.request_id for r in listed if r.request_id == m.request_id}
         same = _same_in_window(deadline, client, m, listed, budget, twins.unchecked)
         standing = _not_removed_since(deadline, client, m.key, same)
         if standing:
             twins.found[m.key.id] = min(standing, key=lambda r: r.order).request_id
-    return twins
+    return replace(twins, named=frozenset(named))
 
 
 def _same_in_window(

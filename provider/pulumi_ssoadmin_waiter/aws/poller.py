@@ -92,6 +92,11 @@ class Watch:
     epoch: int
     """The newest list number this wait has taken into account."""
     news: News = News.NONE
+    seen: bool = False
+    """A list has shown the request in progress: its absence from a later one says it ended
+    (one never seen may not be listed yet)."""
+    left_at: float = 0.0
+    """When the list that no longer showed the request began (it ended before then)."""
 
     def on_list(self, snapshot: Snapshot) -> None:
         """A list was made: news, if it started after what this wait knows."""
@@ -99,6 +104,10 @@ class Watch:
             self.epoch = snapshot.epoch
             in_progress = self.request_id in snapshot.ids
             self.news = News.IN_PROGRESS if in_progress else News.LEFT
+            if in_progress:
+                self.seen = True
+            else:
+                self.left_at = snapshot.started
 
     def on_poll(self, epoch: int | None = None) -> None:
         """The wait took the news in (``epoch``: it described the request itself, so lists up
@@ -161,11 +170,19 @@ class Poller:
         return self.list_refused is None and poll_by_list(len(self.watches), pages)
 
     # -- what a wait calls -------------------------------------------------------------------
-    def poll(self, watch: Watch, deadline: Deadline, describe: Callable[[], Any]) -> Any:
+    def poll(
+        self,
+        watch: Watch,
+        deadline: Deadline,
+        describe: Callable[[], Any],
+        left: Callable[[], Any] | None = None,
+    ) -> Any:
         """The request's status now: from a shared list when one newer than this wait's last
         poll shows it in progress, else ``describe()`` (a lone wait, the request has left the
         list, or this wait's deadline has come while another wait lists: its last poll is its
-        own). Lists for everyone when no newer list exists and none is being made."""
+        own); ``left()`` instead, if given, when it has left the list after one showed it (the
+        caller reads how it ended otherwise). Lists for everyone when no newer list exists and
+        none is being made."""
         while True:
             with self.cond:
                 if watch.news is News.IN_PROGRESS:
@@ -180,7 +197,10 @@ class Poller:
             except WaitTimeoutError:  # no list by the deadline (no token in time): describe, once
                 break
         with self.cond:
+            gone = watch.news is News.LEFT and watch.seen
             watch.on_poll(self.epoch)
+        if gone and left is not None:
+            return left()
         with ratelimit.background():
             return describe()
 

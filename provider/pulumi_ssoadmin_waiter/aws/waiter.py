@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
 
 from ..core import validation
 from ..core.decisions import DEFAULT_POLICY, Policy, is_terminal
@@ -32,7 +34,7 @@ from .retry import Deadline, Tries
 if TYPE_CHECKING:
     from mypy_boto3_sso_admin import SSOAdminClient
 
-__all__ = ["PollEvent", "StatusChanges", "WaitOptions", "WaitResult", "wait", "wait_for"]
+__all__ = ["Left", "PollEvent", "StatusChanges", "WaitOptions", "WaitResult", "wait", "wait_for"]
 
 log = logging.getLogger("pulumi_ssoadmin_waiter")
 
@@ -57,23 +59,63 @@ def check_arguments(request: Request, timeout: float) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Left:
+    """A request that left the shared list of those in progress: it has ended, and how is not
+    known yet (a list that no longer shows a request says nothing of its outcome)."""
+
+    request_id: str
+    at: float
+    """When the list that no longer showed it began (the deadline's clock)."""
+    polls: int
+    elapsed: float
+
+
+@overload
 def wait(
     client: SSOAdminClient,
     request: Request,
     deadline: Deadline,
     on_poll: OnPoll | None = None,
     since: int | None = None,
-) -> WaitResult:
+    until_left: Literal[False] = False,
+) -> WaitResult: ...
+
+
+@overload
+def wait(
+    client: SSOAdminClient,
+    request: Request,
+    deadline: Deadline,
+    on_poll: OnPoll | None = None,
+    since: int | None = None,
+    *,
+    until_left: Literal[True],
+) -> WaitResult | Left: ...
+
+
+def wait(
+    client: SSOAdminClient,
+    request: Request,
+    deadline: Deadline,
+    on_poll: OnPoll | None = None,
+    since: int | None = None,
+    until_left: bool = False,
+) -> WaitResult | Left:
     """Poll ``request`` until SUCCEEDED or FAILED within ``deadline``, or raise a
     :class:`~errors.WaiterError`. The first look is immediate, later gaps follow the
     deadline's policy, and the last poll lands on the deadline; a look is a describe, or, while
     many waits of the process share the instance's list (:mod:`poller`), that list, with one
     describe when the request leaves it. FAILED is returned, not raised: the caller decides
     what it means. ``since``: the number of the shared list when this process started the
-    request, for a caller that did (a newer list already tells whether it is in progress)."""
+    request, for a caller that did (a newer list already tells whether it is in progress).
+    ``until_left``: a request that leaves the shared list ends the wait as :class:`Left`,
+    undescribed, for a caller that reads its outcome from a list it makes anyway."""
     tries = Tries.polling(request, deadline.clock())
 
-    def finished(body: Mapping[str, Any]) -> bool:
+    def finished(body: Mapping[str, Any] | Left) -> bool:
+        if isinstance(body, Left):
+            return True
         status = body.get("Status")
         if status != tries.last_status:
             elapsed = deadline.clock() - tries.started
@@ -81,8 +123,8 @@ def wait(
         tries.last_status = status
         return is_terminal(status)
 
-    def report(answer: Attempt[Mapping[str, Any]], gap: float) -> None:
-        if on_poll is not None:
+    def report(answer: Attempt[Mapping[str, Any] | Left], gap: float) -> None:
+        if on_poll is not None and not isinstance(answer.value, Left):
             on_poll(
                 PollEvent(
                     operation=request.operation.name,
@@ -97,13 +139,20 @@ def wait(
 
     poller = poller_for(client, request.operation, request.instance_arn, deadline.timing)
     with poller.watching(request.request_id, since) as watch:
+
+        def left() -> Left:
+            elapsed = deadline.clock() - tries.started
+            return Left(request.request_id, watch.left_at, tries.count, elapsed)
+
+        def poll() -> Mapping[str, Any] | Left:
+            describe = partial(calls.describe, client, request)
+            return poller.poll(watch, deadline, describe, left if until_left else None)  # type: ignore[no-any-return]
+
         body = deadline.run(
-            tries,
-            lambda: poller.poll(watch, deadline, lambda: calls.describe(client, request)),
-            finished,
-            report,
-            pause=lambda gap: poller.pause(watch, gap, deadline),
+            tries, poll, finished, report, pause=lambda gap: poller.pause(watch, gap, deadline)
         )
+    if isinstance(body, Left):
+        return body
     return result_from(request, body, tries.count, deadline.clock() - tries.started)
 
 
