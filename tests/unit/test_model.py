@@ -338,13 +338,13 @@ class Deployments(RuleBasedStateMachine):
 
     @rule(stack=st.sampled_from("ab"), data=st.data())
     def crash_then_up(self, stack: str, data: st.DataObject) -> None:
-        """A provider process started a declared assignment's request and died before the
-        engine recorded it; the next up runs."""
+        """A process no stack records started a creation request for a declared assignment and
+        died; the next up runs. The stack may record the assignment already (its state is keyed
+        by URN, not by these names): then the request is one it did not make, as an interrupted
+        run's of another stack, or a re-creation outside Pulumi, would be."""
         s = self.stacks[stack]
         pending = [
-            n
-            for n, d in s.program.items()
-            if n not in s.state and d.resource is ACCOUNT_ASSIGNMENT and n != "secret"
+            n for n, d in s.program.items() if d.resource is ACCOUNT_ASSIGNMENT and n != "secret"
         ]
         if pending:
             declared = s.program[data.draw(st.sampled_from(sorted(pending)))]
@@ -2164,3 +2164,59 @@ def test_creates_that_end_together_while_lists_lag_take_their_end_only_from_aws(
             assert len(m.world.sso.assignments) == 2
         finally:
             m.teardown()
+
+
+def test_found_an_assignment_made_again_while_its_delete_waits_for_the_list_is_not_gone() -> None:
+    """Found by the deep profile. Stack a's set adopted stack b's assignment and deleted it
+    when a was destroyed; a request b does not record made it again just before b's destroy,
+    ending while b's delete waited LIST_SETTLE for the listing (lists lag 0.5 s). The delete
+    looked for a creation in flight only after that wait, when the request had ended but the
+    listing did not show its assignment yet: it took the assignment for gone, dropped it and
+    said nothing (I7). It now looks for a request in flight before the wait, and fails naming
+    the assignment."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=25, latency=0.05)
+    try:
+        m.starts_fail(errors=["throttled"])
+        m.starts_fail(errors=["throttled", "throttled", "throttled"])
+        m.declare_assignment(
+            account=0, adopt=False, by_name=False, custom=0.0, group="Platform",
+            permission_set="ReadOnly", slot=0, stack="b", timeout=3.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=True,
+            items=[
+                ("Platform", "ReadOnly", 0), ("Platform", "ReadOnly", 1), ("Platform", "Admin", 1)
+            ],
+            products=[("Platform", "ReadOnly", "Workloads"), ("Platform", "ReadOnly", "Workloads")],
+            slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.group_recreated(group="Platform")
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.waits_share_one_poll_loop(timeouts=[5.0, 5.0, 40.0, 1.0, 5.0])
+        m.up(stack="b")
+        m.invariants_hold()
+        m.creations_fail_in(account=4, failing=True)
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 2)],
+            products=[("Developers", "Admin", "Workloads")], slot=1, stack="a", timeout=60.0,
+        )  # fmt: skip
+        m.up(stack="b")
+        m.invariants_hold()
+        m.destroy(stack="a")
+        m.invariants_hold()
+        m.up(stack="a")
+        m.invariants_hold()
+        m.crash_then_up(data=_Drawn("one-0"), stack="b")  # made again; b's state unchanged
+        m.invariants_hold()
+        m.aws_behaves(lag=0.5, latency=0.05, page=3)
+        m.starts_fail(errors=["throttled", "conflict"])
+        m.destroy(stack="b")
+        m.invariants_hold()
+        error = str(m.stacks["b"].ops[-1].outcome.error)
+        assert "by a request this resource does not record" in error, error
+    finally:
+        m.teardown()

@@ -374,12 +374,13 @@ def not_remade(
     if absent and not deadline.has(settle):  # no time to be sure: not ours to delete
         again |= {key.id for key in absent}
     elif absent:
-        # A listing lags a create: only one read list_settle() later shows one made a moment
-        # ago; one being made again (a request in flight) is not this resource's either.
+        # Being made again (a request in flight) is not this resource's either; looked for
+        # before the listing's settle, so that a request ending meanwhile, which the listing
+        # may not show yet, is seen running. A listing lags a create: only one read
+        # list_settle() later shows one made a moment ago.
+        making = lookups.listed_in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
         deadline.pause(settle)
         again |= lookups.existing_assignments(deadline, client, absent)
-        # Running or just ended (a list may lag): either way, not this resource's to delete.
-        making = lookups.listed_in_flight(deadline, client, ASSIGNMENT_CREATION, absent)
         again |= set(making.found)
     return set(removals.found), again
 
