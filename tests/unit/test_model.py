@@ -2220,3 +2220,34 @@ def test_found_an_assignment_made_again_while_its_delete_waits_for_the_list_is_n
         assert "by a request this resource does not record" in error, error
     finally:
         m.teardown()
+
+
+def test_found_a_resumed_request_that_another_stack_made_again_after_says_so() -> None:
+    """Found by the deep profile. Stack b's set timed out with its requests running; stack a's
+    set, adopting, made one of the same assignments a moment after b's request did, and was
+    told so. When the Platform group was made again (its name now another id), a's set deleted
+    its old assignments in the next up, while b's set, at once, found its own request SUCCEEDED
+    and recorded the assignment as its own, untold: b then recorded access that AWS no longer
+    had (I1). A set that resumes its own request now also looks in the history for a request
+    that made the assignment again after it, and says that another may record it too."""
+    m = Deployments()
+    m.make_stacks(adapters=("dynamic", "plugin"), lag=0.0, page=1, latency=0.05)
+    try:
+        m.starts_fail(errors=["throttled", "throttled"])
+        m.declare_set(
+            adopt=True, items=[], products=[("Platform", "ReadOnly", "Workloads")], slot=0,
+            stack="a", timeout=60.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 1)],
+            products=[("Platform", "ReadOnly", "Workloads")], slot=0, stack="b", timeout=5.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.group_recreated(group="Platform")
+        m.up_both_at_once()
+        m.invariants_hold()
+        said = m.stacks["b"].ops[-1].outcome.warned()
+        assert "again after this set's" in said, said
+    finally:
+        m.teardown()

@@ -12,7 +12,7 @@ or has described once, is never described again to find out whose it is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -287,6 +287,9 @@ class Twins:
     bound)."""
     named: frozenset[str] = frozenset()
     """The caller's own requests that the listing names SUCCEEDED (AWS's word on them)."""
+    later: dict[str, str] = field(default_factory=dict)
+    """By key id (``look_after`` only), another request for the assignment that SUCCEEDED,
+    created after the caller's own: whoever made it may record the assignment too."""
 
 
 def made_just_before(
@@ -294,8 +297,8 @@ def made_just_before(
     client: SSOAdminClient,
     made: Iterable[Made],
     not_before: float,
-    limit: int = TWINS_DESCRIBED,
     share_for: float = 0.0,
+    look_after: bool = False,
 ) -> Twins:
     """Of ``made`` (creations the caller started, which SUCCEEDED), by key id, a creation
     request for the same assignment that SUCCEEDED, created in the caller's window and before
@@ -308,43 +311,55 @@ def made_just_before(
     the instance's SUCCEEDED creation requests begun at ``not_before`` or later (the list lags:
     :func:`list_settle` after the list of requests in progress that looked for a racing one,
     itself begun that long after the start; see :func:`_succeeded_since`) and a describe of
-    each request of another created in a window, nearest first, at most ``limit`` (once per
-    process). ``share_for``: seconds to wait for another caller's listing before making one.
-    Raises a timeout when the deadline does not reach ``not_before``."""
+    each request of another created in a window, nearest first, at most
+    :data:`TWINS_DESCRIBED` (once per process). ``share_for``: seconds to wait for another
+    caller's listing before making one. ``look_after``: also the first such request created
+    after the caller's own (for a request an earlier run started and did not see end: one made
+    later by another may be recorded there too). Raises a timeout when the deadline does not
+    reach ``not_before``."""
     doing = "before reading the history of creation requests"
     if deadline.expired():  # a read that is due already still needs time to be made
         raise deadline.timed_out(doing)
     deadline.pause_until(not_before, doing)
     twins = Twins({}, {})
     named: set[str] = set()
-    budget = [limit]
+    budget = [TWINS_DESCRIBED]
     for m in made:
         listed = _succeeded_since(deadline, client, m.key.instance_arn, not_before, share_for)
         named |= {r.request_id for r in listed if r.request_id == m.request_id}
-        same = _same_in_window(deadline, client, m, listed, budget, twins.unchecked)
+        window = _window(m, listed, after=False)
+        same = _same(deadline, client, m, window, budget, twins.unchecked)
         standing = _not_removed_since(deadline, client, m.key, same)
         if standing:
             twins.found[m.key.id] = min(standing, key=lambda r: r.order).request_id
+        if look_after:
+            later = _same(deadline, client, m, _window(m, listed, True), budget, twins.unchecked)
+            if later:
+                twins.later[m.key.id] = min(later, key=lambda r: r.order).request_id
     return replace(twins, named=frozenset(named))
 
 
-def _same_in_window(
+def _window(m: Made, listed: list[ListedRequest], after: bool) -> list[ListedRequest]:
+    """The requests of ``listed`` created in ``m``'s window before its own, or (``after``) any
+    time after it; nearest first."""
+    own = ListedRequest(m.request_id, m.created)
+    if after:
+        return sorted((r for r in listed if own.order < r.order), key=lambda r: r.order)
+    earliest = m.created - timedelta(seconds=m.since + list_settle()) - CLOCK_SKEW
+    window = (r for r in listed if r.order < own.order and earliest <= r.order[0])
+    return sorted(window, key=lambda r: r.order, reverse=True)
+
+
+def _same(
     deadline: Deadline,
     client: SSOAdminClient,
     m: Made,
-    listed: list[ListedRequest],
+    window: list[ListedRequest],
     budget: list[int],
     unchecked: dict[str, int],
 ) -> list[ListedRequest]:
-    """The requests of ``listed`` for ``m``'s assignment created in its window before its own,
-    nearest first, describing those not known while ``budget`` lasts (the rest counted)."""
-    own = ListedRequest(m.request_id, m.created)
-    earliest = m.created - timedelta(seconds=m.since + list_settle()) - CLOCK_SKEW
-    window = sorted(
-        (r for r in listed if r.order < own.order and earliest <= r.order[0]),
-        key=lambda r: r.order,
-        reverse=True,
-    )
+    """The requests of ``window`` for ``m``'s assignment, describing those not known while
+    ``budget`` lasts (the rest counted)."""
     same: list[ListedRequest] = []
     for r in window:
         request = Request(ASSIGNMENT_CREATION, m.key.instance_arn, r.request_id)

@@ -606,7 +606,9 @@ class _Operation:
         if not made:
             return finished, {}
         client = self.provider.client(self.props)
-        twins = lookups.made_just_before(self.deadline, client, made, self.deadline.clock())
+        twins = lookups.made_just_before(
+            self.deadline, client, made, self.deadline.clock(), look_after=True
+        )
         adopt = bool(DECLARED.setting(self.props, "adopt_existing"))
         refused: dict[str, Message] = {}
         for m in made:
@@ -622,6 +624,8 @@ class _Operation:
             if theirs is not None:
                 notes.append(made_first_note(m.key, theirs, m.request_id, "set"))
                 outcome = replace(outcome, path=OutcomePath.IN_FLIGHT)
+            elif m.key.id in twins.later:
+                notes.append(made_after_note(m.key, twins.later[m.key.id], m.request_id))
             finished[m.key.id] = replace(outcome, notes=tuple(notes))
         said = [n for o in finished.values() for n in o.notes]
         if said:
@@ -764,3 +768,16 @@ class _Operation:
             f"place:\n{lines}\nDelete them, or run again with "
             f"{self.provider.name('adopt_existing')}=True to take them over." + kept
         )
+
+
+def made_after_note(key: AssignmentKey, theirs: str, ours: str) -> str:
+    """What to tell when a request of this set's that an earlier run did not see end made
+    ``key`` first, and another request made it again after: whoever made that one may record
+    the assignment too (and, adopting it, was told so)."""
+    return (
+        f"request {theirs} (another process or resource) created {key} again after this set's "
+        f"{ours}, which an earlier run started and did not see end: this set records the "
+        "assignment and deletes it on destroy, and the other may record it too (the first to "
+        "delete it removes the access of both). If another resource manages it, keep only one "
+        "of them."
+    )
