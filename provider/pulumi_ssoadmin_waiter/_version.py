@@ -1,3 +1,3 @@
 """The package's version: one place, read by pyproject.toml, ``--version`` and ``__version__``."""
 
-__version__ = "0.14.0"
+__version__ = "0.15.0"

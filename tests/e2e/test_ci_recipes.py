@@ -207,7 +207,7 @@ def test_the_stack_install_step_uses_the_virtualenv_pulumi_yaml_names(
     job: str, tmp_path: Path
 ) -> None:
     script = step_named(job, "Install the stack's dependencies")
-    (tmp_path / "requirements.txt").write_text("pulumi-ssoadmin-waiter==0.14.0\n")
+    (tmp_path / "requirements.txt").write_text("pulumi-ssoadmin-waiter==0.15.0\n")
     (tmp_path / "Pulumi.yaml").write_text("name: access\nruntime: python\n")
     done = run_step(script, tmp_path)
     assert done.returncode == 1 and "set runtime.options.virtualenv: venv" in done.stdout
@@ -225,7 +225,7 @@ def test_the_handoff_installs_requirements_pin_alone(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("pulumi-aws>=7\n")
     done = run_step(script, tmp_path)
     assert done.returncode == 1 and "pin pulumi-ssoadmin-waiter in requirements.txt" in done.stdout
-    pin = "pulumi-ssoadmin-waiter @ git+https://example.com/p-s-w@v0.14.0"
+    pin = "pulumi-ssoadmin-waiter @ git+https://example.com/p-s-w@v0.15.0"
     (tmp_path / "requirements.txt").write_text(f"pulumi-aws>=7\n{pin}\npulumi>=3\n")
     done = run_step(script, tmp_path)
     assert done.returncode == 0, done.stderr
