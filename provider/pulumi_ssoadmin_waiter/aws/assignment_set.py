@@ -990,11 +990,7 @@ class _SetRun:
         pending = _request(entry)
         request = Request(self.operation, entry.key.instance_arn, pending.request_id)
         try:
-            body = self.deadline.call_if_found(
-                f"describing {request}",
-                self.operation.api_name,
-                partial(calls.describe, self.client, request),
-            )
+            body = lookups.describe_if_found(self.deadline, self.client, request)
         except OperationCancelledError:
             raise
         except WaiterError as exc:

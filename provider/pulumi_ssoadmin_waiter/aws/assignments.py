@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..core import cancellation, ownership, ratelimit, runtime
@@ -198,10 +197,7 @@ class _Operation:
             body["CreatedDate"] = created
         else:
             with ratelimit.background():
-                body = self.deadline.call_if_found(
-                    f"describing {request}", request.operation.api_name,
-                    partial(calls.describe, self.client, request),
-                )  # fmt: skip
+                body = lookups.describe_if_found(self.deadline, self.client, request)
         if body is None or not is_terminal(body.get("Status")):
             return self.wait(left.request_id)
         return result_from(request, body, left.polls + 1, left.elapsed)

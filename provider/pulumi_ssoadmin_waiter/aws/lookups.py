@@ -45,6 +45,7 @@ __all__ = [
     "Made",
     "Removals",
     "Twins",
+    "describe_if_found",
     "existing_assignments",
     "in_flight",
     "listed_in_flight",
@@ -78,6 +79,18 @@ def _identity(body: Mapping[str, Any]) -> Mapping[str, Any]:
     return {k: body.get(k) for k in IDENTITY_FIELDS}
 
 
+def describe_if_found(
+    deadline: Deadline, client: SSOAdminClient, request: Request
+) -> Mapping[str, Any] | None:
+    """``request``'s status structure (one ``Describe...Status``, retried within
+    ``deadline``); ``None`` if AWS does not, or no longer, know the request."""
+    return deadline.call_if_found(  # type: ignore[no-any-return]
+        f"describing {request}",
+        request.operation.api_name,
+        partial(calls.describe, client, request),
+    )
+
+
 def _described(
     deadline: Deadline,
     client: SSOAdminClient,
@@ -95,11 +108,7 @@ def _described(
         known = kept.get(key)
     if known is not None:
         return known  # type: ignore[no-any-return]
-    body = deadline.call_if_found(
-        f"describing {request}",
-        request.operation.api_name,
-        partial(calls.describe, client, request),
-    )
+    body = describe_if_found(deadline, client, request)
     if body is None:
         return None
     lasting = keep(body)
@@ -180,11 +189,7 @@ def listed_in_flight(
 
 def _still_running(deadline: Deadline, client: SSOAdminClient, request: Request) -> bool:
     """Whether AWS's describe of a request that a list showed in progress still says so."""
-    body = deadline.call_if_found(
-        f"describing {request}",
-        request.operation.api_name,
-        partial(calls.describe, client, request),
-    )
+    body = describe_if_found(deadline, client, request)
     return body is not None and body.get("Status") == IN_PROGRESS
 
 
@@ -530,11 +535,7 @@ def own_requests_succeeded(
     found: dict[str, tuple[AssignmentKey, WaitResult]] = {}
     for key in keys:
         request = Request(ASSIGNMENT_CREATION, key.instance_arn, recorded[key.id])
-        body = deadline.call_if_found(
-            f"describing {request}",
-            ASSIGNMENT_CREATION.api_name,
-            partial(calls.describe, client, request),
-        )
+        body = describe_if_found(deadline, client, request)
         if body is not None and body.get("Status") == SUCCEEDED and key.matches(body):
             found[key.id] = (key, result_from(request, body))
     return found

@@ -22,7 +22,7 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN, wrap_rpc_secret
 
-from ..aws import calls, lookups
+from ..aws import lookups
 from ..aws.assignments import AssignmentOutcome, create_assignment, delete_assignment
 from ..aws.retry import Deadline
 from ..core.declarations import ACCOUNT_ASSIGNMENT, ASSIGNMENT_IDENTITY, NAMED_PAIRS
@@ -222,11 +222,7 @@ class AssignmentProvider(SsoAdminProvider):
             request_id = props.get("creation_request_id")
             if request_id:
                 request = Request(ASSIGNMENT_CREATION, key.instance_arn, request_id)
-                body = deadline.call_if_found(
-                    f"describing {request}",
-                    ASSIGNMENT_CREATION.api_name,
-                    lambda: calls.describe(client, request),
-                )
+                body = lookups.describe_if_found(deadline, client, request)
                 if body is not None:  # an old request record may have expired: keep ours
                     outs["status"] = body.get("Status")
                     outs["failure_reason"] = body.get("FailureReason")

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..aws import calls
+from ..aws import lookups
 from ..aws.retry import Deadline
 from ..aws.waiter import wait_for
 from ..core.declarations import Resource
@@ -74,11 +74,8 @@ class StatusProvider(SsoAdminProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.speaking(props) as redact:
             request = Request(self.operation, props["instance_arn"], props.get("request_id") or id_)
-            body = Deadline(REFRESH_TIMEOUT, instance_arn=request.instance_arn).call_if_found(
-                f"describing {request}",
-                self.operation.api_name,
-                lambda: calls.describe(self.client(props), request),
-            )
+            deadline = Deadline(REFRESH_TIMEOUT, instance_arn=request.instance_arn)
+            body = lookups.describe_if_found(deadline, self.client(props), request)
             if body is None:
                 log_warn(redact)(
                     f"{request} is no longer known; keeping the recorded status "
