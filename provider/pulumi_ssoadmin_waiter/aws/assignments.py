@@ -531,6 +531,19 @@ def made_first_note(key: AssignmentKey, theirs: str, ours: str, what: str) -> st
     )
 
 
+def made_after_note(key: AssignmentKey, theirs: str, ours: str) -> str:
+    """What to tell when a request of this set's that an earlier run did not see end made
+    ``key`` first, and another request made it again after: whoever made that one may record
+    the assignment too (and, adopting it, was told so)."""
+    return (
+        f"request {theirs} (another process or resource) created {key} again after this set's "
+        f"{ours}, which an earlier run started and did not see end: this set records the "
+        "assignment and deletes it on destroy, and the other may record it too (the first to "
+        "delete it removes the access of both). If another resource manages it, keep only one "
+        "of them."
+    )
+
+
 def _made_before(
     run: _Operation, made: lookups.Made, listed_at: float, left_at: float
 ) -> tuple[str | None, tuple[str, ...], bool]:

@@ -33,6 +33,7 @@ from ..aws.assignments import (
     AssignmentOutcome,
     Change,
     exists_error,
+    made_after_note,
     made_first_note,
     not_looked_back_note,
     resumed_note,
@@ -768,16 +769,3 @@ class _Operation:
             f"place:\n{lines}\nDelete them, or run again with "
             f"{self.provider.name('adopt_existing')}=True to take them over." + kept
         )
-
-
-def made_after_note(key: AssignmentKey, theirs: str, ours: str) -> str:
-    """What to tell when a request of this set's that an earlier run did not see end made
-    ``key`` first, and another request made it again after: whoever made that one may record
-    the assignment too (and, adopting it, was told so)."""
-    return (
-        f"request {theirs} (another process or resource) created {key} again after this set's "
-        f"{ours}, which an earlier run started and did not see end: this set records the "
-        "assignment and deletes it on destroy, and the other may record it too (the first to "
-        "delete it removes the access of both). If another resource manages it, keep only one "
-        "of them."
-    )
