@@ -148,6 +148,25 @@ def test_create_costs_five_kinds_of_call_and_ends_when_the_request_does() -> Non
     assert sso.calls[-1][0] >= began + LIST_SETTLE, "the history read once it shows a twin"
 
 
+def test_a_request_that_left_the_list_but_still_runs_is_waited_on_not_ended() -> None:
+    """A list that ran ahead: the create's request left the shared list, the history does not
+    name it, and AWS's describe still says IN_PROGRESS. The create waits on until AWS's word is
+    SUCCEEDED; it never ends on a request still running."""
+    from pulumi_ssoadmin_waiter.aws.assignments import CREATE, _Operation
+    from pulumi_ssoadmin_waiter.aws.waiter import Left
+    from pulumi_ssoadmin_waiter.core.decisions import DEFAULT_POLICY
+
+    clock, _, client = world()
+    k = key(1)
+    request_id = client.create_account_assignment(**k.api_params())[
+        "AccountAssignmentCreationStatus"
+    ]["RequestId"]
+    run = _Operation(CREATE, client, k, 60.0, DEFAULT_POLICY, clock.timing(), None, None)
+    (result,) = clock.run(lambda: run.ended(Left(request_id, 0.0, 1, 0.0), False, None))
+    assert result.status == "SUCCEEDED" and result.request_id == request_id
+    assert clock.now >= T, "ended only once AWS said so"
+
+
 def test_create_waits_on_a_request_already_in_flight_instead_of_starting_one() -> None:
     clock, sso, client = world()
     client.create_account_assignment(**key(1).api_params())
