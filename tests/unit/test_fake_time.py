@@ -766,6 +766,24 @@ def test_a_create_follows_the_policy_it_is_given() -> None:
     assert clock.now < 30, "ended at the policy's budget"
 
 
+def test_a_set_follows_the_policy_it_is_given() -> None:
+    """A set's ``policy``, as a create's: a 5xx repeated unchanged ends its starts after that
+    policy's budget, not the default one (60 s), each named."""
+    from dataclasses import replace
+
+    from pulumi_ssoadmin_waiter.core.decisions import DEFAULT_POLICY
+
+    clock, sso, client = world()
+    sso.start_fault = lambda _kind, _params: (api_error("InternalServerException", 500), False)
+    policy = replace(DEFAULT_POLICY, persistent_budget=10.0)
+    outcome = create_assignments(
+        client, [key(1), key(2)], **options(clock, timeout=900, policy=policy)
+    )
+    assert set(outcome.errors) == {key(1).id, key(2).id} and not outcome.outcomes
+    assert all("for 10s" in str(error) for error in outcome.errors.values()), outcome.errors
+    assert clock.now < 30, "ended at the policy's budget"
+
+
 def test_a_start_whose_answer_was_lost_then_an_earlier_request_is_said_maybe_ours() -> None:
     """The first try of the start made a request and lost its answer (a 5xx): the second try
     makes another. The earlier one may be this operation's own or another's: said, and owned."""

@@ -92,18 +92,38 @@ def test_a_products_file_of_any_bytes_is_loaded_or_refused_with_a_value_error(
 
 
 @pytest.mark.parametrize(
-    ("inputs", "said"),
+    ("inputs", "where", "said"),
     [
-        ({}, "or products is required: list the assignments, or give products"),
-        ({"assignments": "all of them"}, "must be a list of assignments"),
+        ({}, "assignments", "or products is required: list the assignments, or give products"),
+        ({"assignments": "all of them"}, "assignments", "must be a list of assignments"),
+        ({"products": "all of them"}, "products", "products must be a list of products"),
     ],
 )
 def test_a_set_without_a_list_of_assignments_is_refused_at_check(
-    inputs: dict[str, Any], said: str
+    inputs: dict[str, Any], where: str, said: str
 ) -> None:
     from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
 
     result = AccountAssignmentSetProvider().check({}, inputs)
     (failure,) = result.failures
-    assert failure.property == "assignments", failure.property
+    assert failure.property == where, failure.property
     assert said in failure.reason, failure.reason
+
+
+def test_products_that_cannot_be_looked_up_say_why_at_check() -> None:
+    """Products in a region the package cannot reach: the products are refused with the
+    region's problem, not an empty sentence or an exception."""
+    from pulumi_ssoadmin_waiter.providers.v1 import AccountAssignmentSetProvider
+
+    product = {
+        "instance_arn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+        "principal_type": "GROUP",
+        "principals": ["Platform"],
+        "permission_sets": ["ReadOnly"],
+        "targets": ["r-abcd"],
+    }
+    inputs = {"products": [product], "region": "not a region"}
+    result = AccountAssignmentSetProvider().check({}, inputs)
+    said = {f.property: f.reason for f in result.failures}
+    assert set(said) == {"region", "products"}, said
+    assert "'not a region'" in said["products"] and "region must be" in said["products"], said

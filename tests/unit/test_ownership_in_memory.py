@@ -445,6 +445,31 @@ def test_a_set_that_adopts_waits_on_another_sets_request_and_says_so() -> None:
         assert len(w.sso.calls_to("create_account_assignment")) == 1
 
 
+def test_a_set_that_does_not_adopt_names_the_request_another_set_is_making() -> None:
+    """The same, not adopting: the second set is refused the assignment, and told which
+    request of the deployment is making it (the request to look at, not only that one is)."""
+    with world(t=5.0) as w:
+        process = w.process()
+        k = key(w, "100000000000")
+        inputs = _set_of(w, k)
+
+        def later() -> Any:
+            w.vt.sleep(3.0)  # the first set's request is in flight by now
+            return SET.create(inputs)
+
+        first, second = w.run(
+            process,
+            operation(w, lambda: SET.create(inputs)),
+            operation(w, later),
+        )
+        assert first.error is None, first.said()
+        request = first.value.outs["results"][k.id]["request_id"]
+        assert second.error is not None and not owns(second, k), second.said()
+        said = second.said()
+        assert f"being created by another resource of this deployment (request {request})" in said
+        assert len(w.sso.calls_to("create_account_assignment")) == 1
+
+
 def test_a_set_delete_leaves_what_another_resource_takes_over_while_it_runs() -> None:
     """A set is deleted while, in the same deployment, an AccountAssignment adopts one of its
     assignments (a move between resources in one `up`). The set's deletions wait for quota
