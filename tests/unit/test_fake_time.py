@@ -780,7 +780,9 @@ def test_a_set_follows_the_policy_it_is_given() -> None:
         client, [key(1), key(2)], **options(clock, timeout=900, policy=policy)
     )
     assert set(outcome.errors) == {key(1).id, key(2).id} and not outcome.outcomes
-    assert all("for 10s" in str(error) for error in outcome.errors.values()), outcome.errors
+    for error in map(str, outcome.errors.values()):
+        assert "every CreateAccountAssignment call for this set's assignments" in error
+        assert "InternalServerException" in error and "for 10s" in error, error
     assert clock.now < 30, "ended at the policy's budget"
 
 

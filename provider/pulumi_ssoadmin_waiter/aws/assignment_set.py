@@ -586,7 +586,7 @@ class _SetRun:
                 error,
                 policy.persistent_budget,
                 api_name=self.operation.started_by,
-                what=f"starting {self.operation.started_by} for {entry.key}",
+                what="for this set's assignments",  # the run's streak, not one key's
                 instance_arn=entry.key.instance_arn,
             )
         self.pace.refused(now, self.timing.rng)
