@@ -244,6 +244,7 @@ def test_a_destroy_whose_only_deletion_failed_says_none_were_deleted(adapter: st
         stack.program.clear()
         assert not up(w, stack)
         error = str(stack.ops[-1].outcome.error)
+        assert "AccountAssignmentSet delete: 1 of 1 assignments did not succeed:\n" in error
         assert error.endswith(
             "0 were deleted, and the state lists them until the step succeeds (run it again) "
             "or a refresh finds them gone."
@@ -260,6 +261,8 @@ def test_a_plugin_update_keeps_in_its_state_what_it_failed_to_delete() -> None:
         w.sso.failing[identity(item_key(new))] = "no such account"
         stack.program["set"].inputs["assignments"] = [listed[0], listed[2], new]
         assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        assert error.startswith("AccountAssignmentSet update (delete): 1 of 2 assignments "), error
         outputs = stack.state["set:AccountAssignmentSet"].outputs
         kept = [item_key(i).id for i in outputs["assignments"]]
         assert stuck.id in kept and item_key(new).id not in kept, kept
