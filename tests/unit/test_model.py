@@ -2254,3 +2254,33 @@ def test_found_a_resumed_request_that_another_stack_made_again_after_says_so() -
         assert again.group(1) != again.group(2), "another's request, not its own"
     finally:
         m.teardown()
+
+
+def test_found_a_rolled_back_set_leaves_what_another_stack_may_have_made() -> None:
+    """Found by the deep profile. Stack b's dynamic set and stack a's set made the same
+    assignment in one moment; b's look in the history for a request that made it first ran out
+    of time (b was told so), and b's create failed on others, so b rolled back what it had
+    made, that assignment included: a recorded access AWS no longer had, and a was never told
+    (I1). A roll-back now leaves in place, and names, what another's request may have made."""
+    m = Deployments()
+    m.make_stacks(adapters=("plugin", "dynamic"), lag=0.0, page=1, latency=0.0)
+    try:
+        workloads = [("Platform", "ReadOnly", "Workloads")]
+        m.declare_set(adopt=False, items=[], products=workloads, slot=0, stack="a", timeout=5.0)
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 0)],
+            products=[("Platform", "Admin", "Workloads"), *workloads], slot=0, stack="b",
+            timeout=5.0,
+        )  # fmt: skip
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 0)], products=[], slot=0, stack="a",
+            timeout=60.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+        said = str(m.stacks["b"].ops[-1].outcome.error)
+        assert "Left in place, as another stack's request may have made them too" in said, said
+    finally:
+        m.teardown()

@@ -135,6 +135,10 @@ class SetOutcome:
         roll-back may undo (one waited on was started by someone else)."""
         return [o.key for o in self.outcomes.values() if o.started_here]
 
+    def owner_unknown(self) -> list[AssignmentKey]:
+        """The assignments this run made that another's request may have made too."""
+        return [o.key for o in self.outcomes.values() if o.succeeded and o.owner_unknown]
+
     def waited_on(self) -> list[AssignmentKey]:
         """The assignments whose request was in flight before this run, and SUCCEEDED."""
         return [
@@ -1209,16 +1213,16 @@ class _SetRun:
         except WaiterError as exc:
             for entry in made:
                 if entry.state is S.DONE:
-                    self._add_note(entry, not_looked_back_note(entry.key, str(exc)))
+                    self._add_note(entry, not_looked_back_note(entry.key, str(exc)), doubt=True)
             return
         for key_id, count in sorted(twins.unchecked.items()):
             entry = self.entries[key_id]
-            self._add_note(entry, not_looked_back_note(entry.key, unread_text(count)))
+            self._add_note(entry, not_looked_back_note(entry.key, unread_text(count)), doubt=True)
         for key_id, theirs in sorted(twins.found.items()):
             entry = self.entries[key_id]
             key, ours = entry.key, _made(entry)[0].request_id
             if entry.unsure:
-                self._add_note(entry, maybe_ours_note(key, theirs))
+                self._add_note(entry, maybe_ours_note(key, theirs), doubt=True)
             elif self.adopting:
                 note = made_first_note(key, theirs, ours, "set")
                 outcome = _outcome(entry)
@@ -1256,9 +1260,12 @@ class _SetRun:
                     entry.outcome = replace(outcome, path=pending.path, notes=notes)
         return found
 
-    def _add_note(self, entry: _Entry, note: str) -> None:
+    def _add_note(self, entry: _Entry, note: str, doubt: bool = False) -> None:
+        """``doubt``: the note says another's request may have made it too (a roll-back
+        leaves it in place)."""
         outcome = _outcome(entry)
-        entry.outcome = replace(outcome, notes=(*outcome.notes, note))
+        unknown = outcome.owner_unknown or doubt
+        entry.outcome = replace(outcome, notes=(*outcome.notes, note), owner_unknown=unknown)
 
     def _raise_failure(self) -> None:
         """A check that failed ends the set (after its running requests are polled); existing

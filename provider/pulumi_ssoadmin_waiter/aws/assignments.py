@@ -80,6 +80,9 @@ class AssignmentOutcome:
     """The request's terminal status (``None`` for ``existing`` and ``absent``)."""
     notes: tuple[str, ...] = ()
     """Things the caller should tell the user (an adoption, a concurrent request)."""
+    owner_unknown: bool = False
+    """Whether another's request made it too was not established (the history was not read in
+    full, or an earlier request may be this run's own): not this run's to undo."""
 
     @property
     def status(self) -> str:
@@ -91,8 +94,10 @@ class AssignmentOutcome:
 
     @property
     def started_here(self) -> bool:
-        """This run started the request (not one in flight before it), and it SUCCEEDED."""
-        return self.succeeded and self.path in (CREATE.new_path, DELETE.new_path)
+        """This run started the request (not one in flight before it), it SUCCEEDED, and no
+        other process may have made the assignment too."""
+        made = self.path in (CREATE.new_path, DELETE.new_path)
+        return self.succeeded and made and not self.owner_unknown
 
 
 class AssignmentOptions(TypedDict, total=False):

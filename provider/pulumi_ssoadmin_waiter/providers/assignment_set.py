@@ -731,6 +731,14 @@ class _Operation:
             if waited
             else ""
         )
+        if doubted := outcome.owner_unknown():
+            adopt = self.provider.name("adopt_existing")
+            kept += (
+                "\nLeft in place, as another stack's request may have made them too (their "
+                "warnings say why); if no other resource records them, delete them, or run "
+                f"again with {adopt}=True to take them over:\n"
+                + "\n".join(f"  {k.id}" for k in doubted)
+            )
         if outcome.running:
             adopt = self.provider.name("adopt_existing")
             kept += (
@@ -740,7 +748,7 @@ class _Operation:
                 + "\n".join(f"  {k}: request {r}" for k, r in sorted(outcome.running.items()))
             )
         if not keys:
-            return "Nothing was created." + kept
+            return ("Nothing was deleted again." if doubted else "Nothing was created.") + kept
         if self.deadline.expired():
             lines = "\n".join(f"  {k.id}" for k in keys)
             return (
