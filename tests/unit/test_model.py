@@ -2284,3 +2284,83 @@ def test_found_a_rolled_back_set_leaves_what_another_stack_may_have_made() -> No
         assert "Left in place, as another stack's request may have made them too" in said, said
     finally:
         m.teardown()
+
+
+def test_found_an_update_that_cannot_read_the_deletion_history_keeps_what_it_made() -> None:
+    """Found by the deep profile. Stack a's plugin set, in one up, made an assignment that its
+    other set deleted; then its own deletions' look at the deletion history ran out of time,
+    which ended the update as it was: the assignment it had just made was in place, recorded by
+    no resource and named in no error, once the other set's delete had dropped it (I7). Such an
+    update now deletes nothing, fails naming what it did not delete, and records (or, dynamic,
+    rolls back) what it made."""
+    m = Deployments()
+    m.make_stacks(adapters=("plugin", "dynamic"), latency=0.05, lag=0.0, page=1)
+    d, check = m.directory, m.invariants_hold
+
+    def removed(group: str, permission_set: str, account: str) -> None:
+        m.world.sso.settle()
+        row = (INSTANCE, d.permission_sets[permission_set], "GROUP", d.groups[group], account)
+        m.removed_outside_pulumi_row((*row, "AWS_ACCOUNT"))
+        check()
+
+    def moved(account: int, unit: str) -> None:
+        m.account_moved(account=account, unit=unit)
+        check()
+
+    def up() -> None:
+        m.up_both_at_once()
+        check()
+
+    try:
+        m.declare_set(
+            adopt=True, items=[("Platform", "ReadOnly", 0), ("Platform", "ReadOnly", 4),
+                               ("Platform", "Admin", 0)],
+            products=[("Developers", "ReadOnly", "Workloads"), ("Platform", "Admin", "Sandbox")],
+            slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        moved(0, "Workloads")
+        m.declare_set(
+            adopt=False, items=[("Developers", "ReadOnly", 0), ("Platform", "Admin", 1),
+                                ("Platform", "ReadOnly", 2)],
+            products=[("Developers", "Admin", "Workloads"),
+                      ("Developers", "ReadOnly", "Workloads")],
+            slot=1, stack="b", timeout=60.0,
+        )  # fmt: skip
+        up()
+        up()
+        moved(0, "Workloads")
+        moved(0, "Workloads")
+        m.declare_set(
+            adopt=True, items=[("Platform", "Admin", 5)],
+            products=[("Developers", "ReadOnly", "/Workloads"),
+                      ("Developers", "ReadOnly", "Workloads")],
+            slot=1, stack="a", timeout=5.0,
+        )  # fmt: skip
+        moved(7, "Workloads")
+        m.declare_set(
+            adopt=True, items=[("Platform", "Admin", 0)],
+            products=[("Platform", "ReadOnly", "Workloads/Prod"),
+                      ("Developers", "ReadOnly", "Sandbox")],
+            slot=0, stack="a", timeout=5.0,
+        )  # fmt: skip
+        up()
+        m.creations_fail_in(account=5, failing=False)
+        moved(6, "Workloads/Prod")
+        removed("Platform", "ReadOnly", "200108127101")
+        m.creations_fail_in(account=5, failing=False)
+        moved(5, "Workloads")
+        removed("Platform", "Admin", "200339513621")
+        up()
+        m.declare_set(
+            adopt=True, items=[],
+            products=[("Developers", "Admin", "Workloads/Prod"),
+                      ("Platform", "Admin", "Workloads")],
+            slot=0, stack="b", timeout=5.0,
+        )  # fmt: skip
+        moved(7, "Workloads")
+        up()
+        moved(1, "Sandbox")
+        removed("Developers", "Admin", "200601095367")
+        up()
+    finally:
+        m.teardown()

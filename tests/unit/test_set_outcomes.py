@@ -22,6 +22,10 @@ def identity(k: AssignmentKey) -> tuple[Any, ...]:
     return tuple(k.api_params()[name] for name in IDENTITY)
 
 
+def present(w: World, k: AssignmentKey) -> bool:
+    return (INSTANCE, *identity(k)) in w.sso.assignments
+
+
 def _directory(w: World) -> Any:
     s = w.aws.services
     clients = Clients(s["sso-admin"], s["identitystore"], s["organizations"], s["sts"])
@@ -267,6 +271,42 @@ def test_a_plugin_update_keeps_in_its_state_what_it_failed_to_delete() -> None:
         kept = [item_key(i).id for i in outputs["assignments"]]
         assert stuck.id in kept and item_key(new).id not in kept, kept
         assert outputs["results"][item_key(new).id]["failure_reason"] == "no such account"
+
+
+@pytest.mark.parametrize("adapter", ["dynamic", "plugin"])
+def test_an_update_that_cannot_read_the_deletion_history_keeps_what_it_created(
+    adapter: str,
+) -> None:
+    """An update creates one assignment, then cannot read whether the one it is to delete was
+    made again since (the deletion history is refused). It deletes nothing and fails naming
+    that one; what it created is recorded (plugin) or rolled back (dynamic), never left in
+    place in no state and unnamed. Before, the refusal ended the update as it was, and the
+    assignment it had created was in place, recorded nowhere, named in no error."""
+    with world(t=2.0) as w:
+        stack, listed = _deployed_set(w, adapter, 2)
+        new = items(w, 3)[2]
+        refused = api_error(
+            "AccessDeniedException", 400, "no history for you",
+            operation="ListAccountAssignmentDeletionStatus",
+        )  # fmt: skip
+        w.sso.fault = lambda name, _now: (
+            refused if name == "list_account_assignment_deletion_status" else None
+        )
+        stack.program["set"].inputs["assignments"] = [listed[0], new]
+        assert not up(w, stack)
+        error = str(stack.ops[-1].outcome.error)
+        gone, added = item_key(listed[1]), item_key(new)
+        assert f"{gone.id}: not deleted: whether it was made again since was not read" in error
+        assert "no history for you" in error, error
+        assert present(w, gone), "nothing deleted on a history it could not read"
+        recorded = stack.state["set:AccountAssignmentSet"].outputs
+        kept = [item_key(i).id for i in recorded["assignments"]]
+        assert gone.id in kept, kept
+        if adapter == "plugin":
+            assert present(w, added) and added.id in kept, kept
+        else:  # rolled back; the roll-back's deletion is refused that list too: named
+            assert added.id not in kept and present(w, added), kept
+            assert f"left 1 in place:\n  {added.id}: access denied" in error, error
 
 
 def test_a_dynamic_set_create_that_failed_says_which_step() -> None:

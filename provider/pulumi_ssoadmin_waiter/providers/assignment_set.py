@@ -48,6 +48,7 @@ from ..core.errors import (
     InputProblem,
     Message,
     Namer,
+    OperationCancelledError,
     WaiterError,
     listed,
     message,
@@ -545,7 +546,15 @@ class _Operation:
             if created is not None:
                 made[key.id] = (key, created)
         client = self.provider.client(self.props)
-        gone, again = not_remade(self.deadline, client, made, self.redact, "AccountAssignmentSet")
+        try:
+            gone, again = not_remade(
+                self.deadline, client, made, self.redact, "AccountAssignmentSet"
+            )
+        except OperationCancelledError:
+            raise
+        except WaiterError as exc:  # none is known to be still its own: none is deleted
+            unread = message(f"not deleted: whether it was made again since was not read ({exc})")
+            return [k for k in keys if k.id not in made], {kid: unread for kid in made}
         return [k for k in keys if k.id not in gone], {kid: message(REMADE) for kid in again}
 
     def own_requests(
