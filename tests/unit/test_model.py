@@ -2364,3 +2364,31 @@ def test_found_an_update_that_cannot_read_the_deletion_history_keeps_what_it_mad
         up()
     finally:
         m.teardown()
+
+
+def test_found_a_twin_removed_after_both_still_made_it_first() -> None:
+    """Found by the deep profile. Stack b's set and stack a's set made one assignment a moment
+    apart (b's request first); b failed on others and rolled back its own, which removed the
+    assignment. a's look in the history found b's request, but took the deletion that came
+    after both requests for a removal of b's alone: a recorded, untold, access AWS no longer had
+    (I1). Only a deletion before the caller's own request separates an earlier one from it."""
+    m = Deployments()
+    m.make_stacks(adapters=("plugin", "dynamic"), lag=0.0, page=1, latency=0.05)
+    try:
+        developers = ("Developers", "ReadOnly", "Workloads")
+        admin = ("Platform", "Admin", "Workloads")
+        m.declare_set(adopt=False, items=[], products=[developers], slot=0, stack="a", timeout=5.0)
+        m.up_both_at_once()
+        m.invariants_hold()
+        m.declare_set(
+            adopt=False, items=[], products=[admin, developers], slot=0, stack="b", timeout=60.0
+        )
+        m.declare_set(
+            adopt=False, items=[("Platform", "ReadOnly", 0)],
+            products=[("Platform", "ReadOnly", "Workloads"), admin], slot=0, stack="a",
+            timeout=60.0,
+        )  # fmt: skip
+        m.up_both_at_once()
+        m.invariants_hold()
+    finally:
+        m.teardown()

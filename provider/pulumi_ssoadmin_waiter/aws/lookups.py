@@ -334,7 +334,7 @@ def made_just_before(
         named |= {r.request_id for r in listed if r.request_id == m.request_id}
         window = _window(m, listed, after=False)
         same = _same(deadline, client, m, window, budget, twins.unchecked)
-        standing = _not_removed_since(deadline, client, m.key, same)
+        standing = _not_removed_since(deadline, client, m, same)
         if standing:
             twins.found[m.key.id] = min(standing, key=lambda r: r.order).request_id
         if look_after:
@@ -438,20 +438,23 @@ def _known(request: Request) -> bool:
 
 
 def _not_removed_since(
-    deadline: Deadline, client: SSOAdminClient, key: AssignmentKey, made: list[ListedRequest]
+    deadline: Deadline, client: SSOAdminClient, ours: Made, made: list[ListedRequest]
 ) -> list[ListedRequest]:
-    """Of ``made`` (creation requests for ``key`` that SUCCEEDED), those that no deletion of
-    the assignment came after: an assignment made and then removed a moment before the
-    caller's look is not a twin of the caller's (the deletion history, read only then)."""
+    """Of ``made`` (creation requests for ``ours``'s assignment that SUCCEEDED before it),
+    those that no deletion of the assignment came after before ``ours``: an assignment made and
+    then removed a moment before the caller's own request is not a twin of the caller's (the
+    deletion history, read only then). A deletion after the caller's own removed both: the
+    twin made it first all the same."""
     if not made:
         return []
+    key = ours.key
     oldest = min(r.created for r in made if r.created is not None)
     removal = removed_after(deadline, client, {key.id: (key, oldest)}).found.get(key.id)
     if removal is None:
         return made
     body = _deletion(deadline, client, Request(ASSIGNMENT_DELETION, key.instance_arn, removal))
     removed = as_utc(body.get("CreatedDate")) if body is not None else None
-    if removed is None:
+    if removed is None or removed >= ours.created:  # the newest removal: after ours too
         return made
     return [r for r in made if r.created is not None and r.created > removed]
 
