@@ -2392,3 +2392,40 @@ def test_found_a_twin_removed_after_both_still_made_it_first() -> None:
         m.invariants_hold()
     finally:
         m.teardown()
+
+
+def test_found_a_look_in_the_history_begins_no_describe_past_the_deadline() -> None:
+    """Found by the deep profile. A plugin set's update resumed requests an earlier run left
+    running and looked in the history for another's request made before each: it described
+    request after request of another stack past its deadline, and the update took 6.1 s of its
+    5 (I3). No describe of that look, of the resumed requests or of the deletion history now
+    begins past the deadline: what is left unread is said, and nothing is deleted on it."""
+    m = Deployments()
+    m.make_stacks(adapters=("plugin", "dynamic"), page=1, lag=0.0, latency=0.05)
+    try:
+        m.up_both_at_once()
+        m.declare_set(
+            adopt=False, items=[],
+            products=[("Platform", "Admin", "Workloads"), ("Developers", "ReadOnly", "Workloads")],
+            slot=0, stack="b", timeout=60.0,
+        )  # fmt: skip
+        m.waits_share_one_poll_loop(timeouts=[1.0, 1.0, 1.0, 1.0])
+        m.invariants_hold()
+        developers = [("Developers", "ReadOnly", "Workloads")]
+        m.declare_set(adopt=False, items=[], products=developers, slot=0, stack="a", timeout=5.0)
+        for _ in range(5):
+            m.up_both_at_once()
+            m.invariants_hold()
+        platform = [("Platform", "ReadOnly", "Workloads")]
+        m.declare_set(adopt=False, items=[], products=platform, slot=0, stack="a", timeout=5.0)
+        m.starts_fail(errors=["throttled"])
+        for _ in range(3):
+            m.up_both_at_once()
+            m.invariants_hold()
+        item = [("Platform", "ReadOnly", 0)]
+        m.declare_set(adopt=False, items=item, products=[], slot=0, stack="a", timeout=5.0)
+        for _ in range(2):
+            m.up_both_at_once()
+            m.invariants_hold()
+    finally:
+        m.teardown()

@@ -369,7 +369,7 @@ def _same(
     for r in window:
         request = Request(ASSIGNMENT_CREATION, m.key.instance_arn, r.request_id)
         if not _known(request):
-            if budget[0] <= 0:
+            if budget[0] <= 0 or deadline.expired():  # no describe begins past the deadline
                 unchecked[m.key.id] = unchecked.get(m.key.id, 0) + 1
                 continue
             budget[0] -= 1
@@ -538,6 +538,8 @@ def own_requests_succeeded(
     found: dict[str, tuple[AssignmentKey, WaitResult]] = {}
     for key in keys:
         request = Request(ASSIGNMENT_CREATION, key.instance_arn, recorded[key.id])
+        if deadline.expired():  # no describe begins past the deadline
+            raise deadline.timed_out(f"before describing {request}")
         body = describe_if_found(deadline, client, request)
         if body is not None and body.get("Status") == SUCCEEDED and key.matches(body):
             found[key.id] = (key, result_from(request, body))
@@ -604,7 +606,10 @@ def removed_after(
         )
         unchecked += max(len(newer) - limit, 0)
         for when, request_id in newer[:limit]:
-            body = _deletion(deadline, client, Request(op, instance, request_id))
+            request = Request(op, instance, request_id)
+            if deadline.expired():  # no describe begins past the deadline
+                raise deadline.timed_out(f"before describing {request}")
+            body = _deletion(deadline, client, request)
             if body is None or body.get("Status") != SUCCEEDED:
                 continue
             for key, created in members:
