@@ -507,7 +507,7 @@ def test_a_create_whose_window_holds_too_many_requests_of_others_says_so() -> No
     assert str(key(1)) in note, note
     assert (
         f"(10 creation requests of others made in that moment were not described: at most "
-        f"{TWINS_DESCRIBED} are)" in note
+        f"{TWINS_DESCRIBED} are, and none past the deadline)" in note
     ), note
 
 

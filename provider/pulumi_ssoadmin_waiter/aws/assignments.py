@@ -573,10 +573,10 @@ def _made_before(
 
 
 def unread_text(count: int) -> str:
-    """Why the history was read in part: the bound on describes."""
+    """Why the history was read in part: the bound on describes, or the deadline."""
     return (
         f"{count} creation requests of others made in that moment were not described: at "
-        f"most {lookups.TWINS_DESCRIBED} are"
+        f"most {lookups.TWINS_DESCRIBED} are, and none past the deadline"
     )
 
 
