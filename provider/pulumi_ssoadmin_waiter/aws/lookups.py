@@ -441,10 +441,11 @@ def _not_removed_since(
     deadline: Deadline, client: SSOAdminClient, ours: Made, made: list[ListedRequest]
 ) -> list[ListedRequest]:
     """Of ``made`` (creation requests for ``ours``'s assignment that SUCCEEDED before it),
-    those that no deletion of the assignment came after before ``ours``: an assignment made and
-    then removed a moment before the caller's own request is not a twin of the caller's (the
-    deletion history, read only then). A deletion after the caller's own removed both: the
-    twin made it first all the same."""
+    those that no deletion separates from ``ours``: an assignment made and then removed a
+    moment before the caller's own request is not a twin of the caller's (the deletion history,
+    read only then). The newest deletion is read; one created at or after the caller's own
+    removed both, and the twin made it first all the same (an older one between them is not
+    looked for: the caller is told, which is the safe side)."""
     if not made:
         return []
     key = ours.key
