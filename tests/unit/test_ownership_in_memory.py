@@ -5,6 +5,7 @@ must never both record it silently (RELIABILITY.md, I2)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from pulumi_ssoadmin_waiter import AssignmentExistsError, AssignmentKey
@@ -55,6 +56,20 @@ def owns(outcome: Outcome, k: AssignmentKey) -> bool:
     return k.id in (outs.get("results") or {}) or outs.get("status") == "SUCCEEDED"
 
 
+def _first_then_another_in_flight(
+    w: World, first: Callable[[], Any], second: Callable[[], Any]
+) -> tuple[Outcome, Outcome]:
+    """``first`` and, 3 s later (its request in flight by then), ``second``, in one process
+    (one deployment)."""
+
+    def later() -> Any:
+        w.vt.sleep(3.0)
+        return second()
+
+    one, two = w.run(w.process(), operation(w, first), operation(w, later))
+    return one, two
+
+
 def test_two_sets_with_overlapping_products_in_one_up_never_both_own_silently() -> None:
     with world(t=2.0) as w:
         process = w.process()
@@ -79,18 +94,10 @@ def test_two_sets_with_overlapping_products_in_one_up_never_both_own_silently() 
 
 def test_a_second_resource_in_the_same_up_does_not_take_over_a_request_in_flight() -> None:
     with world(t=5.0) as w:
-        process = w.process()
         k = key(w, "100000000000")
         inputs = checked(SINGLE, _inputs(k))
-
-        def later() -> Any:
-            w.vt.sleep(3.0)  # the first resource's request is in flight by now
-            return SINGLE.create(inputs)
-
-        first, second = w.run(
-            process,
-            operation(w, lambda: SINGLE.create(inputs)),
-            operation(w, later),
+        first, second = _first_then_another_in_flight(
+            w, lambda: SINGLE.create(inputs), lambda: SINGLE.create(inputs)
         )
         assert first.error is None and first.value.outs["creation_path"] == "created"
         assert isinstance(second.error, AssignmentExistsError), second.said()
@@ -325,19 +332,11 @@ def key_of_ids(account: str) -> AssignmentKey:
 
 def test_a_second_resource_that_adopts_waits_on_the_first_ones_request_and_says_so() -> None:
     with world(t=5.0) as w:
-        process = w.process()
         k = key(w, "100000000000")
         first_inputs = checked(SINGLE, _inputs(k))
         adopting = checked(SINGLE, {**_inputs(k), "adopt_existing": True})
-
-        def later() -> Any:
-            w.vt.sleep(3.0)  # the first resource's request is in flight by now
-            return SINGLE.create(adopting)
-
-        first, second = w.run(
-            process,
-            operation(w, lambda: SINGLE.create(first_inputs)),
-            operation(w, later),
+        first, second = _first_then_another_in_flight(
+            w, lambda: SINGLE.create(first_inputs), lambda: SINGLE.create(adopting)
         )
         assert first.error is None and second.error is None, second.said()
         request = first.value.outs["creation_request_id"]
@@ -424,19 +423,11 @@ def test_a_set_that_adopts_waits_on_another_sets_request_and_says_so() -> None:
     the first one's request is in flight (its claim): it waits on that very request, records
     it with the path ``in-flight`` and says whose it was. One request in all."""
     with world(t=5.0) as w:
-        process = w.process()
         k = key(w, "100000000000")
         first_inputs = _set_of(w, k)
         adopting = _set_of(w, k, adopt_existing=True)
-
-        def later() -> Any:
-            w.vt.sleep(3.0)  # the first set's request is in flight by now
-            return SET.create(adopting)
-
-        first, second = w.run(
-            process,
-            operation(w, lambda: SET.create(first_inputs)),
-            operation(w, later),
+        first, second = _first_then_another_in_flight(
+            w, lambda: SET.create(first_inputs), lambda: SET.create(adopting)
         )
         assert first.error is None and second.error is None, second.said()
         request = first.value.outs["results"][k.id]["request_id"]
@@ -451,18 +442,10 @@ def test_a_set_that_does_not_adopt_names_the_request_another_set_is_making() -> 
     """The same, not adopting: the second set is refused the assignment, and told which
     request of the deployment is making it (the request to look at, not only that one is)."""
     with world(t=5.0) as w:
-        process = w.process()
         k = key(w, "100000000000")
         inputs = _set_of(w, k)
-
-        def later() -> Any:
-            w.vt.sleep(3.0)  # the first set's request is in flight by now
-            return SET.create(inputs)
-
-        first, second = w.run(
-            process,
-            operation(w, lambda: SET.create(inputs)),
-            operation(w, later),
+        first, second = _first_then_another_in_flight(
+            w, lambda: SET.create(inputs), lambda: SET.create(inputs)
         )
         assert first.error is None, first.said()
         request = first.value.outs["results"][k.id]["request_id"]
