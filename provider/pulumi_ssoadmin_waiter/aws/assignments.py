@@ -436,10 +436,9 @@ def _claimed_elsewhere(
                 return _create(run, adopt, early)
             finally:
                 ownership.release(key, run, run.deadline.clock())
-        if run.deadline.expired():
-            raise run.deadline.timed_out(
-                f"waiting for another resource of this deployment to start creating {key}"
-            )
+        run.deadline.raise_if_expired(
+            f"waiting for another resource of this deployment to start creating {key}"
+        )
         run.deadline.pause(CLAIM_POLL)
     note = claimed_note(key, other.request_id)
     return AssignmentOutcome(key, OutcomePath.IN_FLIGHT, run.wait(other.request_id), (note,))

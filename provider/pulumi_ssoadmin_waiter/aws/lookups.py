@@ -323,8 +323,7 @@ def made_just_before(
     later by another may be recorded there too). Raises a timeout when the deadline does not
     reach ``not_before``."""
     doing = "before reading the history of creation requests"
-    if deadline.expired():  # a read that is due already still needs time to be made
-        raise deadline.timed_out(doing)
+    deadline.raise_if_expired(doing)  # a read that is due already still needs time to be made
     deadline.pause_until(not_before, doing)
     twins = Twins({}, {})
     named: set[str] = set()
@@ -539,8 +538,7 @@ def own_requests_succeeded(
     found: dict[str, tuple[AssignmentKey, WaitResult]] = {}
     for key in keys:
         request = Request(ASSIGNMENT_CREATION, key.instance_arn, recorded[key.id])
-        if deadline.expired():  # no describe begins past the deadline
-            raise deadline.timed_out(f"before describing {request}")
+        deadline.raise_if_expired(f"before describing {request}")  # none begins past it
         body = describe_if_found(deadline, client, request)
         if body is not None and body.get("Status") == SUCCEEDED and key.matches(body):
             found[key.id] = (key, result_from(request, body))
@@ -608,8 +606,7 @@ def removed_after(
         unchecked += max(len(newer) - limit, 0)
         for when, request_id in newer[:limit]:
             request = Request(op, instance, request_id)
-            if deadline.expired():  # no describe begins past the deadline
-                raise deadline.timed_out(f"before describing {request}")
+            deadline.raise_if_expired(f"before describing {request}")  # none begins past it
             body = _deletion(deadline, client, request)
             if body is None or body.get("Status") != SUCCEEDED:
                 continue

@@ -248,8 +248,8 @@ class Poller:
                 if wait > 0 and not self.listing:
                     deadline.block(self.cond, wait)
                     continue
-                if self.listing and deadline.expired():
-                    raise deadline.timed_out(
+                if self.listing:
+                    deadline.raise_if_expired(
                         f"waiting for the list of {self.operation.started_by} requests in "
                         f"progress on {self.instance_arn} that another operation is making"
                     )

@@ -195,6 +195,12 @@ class Deadline:
         """One call of ``fn``, waiting for a rate-limit token only within the time left."""
         return attempt(fn, self._left())
 
+    def raise_if_expired(self, doing: str) -> None:
+        """Raise :meth:`timed_out` if the deadline has passed: before work that must not begin
+        after it (one more call, one more wait for another's read)."""
+        if self.expired():
+            raise self.timed_out(doing)
+
     def timed_out(self, doing: str) -> WaitTimeoutError:
         """The error for an operation whose deadline passed while it was ``doing`` something
         other than a call (waiting for another operation's read, say)."""
