@@ -740,8 +740,8 @@ class _Operation:
             if waited
             else ""
         )
+        adopt = self.provider.name("adopt_existing")
         if doubted := outcome.owner_unknown():
-            adopt = self.provider.name("adopt_existing")
             kept += (
                 "\nLeft in place, as another stack's request may have made them too (their "
                 "warnings say why); if no other resource records them, delete them, or run "
@@ -749,7 +749,6 @@ class _Operation:
                 + "\n".join(f"  {k.id}" for k in doubted)
             )
         if outcome.running:
-            adopt = self.provider.name("adopt_existing")
             kept += (
                 f"\nStill running at AWS when the step stopped ({len(outcome.running)}): each "
                 "that SUCCEEDS is in place in no state; the next up waits on those still "
@@ -763,7 +762,7 @@ class _Operation:
             return (
                 f"No time was left to roll back the {len(keys)} assignments this step created; "
                 f"they are in place, in no state:\n{lines}\nDelete them, or run again with "
-                f"{self.provider.name('adopt_existing')}=True to take them over." + kept
+                f"{adopt}=True to take them over." + kept
             )
         undo = run_set(
             DELETE,
@@ -784,5 +783,5 @@ class _Operation:
         return (
             f"Rolling back the {len(keys)} assignments this step created left {len(left)} in "
             f"place:\n{lines}\nDelete them, or run again with "
-            f"{self.provider.name('adopt_existing')}=True to take them over." + kept
+            f"{adopt}=True to take them over." + kept
         )
